@@ -1,0 +1,281 @@
+"""The application service: one method per command, get → act → save, library errors translated.
+
+`Parcours` owns the event store (eventsourcing `popo`, `sqlite` or `postgres`, chosen by the `env`
+mapping), the per-person encryption and the uniqueness indexes. It knows nothing of HTTP, forms or
+SQL read models. Imports only eventsourcing, the standard library and `parcours`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timezone
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
+
+from parcours.chiffrement import (
+    CleMaitre,
+    MapperParPersonne,
+    Trousseau,
+    TrousseauMemoire,
+    TrousseauPostgres,
+    TrousseauSQLite,
+)
+from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, ReferencePersonne
+from parcours.erreurs import (
+    ConflitEcritureError,
+    EtapeRejeteeError,
+    PersonneInconnueError,
+    StepIdReutiliseError,
+)
+from parcours.historique import EtapeTenue
+from parcours.index import ESPACE, EtapeRecue, NumeroEtranger, Operateur
+from parcours.personne import Personne
+from parcours.regles import Contexte
+from parcours.regles import Operateur as OperateurConnu
+from parcours.vocabulaire import ENUMERATIONS, TypeEtape, Vocabulaire
+
+FUSEAU = ZoneInfo("Europe/Paris")
+
+ValidateurChamps = Callable[[TypeEtape, Mapping[str, Any]], dict[str, Any]]
+"""Checks the syntax of corrected fields against the corrected step's schema (injected by the edge)."""
+
+
+class DateEnISO(Transcoding):
+    type = date
+    name = "date"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ValeurEnumeree(Transcoding):
+    """Stores an enumeration member by value, under the enumeration's name."""
+
+    def __init__(self, enumeration: type[Vocabulaire]) -> None:
+        self.type = enumeration
+        self.name = enumeration.__name__
+
+    def encode(self, obj: Enum) -> str:
+        return obj.value
+
+    def decode(self, data: str) -> Enum:
+        return self.type(data)
+
+
+def _sans_validation(type_cible: TypeEtape, champs: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(champs)
+
+
+class Parcours(Application[UUID]):
+    """The pathways of every person, the operators, and the indexes that keep them unique."""
+
+    env = {"AGGREGATE_CACHE_MAXSIZE": "2000"}
+
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        *,
+        cle_maitre: str,
+        horloge: Callable[[], datetime] | None = None,
+        valider_champs: ValidateurChamps = _sans_validation,
+    ) -> None:
+        self.cle_maitre = CleMaitre(cle_maitre)
+        self.horloge = horloge or (lambda: datetime.now(timezone.utc))
+        self.valider_champs = valider_champs
+        self._operateurs: dict[str, OperateurConnu] = {}
+        super().__init__(env)
+
+    # Infrastructure ----------------------------------------------------------------------------
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateEnISO())
+        for enumeration in ENUMERATIONS:
+            transcoder.register(ValeurEnumeree(enumeration))
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        self.trousseau = self._construire_trousseau()
+        return MapperParPersonne(self.construct_transcoder(), self.trousseau)
+
+    def _construire_trousseau(self) -> Trousseau:
+        module = self.env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
+        if module.startswith("eventsourcing.postgres"):
+            return TrousseauPostgres(self.cle_maitre, self.factory.datastore)  # type: ignore[attr-defined]
+        chemin = self.env.get("TROUSSEAU_SQLITE_DBNAME")
+        base = self.env.get("SQLITE_DBNAME", "")
+        if chemin is None and module.startswith("eventsourcing.sqlite") and base and ":memory:" not in base:
+            chemin = str(Path(base).with_name(Path(base).stem + "-cles.sqlite"))
+        return TrousseauSQLite(self.cle_maitre, chemin) if chemin else TrousseauMemoire(self.cle_maitre)
+
+    # Operators ---------------------------------------------------------------------------------
+
+    def enregistrer_operateur(self, cmd: EnregistrerOperateur) -> str:
+        """Register an operator; returns "cree", "inchange" or "modifie"."""
+        valeurs = {"type": cmd.type, "departement": cmd.departement, "nom": cmd.nom, "libelle_source": cmd.libelle_source}
+        try:
+            operateur: Operateur = self.repository.get(Operateur.create_id(cmd.id))
+        except AggregateNotFoundError:
+            operateur = Operateur(slug=cmd.id, **valeurs)
+            resultat = "cree"
+        else:
+            if all(getattr(operateur, champ) == valeur for champ, valeur in valeurs.items()):
+                return "inchange"
+            operateur.modifier(**valeurs)
+            resultat = "modifie"
+        self.save(operateur)
+        self._operateurs.pop(cmd.id, None)
+        return resultat
+
+    def operateur(self, slug: str) -> OperateurConnu | None:
+        connu = self._operateurs.get(slug)
+        if connu is None:
+            try:
+                operateur: Operateur = self.repository.get(Operateur.create_id(slug))
+            except AggregateNotFoundError:
+                return None
+            connu = OperateurConnu(operateur.slug, operateur.type, operateur.departement, operateur.nom, operateur.libelle_source)
+            self._operateurs[slug] = connu
+        return connu
+
+    # Steps -------------------------------------------------------------------------------------
+
+    def enregistrer_etape(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
+        """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing."""
+        empreinte = self.cle_maitre.empreinte("etape", _canonique(cmd))
+        doublon = self._doublon(cmd.step_id, empreinte)
+        if doublon is not None:
+            return doublon
+        enregistre_le = cmd.enregistre_le or self.horloge()
+        etape = EtapeTenue(
+            step_id=cmd.step_id,
+            type=cmd.type,
+            occurred_on=cmd.occurred_on,
+            operateur=cmd.operateur,
+            agent=cmd.agent,
+            enregistre_le=enregistre_le,
+            donnees=dict(cmd.donnees),
+        )
+        contexte = Contexte(self.operateur, aujourdhui=enregistre_le.astimezone(FUSEAU).date())
+        a_sauver: list[Any] = []
+        if cmd.type is TypeEtape.PERSONNE_ENREGISTREE:
+            personne = self._nouvelle_personne(cmd, etape, contexte, a_sauver)
+        else:
+            personne = self._personne_de(cmd.personne)
+            if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
+                self._valider_correction(personne, etape)
+            personne.ajouter(etape, contexte)
+        a_sauver += [personne, EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte)]
+        try:
+            enregistrements = self.save(*a_sauver)
+        except IntegrityError:
+            doublon = self._doublon(cmd.step_id, empreinte)
+            if doublon is not None:
+                return doublon
+            raise ConflitEcritureError(personne.id) from None
+        return EtapeEnregistree(
+            statut="acceptee",
+            step_id=cmd.step_id,
+            parcours_id=personne.id,
+            position=enregistrements[-1].notification.id,
+            drapeaux=tuple(personne.etapes[cmd.step_id].drapeaux),
+        )
+
+    def _doublon(self, step_id: UUID, empreinte: str) -> EtapeEnregistree | None:
+        try:
+            recue: EtapeRecue = self.repository.get(EtapeRecue.create_id(step_id))
+        except AggregateNotFoundError:
+            return None
+        if recue.empreinte != empreinte:
+            raise StepIdReutiliseError(step_id)
+        return EtapeEnregistree(statut="doublon", step_id=step_id, parcours_id=recue.parcours_id)
+
+    def _nouvelle_personne(
+        self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte, a_sauver: list[Any]
+    ) -> Personne:
+        reference = cmd.personne or ReferencePersonne()
+        parcours_id = reference.parcours_id or uuid5(ESPACE, f"personne/{cmd.step_id}")
+        if self._existe(parcours_id):
+            raise EtapeRejeteeError("ce parcours_id est déjà attribué à une personne.", "personne.parcours_id")
+        numero = etape.get("numero_etranger")
+        if reference.numero_etranger is not None:
+            if numero is not None and numero != reference.numero_etranger:
+                raise EtapeRejeteeError("diffère de data.numero_etranger.", "personne.numero_etranger")
+            numero = etape.donnees["numero_etranger"] = reference.numero_etranger
+        if numero is not None:
+            empreinte = self.cle_maitre.empreinte("numero_etranger", numero)
+            if self._existe(NumeroEtranger.create_id(empreinte)):
+                raise EtapeRejeteeError("ce numéro étranger est déjà attribué à une autre personne.", "data.numero_etranger")
+            a_sauver.append(NumeroEtranger(empreinte=empreinte, parcours_id=parcours_id))
+        return Personne.enregistrer(parcours_id, etape, contexte)
+
+    def _valider_correction(self, personne: Personne, correction: EtapeTenue) -> None:
+        cible = personne.etapes.get(correction.get("cible_step_id"))
+        if cible is not None and isinstance(correction.get("champs"), Mapping):
+            correction.donnees["champs"] = self.valider_champs(cible.type, correction.get("champs"))
+
+    def _existe(self, aggregate_id: UUID) -> bool:
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    def _personne_de(self, reference: ReferencePersonne | None) -> Personne:
+        if reference is None or (reference.numero_etranger is None and reference.parcours_id is None):
+            raise EtapeRejeteeError("indiquez numero_etranger ou parcours_id.", "personne")
+        if reference.parcours_id is not None:
+            champ, parcours_id = "personne.parcours_id", reference.parcours_id
+        else:
+            champ, parcours_id = "personne.numero_etranger", self.trouver_par_numero(reference.numero_etranger or "")
+        if parcours_id is None:
+            raise PersonneInconnueError(champ, str(reference.numero_etranger or reference.parcours_id))
+        try:
+            return self.repository.get(parcours_id)
+        except AggregateNotFoundError:
+            raise PersonneInconnueError(champ, str(reference.parcours_id or reference.numero_etranger)) from None
+
+    # Queries -----------------------------------------------------------------------------------
+
+    def trouver_par_numero(self, numero_etranger: str) -> UUID | None:
+        """The pathway of the person with this numéro étranger, whichever operator registered them."""
+        empreinte = self.cle_maitre.empreinte("numero_etranger", numero_etranger)
+        try:
+            index: NumeroEtranger = self.repository.get(NumeroEtranger.create_id(empreinte))
+        except AggregateNotFoundError:
+            return None
+        return index.parcours_id
+
+    def personne(self, parcours_id: UUID) -> Personne:
+        try:
+            return self.repository.get(parcours_id)
+        except AggregateNotFoundError:
+            raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
+
+
+def _canonique(cmd: EnregistrerEtape) -> str:
+    """The step's content as one canonical string: equal content, equal fingerprint."""
+    contenu = {
+        "type": cmd.type,
+        "occurred_on": cmd.occurred_on,
+        "operateur": cmd.operateur,
+        "agent": cmd.agent,
+        "personne": cmd.personne and {"numero_etranger": cmd.personne.numero_etranger, "parcours_id": cmd.personne.parcours_id},
+        "data": cmd.donnees,
+    }
+    return json.dumps(contenu, sort_keys=True, ensure_ascii=False, default=_valeur_simple)
+
+
+def _valeur_simple(valeur: Any) -> Any:
+    if isinstance(valeur, Enum):
+        return valeur.value
+    if isinstance(valeur, (date, datetime, UUID)):
+        return str(valeur)
+    if isinstance(valeur, (set, frozenset, tuple)):
+        return sorted(map(str, valeur))
+    raise TypeError(f"valeur non sérialisable : {valeur!r}")

@@ -1,0 +1,131 @@
+"""A person's recorded steps as the rules and projections read them: corrected, voids left out.
+
+`EtapeTenue` is one recorded step with its effective `donnees`; `Historique` answers the questions
+the rules ask ("the CIR open on that day", "the prescription not yet ended"…). Pure Python: imports
+only the standard library and `parcours.vocabulaire`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from parcours.vocabulaire import TypeEtape
+
+
+@dataclass
+class EtapeTenue:
+    """One recorded step, with the values of its latest correction."""
+
+    step_id: UUID
+    type: TypeEtape
+    occurred_on: date
+    operateur: str
+    agent: str
+    enregistre_le: datetime
+    donnees: dict[str, Any]
+    liens: dict[str, UUID] = field(default_factory=dict)
+    drapeaux: list[dict[str, str]] = field(default_factory=list)
+    donnees_initiales: dict[str, Any] = field(default_factory=dict)
+    corrections: list[UUID] = field(default_factory=list)
+    annulee_par: UUID | None = None
+    rang: int = 0
+    """Position of the step in the person's recording order."""
+
+    @property
+    def annulee(self) -> bool:
+        return self.annulee_par is not None
+
+    def get(self, champ: str, defaut: Any = None) -> Any:
+        return self.donnees.get(champ, defaut)
+
+
+class Historique:
+    """The effective (not voided) steps of one person, in recording order."""
+
+    def __init__(self, etapes: Iterable[EtapeTenue]) -> None:
+        self._etapes = [e for e in etapes if not e.annulee]
+
+    def __iter__(self) -> Iterator[EtapeTenue]:
+        return iter(self._etapes)
+
+    def __len__(self) -> int:
+        return len(self._etapes)
+
+    def etape(self, step_id: UUID) -> EtapeTenue | None:
+        for e in self._etapes:
+            if e.step_id == step_id:
+                return e
+        return None
+
+    def de_type(self, *types: TypeEtape, jusquau: date | None = None) -> list[EtapeTenue]:
+        """Steps of these types dated on or before `jusquau`, in business-date order."""
+        trouvees = [e for e in self._etapes if e.type in types and (jusquau is None or e.occurred_on <= jusquau)]
+        return sorted(trouvees, key=lambda e: (e.occurred_on, e.rang))
+
+    def derniere(self, *types: TypeEtape, jusquau: date | None = None) -> EtapeTenue | None:
+        trouvees = self.de_type(*types, jusquau=jusquau)
+        return trouvees[-1] if trouvees else None
+
+    def liees_a(self, step_id: UUID, *types: TypeEtape) -> list[EtapeTenue]:
+        """Steps of these types whose derived link points to `step_id`."""
+        return [e for e in self._etapes if e.type in types and step_id in e.liens.values()]
+
+    # Questions the rules ask ------------------------------------------------------------------
+
+    @property
+    def identite(self) -> EtapeTenue | None:
+        return self.derniere(TypeEtape.PERSONNE_ENREGISTREE)
+
+    @property
+    def date_naissance(self) -> date | None:
+        identite = self.identite
+        return identite.get("date_naissance") if identite else None
+
+    def cir_du(self, jour: date) -> EtapeTenue | None:
+        """The latest CIR signed on or before `jour`."""
+        return self.derniere(TypeEtape.CIR_SIGNE, jusquau=jour)
+
+    def cir_clos(self, cir: EtapeTenue) -> bool:
+        return bool(self.liees_a(cir.step_id, TypeEtape.ENTRETIEN_FIN_CIR))
+
+    def prescription_en_cours(self, jour: date) -> EtapeTenue | None:
+        """The latest language prescription made on or before `jour` and not yet ended."""
+        for prescription in reversed(self.de_type(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, jusquau=jour)):
+            if not self.formation_terminee(prescription):
+                return prescription
+        return None
+
+    def formation_terminee(self, prescription: EtapeTenue) -> EtapeTenue | None:
+        fins = self.liees_a(prescription.step_id, TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE)
+        return fins[0] if fins else None
+
+    def episode_ouvert(self, operateur: str, jour: date | None = None) -> EtapeTenue | None:
+        """The operator's employment-support episode opened (on or before `jour`) and not exited."""
+        for entree in reversed(self.de_type(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, jusquau=jour)):
+            if entree.operateur == operateur and not self.liees_a(entree.step_id, TypeEtape.SORTIE_ACCOMPAGNEMENT):
+                return entree
+        return None
+
+    def episode_agir_ouvert(self, jour: date | None = None) -> EtapeTenue | None:
+        for entree in reversed(self.de_type(TypeEtape.AGIR_ENTREE, jusquau=jour)):
+            if not self.liees_a(entree.step_id, TypeEtape.AGIR_SORTIE):
+                return entree
+        return None
+
+    def protection_du(self, jour: date) -> EtapeTenue | None:
+        """The latest protection decided on or before `jour` (BPI status at that date)."""
+        decidees = [p for p in self.de_type(TypeEtape.PROTECTION_ACCORDEE) if p.get("decision_date") <= jour]
+        return max(decidees, key=lambda p: (p.get("decision_date"), p.rang)) if decidees else None
+
+    def premier_titre(self) -> EtapeTenue | None:
+        """The first residence permit: it opens the 5-year pathway window."""
+        premiers = [t for t in self.de_type(TypeEtape.TITRE_SEJOUR_DELIVRE) if t.get("premier_titre")]
+        return min(premiers, key=lambda t: (t.get("valid_from"), t.rang)) if premiers else None
+
+    def decision_sur(self, orientation_id: UUID) -> EtapeTenue | None:
+        decisions = self.liees_a(orientation_id, TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)
+        return decisions[0] if decisions else None

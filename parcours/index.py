@@ -1,0 +1,114 @@
+"""Small aggregates that make uniqueness part of the log: steps received, numéros étrangers, operators.
+
+Each has a deterministic id (uuid5), so saving one that exists fails in the same transaction as the
+person's events: a step_id or a numéro étranger can never be taken twice, even by concurrent writers.
+They hold no personal data in clear (a person id, a keyed hash). Imports only eventsourcing and
+`parcours`.
+"""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from parcours.vocabulaire import TypeOperateur
+
+ESPACE = uuid5(NAMESPACE_URL, "https://parcours.example/identifiants")
+
+
+class EtapeRecue(Aggregate):
+    """A step_id already recorded, with the fingerprint of its content and the pathway it went to."""
+
+    TOPIC = "parcours.etape_recue"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.etape_recue.created"
+
+    class Recue(Aggregate.Created):
+        TOPIC = "parcours.etape_recue.recue"
+        class_version = 1
+        step_id: UUID
+        parcours_id: UUID
+        empreinte: str
+
+    @event(Recue)
+    def __init__(self, step_id: UUID, parcours_id: UUID, empreinte: str) -> None:
+        self.step_id = step_id
+        self.parcours_id = parcours_id
+        self.empreinte = empreinte
+
+    @staticmethod
+    def create_id(step_id: UUID) -> UUID:
+        return uuid5(ESPACE, f"etape/{step_id}")
+
+
+class NumeroEtranger(Aggregate):
+    """Binds the keyed hash of a numéro étranger to one pathway."""
+
+    TOPIC = "parcours.numero_etranger"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.numero_etranger.created"
+
+    class Attribue(Aggregate.Created):
+        TOPIC = "parcours.numero_etranger.attribue"
+        class_version = 1
+        empreinte: str
+        parcours_id: UUID
+
+    @event(Attribue)
+    def __init__(self, empreinte: str, parcours_id: UUID) -> None:
+        self.empreinte = empreinte
+        self.parcours_id = parcours_id
+
+    @staticmethod
+    def create_id(empreinte: str) -> UUID:
+        return uuid5(ESPACE, f"numero-etranger/{empreinte}")
+
+
+class Operateur(Aggregate):
+    """An organisation that records steps (CONTRACT §2); configuration kept in the log."""
+
+    TOPIC = "parcours.operateur"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.operateur.created"
+
+    class Enregistre(Aggregate.Created):
+        TOPIC = "parcours.operateur.enregistre"
+        class_version = 1
+        slug: str
+        type: TypeOperateur
+        departement: str
+        nom: str
+        libelle_source: str | None
+
+    class Modifie(Aggregate.Event):
+        TOPIC = "parcours.operateur.modifie"
+        class_version = 1
+        type: TypeOperateur
+        departement: str
+        nom: str
+        libelle_source: str | None
+
+    @event(Enregistre)
+    def __init__(
+        self, slug: str, type: TypeOperateur, departement: str, nom: str, libelle_source: str | None
+    ) -> None:
+        self.slug = slug
+        self._changer(type, departement, nom, libelle_source)
+
+    @event(Modifie)
+    def modifier(self, type: TypeOperateur, departement: str, nom: str, libelle_source: str | None) -> None:
+        self._changer(type, departement, nom, libelle_source)
+
+    def _changer(self, type: TypeOperateur, departement: str, nom: str, libelle_source: str | None) -> None:
+        self.type = type
+        self.departement = departement
+        self.nom = nom
+        self.libelle_source = libelle_source
+
+    @staticmethod
+    def create_id(slug: str) -> UUID:
+        return uuid5(ESPACE, f"operateur/{slug}")

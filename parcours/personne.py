@@ -1,0 +1,317 @@
+"""The person's pathway: one aggregate, one event stream, one event class per step type.
+
+Each event carries the step envelope (step_id, business date, operator, agent; the recording time
+is the event's `timestamp`), the step's `donnees`, the links the rules derived (its CIR,
+prescription, episode…) and its soft flags. Corrections and voids are events too: nothing is
+rewritten. Imports only eventsourcing, the standard library and `parcours`.
+
+Topics are explicit and stable (`parcours.personne.<type>`): never rename one; evolve a payload
+with `class_version` and an `upcast_vN_vN+1` static method.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any, ClassVar, cast
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from parcours.erreurs import EtapeRejeteeError
+from parcours.historique import EtapeTenue, Historique
+from parcours.regles import Contexte, Verdict, reverifier, verifier
+from parcours.vocabulaire import TypeEtape
+
+PREFIXE_TOPIC = "parcours.personne."
+"""Events under this topic prefix hold personal data: the mapper encrypts them with the person's key."""
+
+
+class EtapeEvenement(Aggregate.Event):
+    """The envelope every step event carries."""
+
+    step_id: UUID
+    occurred_on: date
+    operateur: str
+    agent: str
+    donnees: dict[str, Any]
+    liens: dict[str, UUID]
+    drapeaux: list[dict[str, str]]
+
+    TYPE: ClassVar[TypeEtape]
+
+    def apply(self, aggregate: Aggregate) -> None:
+        cast(Personne, aggregate).tenir(self)
+
+
+class GestionEvenement(EtapeEvenement):
+    """A correction or a void; `a_reverifier` names the steps it leaves breaking a rule, and why."""
+
+    a_reverifier: dict[str, str]
+
+
+class Personne(Aggregate):
+    TOPIC = "parcours.personne"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.personne.created"
+
+    class PersonneEnregistree(EtapeEvenement, Aggregate.Created):
+        TOPIC = "parcours.personne.personne_enregistree"
+        class_version = 1
+        TYPE = TypeEtape.PERSONNE_ENREGISTREE
+
+        def apply(self, aggregate: Aggregate) -> None:
+            personne = cast(Personne, aggregate)
+            personne.etapes = {}
+            personne.tenir(self)
+
+    class TitreSejourDelivre(EtapeEvenement):
+        TOPIC = "parcours.personne.titre_sejour_delivre"
+        class_version = 1
+        TYPE = TypeEtape.TITRE_SEJOUR_DELIVRE
+
+    class ProtectionAccordee(EtapeEvenement):
+        TOPIC = "parcours.personne.protection_accordee"
+        class_version = 1
+        TYPE = TypeEtape.PROTECTION_ACCORDEE
+
+    class CirSigne(EtapeEvenement):
+        TOPIC = "parcours.personne.cir_signe"
+        class_version = 1
+        TYPE = TypeEtape.CIR_SIGNE
+
+    class PositionnementLinguistique(EtapeEvenement):
+        TOPIC = "parcours.personne.positionnement_linguistique"
+        class_version = 1
+        TYPE = TypeEtape.POSITIONNEMENT_LINGUISTIQUE
+
+    class FormationCiviqueJournee(EtapeEvenement):
+        TOPIC = "parcours.personne.formation_civique_journee"
+        class_version = 1
+        TYPE = TypeEtape.FORMATION_CIVIQUE_JOURNEE
+
+    class FormationLinguistiquePrescrite(EtapeEvenement):
+        TOPIC = "parcours.personne.formation_linguistique_prescrite"
+        class_version = 1
+        TYPE = TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE
+
+    class DispenseFormationLinguistique(EtapeEvenement):
+        TOPIC = "parcours.personne.dispense_formation_linguistique"
+        class_version = 1
+        TYPE = TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE
+
+    class FormationLinguistiqueHeures(EtapeEvenement):
+        TOPIC = "parcours.personne.formation_linguistique_heures"
+        class_version = 1
+        TYPE = TypeEtape.FORMATION_LINGUISTIQUE_HEURES
+
+    class EvaluationLinguistique(EtapeEvenement):
+        TOPIC = "parcours.personne.evaluation_linguistique"
+        class_version = 1
+        TYPE = TypeEtape.EVALUATION_LINGUISTIQUE
+
+    class FormationLinguistiqueTerminee(EtapeEvenement):
+        TOPIC = "parcours.personne.formation_linguistique_terminee"
+        class_version = 1
+        TYPE = TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE
+
+    class EntretienFinCir(EtapeEvenement):
+        TOPIC = "parcours.personne.entretien_fin_cir"
+        class_version = 1
+        TYPE = TypeEtape.ENTRETIEN_FIN_CIR
+
+    class OrientationSpe(EtapeEvenement):
+        TOPIC = "parcours.personne.orientation_spe"
+        class_version = 1
+        TYPE = TypeEtape.ORIENTATION_SPE
+
+    class DispenseOrientationSpe(EtapeEvenement):
+        TOPIC = "parcours.personne.dispense_orientation_spe"
+        class_version = 1
+        TYPE = TypeEtape.DISPENSE_ORIENTATION_SPE
+
+    class OrientationAcceptee(EtapeEvenement):
+        TOPIC = "parcours.personne.orientation_acceptee"
+        class_version = 1
+        TYPE = TypeEtape.ORIENTATION_ACCEPTEE
+
+    class OrientationRefusee(EtapeEvenement):
+        TOPIC = "parcours.personne.orientation_refusee"
+        class_version = 1
+        TYPE = TypeEtape.ORIENTATION_REFUSEE
+
+    class OrientationAgir(EtapeEvenement):
+        TOPIC = "parcours.personne.orientation_agir"
+        class_version = 1
+        TYPE = TypeEtape.ORIENTATION_AGIR
+
+    class AgirEntree(EtapeEvenement):
+        TOPIC = "parcours.personne.agir_entree"
+        class_version = 1
+        TYPE = TypeEtape.AGIR_ENTREE
+
+    class AgirSortie(EtapeEvenement):
+        TOPIC = "parcours.personne.agir_sortie"
+        class_version = 1
+        TYPE = TypeEtape.AGIR_SORTIE
+
+    class AccompagnementEmploiDebute(EtapeEvenement):
+        TOPIC = "parcours.personne.accompagnement_emploi_debute"
+        class_version = 1
+        TYPE = TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE
+
+    class ContratTravailDebute(EtapeEvenement):
+        TOPIC = "parcours.personne.contrat_travail_debute"
+        class_version = 1
+        TYPE = TypeEtape.CONTRAT_TRAVAIL_DEBUTE
+
+    class EntreeFormation(EtapeEvenement):
+        TOPIC = "parcours.personne.entree_formation"
+        class_version = 1
+        TYPE = TypeEtape.ENTREE_FORMATION
+
+    class SortieAccompagnement(EtapeEvenement):
+        TOPIC = "parcours.personne.sortie_accompagnement"
+        class_version = 1
+        TYPE = TypeEtape.SORTIE_ACCOMPAGNEMENT
+
+    class SuiviSixMois(EtapeEvenement):
+        TOPIC = "parcours.personne.suivi_six_mois"
+        class_version = 1
+        TYPE = TypeEtape.SUIVI_SIX_MOIS
+
+    class SituationLogement(EtapeEvenement):
+        TOPIC = "parcours.personne.situation_logement"
+        class_version = 1
+        TYPE = TypeEtape.SITUATION_LOGEMENT
+
+    class Note(EtapeEvenement):
+        TOPIC = "parcours.personne.note"
+        class_version = 1
+        TYPE = TypeEtape.NOTE
+
+    class EvenementCorrige(GestionEvenement):
+        TOPIC = "parcours.personne.evenement_corrige"
+        class_version = 1
+        TYPE = TypeEtape.EVENEMENT_CORRIGE
+
+    class EvenementAnnule(GestionEvenement):
+        TOPIC = "parcours.personne.evenement_annule"
+        class_version = 1
+        TYPE = TypeEtape.EVENEMENT_ANNULE
+
+    # Commands ----------------------------------------------------------------------------------
+
+    @classmethod
+    def enregistrer(cls, parcours_id: UUID, etape: EtapeTenue, contexte: Contexte) -> Personne:
+        """Open a pathway with its `personne_enregistree` step."""
+        verdict = verifier(Historique(()), etape, contexte)
+        return cls._create(
+            cls.PersonneEnregistree,
+            id=parcours_id,
+            timestamp=etape.enregistre_le,
+            **_envelope(etape, verdict),
+        )
+
+    def ajouter(self, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+        """Record one more step on the pathway, or raise `EtapeRejeteeError` and record nothing."""
+        etape.rang = len(self.etapes)
+        historique = Historique(self.etapes.values())
+        verdict = verifier(historique, etape, contexte)
+        champs = _envelope(etape, verdict)
+        if etape.type in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
+            champs["a_reverifier"] = self._consequences(etape, contexte)
+        self.trigger_event(EVENEMENTS[etape.type], timestamp=etape.enregistre_le, **champs)
+        return verdict
+
+    def _consequences(self, gestion: EtapeTenue, contexte: Contexte) -> dict[str, str]:
+        """Apply the correction or void to a copy; reject it if its target breaks, list the dependants that do."""
+        avant = reverifier(list(self.etapes.values()), contexte)
+        simulation = copy.deepcopy(self.etapes)
+        simulation[gestion.step_id] = gestion
+        appliquer_gestion(simulation, gestion)
+        apres = reverifier(list(simulation.values()), contexte)
+        cible = gestion.get("cible_step_id")
+        if gestion.type is TypeEtape.EVENEMENT_CORRIGE and cible in apres and cible not in avant:
+            raise EtapeRejeteeError(f"après correction, l'étape serait rejetée : {apres[cible]}", "data.champs")
+        return {str(step_id): raison for step_id, raison in apres.items() if step_id not in avant}
+
+    # Evolution ---------------------------------------------------------------------------------
+
+    def tenir(self, evenement: EtapeEvenement) -> None:
+        etape = EtapeTenue(
+            step_id=evenement.step_id,
+            type=evenement.TYPE,
+            occurred_on=evenement.occurred_on,
+            operateur=evenement.operateur,
+            agent=evenement.agent,
+            enregistre_le=evenement.timestamp,
+            donnees=dict(evenement.donnees),
+            liens=dict(evenement.liens),
+            drapeaux=list(evenement.drapeaux),
+            donnees_initiales=dict(evenement.donnees),
+            rang=len(self.etapes),
+        )
+        self.etapes[etape.step_id] = etape
+        if isinstance(evenement, GestionEvenement):
+            appliquer_gestion(self.etapes, etape)
+            for step_id, raison in evenement.a_reverifier.items():
+                dependante = self.etapes.get(UUID(step_id))
+                if dependante is not None:
+                    dependante.drapeaux.append(
+                        {"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)}
+                    )
+
+    # Queries -----------------------------------------------------------------------------------
+
+    @property
+    def historique(self) -> Historique:
+        return Historique(self.etapes.values())
+
+    @property
+    def identite(self) -> dict[str, Any]:
+        identite = self.historique.identite
+        return dict(identite.donnees) if identite else {}
+
+
+def appliquer_gestion(etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue) -> None:
+    """Make a recorded correction or void take effect on its target."""
+    cible = etapes[gestion.get("cible_step_id")]
+    if gestion.type is TypeEtape.EVENEMENT_CORRIGE:
+        cible.corrections.append(gestion.step_id)
+    else:
+        cible.annulee_par = gestion.step_id
+        if cible.type is TypeEtape.EVENEMENT_CORRIGE:
+            cible = etapes[cible.get("cible_step_id")]
+    _recalculer(etapes, cible)
+
+
+def _recalculer(etapes: dict[UUID, EtapeTenue], etape: EtapeTenue) -> None:
+    """Effective values = the recorded ones, then every correction still in force, in order."""
+    donnees = dict(etape.donnees_initiales)
+    for correction_id in etape.corrections:
+        correction = etapes[correction_id]
+        if not correction.annulee:
+            donnees.update(correction.get("champs"))
+    etape.donnees = donnees
+
+
+def _envelope(etape: EtapeTenue, verdict: Verdict) -> dict[str, Any]:
+    return {
+        "step_id": etape.step_id,
+        "occurred_on": etape.occurred_on,
+        "operateur": etape.operateur,
+        "agent": etape.agent,
+        "donnees": etape.donnees,
+        "liens": verdict.liens,
+        "drapeaux": verdict.drapeaux,
+    }
+
+
+EVENEMENTS: dict[TypeEtape, type[EtapeEvenement]] = {
+    classe.TYPE: classe
+    for classe in vars(Personne).values()
+    if isinstance(classe, type) and issubclass(classe, EtapeEvenement)
+}
+assert set(EVENEMENTS) == set(TypeEtape), "every step type needs its event class"

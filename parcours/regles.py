@@ -1,0 +1,540 @@
+"""The rules of CONTRACT §3: hard rules reject a step, soft rules flag it and let it through.
+
+`verifier(historique, etape, contexte)` checks one proposed step against the person's effective
+history and returns what the step is linked to (its CIR, prescription, episode…) and its soft flags;
+it raises `EtapeRejeteeError`, naming the field, when a hard rule is broken. One function per step
+type, registered in `REGLES`. Pure Python: imports only the standard library and `parcours`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from parcours.dates import add_months, age_revolu, contrat_durable, fenetre_suivi
+from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError
+from parcours.historique import EtapeTenue, Historique
+from parcours.vocabulaire import (
+    CONTRATS_A_DUREE_DETERMINEE,
+    CONTRATS_TOUJOURS_DURABLES,
+    FORMATIONS_DURABLES,
+    LOGEMENTS_PERENNES,
+    OPERATEURS_SPE,
+    MotifChoixSpe,
+    MotifFinFormation,
+    MotifSejour,
+    MotifSortieAgir,
+    NiveauLangue,
+    TypeEtape,
+    TypeEvaluation,
+    TypeFormationLinguistique,
+    TypeOperateur,
+)
+
+DEBUT_FRANCE_TRAVAIL = date(2024, 1, 1)
+DUREE_MAX_CIR_MOIS = 24
+"""A CIR lasts one year and may be extended once by at most one year (R413-4)."""
+
+
+@dataclass(frozen=True)
+class Operateur:
+    id: str
+    type: TypeOperateur
+    departement: str
+    nom: str = ""
+    libelle_source: str | None = None
+    """`POLE_EMPLOI` when registered under the pre-2024 name."""
+
+
+@dataclass(frozen=True)
+class Contexte:
+    operateur: Callable[[str], Operateur | None]
+    aujourdhui: date | None = None
+    """None while re-checking past steps: "not in the future" was checked when they were recorded."""
+
+
+@dataclass
+class Verdict:
+    liens: dict[str, UUID] = field(default_factory=dict)
+    drapeaux: list[dict[str, str]] = field(default_factory=list)
+
+    def signaler(self, code: str, message: str) -> None:
+        self.drapeaux.append({"code": code, "message": message})
+
+
+Regle = Callable[[Historique, EtapeTenue, Contexte, Verdict], None]
+REGLES: dict[TypeEtape, Regle] = {}
+
+
+def regle(type_etape: TypeEtape) -> Callable[[Regle], Regle]:
+    def enregistrer(fonction: Regle) -> Regle:
+        REGLES[type_etape] = fonction
+        return fonction
+
+    return enregistrer
+
+
+def rejet(champ: str, message: str) -> EtapeRejeteeError:
+    return EtapeRejeteeError(message, champ)
+
+
+def verifier(historique: Historique, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+    """Check `etape` against the history recorded before it; raise on a hard rule."""
+    verdict = Verdict()
+    operateur = contexte.operateur(etape.operateur)
+    if operateur is None:
+        raise OperateurInconnuError(etape.operateur)
+    if contexte.aujourdhui is not None and etape.occurred_on > contexte.aujourdhui:
+        raise rejet("occurred_on", f"la date {etape.occurred_on:%d/%m/%Y} est dans le futur.")
+    naissance = etape.get("date_naissance") if etape.type is TypeEtape.PERSONNE_ENREGISTREE else historique.date_naissance
+    if naissance is not None and etape.occurred_on < naissance:
+        raise rejet("occurred_on", f"la date {etape.occurred_on:%d/%m/%Y} précède la naissance.")
+    REGLES[etape.type](historique, etape, contexte, verdict)
+    return verdict
+
+
+def _type_operateur(contexte: Contexte, operateur_id: str, champ: str) -> Operateur:
+    operateur = contexte.operateur(operateur_id)
+    if operateur is None:
+        raise OperateurInconnuError(operateur_id, champ)
+    return operateur
+
+
+def _exiger_ofii(contexte: Contexte, etape: EtapeTenue) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.OFII:
+        raise rejet("operateur", f"une étape « {etape.type.value} » est enregistrée par l'OFII.")
+
+
+def _exiger_cir(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> EtapeTenue:
+    cir = historique.cir_du(etape.occurred_on)
+    if cir is None:
+        raise rejet("type", f"« {etape.type.value} » demande un CIR signé au plus tard le {etape.occurred_on:%d/%m/%Y}.")
+    verdict.liens["cir"] = cir.step_id
+    return cir
+
+
+def _signaler_hors_fenetre(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> None:
+    premier = historique.premier_titre()
+    if premier is not None and etape.occurred_on >= add_months(premier.get("valid_from"), 60):
+        verdict.signaler("HORS_FENETRE_5_ANS", "étape plus de 5 ans après le premier titre de séjour.")
+
+
+# Identity, status, residence ------------------------------------------------------------------
+
+
+@regle(TypeEtape.PERSONNE_ENREGISTREE)
+def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if historique.identite is not None:
+        raise rejet("type", "cette personne est déjà enregistrée.")
+
+
+@regle(TypeEtape.TITRE_SEJOUR_DELIVRE)
+def _titre_sejour(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    valid_to = etape.get("valid_to")
+    if valid_to is not None and valid_to < etape.get("valid_from"):
+        raise rejet("data.valid_to", "la fin de validité précède le début.")
+    if etape.get("premier_titre") and historique.premier_titre() is not None:
+        verdict.signaler("PREMIER_TITRE_EN_DOUBLE", "un premier titre est déjà enregistré : la fenêtre de 5 ans part du plus ancien.")
+
+
+@regle(TypeEtape.PROTECTION_ACCORDEE)
+def _protection(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if etape.get("decision_date") > etape.occurred_on:
+        verdict.signaler("DECISION_POSTERIEURE", "la décision est datée après l'étape.")
+
+
+# CIR and training --------------------------------------------------------------------------------
+
+
+@regle(TypeEtape.CIR_SIGNE)
+def _cir_signe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    titres = [
+        t
+        for t in historique.de_type(TypeEtape.TITRE_SEJOUR_DELIVRE)
+        if t.get("premier_titre") and t.get("valid_from") <= etape.occurred_on
+    ]
+    if not titres:
+        raise rejet("type", "le CIR demande un premier titre de séjour valable à la date de signature.")
+    if all(t.get("motif") is MotifSejour.ETUDIANT for t in titres):
+        raise rejet("type", "un titre de séjour « étudiant » ne donne pas lieu à un CIR.")
+    verdict.liens["titre"] = next(t for t in reversed(titres) if t.get("motif") is not MotifSejour.ETUDIANT).step_id
+    naissance = historique.date_naissance
+    if naissance is not None:
+        age = age_revolu(naissance, etape.occurred_on)
+        if age < 16:
+            raise rejet("occurred_on", f"le CIR se signe à partir de 16 ans (la personne a {age} ans).")
+        if age < 18 and not etape.get("representant_legal"):
+            raise rejet("data.representant_legal", "obligatoire pour une personne de 16 ou 17 ans.")
+    for cir in historique.de_type(TypeEtape.CIR_SIGNE):
+        if not historique.cir_clos(cir) and etape.occurred_on < add_months(cir.occurred_on, DUREE_MAX_CIR_MOIS):
+            raise rejet("type", f"un CIR signé le {cir.occurred_on:%d/%m/%Y} est encore en cours.")
+    if historique.de_type(TypeEtape.CIR_SIGNE):
+        verdict.signaler("NOUVEAU_CIR", "nouvelle signature après un premier CIR (L413-4).")
+    _signaler_hors_fenetre(historique, etape, verdict)
+
+
+@regle(TypeEtape.POSITIONNEMENT_LINGUISTIQUE)
+def _positionnement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    return None
+
+
+@regle(TypeEtape.FORMATION_CIVIQUE_JOURNEE)
+def _journee_civique(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cir = _exiger_cir(historique, etape, verdict)
+    if etape.get("present"):
+        for journee in historique.liees_a(cir.step_id, TypeEtape.FORMATION_CIVIQUE_JOURNEE):
+            if journee.get("jour") == etape.get("jour") and journee.get("present"):
+                raise rejet("data.jour", f"la présence au jour {etape.get('jour')} est déjà enregistrée.")
+
+
+def _niveau_global(positionnement: EtapeTenue) -> NiveauLangue:
+    return min(positionnement.get("niveau_oral"), positionnement.get("niveau_ecrit"), key=lambda n: n.rang)
+
+
+@regle(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
+def _prescription(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cir = _exiger_cir(historique, etape, verdict)
+    positionnement = historique.derniere(TypeEtape.POSITIONNEMENT_LINGUISTIQUE, jusquau=etape.occurred_on)
+    if etape.get("type") is TypeFormationLinguistique.CIR_OBLIGATOIRE:
+        if positionnement is None:
+            raise rejet("data.type", "une formation CIR_OBLIGATOIRE demande un positionnement linguistique préalable.")
+        if _niveau_global(positionnement).rang >= NiveauLangue.A1.rang:
+            raise rejet("data.type", "une formation CIR_OBLIGATOIRE n'est prescrite que sous le niveau A1 (oral ou écrit).")
+        if historique.liees_a(cir.step_id, TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE):
+            raise rejet("data.type", "une dispense de formation linguistique est enregistrée pour ce CIR.")
+        if etape.get("forfait_h") == 600 and not positionnement.get("non_lecteur_non_scripteur"):
+            verdict.signaler("FORFAIT_600_SANS_NLNS", "forfait de 600 h pour une personne non signalée non lectrice non scriptrice.")
+    if positionnement is not None:
+        verdict.liens["positionnement"] = positionnement.step_id
+    if historique.prescription_en_cours(etape.occurred_on) is not None:
+        verdict.signaler("FORMATION_EN_COURS", "une formation linguistique précédente n'est pas terminée.")
+
+
+@regle(TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE)
+def _dispense_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cir = _exiger_cir(historique, etape, verdict)
+    for prescription in historique.liees_a(cir.step_id, TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE):
+        if prescription.get("type") is TypeFormationLinguistique.CIR_OBLIGATOIRE:
+            raise rejet("type", "une formation CIR_OBLIGATOIRE est déjà prescrite pour ce CIR.")
+
+
+def _exiger_prescription(historique: Historique, etape: EtapeTenue, verdict: Verdict, en_cours: bool) -> EtapeTenue:
+    if en_cours:
+        prescription = historique.prescription_en_cours(etape.occurred_on)
+        manque = "une formation linguistique prescrite et non terminée"
+    else:
+        prescription = historique.derniere(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, jusquau=etape.occurred_on)
+        manque = "une formation linguistique prescrite"
+    if prescription is None:
+        raise rejet("type", f"« {etape.type.value} » demande {manque} au {etape.occurred_on:%d/%m/%Y}.")
+    verdict.liens["prescription"] = prescription.step_id
+    return prescription
+
+
+@regle(TypeEtape.FORMATION_LINGUISTIQUE_HEURES)
+def _heures(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if etape.get("periode_fin") < etape.get("periode_debut"):
+        raise rejet("data.periode_fin", "la fin de période précède son début.")
+    prescription = _exiger_prescription(historique, etape, verdict, en_cours=True)
+    deja = sum(h.get("heures_realisees") for h in historique.liees_a(prescription.step_id, TypeEtape.FORMATION_LINGUISTIQUE_HEURES))
+    plafond = prescription.get("forfait_h") * 1.1
+    if deja + etape.get("heures_realisees") > plafond:
+        raise rejet(
+            "data.heures_realisees",
+            f"{deja + etape.get('heures_realisees'):g} h réalisées dépasseraient le forfait de "
+            f"{prescription.get('forfait_h')} h majoré de 10 % ({plafond:g} h).",
+        )
+    if etape.get("heures_realisees") > etape.get("heures_planifiees"):
+        verdict.signaler("HEURES_AU_DELA_DU_PLANNING", "plus d'heures réalisées que planifiées sur la période.")
+
+
+@regle(TypeEtape.EVALUATION_LINGUISTIQUE)
+def _evaluation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_prescription(historique, etape, verdict, en_cours=False)
+
+
+@regle(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE)
+def _fin_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    prescription = _exiger_prescription(historique, etape, verdict, en_cours=True)
+    if etape.get("motif") is MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE:
+        cible = prescription.get("niveau_cible").rang
+        evaluations = [
+            e
+            for e in historique.liees_a(prescription.step_id, TypeEtape.EVALUATION_LINGUISTIQUE)
+            if e.occurred_on <= etape.occurred_on
+        ]
+        if not any(_niveau_global(e).rang >= cible for e in evaluations):
+            raise rejet(
+                "data.motif",
+                f"NIVEAU_CIBLE_ATTEINT_ANTICIPE demande une évaluation au niveau {prescription.get('niveau_cible').value} ou plus.",
+            )
+
+
+@regle(TypeEtape.ENTRETIEN_FIN_CIR)
+def _entretien_fin_cir(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cir = _exiger_cir(historique, etape, verdict)
+    if historique.liees_a(cir.step_id, TypeEtape.ENTRETIEN_FIN_CIR):
+        verdict.signaler("ENTRETIEN_EN_DOUBLE", "un entretien de fin de CIR est déjà enregistré pour ce CIR.")
+    fins = [historique.formation_terminee(p) for p in historique.liees_a(cir.step_id, TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)]
+    fins = [f for f in fins if f is not None]
+    if fins and etape.occurred_on > add_months(max(f.occurred_on for f in fins), 3):
+        verdict.signaler("ENTRETIEN_TARDIF", "entretien plus de 3 mois après la fin des formations (R413-14).")
+
+
+# Orientations ------------------------------------------------------------------------------------
+
+
+def _orientations_du_cir(historique: Historique, etape: EtapeTenue, types: tuple[TypeEtape, ...]) -> list[EtapeTenue]:
+    cir = historique.cir_du(etape.occurred_on)
+    cir_id = cir.step_id if cir else None
+    return [e for e in historique.de_type(*types) if e.liens.get("cir") == cir_id]
+
+
+@regle(TypeEtape.ORIENTATION_SPE)
+def _orientation_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_ofii(contexte, etape)
+    destinataire = _type_operateur(contexte, etape.get("vers"), "data.vers")
+    if destinataire.type not in OPERATEURS_SPE:
+        raise rejet("data.vers", f"« {destinataire.id} » n'est pas un opérateur du service public de l'emploi.")
+    if destinataire.libelle_source == "POLE_EMPLOI" and etape.occurred_on >= DEBUT_FRANCE_TRAVAIL:
+        raise rejet("data.vers", "Pôle emploi est devenu France Travail le 01/01/2024 : orientez vers France Travail.")
+    cir = historique.cir_du(etape.occurred_on)
+    if cir is not None:
+        verdict.liens["cir"] = cir.step_id
+    if _orientations_du_cir(historique, etape, (TypeEtape.DISPENSE_ORIENTATION_SPE,)):
+        raise rejet("type", "la personne a demandé expressément à être dispensée d'orientation pour ce CIR.")
+    naissance = historique.date_naissance
+    if naissance is not None:
+        moins_de_26 = age_revolu(naissance, etape.occurred_on) < 26
+        motif = etape.get("motif_choix")
+        if moins_de_26 and destinataire.type is not TypeOperateur.MISSION_LOCALE and motif not in (MotifChoixSpe.RQTH, MotifChoixSpe.CADRE):
+            raise rejet("data.motif_choix", "moins de 26 ans : la Mission locale s'impose sauf motif RQTH ou CADRE.")
+        if not moins_de_26 and motif is MotifChoixSpe.AGE_MOINS_26:
+            raise rejet("data.motif_choix", "AGE_MOINS_26 ne s'applique pas : la personne a 26 ans ou plus.")
+
+
+@regle(TypeEtape.DISPENSE_ORIENTATION_SPE)
+def _dispense_orientation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_ofii(contexte, etape)
+    if etape.get("demande_expresse") is not True:
+        raise rejet("data.demande_expresse", "la dispense suppose la demande expresse de la personne (true).")
+    cir = historique.cir_du(etape.occurred_on)
+    if cir is not None:
+        verdict.liens["cir"] = cir.step_id
+    for orientation in _orientations_du_cir(historique, etape, (TypeEtape.ORIENTATION_SPE,)):
+        decision = historique.decision_sur(orientation.step_id)
+        if decision is None or decision.type is not TypeEtape.ORIENTATION_REFUSEE:
+            raise rejet("type", "une orientation vers le service public de l'emploi est déjà enregistrée pour ce CIR.")
+
+
+def _decision(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    orientation_id = etape.get("orientation_step_id")
+    orientation = historique.etape(orientation_id)
+    if orientation is None or orientation.type not in (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR):
+        raise rejet("data.orientation_step_id", "aucune orientation de cette personne ne porte cet identifiant.")
+    if etape.operateur != orientation.get("vers"):
+        raise rejet("operateur", f"seul l'opérateur destinataire « {orientation.get('vers')} » peut répondre à cette orientation.")
+    if historique.decision_sur(orientation_id) is not None:
+        raise rejet("data.orientation_step_id", "cette orientation a déjà reçu une réponse.")
+    if etape.occurred_on < orientation.occurred_on:
+        raise rejet("occurred_on", "la réponse précède l'orientation.")
+    verdict.liens["orientation"] = orientation_id
+
+
+@regle(TypeEtape.ORIENTATION_ACCEPTEE)
+def _orientation_acceptee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _decision(historique, etape, contexte, verdict)
+
+
+@regle(TypeEtape.ORIENTATION_REFUSEE)
+def _orientation_refusee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if not etape.get("motif"):
+        raise rejet("data.motif", "le motif est obligatoire pour refuser une orientation.")
+    _decision(historique, etape, contexte, verdict)
+
+
+# AGIR --------------------------------------------------------------------------------------------
+
+
+@regle(TypeEtape.ORIENTATION_AGIR)
+def _orientation_agir(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    destinataire = _type_operateur(contexte, etape.get("vers"), "data.vers")
+    if destinataire.type is not TypeOperateur.AGIR:
+        raise rejet("data.vers", f"« {destinataire.id} » n'est pas un opérateur AGIR.")
+    _exiger_cir(historique, etape, verdict)
+    if etape.get("derogation_prefet"):
+        verdict.signaler("DEROGATION_PREFET", "orientation AGIR sur dérogation du préfet.")
+        return
+    protection = historique.protection_du(etape.occurred_on)
+    annee = etape.occurred_on.year
+    if protection is None or protection.get("decision_date").year not in (annee, annee - 1):
+        raise rejet(
+            "type",
+            f"AGIR demande une protection accordée en {annee - 1} ou {annee} (ou derogation_prefet: true).",
+        )
+    verdict.liens["protection"] = protection.step_id
+
+
+@regle(TypeEtape.AGIR_ENTREE)
+def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.AGIR:
+        raise rejet("operateur", "l'entrée dans AGIR est enregistrée par un opérateur AGIR.")
+    orientation = historique.derniere(TypeEtape.ORIENTATION_AGIR, jusquau=etape.occurred_on)
+    if orientation is None:
+        raise rejet("type", "l'entrée dans AGIR demande une orientation AGIR préalable.")
+    verdict.liens["orientation"] = orientation.step_id
+    if orientation.get("vers") != etape.operateur:
+        verdict.signaler("AGIR_AUTRE_OPERATEUR", f"la personne avait été orientée vers « {orientation.get('vers')} ».")
+    decision = historique.decision_sur(orientation.step_id)
+    if decision is not None and decision.type is TypeEtape.ORIENTATION_REFUSEE:
+        verdict.signaler("AGIR_ORIENTATION_REFUSEE", "l'orientation AGIR avait été refusée.")
+    if historique.episode_agir_ouvert() is not None:
+        raise rejet("type", "un accompagnement AGIR est déjà en cours.")
+    cir = historique.cir_du(etape.occurred_on)
+    if cir is not None and etape.occurred_on > add_months(cir.occurred_on, 1):
+        verdict.signaler("AGIR_ACCUEIL_TARDIF", "entrée dans AGIR plus d'un mois après la signature du CIR.")
+
+
+def emploi_ou_formation_durable(historique: Historique, jour: date) -> EtapeTenue | None:
+    """A durable job or qualifying training active on `jour` (reference/domain.md R-17)."""
+    for contrat in reversed(historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, jusquau=jour)):
+        debut, fin = contrat.get("date_debut"), contrat.get("date_fin_prevue")
+        if debut > jour or (fin is not None and fin < jour):
+            continue
+        type_contrat = contrat.get("type_contrat")
+        if type_contrat in CONTRATS_TOUJOURS_DURABLES or (
+            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
+        ):
+            return contrat
+    for formation in reversed(historique.de_type(TypeEtape.ENTREE_FORMATION, jusquau=jour)):
+        debut, fin = formation.get("date_debut"), formation.get("date_fin_prevue")
+        if formation.get("type") in FORMATIONS_DURABLES and debut <= jour and (fin is None or fin >= jour):
+            return formation
+    return None
+
+
+@regle(TypeEtape.AGIR_SORTIE)
+def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    entree = historique.episode_agir_ouvert(etape.occurred_on)
+    if entree is None:
+        raise rejet("type", "aucun accompagnement AGIR en cours à cette date.")
+    verdict.liens["entree"] = entree.step_id
+    if etape.occurred_on > add_months(entree.occurred_on, 24):
+        verdict.signaler("AGIR_DUREE_DEPASSEE", "accompagnement AGIR de plus de 24 mois.")
+    if etape.get("motif") is MotifSortieAgir.OBJECTIFS_ATTEINTS:
+        logement = historique.derniere(TypeEtape.SITUATION_LOGEMENT, jusquau=etape.occurred_on)
+        if logement is None or logement.get("situation") not in LOGEMENTS_PERENNES:
+            raise rejet("data.motif", "OBJECTIFS_ATTEINTS demande un logement pérenne à la sortie.")
+        if emploi_ou_formation_durable(historique, etape.occurred_on) is None:
+            raise rejet("data.motif", "OBJECTIFS_ATTEINTS demande un emploi durable ou une formation qualifiante en cours à la sortie.")
+
+
+# Employment support ---------------------------------------------------------------------------
+
+
+@regle(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE)
+def _accompagnement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    ouvert = historique.episode_ouvert(etape.operateur)
+    if ouvert is not None:
+        raise rejet("type", f"un accompagnement de cet opérateur est déjà en cours depuis le {ouvert.occurred_on:%d/%m/%Y}.")
+    _signaler_hors_fenetre(historique, etape, verdict)
+
+
+@regle(TypeEtape.CONTRAT_TRAVAIL_DEBUTE)
+def _contrat(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    fin = etape.get("date_fin_prevue")
+    if fin is not None and fin < etape.get("date_debut"):
+        raise rejet("data.date_fin_prevue", "la fin prévue précède le début du contrat.")
+
+
+@regle(TypeEtape.ENTREE_FORMATION)
+def _entree_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    fin = etape.get("date_fin_prevue")
+    if fin is not None and fin < etape.get("date_debut"):
+        raise rejet("data.date_fin_prevue", "la fin prévue précède le début de la formation.")
+
+
+@regle(TypeEtape.SORTIE_ACCOMPAGNEMENT)
+def _sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    entree = historique.episode_ouvert(etape.operateur)
+    if entree is None:
+        raise rejet("type", "aucun accompagnement de cet opérateur n'est en cours.")
+    if etape.occurred_on < entree.occurred_on:
+        raise rejet("occurred_on", f"la sortie précède l'entrée du {entree.occurred_on:%d/%m/%Y}.")
+    verdict.liens["entree"] = entree.step_id
+
+
+@regle(TypeEtape.SUIVI_SIX_MOIS)
+def _suivi(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    sortie = historique.etape(etape.get("sortie_step_id"))
+    if sortie is None or sortie.type is not TypeEtape.SORTIE_ACCOMPAGNEMENT:
+        raise rejet("data.sortie_step_id", "aucune sortie d'accompagnement de cette personne ne porte cet identifiant.")
+    if historique.liees_a(sortie.step_id, TypeEtape.SUIVI_SIX_MOIS):
+        raise rejet("data.sortie_step_id", "le suivi à 6 mois de cette sortie est déjà enregistré.")
+    debut, fin = fenetre_suivi(sortie.occurred_on)
+    if not debut <= etape.occurred_on <= fin:
+        raise rejet("occurred_on", f"le suivi à 6 mois se renseigne entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}.")
+    if etape.get("repondant") and etape.get("categorie") is None:
+        raise rejet("data.categorie", "obligatoire quand la personne a répondu.")
+    if not etape.get("repondant") and etape.get("categorie") is not None:
+        verdict.signaler("CATEGORIE_SANS_REPONSE", "une catégorie est renseignée pour une personne non répondante.")
+    verdict.liens["sortie"] = sortie.step_id
+
+
+@regle(TypeEtape.SITUATION_LOGEMENT)
+def _logement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    return None
+
+
+@regle(TypeEtape.NOTE)
+def _note(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    return None
+
+
+# Corrections and voids ------------------------------------------------------------------------
+
+
+def _cible(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> EtapeTenue:
+    cible = historique.etape(etape.get("cible_step_id"))
+    if cible is None:
+        raise rejet("data.cible_step_id", "aucune étape en vigueur de cette personne ne porte cet identifiant.")
+    verdict.liens["cible"] = cible.step_id
+    return cible
+
+
+@regle(TypeEtape.EVENEMENT_CORRIGE)
+def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cible = _cible(historique, etape, verdict)
+    if cible.type in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
+        raise rejet("data.cible_step_id", "une correction ou une annulation ne se corrige pas : annulez-la.")
+    if not etape.get("champs"):
+        raise rejet("data.champs", "indiquez au moins un champ corrigé.")
+    if cible.type is TypeEtape.PERSONNE_ENREGISTREE and "numero_etranger" in etape.get("champs"):
+        raise rejet("data.champs.numero_etranger", "le numéro étranger ne se corrige pas ; contactez un administrateur.")
+
+
+@regle(TypeEtape.EVENEMENT_ANNULE)
+def _annulation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    cible = _cible(historique, etape, verdict)
+    if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
+        raise rejet("data.cible_step_id", "l'enregistrement d'une personne ne s'annule pas (voir l'effacement).")
+    if cible.type is TypeEtape.EVENEMENT_ANNULE:
+        raise rejet("data.cible_step_id", "une annulation ne s'annule pas.")
+
+
+def reverifier(etapes: list[EtapeTenue], contexte: Contexte) -> dict[UUID, str]:
+    """Re-check every effective step against those recorded before it; say why each now fails."""
+    echecs: dict[UUID, str] = {}
+    anterieures: list[EtapeTenue] = []
+    for etape in sorted(etapes, key=lambda e: e.rang):
+        if etape.annulee:
+            continue
+        if etape.type not in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
+            try:
+                verifier(Historique(anterieures), etape, contexte)
+            except EtapeRejeteeError as erreur:
+                echecs[etape.step_id] = str(erreur)
+        anterieures.append(etape)
+    return echecs

@@ -1,0 +1,487 @@
+"""The syntax of every input: one marshmallow schema per step type, shared by import, forms and API.
+
+`lire_etape(brut)` turns one CONTRACT §3 step (a JSON object) into the domain command, or raises
+`EtapeInvalideError` whose messages are French and keyed by the field at fault (`data.jour`…).
+Rules about the pathway (sequences, uniqueness) are the domain's, not this module's. Must not
+import flask or the read-model layers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from parcours.commandes import EnregistrerEtape, ReferencePersonne
+from parcours.erreurs import EtapeRejeteeError
+from parcours.vocabulaire import (
+    FORFAITS_HEURES,
+    SOUS_MOTIFS,
+    CategorieSortie,
+    MotifChoixSpe,
+    MotifDispenseFormation,
+    MotifDispenseOrientation,
+    MotifFinFormation,
+    MotifSejour,
+    MotifSortieAgir,
+    NiveauCible,
+    NiveauLangue,
+    OrganeProtection,
+    Programme,
+    Sexe,
+    SituationLogement,
+    SituationPro,
+    TypeContrat,
+    TypeEtape,
+    TypeEvaluation,
+    TypeFormationLinguistique,
+    TypeFormationPro,
+    TypeProtection,
+    TypeTitre,
+    Visibilite,
+    VoletAgir,
+)
+
+OBLIGATOIRE = "Ce champ est obligatoire."
+NUMERO_ETRANGER = re.compile(r"^\d{10}$")
+DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+PAYS_ISO3 = frozenset(
+    """
+    ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS
+    BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV
+    CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM
+    GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN
+    IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE
+    LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS
+    MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK
+    PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR
+    SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY
+    USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE XKX
+    """.split()
+)
+"""ISO 3166-1 alpha-3 codes (plus XKX, Kosovo, as used by French administrations)."""
+
+
+# Fields with French messages ---------------------------------------------------------------------
+
+
+class _EnFrancais:
+    default_error_messages = {
+        "required": OBLIGATOIRE,
+        "null": "Ce champ ne peut pas être vide (null).",
+        "validator_failed": "Valeur invalide.",
+    }
+
+
+def validate_length(longueur_max: int) -> validate.Length:
+    return validate.Length(min=1, max=longueur_max, error=f"Entre 1 et {longueur_max} caractères.")
+
+
+class Texte(_EnFrancais, fields.String):
+    default_error_messages = {"invalid": "Texte attendu."}
+
+    def __init__(self, longueur_max: int = 200, validate: Any = None, **kwargs: Any) -> None:
+        longueur = validate_length(longueur_max)
+        super().__init__(validate=[longueur, *([validate] if validate else [])], **kwargs)
+
+
+class Date(_EnFrancais, fields.Date):
+    default_error_messages = {"invalid": "Date attendue au format AAAA-MM-JJ.", "format": "Date invalide."}
+
+
+class Booleen(_EnFrancais, fields.Boolean):
+    default_error_messages = {"invalid": "Booléen attendu (true ou false)."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(truthy={True, "true", "on", "1", "oui"}, falsy={False, "false", "off", "0", "non"}, **kwargs)
+
+
+class Entier(_EnFrancais, fields.Integer):
+    default_error_messages = {"invalid": "Nombre entier attendu.", "too_large": "Nombre trop grand."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=False, **kwargs)
+
+
+class Nombre(_EnFrancais, fields.Float):
+    default_error_messages = {"invalid": "Nombre attendu.", "too_large": "Nombre trop grand.", "special": "Nombre attendu."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            allow_nan=False,
+            validate=validate.Range(min=0, max=100_000, error="Nombre entre {min} et {max} attendu."),
+            **kwargs,
+        )
+
+
+class Identifiant(_EnFrancais, fields.UUID):
+    default_error_messages = {"invalid_uuid": "Identifiant (UUID) invalide."}
+
+
+class Enumeration(_EnFrancais, fields.Enum):
+    default_error_messages = {"unknown": "Valeur inconnue : choisir parmi {choices}."}
+
+    def __init__(self, enumeration: Any, **kwargs: Any) -> None:
+        super().__init__(enumeration, by_value=True, **kwargs)
+
+
+class Liste(_EnFrancais, fields.List):
+    default_error_messages = {"invalid": "Liste attendue."}
+
+
+class Objet(_EnFrancais, fields.Dict):
+    default_error_messages = {"invalid": "Objet JSON attendu."}
+
+
+class Slug(Texte):
+    def __init__(self, **kwargs: Any) -> None:
+        regexp = validate.Regexp(SLUG, error="Identifiant d'opérateur attendu (minuscules, chiffres, tirets).")
+        super().__init__(longueur_max=80, validate=regexp, **kwargs)
+
+
+class SchemaStrict(Schema):
+    """Unknown fields are rejected, with French messages."""
+
+    error_messages = {"unknown": "Champ inconnu.", "type": "Objet JSON attendu."}
+
+    class Meta:
+        unknown = RAISE
+
+
+def obligatoire(champ: fields.Field) -> fields.Field:
+    champ.required = True
+    return champ
+
+
+def facultatif(champ: fields.Field) -> fields.Field:
+    champ.required = False
+    champ.allow_none = True
+    return champ
+
+
+# One schema per step type: the `data` object ---------------------------------------------------------
+
+
+class PersonneEnregistreeSchema(SchemaStrict):
+    nom = Texte(required=True, metadata={"label": "Nom"})
+    prenom = Texte(required=True, metadata={"label": "Prénom"})
+    date_naissance = Date(required=True, metadata={"label": "Date de naissance"})
+    sexe = Enumeration(Sexe, required=True, metadata={"label": "Sexe"})
+    nationalite = Texte(
+        required=True,
+        longueur_max=3,
+        validate=validate.OneOf(sorted(PAYS_ISO3), error="Code pays ISO 3166 alpha-3 attendu (ex. AFG)."),
+        metadata={"label": "Nationalité", "hint": "code ISO à 3 lettres, ex. AFG, SYR, ERI"},
+    )
+    departement = Texte(
+        required=True,
+        longueur_max=3,
+        validate=validate.Regexp(DEPARTEMENT, error="Code de département attendu (75, 2A, 971…)."),
+        metadata={"label": "Département"},
+    )
+    numero_etranger = Texte(
+        allow_none=True,
+        longueur_max=10,
+        validate=validate.Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
+        metadata={"label": "Numéro étranger (AGDREF)", "hint": "10 chiffres"},
+    )
+    menage = Texte(allow_none=True, longueur_max=64, metadata={"label": "Ménage", "hint": "identifiant commun aux membres du ménage"})
+
+
+class TitreSejourDelivreSchema(SchemaStrict):
+    motif = Enumeration(MotifSejour, required=True, metadata={"label": "Motif d'admission"})
+    sous_motif = Texte(required=True, longueur_max=40, metadata={"label": "Sous-motif"})
+    type_titre = Enumeration(TypeTitre, required=True, metadata={"label": "Type de titre"})
+    valid_from = Date(required=True, metadata={"label": "Valable à partir du"})
+    valid_to = Date(allow_none=True, metadata={"label": "Valable jusqu'au"})
+    premier_titre = Booleen(required=True, metadata={"label": "Premier titre de séjour"})
+
+    @validates_schema
+    def _sous_motif_du_motif(self, data: dict[str, Any], **kwargs: Any) -> None:
+        motif, sous_motif = data.get("motif"), data.get("sous_motif")
+        if motif is not None and sous_motif is not None and sous_motif not in SOUS_MOTIFS[motif]:
+            raise ValidationError(
+                f"Sous-motif inconnu pour {motif.value} : choisir parmi {', '.join(SOUS_MOTIFS[motif])}.", "sous_motif"
+            )
+
+
+class ProtectionAccordeeSchema(SchemaStrict):
+    type = Enumeration(TypeProtection, required=True, metadata={"label": "Protection"})
+    decision_date = Date(required=True, metadata={"label": "Date de la décision"})
+    organe = Enumeration(OrganeProtection, required=True, metadata={"label": "Organe"})
+
+
+class CirSigneSchema(SchemaStrict):
+    dt_ofii = Texte(required=True, longueur_max=80, metadata={"label": "Direction territoriale OFII"})
+    representant_legal = Texte(allow_none=True, metadata={"label": "Représentant légal", "hint": "obligatoire de 16 à 17 ans"})
+
+
+class PositionnementLinguistiqueSchema(SchemaStrict):
+    niveau_oral = Enumeration(NiveauLangue, required=True, metadata={"label": "Niveau à l'oral"})
+    niveau_ecrit = Enumeration(NiveauLangue, required=True, metadata={"label": "Niveau à l'écrit"})
+    non_lecteur_non_scripteur = Booleen(required=True, metadata={"label": "Non lecteur, non scripteur"})
+
+
+class FormationCiviqueJourneeSchema(SchemaStrict):
+    jour = Entier(
+        required=True,
+        validate=validate.Range(min=1, max=4, error="Jour de 1 à 4."),
+        metadata={"label": "Journée (1 à 4)"},
+    )
+    present = Booleen(required=True, metadata={"label": "Présent"})
+
+
+class FormationLinguistiquePrescriteSchema(SchemaStrict):
+    type = Enumeration(TypeFormationLinguistique, required=True, metadata={"label": "Type de formation"})
+    forfait_h = Entier(
+        required=True,
+        validate=validate.OneOf(FORFAITS_HEURES, error="Forfait de 100, 200, 400 ou 600 heures."),
+        metadata={"label": "Forfait (heures)"},
+    )
+    niveau_cible = Enumeration(NiveauCible, required=True, metadata={"label": "Niveau visé"})
+
+
+class DispenseFormationLinguistiqueSchema(SchemaStrict):
+    motif = Enumeration(MotifDispenseFormation, required=True, metadata={"label": "Motif de la dispense"})
+
+
+class FormationLinguistiqueHeuresSchema(SchemaStrict):
+    periode_debut = Date(required=True, metadata={"label": "Début de période"})
+    periode_fin = Date(required=True, metadata={"label": "Fin de période"})
+    heures_planifiees = Nombre(required=True, metadata={"label": "Heures planifiées"})
+    heures_realisees = Nombre(required=True, metadata={"label": "Heures réalisées"})
+
+
+class EvaluationLinguistiqueSchema(SchemaStrict):
+    type = Enumeration(TypeEvaluation, required=True, metadata={"label": "Évaluation"})
+    niveau_oral = Enumeration(NiveauLangue, required=True, metadata={"label": "Niveau à l'oral"})
+    niveau_ecrit = Enumeration(NiveauLangue, required=True, metadata={"label": "Niveau à l'écrit"})
+    score = Nombre(allow_none=True, metadata={"label": "Score"})
+
+
+class FormationLinguistiqueTermineeSchema(SchemaStrict):
+    motif = Enumeration(MotifFinFormation, required=True, metadata={"label": "Motif de fin"})
+
+
+class EntretienFinCirSchema(SchemaStrict):
+    situation_pro = Enumeration(SituationPro, required=True, metadata={"label": "Situation professionnelle"})
+
+
+class OrientationSpeSchema(SchemaStrict):
+    vers = Slug(required=True, metadata={"label": "Opérateur destinataire"})
+    motif_choix = Enumeration(MotifChoixSpe, required=True, metadata={"label": "Motif du choix"})
+
+
+class DispenseOrientationSpeSchema(SchemaStrict):
+    demande_expresse = Booleen(required=True, metadata={"label": "Demande expresse de la personne"})
+    motif = Enumeration(MotifDispenseOrientation, required=True, metadata={"label": "Motif"})
+
+
+class OrientationAccepteeSchema(SchemaStrict):
+    orientation_step_id = Identifiant(required=True, metadata={"label": "Orientation"})
+    motif = Texte(allow_none=True, longueur_max=500, metadata={"label": "Commentaire"})
+
+
+class OrientationRefuseeSchema(SchemaStrict):
+    orientation_step_id = Identifiant(required=True, metadata={"label": "Orientation"})
+    motif = Texte(required=True, longueur_max=500, metadata={"label": "Motif du refus"})
+
+
+class OrientationAgirSchema(SchemaStrict):
+    vers = Slug(required=True, metadata={"label": "Opérateur AGIR"})
+    derogation_prefet = Booleen(allow_none=True, metadata={"label": "Dérogation du préfet"})
+
+
+class AgirEntreeSchema(SchemaStrict):
+    volets = Liste(
+        Enumeration(VoletAgir),
+        required=True,
+        validate=validate.Length(min=1, max=3, error="Entre 1 et 3 volets."),
+        metadata={"label": "Volets activés"},
+    )
+
+    @validates_schema
+    def _volets_distincts(self, data: dict[str, Any], **kwargs: Any) -> None:
+        volets = data.get("volets") or []
+        if len(set(volets)) != len(volets):
+            raise ValidationError("Chaque volet une seule fois.", "volets")
+
+
+class AgirSortieSchema(SchemaStrict):
+    motif = Enumeration(MotifSortieAgir, required=True, metadata={"label": "Motif de sortie"})
+
+
+class AccompagnementEmploiDebuteSchema(SchemaStrict):
+    programme = Enumeration(Programme, required=True, metadata={"label": "Programme"})
+
+
+class ContratTravailDebuteSchema(SchemaStrict):
+    type_contrat = Enumeration(TypeContrat, required=True, metadata={"label": "Type de contrat"})
+    date_debut = Date(required=True, metadata={"label": "Début du contrat"})
+    date_fin_prevue = Date(allow_none=True, metadata={"label": "Fin prévue", "hint": "vide pour un contrat sans terme"})
+
+
+class EntreeFormationSchema(SchemaStrict):
+    type = Enumeration(TypeFormationPro, required=True, metadata={"label": "Type de formation"})
+    date_debut = Date(required=True, metadata={"label": "Début"})
+    date_fin_prevue = Date(allow_none=True, metadata={"label": "Fin prévue"})
+
+
+class SortieAccompagnementSchema(SchemaStrict):
+    categorie = Enumeration(CategorieSortie, required=True, metadata={"label": "Situation à la sortie"})
+
+
+class SuiviSixMoisSchema(SchemaStrict):
+    sortie_step_id = Identifiant(required=True, metadata={"label": "Sortie suivie"})
+    repondant = Booleen(required=True, metadata={"label": "La personne a répondu"})
+    categorie = Enumeration(CategorieSortie, allow_none=True, metadata={"label": "Situation à 6 mois"})
+
+
+class SituationLogementSchema(SchemaStrict):
+    situation = Enumeration(SituationLogement, required=True, metadata={"label": "Situation de logement"})
+
+
+class EvenementCorrigeSchema(SchemaStrict):
+    cible_step_id = Identifiant(required=True, metadata={"label": "Étape corrigée"})
+    champs = Objet(required=True, metadata={"label": "Champs corrigés"})
+    motif = Texte(required=True, longueur_max=500, metadata={"label": "Motif de la correction"})
+
+
+class EvenementAnnuleSchema(SchemaStrict):
+    cible_step_id = Identifiant(required=True, metadata={"label": "Étape annulée"})
+    motif = Texte(required=True, longueur_max=500, metadata={"label": "Motif de l'annulation"})
+
+
+class NoteSchema(SchemaStrict):
+    texte = Texte(required=True, longueur_max=5000, metadata={"label": "Note"})
+    visibilite = Enumeration(Visibilite, required=True, metadata={"label": "Visibilité"})
+
+
+SCHEMAS_DONNEES: dict[TypeEtape, type[SchemaStrict]] = {
+    TypeEtape.PERSONNE_ENREGISTREE: PersonneEnregistreeSchema,
+    TypeEtape.TITRE_SEJOUR_DELIVRE: TitreSejourDelivreSchema,
+    TypeEtape.PROTECTION_ACCORDEE: ProtectionAccordeeSchema,
+    TypeEtape.CIR_SIGNE: CirSigneSchema,
+    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: PositionnementLinguistiqueSchema,
+    TypeEtape.FORMATION_CIVIQUE_JOURNEE: FormationCiviqueJourneeSchema,
+    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: FormationLinguistiquePrescriteSchema,
+    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: DispenseFormationLinguistiqueSchema,
+    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: FormationLinguistiqueHeuresSchema,
+    TypeEtape.EVALUATION_LINGUISTIQUE: EvaluationLinguistiqueSchema,
+    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: FormationLinguistiqueTermineeSchema,
+    TypeEtape.ENTRETIEN_FIN_CIR: EntretienFinCirSchema,
+    TypeEtape.ORIENTATION_SPE: OrientationSpeSchema,
+    TypeEtape.DISPENSE_ORIENTATION_SPE: DispenseOrientationSpeSchema,
+    TypeEtape.ORIENTATION_ACCEPTEE: OrientationAccepteeSchema,
+    TypeEtape.ORIENTATION_REFUSEE: OrientationRefuseeSchema,
+    TypeEtape.ORIENTATION_AGIR: OrientationAgirSchema,
+    TypeEtape.AGIR_ENTREE: AgirEntreeSchema,
+    TypeEtape.AGIR_SORTIE: AgirSortieSchema,
+    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: AccompagnementEmploiDebuteSchema,
+    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: ContratTravailDebuteSchema,
+    TypeEtape.ENTREE_FORMATION: EntreeFormationSchema,
+    TypeEtape.SORTIE_ACCOMPAGNEMENT: SortieAccompagnementSchema,
+    TypeEtape.SUIVI_SIX_MOIS: SuiviSixMoisSchema,
+    TypeEtape.SITUATION_LOGEMENT: SituationLogementSchema,
+    TypeEtape.EVENEMENT_CORRIGE: EvenementCorrigeSchema,
+    TypeEtape.EVENEMENT_ANNULE: EvenementAnnuleSchema,
+    TypeEtape.NOTE: NoteSchema,
+}
+assert set(SCHEMAS_DONNEES) == set(TypeEtape), "every step type needs its schema"
+
+
+# The envelope ------------------------------------------------------------------------------------------
+
+
+class ReferencePersonneSchema(SchemaStrict):
+    numero_etranger = Texte(
+        allow_none=True,
+        longueur_max=10,
+        validate=validate.Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
+    )
+    parcours_id = Identifiant(allow_none=True)
+
+    @validates_schema
+    def _une_reference(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("numero_etranger") and not data.get("parcours_id"):
+            raise ValidationError("Indiquez numero_etranger ou parcours_id.", "numero_etranger")
+
+
+class EtapeSchema(SchemaStrict):
+    step_id = Identifiant(required=True)
+    type = Enumeration(TypeEtape, required=True, error_messages={"unknown": "Type d'étape inconnu."})
+    occurred_on = Date(required=True)
+    operateur = Slug(required=True)
+    agent = Texte(required=True, longueur_max=120)
+    personne = fields.Nested(ReferencePersonneSchema, allow_none=True)
+    data = Objet(required=True)
+
+
+class EtapeInvalideError(EtapeRejeteeError):
+    """The step is not well-formed: `erreurs` maps each faulty field to its French messages."""
+
+    def __init__(self, erreurs: Mapping[str, list[str]]) -> None:
+        self.erreurs = dict(erreurs)
+        champ, messages = next(iter(self.erreurs.items()))
+        autres = len(self.erreurs) - 1
+        suite = f" (et {autres} autre{'s' if autres > 1 else ''} champ{'s' if autres > 1 else ''})" if autres else ""
+        super().__init__(" ".join(messages) + suite, champ)
+
+    def detail(self) -> str:
+        return " ; ".join(f"{champ} : {' '.join(messages)}" for champ, messages in self.erreurs.items())
+
+
+def _aplatir(messages: Any, prefixe: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages → {"data.jour": ["…"]}; list indices become ".0"."""
+    if isinstance(messages, list):
+        return {prefixe or "_": [str(m) for m in messages]}
+    plat: dict[str, list[str]] = {}
+    for cle, valeur in messages.items():
+        nom = str(cle) if cle != "_schema" else ""
+        chemin = ".".join(p for p in (prefixe, nom) if p)
+        plat.update(_aplatir(valeur, chemin))
+    return plat
+
+
+def lire_donnees(type_etape: TypeEtape, donnees: Any, prefixe: str = "data", partiel: bool = False) -> dict[str, Any]:
+    """Load one step type's `data` (or, partially, the corrected fields of a step of that type)."""
+    try:
+        return SCHEMAS_DONNEES[type_etape]().load(donnees, partial=partiel)
+    except ValidationError as erreur:
+        raise EtapeInvalideError(_aplatir(erreur.messages, prefixe)) from None
+
+
+def valider_champs_corriges(type_cible: TypeEtape, champs: Mapping[str, Any]) -> dict[str, Any]:
+    """The corrected fields of an `evenement_corrige`, checked against the corrected step's schema."""
+    return lire_donnees(type_cible, champs, prefixe="data.champs", partiel=True)
+
+
+def lire_etape(brut: Any) -> EnregistrerEtape:
+    """One CONTRACT §3 step → the domain command; raises `EtapeInvalideError`."""
+    try:
+        enveloppe = EtapeSchema().load(brut)
+    except ValidationError as erreur:
+        erreurs = _aplatir(erreur.messages)
+        # Name every faulty field at once: the data's own errors too, when its type is known.
+        if isinstance(brut, Mapping) and brut.get("type") in TypeEtape.valeurs() and "data" not in erreurs:
+            try:
+                lire_donnees(TypeEtape(brut["type"]), brut.get("data"))
+            except EtapeInvalideError as invalide:
+                erreurs.update(invalide.erreurs)
+        raise EtapeInvalideError(erreurs) from None
+    type_etape: TypeEtape = enveloppe["type"]
+    donnees = lire_donnees(type_etape, enveloppe["data"])
+    reference = enveloppe.get("personne")
+    return EnregistrerEtape(
+        step_id=enveloppe["step_id"],
+        type=type_etape,
+        occurred_on=enveloppe["occurred_on"],
+        operateur=enveloppe["operateur"],
+        agent=enveloppe["agent"],
+        donnees=donnees,
+        personne=ReferencePersonne(**reference) if reference else None,
+    )
