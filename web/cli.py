@@ -1,0 +1,165 @@
+"""The `parcours` console script (CONTRACT §1): init, import, demo-data, operators, serve.
+
+Each command builds its services from the environment (`web.config`); messages are French.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import click
+
+from parcours.commandes import EnregistrerOperateur
+from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
+from web.config import ConfigurationError, Reglages, construire_parcours
+from web.importation import LigneBrute, RapportImport, importer, lignes_de
+
+TYPES_OPERATEUR = [*TypeOperateur.valeurs(), *ALIAS_TYPE_OPERATEUR]
+
+
+def _reglages() -> Reglages:
+    return Reglages.depuis_environnement()
+
+
+def _parcours(**options: Any):  # noqa: ANN202
+    try:
+        return construire_parcours(_reglages(), **options)
+    except ConfigurationError as erreur:
+        raise click.ClickException(str(erreur)) from None
+
+
+@click.group(help="Parcours : suivi des parcours d'intégration (voir README.md).")
+def main() -> None:
+    pass
+
+
+@main.command("init", help="Crée ou met à jour tous les stockages (idempotent).")
+def init() -> None:
+    parcours = _parcours()
+    reglages = _reglages()
+    ou = reglages.url_base if reglages.postgres else str(reglages.dossier_donnees)
+    click.echo(f"Stockages prêts ({ou}) ; position du journal : {parcours.recorder.max_notification_id() or 0}.")
+
+
+@main.command("import", help="Enregistre des étapes, une par ligne JSON (FICHIER ou - pour l'entrée standard).")
+@click.argument("fichier", type=str)
+@click.option("--strict", is_flag=True, help="S'arrêter au premier rejet (les lignes précédentes restent enregistrées).")
+@click.option("--format", "format_", type=click.Choice(["texte", "json"]), default="texte", help="Format du rapport.")
+def import_(fichier: str, strict: bool, format_: str) -> None:
+    try:
+        texte, total = _ouvrir(fichier)
+    except (OSError, UnicodeDecodeError) as erreur:
+        click.echo(f"Lecture impossible de {fichier} : {erreur}", err=True)
+        sys.exit(2)
+    parcours = _parcours()
+    try:
+        with texte:
+            rapport = _importer_avec_progression(parcours, lignes_de(texte), total, strict)
+    except UnicodeDecodeError as erreur:
+        click.echo(f"Lecture impossible de {fichier} : le fichier n'est pas en UTF-8 ({erreur.reason}).", err=True)
+        sys.exit(2)
+    _afficher(rapport, format_)
+    sys.exit(1 if rapport.rejets else 0)
+
+
+def _ouvrir(fichier: str) -> tuple[io.TextIOBase, int | None]:
+    if fichier == "-":
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"), None
+    chemin = Path(fichier)
+    with chemin.open("rb") as flux:
+        total = sum(1 for ligne in flux if ligne.strip())
+    return chemin.open(encoding="utf-8"), total
+
+
+def _importer_avec_progression(
+    parcours: Any, lignes: Iterator[LigneBrute], total: int | None, strict: bool
+) -> RapportImport:
+    terminal = sys.stderr.isatty()
+    barre = (
+        click.progressbar(length=total, label="Import", file=sys.stderr, show_pos=True)
+        if terminal and total
+        else nullcontext()
+    )
+    with barre as progression:
+        avancer = (lambda: progression.update(1)) if progression is not None else None
+        return importer(parcours, lignes, strict=strict, apres_chaque_ligne=avancer)
+
+
+def _afficher(rapport: RapportImport, format_: str) -> None:
+    if format_ == "json":
+        click.echo(json.dumps(rapport.en_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(rapport.en_texte())
+
+
+@main.command("demo-data", help="Enregistre un territoire de démonstration synthétique et réaliste.")
+@click.option("--personnes", type=click.IntRange(min=0), required=True, help="Nombre de personnes.")
+@click.option("--graine", type=int, default=1, show_default=True, help="Même graine, mêmes données.")
+@click.option("--jsonl", type=click.Path(dir_okay=False, writable=True, allow_dash=True), help="Écrire les étapes dans ce fichier au lieu de les enregistrer.")
+@click.option("--si-vide", is_flag=True, help="Ne rien faire si le journal contient déjà des personnes.")
+def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> None:
+    from web.demo import enregistrer_territoire, ecrire_jsonl
+
+    if jsonl:
+        with click.open_file(jsonl, "w", encoding="utf-8") as sortie:
+            lignes = ecrire_jsonl(sortie, personnes, graine)
+        click.echo(f"{lignes} étapes écrites dans {jsonl}.", err=True)
+        return
+    parcours = _parcours()
+    if si_vide and parcours.recorder.max_notification_id():
+        click.echo("Le journal contient déjà des données : démonstration non rechargée.")
+        return
+    terminal = sys.stderr.isatty()
+    barre = click.progressbar(length=personnes, label="Démonstration", file=sys.stderr) if terminal else nullcontext()
+    with barre as progression:
+        rapport = enregistrer_territoire(
+            parcours, personnes, graine, apres_chaque_personne=(lambda: progression.update(1)) if progression is not None else None
+        )
+    click.echo(rapport.en_texte())
+    if rapport.rejets:
+        sys.exit(1)
+
+
+@main.group("operators", help="Opérateurs (organisations qui enregistrent des étapes).")
+def operators() -> None:
+    pass
+
+
+@operators.command("add", help="Enregistre un opérateur (idempotent pour des valeurs identiques).")
+@click.argument("identifiant")
+@click.option("--type", "type_", type=click.Choice(TYPES_OPERATEUR), required=True)
+@click.option("--departement", required=True)
+@click.option("--nom", default="")
+def operators_add(identifiant: str, type_: str, departement: str, nom: str) -> None:
+    from web.schemas import DEPARTEMENT, SLUG
+
+    if not SLUG.match(identifiant):
+        raise click.BadParameter("minuscules, chiffres et tirets (ex. mission-locale-paris).", param_hint="ID")
+    if not DEPARTEMENT.match(departement):
+        raise click.BadParameter("code de département attendu (75, 2A, 971…).", param_hint="--departement")
+    type_operateur = ALIAS_TYPE_OPERATEUR.get(type_) or TypeOperateur(type_)
+    resultat = _parcours().enregistrer_operateur(
+        EnregistrerOperateur(
+            identifiant, type_operateur, departement, nom, libelle_source=type_ if type_ in ALIAS_TYPE_OPERATEUR else None
+        )
+    )
+    click.echo({"cree": "Opérateur enregistré", "inchange": "Opérateur déjà enregistré, inchangé", "modifie": "Opérateur mis à jour"}[resultat] + f" : {identifiant}.")
+
+
+@main.command("serve", help="Sert l'application web.")
+@click.option("--hote", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(hote: str, port: int) -> None:
+    from web import create_app
+
+    create_app().run(host=hote, port=port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

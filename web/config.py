@@ -1,0 +1,119 @@
+"""Configuration from the environment, and the composition root that builds the services from it.
+
+Every variable is listed in the README. Reads the environment only when asked (never at import).
+Must not import flask: the CLI, the web app and the tests share it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from parcours.application import Parcours
+from parcours.chiffrement import nouvelle_cle_maitre
+from web.schemas import valider_champs_corriges
+
+DOSSIER_PAR_DEFAUT = "instance"
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Reglages:
+    dossier_donnees: Path
+    url_base: str | None
+    """`PARCOURS_DATABASE_URL`: None = embedded SQLite files in `dossier_donnees`."""
+    cle_secrete: str | None
+    cle_maitre: str | None
+
+    @classmethod
+    def depuis_environnement(cls, environ: Mapping[str, str] | None = None) -> Reglages:
+        environ = os.environ if environ is None else environ
+        return cls(
+            dossier_donnees=Path(environ.get("PARCOURS_DATA_DIR") or DOSSIER_PAR_DEFAUT).resolve(),
+            url_base=environ.get("PARCOURS_DATABASE_URL") or None,
+            cle_secrete=environ.get("PARCOURS_SECRET_KEY") or None,
+            cle_maitre=environ.get("PARCOURS_MASTER_KEY") or None,
+        )
+
+    @property
+    def postgres(self) -> bool:
+        return self.url_base is not None
+
+    def env_evenements(self) -> dict[str, str]:
+        """The eventsourcing settings of the event store."""
+        if self.url_base is None:
+            self.dossier_donnees.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.dossier_donnees / "evenements.sqlite"),
+                "SQLITE_LOCK_TIMEOUT": "30",
+                "TROUSSEAU_SQLITE_DBNAME": str(self.dossier_donnees / "cles.sqlite"),
+            }
+        url = urlparse(self.url_base)
+        if url.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+            raise ConfigurationError(f"PARCOURS_DATABASE_URL : schéma « {url.scheme} » non pris en charge (postgresql://…).")
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": url.path.lstrip("/") or "parcours",
+            "POSTGRES_HOST": url.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(url.port or 5432),
+            "POSTGRES_USER": unquote(url.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(url.password or ""),
+            "POSTGRES_POOL_SIZE": "5",
+            "POSTGRES_MAX_OVERFLOW": "10",
+        }
+
+    def url_lectures(self) -> str:
+        """SQLAlchemy URL of the read models (next to the events)."""
+        if self.url_base is None:
+            self.dossier_donnees.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{self.dossier_donnees / 'lectures.sqlite'}"
+        url = urlparse(self.url_base)
+        return url._replace(scheme="postgresql+psycopg").geturl()
+
+    def cle_maitre_effective(self) -> str:
+        """`PARCOURS_MASTER_KEY`, or (embedded mode only) a key generated once in the data directory."""
+        if self.cle_maitre:
+            return self.cle_maitre
+        if self.postgres:
+            raise ConfigurationError("PARCOURS_MASTER_KEY est obligatoire avec PostgreSQL (voir le README).")
+        fichier = self.dossier_donnees / "cle-maitre.txt"
+        if not fichier.exists():
+            self.dossier_donnees.mkdir(parents=True, exist_ok=True)
+            fichier.write_text(nouvelle_cle_maitre() + "\n")
+            fichier.chmod(0o600)
+            print(f"Clé maître de développement créée dans {fichier} (définir PARCOURS_MASTER_KEY en production).", file=sys.stderr)
+        return fichier.read_text().strip()
+
+
+def creer_base_postgres(reglages: Reglages) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist yet."""
+    import psycopg
+
+    env = reglages.env_evenements()
+    conninfo = dict(
+        host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"]
+    )
+    with psycopg.connect(dbname="postgres", autocommit=True, **conninfo) as connexion:
+        existe = connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", (env["POSTGRES_DBNAME"],)).fetchone()
+        if not existe:
+            connexion.execute(f'CREATE DATABASE "{env["POSTGRES_DBNAME"]}"')
+
+
+def construire_parcours(reglages: Reglages, **options: object) -> Parcours:
+    """The application service configured from the settings (one per process)."""
+    if reglages.postgres:
+        creer_base_postgres(reglages)
+    return Parcours(
+        reglages.env_evenements(),
+        cle_maitre=reglages.cle_maitre_effective(),
+        valider_champs=valider_champs_corriges,
+        **options,  # type: ignore[arg-type]
+    )

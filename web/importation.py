@@ -1,0 +1,155 @@
+"""Bulk recording of steps, one JSON object per line, with a French report of what became of each line.
+
+A rejected line records nothing and does not stop the others (unless `strict`). The same path serves
+`parcours import` and `parcours demo-data`. Must not import flask.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from parcours.application import Parcours
+from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
+from web.schemas import EtapeInvalideError, lire_etape
+
+TENTATIVES_SUR_CONFLIT = 3
+
+
+@dataclass(frozen=True)
+class LigneBrute:
+    numero: int
+    contenu: str | dict[str, Any]
+    enregistre_le: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Rejet:
+    ligne: int
+    type: str | None
+    champ: str | None
+    raison: str
+
+    def __str__(self) -> str:
+        quoi = f" ({self.type})" if self.type else ""
+        ou = f"{self.champ} : " if self.champ else ""
+        return f"ligne {self.ligne}{quoi} — {ou}{self.raison}"
+
+
+@dataclass
+class RapportImport:
+    lues: int = 0
+    acceptees: int = 0
+    doublons: int = 0
+    rejets: list[Rejet] = field(default_factory=list)
+    arrete_a: int | None = None
+    """With `strict`: the line whose rejection stopped the import."""
+    position: int | None = None
+    """Log position of the last step recorded."""
+
+    @property
+    def rejetees(self) -> int:
+        return len(self.rejets)
+
+    def en_texte(self) -> str:
+        lignes = [
+            f"Lignes lues : {self.lues}",
+            f"Acceptées   : {self.acceptees}",
+            f"Doublons    : {self.doublons} (step_id déjà enregistré, rien de nouveau)",
+            f"Rejetées    : {self.rejetees}",
+        ]
+        if self.rejets:
+            lignes.append("")
+            lignes.append("Rejets (rien n'a été enregistré pour ces lignes) :")
+            lignes.extend(f"  {rejet}" for rejet in self.rejets)
+        if self.arrete_a is not None:
+            lignes.append("")
+            lignes.append(f"Import arrêté à la ligne {self.arrete_a} (--strict) : les lignes précédentes sont enregistrées.")
+        return "\n".join(lignes)
+
+    def en_dict(self) -> dict[str, Any]:
+        return {
+            "lues": self.lues,
+            "acceptees": self.acceptees,
+            "doublons": self.doublons,
+            "rejetees": self.rejetees,
+            "rejets": [vars(r) for r in self.rejets],
+            "arrete_a": self.arrete_a,
+            "position_journal": self.position,
+        }
+
+
+def lignes_de(texte: Iterable[str]) -> Iterator[LigneBrute]:
+    for numero, ligne in enumerate(texte, start=1):
+        if ligne.strip():
+            yield LigneBrute(numero, ligne)
+
+
+def importer(
+    parcours: Parcours,
+    lignes: Iterable[LigneBrute],
+    strict: bool = False,
+    apres_chaque_ligne: Callable[[], None] | None = None,
+) -> RapportImport:
+    rapport = RapportImport()
+    for ligne in lignes:
+        rapport.lues += 1
+        try:
+            statut, position = _enregistrer(parcours, ligne)
+        except EtapeRejeteeError as erreur:
+            rapport.rejets.append(_rejet(ligne, erreur))
+            if strict:
+                rapport.arrete_a = ligne.numero
+                break
+        else:
+            if statut == "doublon":
+                rapport.doublons += 1
+            else:
+                rapport.acceptees += 1
+                rapport.position = position
+        finally:
+            if apres_chaque_ligne is not None:
+                apres_chaque_ligne()
+    return rapport
+
+
+def _enregistrer(parcours: Parcours, ligne: LigneBrute) -> tuple[str, int | None]:
+    brut = ligne.contenu
+    if isinstance(brut, str):
+        try:
+            brut = json.loads(brut)
+        except json.JSONDecodeError as erreur:
+            raise EtapeRejeteeError(f"JSON invalide ({erreur.msg}, colonne {erreur.colno}).") from None
+    commande = lire_etape(brut)
+    if ligne.enregistre_le is not None:
+        commande = replace(commande, enregistre_le=ligne.enregistre_le)
+    for tentative in range(TENTATIVES_SUR_CONFLIT):
+        try:
+            resultat = parcours.enregistrer_etape(commande)
+        except ConflitEcritureError:
+            # Another writer recorded on the same pathway meanwhile: reload and re-check the rules.
+            if tentative == TENTATIVES_SUR_CONFLIT - 1:
+                raise EtapeRejeteeError("conflit d'écriture répété sur ce parcours ; réessayez.") from None
+        else:
+            return resultat.statut, resultat.position
+    raise AssertionError("unreachable")
+
+
+def _type_de(contenu: str | dict[str, Any]) -> str | None:
+    if isinstance(contenu, str):
+        try:
+            contenu = json.loads(contenu)
+        except json.JSONDecodeError:
+            return None
+    type_etape = contenu.get("type") if isinstance(contenu, dict) else None
+    return type_etape if isinstance(type_etape, str) else None
+
+
+def _rejet(ligne: LigneBrute, erreur: EtapeRejeteeError) -> Rejet:
+    type_etape = _type_de(ligne.contenu)
+    if isinstance(erreur, EtapeInvalideError) and len(erreur.erreurs) > 1:
+        return Rejet(ligne.numero, type_etape, None, erreur.detail())
+    return Rejet(ligne.numero, type_etape, erreur.champ, erreur.message)
