@@ -7,6 +7,8 @@ A rejected line records nothing and does not stop the others (unless `strict`). 
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,7 +18,7 @@ from parcours.application import Parcours
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
 from web.schemas import EtapeInvalideError, lire_etape
 
-TENTATIVES_SUR_CONFLIT = 3
+TENTATIVES_SUR_CONFLIT = 10
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ def _enregistrer(parcours: Parcours, ligne: LigneBrute) -> tuple[str, int | None
             # Another writer recorded on the same pathway meanwhile: reload and re-check the rules.
             if tentative == TENTATIVES_SUR_CONFLIT - 1:
                 raise EtapeRejeteeError("conflit d'écriture répété sur ce parcours ; réessayez.") from None
+            time.sleep(random.uniform(0, 0.01 * (tentative + 1)))
         else:
             return resultat.statut, resultat.position
     raise AssertionError("unreachable")
