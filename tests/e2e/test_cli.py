@@ -1,0 +1,117 @@
+"""The `parcours` commands as a newcomer runs them (CONTRACT §1): reports and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.scenario import OPERATEURS, etape, scenario
+from web.cli import main
+
+
+@pytest.fixture
+def environnement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "instance"))
+    monkeypatch.delenv("PARCOURS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PARCOURS_MASTER_KEY", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def parcours_cli(environnement: Path):
+    runner = CliRunner()
+
+    def lancer(*args: str, entree: str | None = None):  # noqa: ANN202
+        return runner.invoke(main, list(args), input=entree, catch_exceptions=False)
+
+    assert lancer("init").exit_code == 0
+    for identifiant, type_, departement, nom in OPERATEURS:
+        assert lancer("operators", "add", identifiant, "--type", type_, "--departement", departement, "--nom", nom).exit_code == 0
+    return lancer
+
+
+def ecrire(chemin: Path, etapes: list) -> Path:
+    chemin.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in etapes), encoding="utf-8")
+    return chemin
+
+
+def test_importing_a_clean_file_exits_0_and_reports_every_line(parcours_cli, environnement: Path) -> None:
+    fichier = ecrire(environnement / "etapes.jsonl", scenario())
+    resultat = parcours_cli("import", str(fichier))
+    assert resultat.exit_code == 0, resultat.output
+    assert f"Lignes lues : {len(scenario())}" in resultat.output
+    assert f"Acceptées   : {len(scenario())}" in resultat.output
+
+
+def test_reimporting_reports_duplicates_and_records_nothing(parcours_cli, environnement: Path) -> None:
+    fichier = ecrire(environnement / "etapes.jsonl", scenario())
+    parcours_cli("import", str(fichier))
+    resultat = parcours_cli("import", str(fichier), "--format", "json")
+    rapport = json.loads(resultat.output)
+    assert resultat.exit_code == 0
+    assert (rapport["acceptees"], rapport["doublons"], rapport["rejetees"]) == (0, len(scenario()), 0)
+
+
+def test_rejected_lines_are_reported_with_line_type_field_and_french_reason_and_exit_1(parcours_cli, environnement: Path) -> None:
+    etapes = scenario()[:5]
+    etapes.insert(2, etape("mauvais-jour", "formation_civique_journee", "2023-10-11", "ofii-dt-paris",
+                           {"jour": 5, "present": True}, {"numero_etranger": "7501234567"}))
+    fichier = ecrire(environnement / "etapes.jsonl", etapes)
+    fichier.write_text(fichier.read_text() + "{pas du json\n", encoding="utf-8")
+    resultat = parcours_cli("import", str(fichier))
+    assert resultat.exit_code == 1
+    assert "ligne 3 (formation_civique_journee) — data.jour : Jour de 1 à 4." in resultat.output
+    assert "ligne 7 — JSON invalide" in resultat.output
+    assert "Acceptées   : 5" in resultat.output
+
+
+def test_strict_stops_at_the_first_rejection_keeping_the_lines_before(parcours_cli, environnement: Path) -> None:
+    etapes = scenario()[:5]
+    etapes[3] = dict(etapes[3], operateur="operateur-inconnu")
+    fichier = ecrire(environnement / "etapes.jsonl", etapes)
+    resultat = parcours_cli("import", str(fichier), "--strict", "--format", "json")
+    rapport = json.loads(resultat.output)
+    assert resultat.exit_code == 1
+    assert (rapport["lues"], rapport["acceptees"], rapport["arrete_a"]) == (4, 3, 4)
+    assert rapport["rejets"][0]["champ"] == "operateur"
+
+
+def test_a_dash_reads_the_steps_from_standard_input(parcours_cli) -> None:
+    entree = "".join(json.dumps(e) + "\n" for e in scenario()[:3])
+    resultat = parcours_cli("import", "-", entree=entree)
+    assert resultat.exit_code == 0
+    assert "Acceptées   : 3" in resultat.output
+
+
+def test_an_unreadable_file_exits_2(parcours_cli, environnement: Path) -> None:
+    assert parcours_cli("import", str(environnement / "absent.jsonl")).exit_code == 2
+    binaire = environnement / "binaire.jsonl"
+    binaire.write_bytes(b'{"a": "\xff\xfe"}\n')
+    assert parcours_cli("import", str(binaire)).exit_code == 2
+
+
+def test_adding_the_same_operator_twice_is_idempotent_and_changes_update_it(parcours_cli) -> None:
+    premier = parcours_cli("operators", "add", "cap-emploi-75", "--type", "CAP_EMPLOI", "--departement", "75")
+    deuxieme = parcours_cli("operators", "add", "cap-emploi-75", "--type", "CAP_EMPLOI", "--departement", "75")
+    assert "enregistré" in premier.output and "inchangé" in deuxieme.output
+    assert "mis à jour" in parcours_cli("operators", "add", "cap-emploi-75", "--type", "CAP_EMPLOI", "--departement", "93").output
+
+
+def test_an_operator_with_a_bad_slug_is_refused(parcours_cli) -> None:
+    resultat = parcours_cli("operators", "add", "Mission Locale", "--type", "MISSION_LOCALE", "--departement", "75")
+    assert resultat.exit_code == 2 and "minuscules" in resultat.output
+
+
+def test_pole_emploi_is_an_alias_of_france_travail_before_2024(parcours_cli, environnement: Path) -> None:
+    assert parcours_cli("operators", "add", "pole-emploi-75", "--type", "POLE_EMPLOI", "--departement", "75").exit_code == 0
+    a = {"numero_etranger": "7501234567"}
+    avant = etape("pe-avant", "orientation_spe", "2023-12-15", "ofii-dt-paris", {"vers": "pole-emploi-75", "motif_choix": "DEFAUT"}, a)
+    apres = etape("pe-apres", "orientation_spe", "2024-03-01", "ofii-dt-paris", {"vers": "pole-emploi-75", "motif_choix": "DEFAUT"}, a)
+    fichier = ecrire(environnement / "etapes.jsonl", [*scenario()[:5], avant, apres])
+    resultat = parcours_cli("import", str(fichier), "--format", "json")
+    rapport = json.loads(resultat.output)
+    assert rapport["acceptees"] == 6
+    assert rapport["rejets"][0]["ligne"] == 7 and rapport["rejets"][0]["champ"] == "data.vers"
