@@ -8,7 +8,8 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -31,12 +32,13 @@ from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnre
 from parcours.erreurs import (
     ConflitEcritureError,
     EtapeRejeteeError,
+    ParcoursError,
     PersonneInconnueError,
     StepIdReutiliseError,
 )
 from parcours.historique import EtapeTenue
 from parcours.index import ESPACE, EtapeRecue, NumeroEtranger, Operateur
-from parcours.personne import Personne
+from parcours.personne import EtapeEvenement, Personne
 from parcours.regles import Contexte
 from parcours.regles import Operateur as OperateurConnu
 from parcours.vocabulaire import ENUMERATIONS, TypeEtape, Vocabulaire
@@ -151,44 +153,46 @@ class Parcours(Application[UUID]):
 
     def enregistrer_etape(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
         """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing."""
-        empreinte = self.cle_maitre.empreinte("etape", _canonique(cmd))
-        doublon = self._doublon(cmd.step_id, empreinte)
-        if doublon is not None:
-            return doublon
-        enregistre_le = cmd.enregistre_le or self.horloge()
-        etape = EtapeTenue(
-            step_id=cmd.step_id,
-            type=cmd.type,
-            occurred_on=cmd.occurred_on,
-            operateur=cmd.operateur,
-            agent=cmd.agent,
-            enregistre_le=enregistre_le,
-            donnees=dict(cmd.donnees),
-        )
-        contexte = Contexte(self.operateur, aujourdhui=enregistre_le.astimezone(FUSEAU).date())
-        a_sauver: list[Any] = []
-        if cmd.type is TypeEtape.PERSONNE_ENREGISTREE:
-            personne = self._nouvelle_personne(cmd, etape, contexte, a_sauver)
-        else:
-            personne = self._personne_de(cmd.personne)
-            if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
-                self._valider_correction(personne, etape)
-            personne.ajouter(etape, contexte)
-        a_sauver += [personne, EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte)]
+        resultat = self.enregistrer_lot([cmd])[0]
+        if isinstance(resultat, ParcoursError):
+            raise resultat
+        return resultat
+
+    def enregistrer_lot(self, commandes: Sequence[EnregistrerEtape]) -> list[EtapeEnregistree | ParcoursError]:
+        """Record several steps in one transaction; each one is accepted, a duplicate or rejected on its own.
+
+        A rejected step leaves no trace. If another writer got in first, the steps are replayed
+        one by one, so one conflict never costs the others.
+        """
+        lot = _Lot(self)
+        resultats = [lot.enregistrer(cmd) for cmd in commandes]
+        if not lot.a_sauver:
+            return resultats
         try:
-            enregistrements = self.save(*a_sauver)
+            enregistrements = self.save(*lot.a_sauver)
         except IntegrityError:
-            doublon = self._doublon(cmd.step_id, empreinte)
-            if doublon is not None:
-                return doublon
-            raise ConflitEcritureError(personne.id) from None
-        return EtapeEnregistree(
-            statut="acceptee",
-            step_id=cmd.step_id,
-            parcours_id=personne.id,
-            position=enregistrements[-1].notification.id,
-            drapeaux=tuple(personne.etapes[cmd.step_id].drapeaux),
-        )
+            if len(commandes) > 1:
+                return [self.enregistrer_lot([cmd])[0] for cmd in commandes]
+            cmd = commandes[0]
+            try:
+                doublon = self._doublon(cmd.step_id, self._empreinte(cmd))
+            except StepIdReutiliseError as erreur:
+                return [erreur]
+            return [doublon or ConflitEcritureError(lot.personnes_touchees.get(cmd.step_id))]
+        positions = {
+            e.domain_event.step_id: e.notification.id
+            for e in enregistrements
+            if isinstance(e.domain_event, EtapeEvenement)
+        }
+        return [
+            replace(r, position=positions.get(r.step_id))
+            if isinstance(r, EtapeEnregistree) and r.statut == "acceptee"
+            else r
+            for r in resultats
+        ]
+
+    def _empreinte(self, cmd: EnregistrerEtape) -> str:
+        return self.cle_maitre.empreinte("etape", _canonique(cmd))
 
     def _doublon(self, step_id: UUID, empreinte: str) -> EtapeEnregistree | None:
         try:
@@ -199,46 +203,8 @@ class Parcours(Application[UUID]):
             raise StepIdReutiliseError(step_id)
         return EtapeEnregistree(statut="doublon", step_id=step_id, parcours_id=recue.parcours_id)
 
-    def _nouvelle_personne(
-        self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte, a_sauver: list[Any]
-    ) -> Personne:
-        reference = cmd.personne or ReferencePersonne()
-        parcours_id = reference.parcours_id or uuid5(ESPACE, f"personne/{cmd.step_id}")
-        if self._existe(parcours_id):
-            raise EtapeRejeteeError("ce parcours_id est déjà attribué à une personne.", "personne.parcours_id")
-        numero = etape.get("numero_etranger")
-        if reference.numero_etranger is not None:
-            if numero is not None and numero != reference.numero_etranger:
-                raise EtapeRejeteeError("diffère de data.numero_etranger.", "personne.numero_etranger")
-            numero = etape.donnees["numero_etranger"] = reference.numero_etranger
-        if numero is not None:
-            empreinte = self.cle_maitre.empreinte("numero_etranger", numero)
-            if self._existe(NumeroEtranger.create_id(empreinte)):
-                raise EtapeRejeteeError("ce numéro étranger est déjà attribué à une autre personne.", "data.numero_etranger")
-            a_sauver.append(NumeroEtranger(empreinte=empreinte, parcours_id=parcours_id))
-        return Personne.enregistrer(parcours_id, etape, contexte)
-
-    def _valider_correction(self, personne: Personne, correction: EtapeTenue) -> None:
-        cible = personne.etapes.get(correction.get("cible_step_id"))
-        if cible is not None and isinstance(correction.get("champs"), Mapping):
-            correction.donnees["champs"] = self.valider_champs(cible.type, correction.get("champs"))
-
     def _existe(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
-
-    def _personne_de(self, reference: ReferencePersonne | None) -> Personne:
-        if reference is None or (reference.numero_etranger is None and reference.parcours_id is None):
-            raise EtapeRejeteeError("indiquez numero_etranger ou parcours_id.", "personne")
-        if reference.parcours_id is not None:
-            champ, parcours_id = "personne.parcours_id", reference.parcours_id
-        else:
-            champ, parcours_id = "personne.numero_etranger", self.trouver_par_numero(reference.numero_etranger or "")
-        if parcours_id is None:
-            raise PersonneInconnueError(champ, str(reference.numero_etranger or reference.parcours_id))
-        try:
-            return self.repository.get(parcours_id)
-        except AggregateNotFoundError:
-            raise PersonneInconnueError(champ, str(reference.parcours_id or reference.numero_etranger)) from None
 
     # Queries -----------------------------------------------------------------------------------
 
@@ -256,6 +222,112 @@ class Parcours(Application[UUID]):
             return self.repository.get(parcours_id)
         except AggregateNotFoundError:
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
+
+
+class _Lot:
+    """The unit of work of `enregistrer_lot`: the pathways and indexes touched, saved together."""
+
+    def __init__(self, parcours: Parcours) -> None:
+        self.parcours = parcours
+        self.personnes: dict[UUID, Personne] = {}
+        self.numeros: dict[str, UUID] = {}
+        self.empreintes: dict[UUID, str] = {}
+        self.index: list[Any] = []
+        self.personnes_touchees: dict[UUID, UUID] = {}
+
+    @property
+    def a_sauver(self) -> list[Any]:
+        return [*self.personnes.values(), *self.index]
+
+    def enregistrer(self, cmd: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
+        try:
+            return self._enregistrer(cmd)
+        except EtapeRejeteeError as erreur:
+            return erreur
+
+    def _enregistrer(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
+        parcours = self.parcours
+        empreinte = parcours._empreinte(cmd)
+        if cmd.step_id in self.empreintes:
+            if self.empreintes[cmd.step_id] != empreinte:
+                raise StepIdReutiliseError(cmd.step_id)
+            return EtapeEnregistree(statut="doublon", step_id=cmd.step_id, parcours_id=self.personnes_touchees[cmd.step_id])
+        doublon = parcours._doublon(cmd.step_id, empreinte)
+        if doublon is not None:
+            return doublon
+        enregistre_le = cmd.enregistre_le or parcours.horloge()
+        etape = EtapeTenue(
+            step_id=cmd.step_id,
+            type=cmd.type,
+            occurred_on=cmd.occurred_on,
+            operateur=cmd.operateur,
+            agent=cmd.agent,
+            enregistre_le=enregistre_le,
+            donnees=dict(cmd.donnees),
+        )
+        contexte = Contexte(parcours.operateur, aujourdhui=enregistre_le.astimezone(FUSEAU).date())
+        if cmd.type is TypeEtape.PERSONNE_ENREGISTREE:
+            personne = self._nouvelle_personne(cmd, etape, contexte)
+        else:
+            personne = self._personne_de(cmd.personne)
+            if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
+                self._valider_correction(personne, etape)
+            personne.ajouter(etape, contexte)
+        self.personnes[personne.id] = personne
+        self.index.append(EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte))
+        self.empreintes[cmd.step_id] = empreinte
+        self.personnes_touchees[cmd.step_id] = personne.id
+        return EtapeEnregistree(
+            statut="acceptee",
+            step_id=cmd.step_id,
+            parcours_id=personne.id,
+            drapeaux=tuple(personne.etapes[cmd.step_id].drapeaux),
+        )
+
+    def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte) -> Personne:
+        reference = cmd.personne or ReferencePersonne()
+        parcours_id = reference.parcours_id or uuid5(ESPACE, f"personne/{cmd.step_id}")
+        if parcours_id in self.personnes or self.parcours._existe(parcours_id):
+            raise EtapeRejeteeError("ce parcours_id est déjà attribué à une personne.", "personne.parcours_id")
+        numero = etape.get("numero_etranger")
+        if reference.numero_etranger is not None:
+            if numero is not None and numero != reference.numero_etranger:
+                raise EtapeRejeteeError("diffère de data.numero_etranger.", "personne.numero_etranger")
+            numero = etape.donnees["numero_etranger"] = reference.numero_etranger
+        index_numero = None
+        if numero is not None:
+            empreinte = self.parcours.cle_maitre.empreinte("numero_etranger", numero)
+            if numero in self.numeros or self.parcours._existe(NumeroEtranger.create_id(empreinte)):
+                raise EtapeRejeteeError("ce numéro étranger est déjà attribué à une autre personne.", "data.numero_etranger")
+            index_numero = NumeroEtranger(empreinte=empreinte, parcours_id=parcours_id)
+        personne = Personne.enregistrer(parcours_id, etape, contexte)
+        if index_numero is not None and numero is not None:
+            self.numeros[numero] = parcours_id
+            self.index.append(index_numero)
+        return personne
+
+    def _valider_correction(self, personne: Personne, correction: EtapeTenue) -> None:
+        cible = personne.etapes.get(correction.get("cible_step_id"))
+        if cible is not None and isinstance(correction.get("champs"), Mapping):
+            correction.donnees["champs"] = self.parcours.valider_champs(cible.type, correction.get("champs"))
+
+    def _personne_de(self, reference: ReferencePersonne | None) -> Personne:
+        if reference is None or (reference.numero_etranger is None and reference.parcours_id is None):
+            raise EtapeRejeteeError("indiquez numero_etranger ou parcours_id.", "personne")
+        if reference.parcours_id is not None:
+            champ, valeur, parcours_id = "personne.parcours_id", str(reference.parcours_id), reference.parcours_id
+        else:
+            numero = reference.numero_etranger or ""
+            champ, valeur = "personne.numero_etranger", numero
+            parcours_id = self.numeros.get(numero) or self.parcours.trouver_par_numero(numero)
+        if parcours_id is None:
+            raise PersonneInconnueError(champ, valeur)
+        if parcours_id in self.personnes:
+            return self.personnes[parcours_id]
+        try:
+            return self.parcours.repository.get(parcours_id)
+        except AggregateNotFoundError:
+            raise PersonneInconnueError(champ, valeur) from None
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

@@ -15,10 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from parcours.application import Parcours
-from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
+from parcours.commandes import EnregistrerEtape, EtapeEnregistree
+from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError, ParcoursError
 from web.schemas import EtapeInvalideError, lire_etape
 
 TENTATIVES_SUR_CONFLIT = 10
+TAILLE_LOT = 200
 
 
 @dataclass(frozen=True)
@@ -95,30 +97,55 @@ def importer(
     lignes: Iterable[LigneBrute],
     strict: bool = False,
     apres_chaque_ligne: Callable[[], None] | None = None,
+    taille_lot: int = TAILLE_LOT,
 ) -> RapportImport:
+    """Record the lines by batches of one transaction; with `strict`, one by one up to the first rejection."""
     rapport = RapportImport()
+    lot: list[LigneBrute] = []
     for ligne in lignes:
-        rapport.lues += 1
-        try:
-            statut, position = _enregistrer(parcours, ligne)
-        except EtapeRejeteeError as erreur:
-            rapport.rejets.append(_rejet(ligne, erreur))
-            if strict:
-                rapport.arrete_a = ligne.numero
-                break
-        else:
-            if statut == "doublon":
-                rapport.doublons += 1
-            else:
-                rapport.acceptees += 1
-                rapport.position = position
-        finally:
-            if apres_chaque_ligne is not None:
-                apres_chaque_ligne()
+        lot.append(ligne)
+        if strict or len(lot) >= taille_lot:
+            _importer_lot(parcours, lot, rapport, apres_chaque_ligne)
+            lot = []
+            if strict and rapport.rejets:
+                rapport.arrete_a = rapport.rejets[0].ligne
+                return rapport
+    _importer_lot(parcours, lot, rapport, apres_chaque_ligne)
     return rapport
 
 
-def _enregistrer(parcours: Parcours, ligne: LigneBrute) -> tuple[str, int | None]:
+def _importer_lot(
+    parcours: Parcours, lot: list[LigneBrute], rapport: RapportImport, apres_chaque_ligne: Callable[[], None] | None
+) -> None:
+    commandes: list[tuple[LigneBrute, EnregistrerEtape]] = []
+    issues: dict[int, EtapeEnregistree | ParcoursError] = {}
+    for ligne in lot:
+        try:
+            commandes.append((ligne, _commande(ligne)))
+        except EtapeRejeteeError as erreur:
+            issues[ligne.numero] = erreur
+    resultats = parcours.enregistrer_lot([commande for _, commande in commandes]) if commandes else []
+    for (ligne, commande), resultat in zip(commandes, resultats):
+        if isinstance(resultat, ConflitEcritureError):
+            resultat = _reessayer(parcours, commande)
+        issues[ligne.numero] = resultat
+    for ligne in lot:
+        rapport.lues += 1
+        issue = issues[ligne.numero]
+        if isinstance(issue, EtapeRejeteeError):
+            rapport.rejets.append(_rejet(ligne, issue))
+        elif isinstance(issue, EtapeEnregistree) and issue.statut == "doublon":
+            rapport.doublons += 1
+        elif isinstance(issue, EtapeEnregistree):
+            rapport.acceptees += 1
+            rapport.position = max(rapport.position or 0, issue.position or 0)
+        else:
+            rapport.rejets.append(Rejet(ligne.numero, _type_de(ligne.contenu), None, str(issue)))
+        if apres_chaque_ligne is not None:
+            apres_chaque_ligne()
+
+
+def _commande(ligne: LigneBrute) -> EnregistrerEtape:
     brut = ligne.contenu
     if isinstance(brut, str):
         try:
@@ -128,17 +155,17 @@ def _enregistrer(parcours: Parcours, ligne: LigneBrute) -> tuple[str, int | None
     commande = lire_etape(brut)
     if ligne.enregistre_le is not None:
         commande = replace(commande, enregistre_le=ligne.enregistre_le)
+    return commande
+
+
+def _reessayer(parcours: Parcours, commande: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
+    """Another writer recorded on the same pathway meanwhile: reload and re-check the rules."""
     for tentative in range(TENTATIVES_SUR_CONFLIT):
-        try:
-            resultat = parcours.enregistrer_etape(commande)
-        except ConflitEcritureError:
-            # Another writer recorded on the same pathway meanwhile: reload and re-check the rules.
-            if tentative == TENTATIVES_SUR_CONFLIT - 1:
-                raise EtapeRejeteeError("conflit d'écriture répété sur ce parcours ; réessayez.") from None
-            time.sleep(random.uniform(0, 0.01 * (tentative + 1)))
-        else:
-            return resultat.statut, resultat.position
-    raise AssertionError("unreachable")
+        time.sleep(random.uniform(0, 0.01 * (tentative + 1)))
+        resultat = parcours.enregistrer_lot([commande])[0]
+        if not isinstance(resultat, ConflitEcritureError):
+            return resultat
+    return EtapeRejeteeError("conflit d'écriture répété sur ce parcours ; réessayez.")
 
 
 def _type_de(contenu: str | dict[str, Any]) -> str | None:

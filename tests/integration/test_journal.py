@@ -94,7 +94,9 @@ def test_the_second_of_two_writers_holding_the_same_version_gets_a_clear_conflic
                         {"numero_etranger": NUMERO_AMINA})
     assert importer(parcours, lignes([premier_pas])).acceptees == 1
 
-    second._personne_de = lambda reference: perime  # the copy this writer loaded before the other one saved
+    charger = second.repository.get
+    # This writer still holds the copy it loaded before the other one saved.
+    second.repository.get = lambda ident, **options: perime if ident == perime.id else charger(ident, **options)
     concurrent = lire_etape(etape("y-logement", "situation_logement", "2023-10-04", "logement-75",
                                   {"situation": "HEBERGE_TIERS"}, {"numero_etranger": NUMERO_AMINA}))
     with pytest.raises(ConflitEcritureError, match="rechargez"):
