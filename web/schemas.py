@@ -435,6 +435,11 @@ class EtapeInvalideError(EtapeRejeteeError):
         return " ; ".join(f"{champ} : {' '.join(messages)}" for champ, messages in self.erreurs.items())
 
 
+# Schemas are stateless once built: one instance each serves every load (building one costs more than a load).
+_INSTANCES = {type_etape: schema() for type_etape, schema in SCHEMAS_DONNEES.items()}
+_ENVELOPPE = EtapeSchema()
+
+
 def _aplatir(messages: Any, prefixe: str = "") -> dict[str, list[str]]:
     """marshmallow's nested messages → {"data.jour": ["…"]}; list indices become ".0"."""
     if isinstance(messages, list):
@@ -450,7 +455,7 @@ def _aplatir(messages: Any, prefixe: str = "") -> dict[str, list[str]]:
 def lire_donnees(type_etape: TypeEtape, donnees: Any, prefixe: str = "data", partiel: bool = False) -> dict[str, Any]:
     """Load one step type's `data` (or, partially, the corrected fields of a step of that type)."""
     try:
-        return SCHEMAS_DONNEES[type_etape]().load(donnees, partial=partiel)
+        return _INSTANCES[type_etape].load(donnees, partial=partiel)
     except ValidationError as erreur:
         raise EtapeInvalideError(_aplatir(erreur.messages, prefixe)) from None
 
@@ -463,7 +468,7 @@ def valider_champs_corriges(type_cible: TypeEtape, champs: Mapping[str, Any]) ->
 def lire_etape(brut: Any) -> EnregistrerEtape:
     """One CONTRACT §3 step → the domain command; raises `EtapeInvalideError`."""
     try:
-        enveloppe = EtapeSchema().load(brut)
+        enveloppe = _ENVELOPPE.load(brut)
     except ValidationError as erreur:
         erreurs = _aplatir(erreur.messages)
         # Name every faulty field at once: the data's own errors too, when its type is known.
