@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, render_template
 
-from web.config import Reglages, construire_parcours
+from web.config import Reglages, construire_services
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -20,11 +20,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(SECRET_KEY=reglages.cle_secrete or "dev-uniquement-pas-en-production")
     if test_config:
         app.config.update(test_config)
-    parcours = construire_parcours(reglages)
-    app.extensions["parcours"] = parcours
+    services = construire_services(reglages)
+    app.extensions["parcours"] = services
 
     @app.get("/")
     def accueil() -> str:
-        return render_template("accueil.html", position=parcours.recorder.max_notification_id() or 0)
+        return render_template("accueil.html", position=services.parcours.recorder.max_notification_id() or 0)
 
     return app

@@ -17,7 +17,7 @@ import click
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
-from web.config import ConfigurationError, Reglages, construire_parcours
+from web.config import ConfigurationError, Reglages, Services, construire_services
 from web.importation import LigneBrute, RapportImport, importer, lignes_de
 
 TYPES_OPERATEUR = [*TypeOperateur.valeurs(), *ALIAS_TYPE_OPERATEUR]
@@ -27,11 +27,20 @@ def _reglages() -> Reglages:
     return Reglages.depuis_environnement()
 
 
-def _parcours(**options: Any):  # noqa: ANN202
+def _services() -> Services:
     try:
-        return construire_parcours(_reglages(), **options)
+        return construire_services(_reglages())
     except ConfigurationError as erreur:
         raise click.ClickException(str(erreur)) from None
+
+
+def _rattraper(services: Services, libelle: str = "Projections") -> int:
+    """Catch the read models up, with a progress bar on a terminal."""
+    a_faire = services.parcours.recorder.max_notification_id() or 0
+    if not sys.stderr.isatty():
+        return services.rattraper()
+    with click.progressbar(length=a_faire, label=libelle, file=sys.stderr) as barre:
+        return services.rattraper(progression=barre.update)
 
 
 @click.group(help="Parcours : suivi des parcours d'intégration (voir README.md).")
@@ -41,10 +50,11 @@ def main() -> None:
 
 @main.command("init", help="Crée ou met à jour tous les stockages (idempotent).")
 def init() -> None:
-    parcours = _parcours()
+    services = _services()
+    _rattraper(services)
     reglages = _reglages()
     ou = reglages.url_base if reglages.postgres else str(reglages.dossier_donnees)
-    click.echo(f"Stockages prêts ({ou}) ; position du journal : {parcours.recorder.max_notification_id() or 0}.")
+    click.echo(f"Stockages prêts ({ou}) ; position du journal : {services.parcours.recorder.max_notification_id() or 0}.")
 
 
 @main.command("import", help="Enregistre des étapes, une par ligne JSON (FICHIER ou - pour l'entrée standard).")
@@ -57,13 +67,15 @@ def import_(fichier: str, strict: bool, format_: str) -> None:
     except (OSError, UnicodeDecodeError) as erreur:
         click.echo(f"Lecture impossible de {fichier} : {erreur}", err=True)
         sys.exit(2)
-    parcours = _parcours()
+    services = _services()
     try:
         with texte:
-            rapport = _importer_avec_progression(parcours, lignes_de(texte), total, strict)
+            rapport = _importer_avec_progression(services.parcours, lignes_de(texte), total, strict)
     except UnicodeDecodeError as erreur:
         click.echo(f"Lecture impossible de {fichier} : le fichier n'est pas en UTF-8 ({erreur.reason}).", err=True)
         sys.exit(2)
+    finally:
+        _rattraper(services)
     _afficher(rapport, format_)
     sys.exit(1 if rapport.rejets else 0)
 
@@ -111,7 +123,8 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
             lignes = ecrire_jsonl(sortie, personnes, graine)
         click.echo(f"{lignes} étapes écrites dans {jsonl}.", err=True)
         return
-    parcours = _parcours()
+    services = _services()
+    parcours = services.parcours
     if si_vide and parcours.recorder.max_notification_id():
         click.echo("Le journal contient déjà des données : démonstration non rechargée.")
         return
@@ -121,6 +134,7 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
         rapport = enregistrer_territoire(
             parcours, personnes, graine, apres_chaque_personne=(lambda: progression.update(1)) if progression is not None else None
         )
+    _rattraper(services)
     click.echo(rapport.en_texte())
     if rapport.rejets:
         sys.exit(1)
@@ -144,12 +158,39 @@ def operators_add(identifiant: str, type_: str, departement: str, nom: str) -> N
     if not DEPARTEMENT.match(departement):
         raise click.BadParameter("code de département attendu (75, 2A, 971…).", param_hint="--departement")
     type_operateur = ALIAS_TYPE_OPERATEUR.get(type_) or TypeOperateur(type_)
-    resultat = _parcours().enregistrer_operateur(
+    services = _services()
+    resultat = services.parcours.enregistrer_operateur(
         EnregistrerOperateur(
             identifiant, type_operateur, departement, nom, libelle_source=type_ if type_ in ALIAS_TYPE_OPERATEUR else None
         )
     )
+    services.rattraper()
     click.echo({"cree": "Opérateur enregistré", "inchange": "Opérateur déjà enregistré, inchangé", "modifie": "Opérateur mis à jour"}[resultat] + f" : {identifiant}.")
+
+
+@main.group("projections", help="Modèles de lecture alimentés par le journal.")
+def projections() -> None:
+    pass
+
+
+@projections.command("catch-up", help="Applique aux modèles de lecture ce qui est nouveau dans le journal.")
+def projections_catch_up() -> None:
+    appliques = _rattraper(_services(), "Rattrapage")
+    click.echo(f"{appliques} événements appliqués.")
+
+
+@projections.command("rebuild", help="Reconstruit tous les modèles de lecture depuis le journal.")
+def projections_rebuild() -> None:
+    from projections.runner import reconstruire
+
+    services = _services()
+    a_faire = services.parcours.recorder.max_notification_id() or 0
+    if sys.stderr.isatty():
+        with click.progressbar(length=a_faire, label="Reconstruction", file=sys.stderr) as barre:
+            appliques = reconstruire(services.parcours, services.lectures, progression=barre.update)
+    else:
+        appliques = reconstruire(services.parcours, services.lectures)
+    click.echo(f"Modèles de lecture reconstruits : {appliques} événements appliqués.")
 
 
 @main.command("serve", help="Sert l'application web.")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import sqlalchemy as sa
+
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
+from projections.runner import migrer, moteur, rattraper
 from web.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
@@ -105,6 +108,31 @@ def creer_base_postgres(reglages: Reglages) -> None:
         existe = connexion.execute("SELECT 1 FROM pg_database WHERE datname = %s", (env["POSTGRES_DBNAME"],)).fetchone()
         if not existe:
             connexion.execute(f'CREATE DATABASE "{env["POSTGRES_DBNAME"]}"')
+
+
+@dataclass
+class Services:
+    """What a process needs: the application service and the read-model database."""
+
+    parcours: Parcours
+    lectures: sa.Engine
+
+    def rattraper(self, progression: Callable[[int], None] | None = None) -> int:
+        """Bring every read model up to the log (read-your-writes after a command)."""
+        return rattraper(self.parcours, self.lectures, progression=progression)
+
+    def fermer(self) -> None:
+        self.parcours.close()
+        self.lectures.dispose()
+
+
+def construire_services(reglages: Reglages, migrer_lectures: bool = True, **options: object) -> Services:
+    """The composition root: event store, key store and read models, migrated to the latest schema."""
+    parcours = construire_parcours(reglages, **options)
+    url = reglages.url_lectures()
+    if migrer_lectures:
+        migrer(url)
+    return Services(parcours, moteur(url))
 
 
 def construire_parcours(reglages: Reglages, **options: object) -> Parcours:

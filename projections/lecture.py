@@ -1,0 +1,255 @@
+"""The read-model projection: turns a batch of log events into rows of every read-model table.
+
+Rows of ordinary steps are gathered and inserted together at the end of the batch; a correction or
+a void first writes what is pending, then closes (and, for a correction, reopens) the versions of
+the step it targets. The runner commits the rows and the tracking position in one transaction.
+Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from parcours.index import Operateur
+from parcours.personne import EtapeEvenement, Personne
+from parcours.vocabulaire import TypeEtape
+from projections import tables as t
+from projections.faits import COLONNES, colonnes
+
+ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
+GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
+TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur)
+
+
+def en_json(valeur: Any) -> Any:
+    """Event values in their JSON form: dates as ISO strings, enums as values, UUIDs as strings."""
+    if isinstance(valeur, Mapping):
+        return {str(k): en_json(v) for k, v in valeur.items()}
+    if isinstance(valeur, (list, tuple, set, frozenset)):
+        return [en_json(v) for v in valeur]
+    if isinstance(valeur, Enum):
+        return valeur.value
+    if isinstance(valeur, (date, datetime, UUID)):
+        return valeur.isoformat() if not isinstance(valeur, UUID) else str(valeur)
+    return valeur
+
+
+def pour_recherche(*morceaux: str | None) -> str:
+    """Lower-case, accents removed: "Hâïdari Amina" → "haidari amina"."""
+    texte = " ".join(m for m in morceaux if m)
+    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
+
+
+class ProjectionLecture:
+    """Every read-model table, fed by one pass over the log."""
+
+    nom = "lecture"
+    topics = tuple(
+        [classe.TOPIC for classe in vars(Personne).values() if isinstance(classe, type) and issubclass(classe, EtapeEvenement)]
+        + [Operateur.Enregistre.TOPIC, Operateur.Modifie.TOPIC]
+    )
+
+    def vider(self, connexion: sa.Connection) -> None:
+        for table in TABLES:
+            connexion.execute(table.delete())
+
+    def appliquer(self, connexion: sa.Connection, evenements: Sequence[tuple[int, Any]]) -> None:
+        lot = _Lot(connexion)
+        for position, evenement in evenements:
+            if isinstance(evenement, EtapeEvenement):
+                if evenement.TYPE in GESTION:
+                    lot.ecrire()
+                    self._gerer(connexion, position, evenement)
+                lot.etape(position, evenement)
+            elif isinstance(evenement, (Operateur.Enregistre, Operateur.Modifie)):
+                lot.ecrire()
+                _operateur(connexion, evenement)
+        lot.ecrire()
+
+    def _gerer(self, connexion: sa.Connection, position: int, gestion: EtapeEvenement) -> None:
+        cible_id = str(gestion.donnees["cible_step_id"])
+        cible = connexion.execute(sa.select(t.etape).where(t.etape.c.step_id == cible_id)).mappings().first()
+        if cible is None:
+            return
+        if gestion.TYPE is TypeEtape.EVENEMENT_ANNULE:
+            connexion.execute(
+                t.etape.update().where(t.etape.c.step_id == cible_id).values(annulee_par=str(gestion.step_id))
+            )
+            _fermer_versions(connexion, cible_id, position, gestion.timestamp)
+            if cible["type"] == TypeEtape.EVENEMENT_CORRIGE.value:
+                corrigee = connexion.execute(
+                    sa.select(t.etape).where(t.etape.c.step_id == cible["cible_step_id"])
+                ).mappings().first()
+                if corrigee is not None:
+                    _nouvelle_version(connexion, corrigee, position, gestion.timestamp, sans=cible_id)
+            return
+        _nouvelle_version(connexion, cible, position, gestion.timestamp, en_plus=en_json(gestion.donnees["champs"]))
+
+
+class _Lot:
+    """Rows of ordinary steps, gathered to be inserted with one statement per table."""
+
+    def __init__(self, connexion: sa.Connection) -> None:
+        self.connexion = connexion
+        self.etapes: list[dict[str, Any]] = []
+        self.faits: list[dict[str, Any]] = []
+        self.personnes: list[dict[str, Any]] = []
+        self.implications: dict[tuple[str, str], datetime] = {}
+
+    def etape(self, position: int, evenement: EtapeEvenement) -> None:
+        parcours_id = str(evenement.originator_id)
+        donnees = en_json(evenement.donnees)
+        type_etape = evenement.TYPE
+        self.etapes.append(
+            {
+                "position": position,
+                "step_id": str(evenement.step_id),
+                "parcours_id": parcours_id,
+                "type": type_etape.value,
+                "occurred_on": evenement.occurred_on,
+                "operateur": evenement.operateur,
+                "agent": evenement.agent,
+                "enregistre_le": evenement.timestamp,
+                "donnees": donnees,
+                "liens": en_json(evenement.liens),
+                "drapeaux": en_json(evenement.drapeaux),
+                "cible_step_id": donnees.get("cible_step_id") if type_etape in GESTION else None,
+            }
+        )
+        self.implications.setdefault((parcours_id, evenement.operateur), evenement.timestamp)
+        if type_etape in ORIENTATIONS:
+            self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
+        if type_etape in COLONNES:
+            self.faits.append(_fait(evenement, position, donnees, en_json(evenement.liens)))
+        if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
+            self.personnes.append(_personne(parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
+
+    def ecrire(self) -> None:
+        c = self.connexion
+        if self.etapes:
+            c.execute(t.etape.insert(), self.etapes)
+        if self.faits:
+            c.execute(t.fait.insert(), self.faits)
+        if self.personnes:
+            c.execute(t.personne.insert(), self.personnes)
+        if self.implications:
+            lignes = [{"parcours_id": p, "operateur": o, "depuis": d} for (p, o), d in self.implications.items()]
+            c.execute(_inserer_sauf_existant(c, t.implication), lignes)
+        self.etapes, self.faits, self.personnes, self.implications = [], [], [], {}
+
+
+def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], liens: Mapping[str, Any]) -> dict[str, Any]:
+    ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
+                           "niveau_oral", "niveau_ecrit", "lien"))
+    ligne.update(colonnes(evenement.TYPE, donnees, liens))
+    ligne.update(
+        step_id=str(evenement.step_id),
+        parcours_id=str(evenement.originator_id),
+        type=evenement.TYPE.value,
+        occurred_on=evenement.occurred_on,
+        operateur=evenement.operateur,
+        pos_debut=position,
+        rec_debut=evenement.timestamp,
+        pos_fin=None,
+        rec_fin=None,
+    )
+    return ligne
+
+
+def _personne(parcours_id: str, donnees: Mapping[str, Any], operateur: str, le: datetime, position: int) -> dict[str, Any]:
+    return {
+        "parcours_id": parcours_id,
+        "nom": donnees.get("nom"),
+        "prenom": donnees.get("prenom"),
+        "nom_recherche": pour_recherche(donnees.get("nom"), donnees.get("prenom")),
+        "date_naissance": date.fromisoformat(donnees["date_naissance"]) if donnees.get("date_naissance") else None,
+        "sexe": donnees.get("sexe"),
+        "nationalite": donnees.get("nationalite"),
+        "departement": donnees.get("departement"),
+        "menage": donnees.get("menage"),
+        "enregistre_par": operateur,
+        "enregistre_le": le,
+        "position": position,
+    }
+
+
+def _fermer_versions(connexion: sa.Connection, step_id: str, position: int, le: datetime) -> None:
+    connexion.execute(
+        t.fait.update()
+        .where(t.fait.c.step_id == step_id, t.fait.c.pos_fin.is_(None))
+        .values(pos_fin=position, rec_fin=le)
+    )
+
+
+def _nouvelle_version(
+    connexion: sa.Connection,
+    cible: Mapping[str, Any],
+    position: int,
+    le: datetime,
+    en_plus: Mapping[str, Any] | None = None,
+    sans: str | None = None,
+) -> None:
+    """Close the target's current version and open one with the corrections in force."""
+    corrections = connexion.execute(
+        sa.select(t.etape.c.step_id, t.etape.c.donnees)
+        .where(
+            t.etape.c.cible_step_id == cible["step_id"],
+            t.etape.c.type == TypeEtape.EVENEMENT_CORRIGE.value,
+            t.etape.c.annulee_par.is_(None),
+        )
+        .order_by(t.etape.c.position)
+    ).all()
+    donnees = dict(cible["donnees"])
+    for step_id, correction in corrections:
+        if step_id != sans:
+            donnees.update(correction["champs"])
+    if en_plus:
+        donnees.update(en_plus)
+    type_etape = TypeEtape(cible["type"])
+    if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
+        valeurs = _personne(cible["parcours_id"], donnees, cible["operateur"], cible["enregistre_le"], cible["position"])
+        connexion.execute(t.personne.update().where(t.personne.c.parcours_id == cible["parcours_id"]).values(valeurs))
+    if type_etape not in COLONNES or cible["annulee_par"] is not None:
+        return
+    _fermer_versions(connexion, cible["step_id"], position, le)
+    ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
+                           "niveau_oral", "niveau_ecrit", "lien"))
+    ligne.update(colonnes(type_etape, donnees, cible["liens"]))
+    ligne.update(
+        step_id=cible["step_id"],
+        parcours_id=cible["parcours_id"],
+        type=cible["type"],
+        occurred_on=cible["occurred_on"],
+        operateur=cible["operateur"],
+        pos_debut=position,
+        rec_debut=le,
+    )
+    connexion.execute(t.fait.insert(), [ligne])
+
+
+def _operateur(connexion: sa.Connection, evenement: Any) -> None:
+    valeurs = {
+        "type": evenement.type.value,
+        "departement": evenement.departement,
+        "nom": evenement.nom,
+        "libelle_source": evenement.libelle_source,
+    }
+    identifiant = str(evenement.originator_id)
+    if isinstance(evenement, Operateur.Enregistre):
+        connexion.execute(t.operateur.insert(), [{"id": identifiant, "slug": evenement.slug, **valeurs}])
+    else:
+        connexion.execute(t.operateur.update().where(t.operateur.c.id == identifiant).values(valeurs))
+
+
+def _inserer_sauf_existant(connexion: sa.Connection, table: sa.Table) -> Any:
+    if connexion.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()

@@ -1,0 +1,120 @@
+"""The pull-based projection runner: read the log after the tracked position, apply, commit both.
+
+Each batch of events and the new tracking position are written in one transaction, so a runner
+killed mid-batch leaves nothing half-applied and resumes where the last commit stopped. The
+tracking row is advanced first with a compare-and-set, which also serialises concurrent runners
+(several web processes catching up at once): the loser applies nothing and tries again.
+Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from parcours.application import Parcours
+from projections import tables as t
+from projections.lecture import ProjectionLecture
+
+TAILLE_LOT = 2000
+
+
+def moteur(url: str) -> sa.Engine:
+    """A SQLAlchemy engine for the read models; SQLite in WAL mode with a generous lock timeout."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _reglages_sqlite(connexion: Any, _: Any) -> None:
+            curseur = connexion.cursor()
+            curseur.execute("PRAGMA journal_mode=WAL")
+            curseur.execute("PRAGMA synchronous=NORMAL")
+            curseur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def migrer(url: str) -> None:
+    """Create or upgrade the read-model tables with Alembic (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    racine = Path(__file__).resolve().parents[1]
+    config = Config(str(racine / "alembic.ini"))
+    config.set_main_option("script_location", str(racine / "migrations"))
+    config.attributes["url"] = url
+    command.upgrade(config, "head")
+
+
+class _PositionDejaAvancee(Exception):
+    """Another runner committed this batch first."""
+
+
+def position(engine: sa.Engine, nom: str = ProjectionLecture.nom) -> int:
+    with engine.connect() as connexion:
+        return connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar() or 0
+
+
+def rattraper(
+    parcours: Parcours,
+    engine: sa.Engine,
+    projection: ProjectionLecture | None = None,
+    taille_lot: int = TAILLE_LOT,
+    progression: Callable[[int], None] | None = None,
+) -> int:
+    """Apply every event recorded after the tracked position; returns how many were applied."""
+    projection = projection or ProjectionLecture()
+    applique = 0
+    while True:
+        try:
+            with engine.begin() as connexion:
+                depart = _position_suivie(connexion, projection.nom)
+                notifications = parcours.recorder.select_notifications(
+                    start=depart, limit=taille_lot, topics=projection.topics, inclusive_of_start=False
+                )
+                if not notifications:
+                    return applique
+                _avancer(connexion, projection.nom, depart, notifications[-1].id)
+                evenements = [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications]
+                projection.appliquer(connexion, evenements)
+        except _PositionDejaAvancee:
+            continue
+        applique += len(notifications)
+        if progression is not None:
+            progression(len(notifications))
+
+
+def reconstruire(
+    parcours: Parcours,
+    engine: sa.Engine,
+    projection: ProjectionLecture | None = None,
+    taille_lot: int = TAILLE_LOT,
+    progression: Callable[[int], None] | None = None,
+) -> int:
+    """Empty every read model and replay the whole log."""
+    projection = projection or ProjectionLecture()
+    with engine.begin() as connexion:
+        projection.vider(connexion)
+        connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
+    return rattraper(parcours, engine, projection, taille_lot, progression)
+
+
+def _position_suivie(connexion: sa.Connection, nom: str) -> int:
+    inserer = postgresql.insert if connexion.dialect.name == "postgresql" else sqlite.insert
+    connexion.execute(inserer(t.suivi_projection).values(nom=nom, position=0).on_conflict_do_nothing())
+    return connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar_one()
+
+
+def _avancer(connexion: sa.Connection, nom: str, depart: int, arrivee: int) -> None:
+    resultat = connexion.execute(
+        t.suivi_projection.update()
+        .where(t.suivi_projection.c.nom == nom, t.suivi_projection.c.position == depart)
+        .values(position=arrivee)
+    )
+    if resultat.rowcount != 1:
+        raise _PositionDejaAvancee

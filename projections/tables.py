@@ -1,0 +1,115 @@
+"""The read-model tables (SQLAlchemy Core): Alembic's target metadata, fed only from the event log.
+
+- `suivi_projection`: how far in the log each projection has applied (committed with its rows).
+- `operateur`, `personne`, `etape`, `implication`: the caseworker side (operators, identity,
+  timeline, who is involved in which pathway).
+- `fait`: one row per *version* of a step's effective values, for the indicators. A correction
+  closes the current version and opens a new one; a void closes it. Each version knows the log
+  position and recording time that opened and closed it, so any past report can be reproduced.
+
+Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+UUID_TEXTE = sa.String(36)
+HORODATAGE = sa.DateTime(timezone=True)
+
+suivi_projection = sa.Table(
+    "suivi_projection",
+    metadata,
+    sa.Column("nom", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
+personne = sa.Table(
+    "personne",
+    metadata,
+    sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
+    sa.Column("nom", sa.String(200)),
+    sa.Column("prenom", sa.String(200)),
+    sa.Column("nom_recherche", sa.String(400), index=True),
+    sa.Column("date_naissance", sa.Date),
+    sa.Column("sexe", sa.String(1)),
+    sa.Column("nationalite", sa.String(3)),
+    sa.Column("departement", sa.String(3), index=True),
+    sa.Column("menage", sa.String(64)),
+    sa.Column("enregistre_par", sa.String(80)),
+    sa.Column("enregistre_le", HORODATAGE),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+
+etape = sa.Table(
+    "etape",
+    metadata,
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("step_id", UUID_TEXTE, nullable=False, unique=True),
+    sa.Column("parcours_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("operateur", sa.String(80), nullable=False),
+    sa.Column("agent", sa.String(120), nullable=False),
+    sa.Column("enregistre_le", HORODATAGE, nullable=False),
+    sa.Column("donnees", sa.JSON, nullable=False),
+    sa.Column("liens", sa.JSON, nullable=False),
+    sa.Column("drapeaux", sa.JSON, nullable=False),
+    sa.Column("cible_step_id", UUID_TEXTE, index=True),
+    sa.Column("annulee_par", UUID_TEXTE),
+)
+
+operateur = sa.Table(
+    "operateur",
+    metadata,
+    sa.Column("slug", sa.String(80), primary_key=True),
+    sa.Column("id", UUID_TEXTE, nullable=False, unique=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("departement", sa.String(3), nullable=False),
+    sa.Column("nom", sa.String(200), nullable=False),
+    sa.Column("libelle_source", sa.String(40)),
+)
+
+implication = sa.Table(
+    "implication",
+    metadata,
+    sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
+    sa.Column("operateur", sa.String(80), primary_key=True, index=True),
+    sa.Column("depuis", HORODATAGE, nullable=False),
+)
+
+fait = sa.Table(
+    "fait",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("step_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("parcours_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("operateur", sa.String(80), nullable=False),
+    sa.Column("pos_debut", sa.BigInteger, nullable=False),
+    sa.Column("rec_debut", HORODATAGE, nullable=False),
+    sa.Column("pos_fin", sa.BigInteger),
+    sa.Column("rec_fin", HORODATAGE),
+    sa.Column("code", sa.String(40)),
+    sa.Column("code2", sa.String(40)),
+    sa.Column("date_a", sa.Date),
+    sa.Column("date_b", sa.Date),
+    sa.Column("nombre_a", sa.Float),
+    sa.Column("nombre_b", sa.Float),
+    sa.Column("booleen", sa.Boolean),
+    sa.Column("texte", sa.String(80)),
+    sa.Column("texte2", sa.String(80)),
+    sa.Column("niveau_oral", sa.SmallInteger),
+    sa.Column("niveau_ecrit", sa.SmallInteger),
+    sa.Column("lien", UUID_TEXTE, index=True),
+    sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
+)
