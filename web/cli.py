@@ -5,6 +5,7 @@ Each command builds its services from the environment (`web.config`); messages a
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import sys
@@ -17,6 +18,7 @@ import click
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
+from projections.indicateurs import PUBLICS
 from web.config import ConfigurationError, Reglages, Services, construire_services
 from web.importation import LigneBrute, RapportImport, importer, lignes_de
 
@@ -138,6 +140,35 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
     click.echo(rapport.en_texte())
     if rapport.rejets:
         sys.exit(1)
+
+
+@main.command("indicators", help="Indicateurs d'évaluation (CONTRACT §5) pour une cohorte.")
+@click.option("--du", "du", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Début de période (AAAA-MM-JJ).")
+@click.option("--au", "au", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Fin de période, incluse.")
+@click.option("--vu-au", "vu_au", type=click.DateTime(["%Y-%m-%d"]), help="Seulement ce qui était enregistré à la fin de ce jour.")
+@click.option("--position", type=click.IntRange(min=0), help="Seulement les événements jusqu'à cette position du journal.")
+@click.option("--departement", help="Département de la personne (75, 2A, 971…).")
+@click.option("--operateur", help="Identifiant d'opérateur.")
+@click.option("--public", type=click.Choice(PUBLICS), help="Public cible.")
+@click.option("--format", "format_", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+def indicators(du, au, vu_au, position, departement, operateur, public, format_) -> None:  # noqa: ANN001
+    from projections.indicateurs import Demande, DemandeInvalideError, calculer, en_lignes_csv
+
+    services = _services()
+    if position is None:
+        _rattraper(services)
+    try:
+        demande = Demande(du.date(), au.date(), vu_au.date() if vu_au else None, position, departement, operateur, public)
+        document = calculer(services.lectures, demande)
+    except DemandeInvalideError as erreur:
+        raise click.UsageError(str(erreur)) from None
+    if format_ == "json":
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    sortie = csv.writer(sys.stdout, lineterminator="\n")
+    sortie.writerow(["indicateur", "valeur"])
+    for nom, valeur in en_lignes_csv(document):
+        sortie.writerow([nom, "" if valeur is None else valeur])
 
 
 @main.group("operators", help="Opérateurs (organisations qui enregistrent des étapes).")

@@ -1,0 +1,575 @@
+"""The evaluation indicators of CONTRACT §5, computed from the `fait` read model as of any log position.
+
+`calculer(engine, Demande(...))` returns the JSON document of `parcours indicators`. SQL selects the
+units of each indicator (entries, exits, trainings, housing changes, signatures) among the fact
+versions visible at the requested position and recording date; the counting rules below, one
+function per indicator family, each quoting the contract's definition. Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from parcours.dates import JOURS_PAR_MOIS, add_months, age_revolu
+from parcours.vocabulaire import (
+    LOGEMENTS_PERENNES,
+    OPERATEURS_SPE,
+    SORTIES_EMPLOI_DURABLE,
+    SORTIES_FORMATION,
+    SORTIES_NEUTRES,
+    SORTIES_POSITIVES,
+    CategorieSortie,
+    MotifFinFormation,
+    MotifSejour,
+    NiveauLangue,
+    TypeEtape,
+    TypeFormationLinguistique,
+)
+from projections import tables as t
+from projections.lecture import ProjectionLecture
+
+FUSEAU = ZoneInfo("Europe/Paris")
+PUBLICS = ("bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans")
+POSITIVES = {c.value for c in SORTIES_POSITIVES}
+DURABLES = {c.value for c in SORTIES_EMPLOI_DURABLE}
+FORMATIONS = {c.value for c in SORTIES_FORMATION}
+NEUTRES = {c.value for c in SORTIES_NEUTRES}
+PERENNES = {s.value for s in LOGEMENTS_PERENNES}
+RANG_A1 = NiveauLangue.A1.rang
+RANG_B1_ET_PLUS = NiveauLangue.B1_ET_PLUS.rang
+
+
+class DemandeInvalideError(ValueError):
+    """The request cannot be answered as asked (bad period, unknown public…); the message is French."""
+
+
+@dataclass(frozen=True)
+class Demande:
+    du: date
+    au: date
+    vu_au: date | None = None
+    position: int | None = None
+    departement: str | None = None
+    operateur: str | None = None
+    public: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.au < self.du:
+            raise DemandeInvalideError("--au précède --du.")
+        if self.public is not None and self.public not in PUBLICS:
+            raise DemandeInvalideError(f"public inconnu « {self.public} » : choisir parmi {', '.join(PUBLICS)}.")
+
+
+@dataclass(frozen=True)
+class Cliche:
+    """What the report sees: versions opened, and not yet closed, by events up to `position` and `instant`."""
+
+    position: int
+    instant: datetime | None
+
+    def visible(self, f: Any) -> sa.ColumnElement[bool]:
+        ouverte = f.c.pos_debut <= self.position
+        fermee = sa.and_(f.c.pos_fin.is_not(None), f.c.pos_fin <= self.position)
+        if self.instant is not None:
+            ouverte = sa.and_(ouverte, f.c.rec_debut <= self.instant)
+            fermee = sa.and_(fermee, f.c.rec_fin <= self.instant)
+        return sa.and_(ouverte, sa.not_(fermee))
+
+
+@dataclass
+class Personne:
+    """What the indicators know of a person: sex, birth date, département, household, protection."""
+
+    parcours_id: str
+    sexe: str | None
+    naissance: date | None
+    departement: str | None
+    menage: str | None
+    protegee_depuis: date | None
+
+    def age(self, jour: date) -> int | None:
+        return age_revolu(self.naissance, jour) if self.naissance else None
+
+    def bpi(self, jour: date) -> bool:
+        """BPI at `jour`: a protection (refugee, subsidiary, stateless) decided on or before it."""
+        return self.protegee_depuis is not None and self.protegee_depuis <= jour
+
+    def du_public(self, public: str | None, jour: date) -> bool:
+        if public is None:
+            return True
+        age = self.age(jour)
+        return {
+            "bpi": lambda: self.bpi(jour),
+            "non_bpi": lambda: not self.bpi(jour),
+            "femmes": lambda: self.sexe == "F",
+            "hommes": lambda: self.sexe == "M",
+            "moins_de_25_ans": lambda: age is not None and age < 25,
+            "moins_de_26_ans": lambda: age is not None and age < 26,
+        }[public]()
+
+
+def arrondi(valeur: float | None, decimales: int) -> float | None:
+    if valeur is None:
+        return None
+    return float(Decimal(repr(valeur)).quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP))
+
+
+def taux(numerateur: int, denominateur: int, decimales: int = 3) -> float | None:
+    return arrondi(numerateur / denominateur, decimales) if denominateur else None
+
+
+def fin_de_journee(jour: date) -> datetime:
+    """The last instant of `jour` in Paris, in UTC."""
+    return datetime.combine(jour + timedelta(days=1), time(0), FUSEAU).astimezone(timezone.utc) - timedelta(microseconds=1)
+
+
+# The request's snapshot and population -----------------------------------------------------------------
+
+
+@dataclass
+class Contexte:
+    connexion: sa.Connection
+    demande: Demande
+    cliche: Cliche
+    personnes: dict[str, Personne] = field(default_factory=dict)
+
+    def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
+        """The visible fact versions of these types, as a subquery."""
+        f = t.fait.alias(alias) if alias else t.fait
+        return (
+            sa.select(f)
+            .where(f.c.type.in_([ty.value for ty in types]), self.cliche.visible(f))
+            .subquery(alias or "_".join(ty.value for ty in types)[:60])
+        )
+
+    def personne(self, parcours_id: str) -> Personne | None:
+        return self.personnes.get(parcours_id)
+
+    def retenue(self, parcours_id: str, jour: date) -> Personne | None:
+        """The person if they belong to the requested département and public on `jour`."""
+        personne = self.personnes.get(parcours_id)
+        if personne is None:
+            return None
+        if self.demande.departement and personne.departement != self.demande.departement:
+            return None
+        return personne if personne.du_public(self.demande.public, jour) else None
+
+    def de_l_operateur(self, *operateurs: str | None) -> bool:
+        return self.demande.operateur is None or self.demande.operateur in operateurs
+
+
+def _charger_personnes(ctx: Contexte) -> None:
+    identites = ctx.faits(TypeEtape.PERSONNE_ENREGISTREE)
+    protections = ctx.faits(TypeEtape.PROTECTION_ACCORDEE)
+    premiere_protection = (
+        sa.select(protections.c.parcours_id, sa.func.min(protections.c.date_a).label("depuis"))
+        .group_by(protections.c.parcours_id)
+        .subquery("premiere_protection")
+    )
+    requete = sa.select(
+        identites.c.parcours_id,
+        identites.c.code,
+        identites.c.date_a,
+        identites.c.texte,
+        identites.c.texte2,
+        premiere_protection.c.depuis,
+    ).select_from(identites.outerjoin(premiere_protection, premiere_protection.c.parcours_id == identites.c.parcours_id))
+    if ctx.demande.departement:
+        requete = requete.where(identites.c.texte == ctx.demande.departement)
+    for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete):
+        ctx.personnes[parcours_id] = Personne(parcours_id, sexe, naissance, departement, menage, depuis)
+
+
+# Indicator families ----------------------------------------------------------------------------------------
+
+
+def public_cible(ctx: Contexte) -> dict[str, Any]:
+    """Distinct persons with an entry (`accompagnement_emploi_debute`, `agir_entree` or `cir_signe`) on a
+    date in the period. Age in completed years and BPI status (`protection_accordee` on or before the
+    date) are taken at the person's first entry in the period. APATRIDE counts as BPI."""
+    d = ctx.demande
+    entrees = ctx.faits(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.AGIR_ENTREE, TypeEtape.CIR_SIGNE)
+    premiere: dict[str, date] = {}
+    for parcours_id, jour, operateur in ctx.connexion.execute(
+        sa.select(entrees.c.parcours_id, entrees.c.occurred_on, entrees.c.operateur).where(
+            entrees.c.occurred_on.between(d.du, d.au)
+        )
+    ):
+        if ctx.de_l_operateur(operateur) and (parcours_id not in premiere or jour < premiere[parcours_id]):
+            premiere[parcours_id] = jour
+    compte: dict[str, int] = defaultdict(int)
+    for parcours_id, jour in premiere.items():
+        personne = ctx.retenue(parcours_id, jour)
+        if personne is None:
+            continue
+        age, bpi = personne.age(jour), personne.bpi(jour)
+        moins_de_25 = age is not None and age < 25
+        compte["total"] += 1
+        compte["hommes"] += personne.sexe == "M"
+        compte["femmes"] += personne.sexe == "F"
+        compte["moins_de_25_ans"] += moins_de_25
+        compte["moins_de_26_ans"] += age is not None and age < 26
+        compte["bpi"] += bpi
+        compte["bpi_hommes"] += bpi and personne.sexe == "M"
+        compte["bpi_femmes"] += bpi and personne.sexe == "F"
+        compte["bpi_moins_de_25_ans"] += bpi and moins_de_25
+    cles = ("total", "hommes", "femmes", "moins_de_25_ans", "moins_de_26_ans", "bpi", "bpi_hommes", "bpi_femmes", "bpi_moins_de_25_ans")
+    resultat: dict[str, Any] = {cle: compte[cle] for cle in cles}
+    resultat["part_non_bpi"] = taux(compte["total"] - compte["bpi"], compte["total"])
+    return resultat
+
+
+def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
+    """Episodes whose exit date is in the period: `sorties`, `sorties_neutres`, `duree_moyenne_mois`
+    (mean of exit − entry in days, divided by 30.4375, one decimal, neutral exits excluded),
+    `sorties_positives`, `dont_emploi_durable`, `dont_formation`, `taux_sortie_positive` (positives /
+    non-neutral exits, 3 decimals), and `suivi_6_mois`: `cohorte` (non-neutral exits whose due date
+    falls in the period), `renseignes` (respondents), `positifs`, `taux_positif` (positifs / cohorte:
+    non-respondents count as not positive), `taux_reponse`."""
+    d = ctx.demande
+    sorties = ctx.faits(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    entrees = ctx.faits(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    suivis = ctx.faits(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
+    # Exits up to 6 months (+ a margin) before the period can fall due in it.
+    depuis = add_months(d.du, -7)
+    requete = (
+        sa.select(
+            sorties.c.parcours_id,
+            sorties.c.operateur,
+            sorties.c.occurred_on,
+            sorties.c.code,
+            entrees.c.occurred_on.label("entree_le"),
+            suivis.c.booleen.label("repondant"),
+            suivis.c.code.label("situation_6_mois"),
+        )
+        .select_from(
+            sorties.join(entrees, entrees.c.step_id == sorties.c.lien).outerjoin(suivis, suivis.c.lien == sorties.c.step_id)
+        )
+        .where(sorties.c.occurred_on.between(depuis, d.au))
+    )
+    c: dict[str, int] = defaultdict(int)
+    jours: list[int] = []
+    for parcours_id, operateur, sortie_le, categorie, entree_le, repondant, situation in ctx.connexion.execute(requete):
+        if not ctx.de_l_operateur(operateur) or ctx.retenue(parcours_id, entree_le) is None:
+            continue
+        neutre = categorie in NEUTRES
+        if d.du <= sortie_le <= d.au:
+            c["sorties"] += 1
+            if neutre:
+                c["sorties_neutres"] += 1
+            else:
+                jours.append((sortie_le - entree_le).days)
+                c["positives"] += categorie in POSITIVES
+                c["durable"] += categorie in DURABLES
+                c["formation"] += categorie in FORMATIONS
+        if not neutre and d.du <= add_months(sortie_le, 6) <= d.au:
+            c["cohorte"] += 1
+            c["renseignes"] += bool(repondant)
+            c["positifs"] += bool(repondant) and situation in POSITIVES
+    non_neutres = c["sorties"] - c["sorties_neutres"]
+    return {
+        "sorties": c["sorties"],
+        "sorties_neutres": c["sorties_neutres"],
+        "duree_moyenne_mois": arrondi(sum(jours) / len(jours) / JOURS_PAR_MOIS, 1) if jours else None,
+        "sorties_positives": c["positives"],
+        "dont_emploi_durable": c["durable"],
+        "dont_formation": c["formation"],
+        "taux_sortie_positive": taux(c["positives"], non_neutres),
+        "suivi_6_mois": {
+            "cohorte": c["cohorte"],
+            "renseignes": c["renseignes"],
+            "positifs": c["positifs"],
+            "taux_positif": taux(c["positifs"], c["cohorte"]),
+            "taux_reponse": taux(c["renseignes"], c["cohorte"]),
+        },
+    }
+
+
+def _niveau(oral: int | None, ecrit: int | None) -> int | None:
+    """The lower of the two skills: a level is reached only when both reach it."""
+    return None if oral is None or ecrit is None else min(oral, ecrit)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    ordre: tuple[date, int]
+    oral: int | None
+    ecrit: int | None
+
+    @property
+    def niveau(self) -> int | None:
+        return _niveau(self.oral, self.ecrit)
+
+
+def langue(ctx: Contexte) -> dict[str, Any]:
+    """Language trainings (`formation_linguistique_prescrite`) ended in the period:
+    `formations_terminees`, `heures_realisees`, `assidus` (Σ réalisées / Σ planifiées ≥ 0.8, or ended with
+    NIVEAU_CIBLE_ATTEINT_ANTICIPE), `evalues` (with a final or intermediate evaluation),
+    `progression_un_niveau` (the lower of oral and écrit rose by at least one level from the positioning
+    to the last evaluation; people whose lower positioned skill is B1_ET_PLUS are left out of `evalues` and
+    of this count), `atteignant_a1` (CIR_OBLIGATOIRE trainings whose last evaluation has both skills at A1
+    or above). "Positioning" is the person's latest `positionnement_linguistique` on or before the
+    prescription."""
+    d = ctx.demande
+    fins = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    prescriptions = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    terminees = {
+        ligne.step_id: ligne
+        for ligne in ctx.connexion.execute(
+            sa.select(
+                prescriptions.c.step_id,
+                prescriptions.c.parcours_id,
+                prescriptions.c.occurred_on,
+                prescriptions.c.operateur,
+                prescriptions.c.code.label("type"),
+                fins.c.code.label("motif"),
+                fins.c.operateur.label("operateur_fin"),
+            )
+            .select_from(fins.join(prescriptions, prescriptions.c.step_id == fins.c.lien))
+            .where(fins.c.occurred_on.between(d.du, d.au))
+        )
+        if ctx.de_l_operateur(ligne.operateur, ligne.operateur_fin) and ctx.retenue(ligne.parcours_id, ligne.occurred_on)
+    }
+    heures: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    derniere_evaluation: dict[str, Evaluation] = {}
+    if terminees:
+        liees = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, alias="liee")
+        for lien, type_, jour, pos, planifiees, realisees, oral, ecrit in ctx.connexion.execute(
+            sa.select(
+                liees.c.lien, liees.c.type, liees.c.occurred_on, liees.c.pos_debut, liees.c.nombre_a, liees.c.nombre_b,
+                liees.c.niveau_oral, liees.c.niveau_ecrit,
+            ).where(liees.c.lien.in_(sa.select(fins.c.lien).where(fins.c.occurred_on.between(d.du, d.au))))
+        ):
+            if lien not in terminees:
+                continue
+            if type_ == TypeEtape.FORMATION_LINGUISTIQUE_HEURES.value:
+                heures[lien][0] += planifiees or 0
+                heures[lien][1] += realisees or 0
+            elif lien not in derniere_evaluation or (jour, pos) > derniere_evaluation[lien].ordre:
+                derniere_evaluation[lien] = Evaluation((jour, pos), oral, ecrit)
+    positionnements = _positionnements(ctx, {f.parcours_id for f in terminees.values()})
+    c: dict[str, int] = defaultdict(int)
+    total_heures = 0.0
+    for step_id, formation in terminees.items():
+        planifiees, realisees = heures[step_id]
+        total_heures += realisees
+        c["terminees"] += 1
+        anticipe = formation.motif == MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE.value
+        c["assidus"] += anticipe or (planifiees > 0 and realisees / planifiees >= 0.8)
+        initial = _positionnement_avant(positionnements.get(formation.parcours_id, []), formation.occurred_on)
+        evaluation = derniere_evaluation.get(step_id)
+        if evaluation is not None:
+            final = evaluation.niveau
+            if formation.type == TypeFormationLinguistique.CIR_OBLIGATOIRE.value:
+                c["a1"] += final is not None and final >= RANG_A1
+            if initial is not None and initial >= RANG_B1_ET_PLUS:
+                continue
+            c["evalues"] += 1
+            c["progression"] += initial is not None and final is not None and final - initial >= 1
+    return {
+        "formations_terminees": c["terminees"],
+        "heures_realisees": arrondi(total_heures, 1) if total_heures % 1 else int(total_heures),
+        "assidus": c["assidus"],
+        "evalues": c["evalues"],
+        "progression_un_niveau": c["progression"],
+        "atteignant_a1": c["a1"],
+    }
+
+
+def _positionnements(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date, int, int | None]]]:
+    if not parcours_ids:
+        return {}
+    p = ctx.faits(TypeEtape.POSITIONNEMENT_LINGUISTIQUE)
+    trouves: dict[str, list[tuple[date, int, int | None]]] = defaultdict(list)
+    for parcours_id, jour, pos, oral, ecrit in ctx.connexion.execute(
+        sa.select(p.c.parcours_id, p.c.occurred_on, p.c.pos_debut, p.c.niveau_oral, p.c.niveau_ecrit)
+    ):
+        if parcours_id in parcours_ids:
+            trouves[parcours_id].append((jour, pos, _niveau(oral, ecrit)))
+    return trouves
+
+
+def _positionnement_avant(positionnements: list[tuple[date, int, int | None]], jour: date) -> int | None:
+    avant = [p for p in positionnements if p[0] <= jour]
+    return max(avant)[2] if avant else None
+
+
+def logement(ctx: Contexte) -> dict[str, Any]:
+    """`menages_logement_perenne`: distinct households (a person without `menage` is a household alone)
+    with a `situation_logement` durable dated in the period, whose previous recorded situation (of that
+    person) exists and was not durable. A first-ever recorded situation is never an access."""
+    d = ctx.demande
+    s = ctx.faits(TypeEtape.SITUATION_LOGEMENT)
+    par_personne: dict[str, list[tuple[date, int, str, str]]] = defaultdict(list)
+    for parcours_id, jour, pos, situation, operateur in ctx.connexion.execute(
+        sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.code, s.c.operateur).where(s.c.occurred_on <= d.au)
+    ):
+        par_personne[parcours_id].append((jour, pos, situation, operateur))
+    menages: set[str] = set()
+    for parcours_id, situations in par_personne.items():
+        situations.sort()
+        for precedente, courante in zip(situations, situations[1:]):
+            jour, _, situation, operateur = courante
+            if (
+                d.du <= jour <= d.au
+                and situation in PERENNES
+                and precedente[2] not in PERENNES
+                and ctx.de_l_operateur(operateur)
+            ):
+                personne = ctx.retenue(parcours_id, jour)
+                if personne is not None:
+                    menages.add(f"menage:{personne.menage}" if personne.menage else f"personne:{parcours_id}")
+    return {"menages_logement_perenne": len(menages)}
+
+
+def cir(ctx: Contexte) -> dict[str, Any]:
+    """`signataires` (cir_signe dated in the period) with `par_sexe` (F, M, X), `par_age` (moins_de_26,
+    26_plus, age at signature), `par_statut` (BPI if protected on or before signature, else FAMILIAL,
+    ECONOMIQUE or AUTRE from the motif of the last residence permit on or before signature),
+    `prescriptions_obligatoires` (signataires of the period with a CIR_OBLIGATOIRE prescription),
+    `dispenses_orientation_spe` (waivers dated in the period) and `orientations_spe` (orientations dated in
+    the period, keyed by the receiving operator's kind)."""
+    d = ctx.demande
+    signatures = ctx.faits(TypeEtape.CIR_SIGNE, alias="cir")
+    lignes = [
+        ligne
+        for ligne in ctx.connexion.execute(
+            sa.select(signatures.c.step_id, signatures.c.parcours_id, signatures.c.occurred_on, signatures.c.operateur).where(
+                signatures.c.occurred_on.between(d.du, d.au)
+            )
+        )
+        if ctx.de_l_operateur(ligne.operateur) and ctx.retenue(ligne.parcours_id, ligne.occurred_on)
+    ]
+    titres = _titres(ctx, {ligne.parcours_id for ligne in lignes})
+    prescrits = _cir_avec_prescription_obligatoire(ctx)
+    par_sexe = {"F": 0, "M": 0, "X": 0}
+    par_age = {"moins_de_26": 0, "26_plus": 0}
+    par_statut = {"BPI": 0, "FAMILIAL": 0, "ECONOMIQUE": 0, "AUTRE": 0}
+    prescriptions = 0
+    for ligne in lignes:
+        personne = ctx.personnes[ligne.parcours_id]
+        if personne.sexe in par_sexe:
+            par_sexe[personne.sexe] += 1
+        age = personne.age(ligne.occurred_on)
+        if age is not None:
+            par_age["moins_de_26" if age < 26 else "26_plus"] += 1
+        par_statut[_statut(personne, titres.get(ligne.parcours_id, []), ligne.occurred_on)] += 1
+        prescriptions += ligne.step_id in prescrits
+    orientations = {type_.value: 0 for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)}
+    dispenses = 0
+    o = ctx.faits(TypeEtape.ORIENTATION_SPE, TypeEtape.DISPENSE_ORIENTATION_SPE, alias="orientation")
+    types_operateur = dict(ctx.connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type)).all())
+    for type_, parcours_id, jour, operateur, vers in ctx.connexion.execute(
+        sa.select(o.c.type, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.texte).where(o.c.occurred_on.between(d.du, d.au))
+    ):
+        if not ctx.de_l_operateur(operateur, vers) or ctx.retenue(parcours_id, jour) is None:
+            continue
+        if type_ == TypeEtape.DISPENSE_ORIENTATION_SPE.value:
+            dispenses += 1
+        elif types_operateur.get(vers) in orientations:
+            orientations[types_operateur[vers]] += 1
+    return {
+        "signataires": len(lignes),
+        "par_sexe": par_sexe,
+        "par_age": par_age,
+        "par_statut": par_statut,
+        "prescriptions_obligatoires": prescriptions,
+        "dispenses_orientation_spe": dispenses,
+        "orientations_spe": orientations,
+    }
+
+
+def _titres(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date, date, int, str]]]:
+    if not parcours_ids:
+        return {}
+    f = ctx.faits(TypeEtape.TITRE_SEJOUR_DELIVRE)
+    titres: dict[str, list[tuple[date, date, int, str]]] = defaultdict(list)
+    for parcours_id, valable, jour, pos, motif in ctx.connexion.execute(
+        sa.select(f.c.parcours_id, f.c.date_a, f.c.occurred_on, f.c.pos_debut, f.c.code)
+    ):
+        if parcours_id in parcours_ids:
+            titres[parcours_id].append((valable, jour, pos, motif))
+    return titres
+
+
+def _statut(personne: Personne, titres: list[tuple[date, date, int, str]], signature: date) -> str:
+    if personne.bpi(signature):
+        return "BPI"
+    anterieurs = [titre for titre in titres if titre[0] <= signature]
+    if not anterieurs:
+        return "AUTRE"
+    motif = max(anterieurs)[3]
+    return motif if motif in (MotifSejour.FAMILIAL.value, MotifSejour.ECONOMIQUE.value) else "AUTRE"
+
+
+def _cir_avec_prescription_obligatoire(ctx: Contexte) -> set[str]:
+    p = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
+    return {
+        lien
+        for (lien,) in ctx.connexion.execute(
+            sa.select(p.c.lien).where(p.c.code == TypeFormationLinguistique.CIR_OBLIGATOIRE.value)
+        )
+    }
+
+
+FAMILLES: dict[str, Callable[[Contexte], dict[str, Any]]] = {
+    "public_cible": public_cible,
+    "accompagnement_emploi": accompagnement_emploi,
+    "langue": langue,
+    "logement": logement,
+    "cir": cir,
+}
+
+
+def position_suivie(connexion: sa.Connection) -> int:
+    return connexion.execute(
+        sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == ProjectionLecture.nom)
+    ).scalar() or 0
+
+
+def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
+    """The whole §5 document for one cohort, as of the requested position and day."""
+    with engine.connect() as connexion:
+        suivie = position_suivie(connexion)
+        if demande.position is not None and demande.position > suivie:
+            raise DemandeInvalideError(
+                f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
+            )
+        position = demande.position if demande.position is not None else suivie
+        instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
+        if instant is not None:
+            position = connexion.execute(
+                sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position, t.etape.c.enregistre_le <= instant)
+            ).scalar() or 0
+        ctx = Contexte(connexion, demande, Cliche(position, instant))
+        _charger_personnes(ctx)
+        document: dict[str, Any] = {
+            "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
+            "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
+            "position_journal": position,
+            "filtres": {"departement": demande.departement, "operateur": demande.operateur, "public": demande.public},
+        }
+        for nom, famille in FAMILLES.items():
+            document[nom] = famille(ctx)
+        return document
+
+
+def en_lignes_csv(document: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+    """The document flattened to (indicateur, valeur) rows: `accompagnement_emploi.suivi_6_mois.cohorte`…"""
+
+    def aplatir(prefixe: str, valeur: Any) -> Iterable[tuple[str, Any]]:
+        if isinstance(valeur, dict):
+            for cle, sous_valeur in valeur.items():
+                yield from aplatir(f"{prefixe}.{cle}" if prefixe else cle, sous_valeur)
+        else:
+            yield prefixe, valeur
+
+    return aplatir("", document)
