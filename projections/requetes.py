@@ -1,0 +1,408 @@
+"""What the caseworker side reads: a person's summary and timeline, and each operator's worklists.
+
+Every function takes the reading operator: a person is shown only to operators involved in their
+pathway, and OPERATEUR notes only to the operator that wrote them. Current values are the latest
+versions of the facts (corrections applied, voids left out). Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from parcours.dates import add_months, age_revolu, fenetre_suivi
+from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape, Visibilite
+from projections import tables as t
+
+DELAI_REPONSE_ORIENTATION = timedelta(days=30)
+HORIZON_FIN_DE_TITRE = timedelta(days=60)
+PERENNES = {s.value for s in LOGEMENTS_PERENNES}
+
+
+def implique(connexion: sa.Connection, parcours_id: str, operateur: str) -> bool:
+    """Whether the operator recorded a step on this pathway or received an orientation for it."""
+    return (
+        connexion.execute(
+            sa.select(sa.literal(1)).where(
+                t.implication.c.parcours_id == parcours_id, t.implication.c.operateur == operateur
+            )
+        ).first()
+        is not None
+    )
+
+
+@dataclass
+class EtapeLue:
+    position: int
+    step_id: str
+    type: str
+    occurred_on: date
+    operateur: str
+    agent: str
+    enregistre_le: Any
+    donnees: dict[str, Any]
+    donnees_initiales: dict[str, Any]
+    drapeaux: list[dict[str, str]]
+    cible_step_id: str | None
+    annulee_par: str | None
+    liens: dict[str, str] = field(default_factory=dict)
+    corrigee_par: list[str] = field(default_factory=list)
+
+
+def chronologie(connexion: sa.Connection, parcours_id: str, lecteur: str) -> list[EtapeLue]:
+    """Every step of the pathway, by every operator, in business-date order; corrections applied
+    (the original values kept alongside), voided steps marked, other operators' private notes left out."""
+    lignes = connexion.execute(
+        sa.select(t.etape).where(t.etape.c.parcours_id == parcours_id).order_by(t.etape.c.position)
+    ).mappings()
+    etapes: dict[str, EtapeLue] = {}
+    for ligne in lignes:
+        donnees = dict(ligne["donnees"])
+        if (
+            ligne["type"] == TypeEtape.NOTE.value
+            and donnees.get("visibilite") == Visibilite.OPERATEUR.value
+            and ligne["operateur"] != lecteur
+        ):
+            continue
+        etapes[ligne["step_id"]] = EtapeLue(
+            position=ligne["position"],
+            step_id=ligne["step_id"],
+            type=ligne["type"],
+            occurred_on=ligne["occurred_on"],
+            operateur=ligne["operateur"],
+            agent=ligne["agent"],
+            enregistre_le=ligne["enregistre_le"],
+            donnees=donnees,
+            donnees_initiales=dict(donnees),
+            drapeaux=list(ligne["drapeaux"]),
+            cible_step_id=ligne["cible_step_id"],
+            annulee_par=ligne["annulee_par"],
+            liens=dict(ligne["liens"]),
+        )
+    for etape in etapes.values():
+        if etape.type == TypeEtape.EVENEMENT_CORRIGE.value and etape.annulee_par is None:
+            cible = etapes.get(etape.cible_step_id or "")
+            if cible is not None:
+                cible.donnees.update(etape.donnees.get("champs") or {})
+                cible.corrigee_par.append(etape.step_id)
+    return sorted(etapes.values(), key=lambda e: (e.occurred_on, e.position))
+
+
+def resume(connexion: sa.Connection, parcours_id: str, lecteur: str, aujourdhui: date) -> dict[str, Any] | None:
+    """Where the person stands today: identity, status, CIR, language, orientation, AGIR, housing, work."""
+    identite = connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == parcours_id)).mappings().first()
+    if identite is None:
+        return None
+    etapes = [e for e in chronologie(connexion, parcours_id, lecteur) if e.annulee_par is None]
+    par_type: dict[str, list[EtapeLue]] = defaultdict(list)
+    for etape in etapes:
+        par_type[etape.type].append(etape)
+
+    def derniere(type_: TypeEtape) -> EtapeLue | None:
+        return par_type[type_.value][-1] if par_type[type_.value] else None
+
+    def liees(step_id: str, type_: TypeEtape, champ: str | None = None) -> list[EtapeLue]:
+        return [
+            e
+            for e in par_type[type_.value]
+            if (e.donnees.get(champ) == step_id if champ else step_id in e.liens.values())
+        ]
+
+    naissance = identite["date_naissance"]
+    protection = derniere(TypeEtape.PROTECTION_ACCORDEE)
+    titres = [t_ for t_ in par_type[TypeEtape.TITRE_SEJOUR_DELIVRE.value]]
+    premiers = [t_ for t_ in titres if t_.donnees.get("premier_titre")]
+    fenetre_fin = add_months(date.fromisoformat(min(p.donnees["valid_from"] for p in premiers)), 60) if premiers else None
+    cir = derniere(TypeEtape.CIR_SIGNE)
+    prescription = derniere(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
+    orientation = derniere(TypeEtape.ORIENTATION_SPE)
+    orientation_agir = derniere(TypeEtape.ORIENTATION_AGIR)
+    logement = derniere(TypeEtape.SITUATION_LOGEMENT)
+    episodes = _episodes_ouverts(par_type)
+    drapeaux = [
+        {"step_id": e.step_id, "type": e.type, **d}
+        for e in etapes
+        for d in e.drapeaux
+    ]
+    if fenetre_fin is not None and aujourdhui >= fenetre_fin:
+        drapeaux.insert(0, {"code": "HORS_FENETRE_5_ANS", "message": f"fenêtre de 5 ans close le {fenetre_fin:%d/%m/%Y}."})
+    return {
+        "parcours_id": parcours_id,
+        "identite": {
+            "nom": identite["nom"],
+            "prenom": identite["prenom"],
+            "date_naissance": naissance,
+            "age": age_revolu(naissance, aujourdhui) if naissance else None,
+            "sexe": identite["sexe"],
+            "nationalite": identite["nationalite"],
+            "departement": identite["departement"],
+            "menage": identite["menage"],
+        },
+        "statut": {
+            "protection": protection.donnees.get("type") if protection else None,
+            "protection_depuis": protection.donnees.get("decision_date") if protection else None,
+            "titre": titres[-1].donnees if titres else None,
+            "fenetre_5_ans_fin": fenetre_fin,
+        },
+        "cir": cir and {
+            "signe_le": cir.occurred_on,
+            "dt_ofii": cir.donnees.get("dt_ofii"),
+            "journees_civiques_presentes": sorted(
+                {int(j.donnees["jour"]) for j in par_type[TypeEtape.FORMATION_CIVIQUE_JOURNEE.value] if j.donnees.get("present")}
+            ),
+            "entretien_fin_cir": (e := derniere(TypeEtape.ENTRETIEN_FIN_CIR)) and {"le": e.occurred_on, **e.donnees},
+        },
+        "langue": {
+            "positionnement": (p := derniere(TypeEtape.POSITIONNEMENT_LINGUISTIQUE)) and p.donnees,
+            "formation": prescription and {
+                "step_id": prescription.step_id,
+                "prescrite_le": prescription.occurred_on,
+                **prescription.donnees,
+                "heures_realisees": sum(float(h.donnees["heures_realisees"]) for h in liees(prescription.step_id, TypeEtape.FORMATION_LINGUISTIQUE_HEURES)),
+                "derniere_evaluation": (ev := liees(prescription.step_id, TypeEtape.EVALUATION_LINGUISTIQUE)) and ev[-1].donnees,
+                "terminee": (fin := liees(prescription.step_id, TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE)) and {"le": fin[0].occurred_on, **fin[0].donnees},
+            },
+            "dispense": (d := derniere(TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE)) and d.donnees,
+        },
+        "orientation": orientation and {
+            "step_id": orientation.step_id,
+            "le": orientation.occurred_on,
+            **orientation.donnees,
+            "decision": _decision(par_type, orientation.step_id),
+        },
+        "dispense_orientation": (d := derniere(TypeEtape.DISPENSE_ORIENTATION_SPE)) and {"le": d.occurred_on, **d.donnees},
+        "agir": orientation_agir and {
+            "orientation_le": orientation_agir.occurred_on,
+            "vers": orientation_agir.donnees.get("vers"),
+            "decision": _decision(par_type, orientation_agir.step_id),
+            "entree": (a := derniere(TypeEtape.AGIR_ENTREE)) and {"le": a.occurred_on, **a.donnees},
+            "sortie": (s := derniere(TypeEtape.AGIR_SORTIE)) and {"le": s.occurred_on, **s.donnees},
+        },
+        "logement": logement and {
+            "le": logement.occurred_on,
+            "situation": logement.donnees.get("situation"),
+            "perenne": logement.donnees.get("situation") in PERENNES,
+        },
+        "emploi": {
+            "episodes_ouverts": episodes,
+            "dernier_contrat": (c := derniere(TypeEtape.CONTRAT_TRAVAIL_DEBUTE)) and c.donnees,
+            "derniere_formation": (f := derniere(TypeEtape.ENTREE_FORMATION)) and f.donnees,
+            "derniere_sortie": (so := derniere(TypeEtape.SORTIE_ACCOMPAGNEMENT)) and {"le": so.occurred_on, "operateur": so.operateur, **so.donnees},
+        },
+        "drapeaux": drapeaux,
+    }
+
+
+def _decision(par_type: dict[str, list[EtapeLue]], orientation_id: str) -> dict[str, Any] | None:
+    for type_ in (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE):
+        for etape in par_type[type_.value]:
+            if etape.donnees.get("orientation_step_id") == orientation_id:
+                return {"type": etape.type, "le": etape.occurred_on, "operateur": etape.operateur, **etape.donnees}
+    return None
+
+
+def _episodes_ouverts(par_type: dict[str, list[EtapeLue]]) -> list[dict[str, Any]]:
+    sorties = {s.operateur: s for s in par_type[TypeEtape.SORTIE_ACCOMPAGNEMENT.value]}
+    ouverts = []
+    for entree in par_type[TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value]:
+        sortie = sorties.get(entree.operateur)
+        if sortie is None or sortie.occurred_on < entree.occurred_on:
+            ouverts.append({"step_id": entree.step_id, "operateur": entree.operateur, "depuis": entree.occurred_on, **entree.donnees})
+    return ouverts
+
+
+# Worklists ----------------------------------------------------------------------------------------
+
+
+def _courants(*types: TypeEtape, alias: str | None = None) -> Any:
+    """The current version of every fact of these types (corrections applied, voids left out)."""
+    f = t.fait.alias(alias) if alias else t.fait
+    return sa.select(f).where(f.c.type.in_([ty.value for ty in types]), f.c.pos_fin.is_(None)).subquery(alias or types[0].value)
+
+
+def _noms(connexion: sa.Connection, parcours_ids: set[str]) -> dict[str, str]:
+    if not parcours_ids:
+        return {}
+    lignes = connexion.execute(
+        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(
+            t.personne.c.parcours_id.in_(parcours_ids)
+        )
+    )
+    return {p: f"{prenom or ''} {nom or ''}".strip() for p, prenom, nom in lignes}
+
+
+def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date) -> dict[str, list[dict[str, Any]]]:
+    """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it."""
+    listes = {
+        "suivis_six_mois": _suivis_dus(connexion, operateur, aujourdhui),
+        "orientations_en_attente": _orientations_en_attente(connexion, operateur, aujourdhui),
+        "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui),
+        "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
+        "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
+    }
+    noms = _noms(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
+    for lignes in listes.values():
+        for ligne in lignes:
+            ligne["personne"] = noms.get(ligne["parcours_id"], "")
+        lignes.sort(key=lambda ligne: ligne["echeance"])
+    return listes
+
+
+def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+    """Exits of this operator whose follow-up window is open (or about to) and not yet recorded."""
+    sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    suivis = _courants(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
+    lignes = connexion.execute(
+        sa.select(sorties.c.step_id, sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code)
+        .select_from(sorties.outerjoin(suivis, suivis.c.lien == sorties.c.step_id))
+        .where(
+            sorties.c.operateur == operateur,
+            suivis.c.step_id.is_(None),
+            sorties.c.occurred_on <= add_months(aujourdhui, -5),
+            sorties.c.occurred_on >= add_months(aujourdhui, -8),
+        )
+    )
+    resultat = []
+    for step_id, parcours_id, sortie_le, categorie in lignes:
+        debut, fin = fenetre_suivi(sortie_le)
+        if debut <= aujourdhui <= fin:
+            due = add_months(sortie_le, 6)
+            resultat.append(
+                {
+                    "parcours_id": parcours_id,
+                    "echeance": due,
+                    "en_retard": aujourdhui > due,
+                    "detail": f"sortie du {sortie_le:%d/%m/%Y} ({categorie}), à renseigner au plus tard le {fin:%d/%m/%Y}",
+                    "formulaire": {"type": TypeEtape.SUIVI_SIX_MOIS.value, "data": {"sortie_step_id": step_id}},
+                }
+            )
+    return resultat
+
+
+def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+    """Orientations received (to answer) or sent (awaiting an answer) with no decision yet."""
+    orientations = _courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
+    decisions = _courants(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, alias="decision")
+    lignes = connexion.execute(
+        sa.select(orientations.c.step_id, orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.type,
+                  orientations.c.operateur, orientations.c.texte)
+        .select_from(orientations.outerjoin(decisions, decisions.c.lien == orientations.c.step_id))
+        .where(decisions.c.step_id.is_(None), sa.or_(orientations.c.texte == operateur, orientations.c.operateur == operateur))
+    )
+    resultat = []
+    for step_id, parcours_id, le, type_, emetteur, vers in lignes:
+        recue = vers == operateur
+        resultat.append(
+            {
+                "parcours_id": parcours_id,
+                "echeance": le + DELAI_REPONSE_ORIENTATION,
+                "en_retard": aujourdhui > le + DELAI_REPONSE_ORIENTATION,
+                "sens": "recue" if recue else "envoyee",
+                "detail": f"{'reçue de' if recue else 'envoyée à'} {emetteur if recue else vers} le {le:%d/%m/%Y}",
+                "formulaire": {"type": TypeEtape.ORIENTATION_ACCEPTEE.value, "data": {"orientation_step_id": step_id}}
+                if recue
+                else None,
+                "type": type_,
+            }
+        )
+    return resultat
+
+
+def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+    """AGIR orientations with no intake (`agir_entree`) a month after the orientation."""
+    orientations = _courants(TypeEtape.ORIENTATION_AGIR, alias="orientation")
+    entrees = _courants(TypeEtape.AGIR_ENTREE, alias="entree")
+    refus = _courants(TypeEtape.ORIENTATION_REFUSEE, alias="refus")
+    lignes = connexion.execute(
+        sa.select(orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.texte)
+        .select_from(
+            orientations.outerjoin(entrees, entrees.c.lien == orientations.c.step_id).outerjoin(
+                refus, refus.c.lien == orientations.c.step_id
+            )
+        )
+        .where(
+            entrees.c.step_id.is_(None),
+            refus.c.step_id.is_(None),
+            sa.or_(orientations.c.texte == operateur, orientations.c.operateur == operateur),
+        )
+    )
+    return [
+        {
+            "parcours_id": parcours_id,
+            "echeance": add_months(le, 1),
+            "en_retard": True,
+            "detail": f"orientée vers {vers} le {le:%d/%m/%Y}, accueil non tenu",
+            "formulaire": {"type": TypeEtape.AGIR_ENTREE.value, "data": {}} if vers == operateur else None,
+        }
+        for parcours_id, le, vers in lignes
+        if aujourdhui > add_months(le, 1)
+    ]
+
+
+def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+    """CIRs signed by this operator with no end-of-CIR interview 3 months after the trainings ended
+    (after the signature's first year when no language training was prescribed)."""
+    cirs = _courants(TypeEtape.CIR_SIGNE, alias="cir")
+    entretiens = _courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
+    sans_entretien = connexion.execute(
+        sa.select(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
+        .select_from(cirs.outerjoin(entretiens, entretiens.c.lien == cirs.c.step_id))
+        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
+    ).all()
+    if not sans_entretien:
+        return []
+    prescriptions = _courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    fins = _courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    formations: dict[str, list[date | None]] = defaultdict(list)
+    for cir_id, fin_le in connexion.execute(
+        sa.select(prescriptions.c.lien, fins.c.occurred_on).select_from(
+            prescriptions.outerjoin(fins, fins.c.lien == prescriptions.c.step_id)
+        )
+    ):
+        formations[cir_id].append(fin_le)
+    resultat = []
+    for cir_id, parcours_id, signe_le in sans_entretien:
+        fins_formation = formations.get(cir_id)
+        if fins_formation and any(f is None for f in fins_formation):
+            continue  # a training still runs: not due yet
+        echeance = add_months(max(fins_formation), 3) if fins_formation else add_months(signe_le, 12)  # type: ignore[type-var]
+        if aujourdhui > echeance:
+            resultat.append(
+                {
+                    "parcours_id": parcours_id,
+                    "echeance": echeance,
+                    "en_retard": True,
+                    "detail": f"CIR signé le {signe_le:%d/%m/%Y}",
+                    "formulaire": {"type": TypeEtape.ENTRETIEN_FIN_CIR.value, "data": {}},
+                }
+            )
+    return resultat
+
+
+def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+    """People this operator follows whose latest residence permit ends within 60 days."""
+    titres = _courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre")
+    lignes = connexion.execute(
+        sa.select(titres.c.parcours_id, titres.c.date_a, titres.c.date_b)
+        .join(t.implication, t.implication.c.parcours_id == titres.c.parcours_id)
+        .where(t.implication.c.operateur == operateur)
+    )
+    derniers: dict[str, tuple[date, date | None]] = {}
+    for parcours_id, debut, fin in lignes:
+        if parcours_id not in derniers or debut > derniers[parcours_id][0]:
+            derniers[parcours_id] = (debut, fin)
+    return [
+        {
+            "parcours_id": parcours_id,
+            "echeance": fin,
+            "en_retard": False,
+            "detail": f"titre de séjour valable jusqu'au {fin:%d/%m/%Y}",
+            "formulaire": {"type": TypeEtape.TITRE_SEJOUR_DELIVRE.value, "data": {}},
+        }
+        for parcours_id, (_, fin) in derniers.items()
+        if fin is not None and aujourdhui <= fin <= aujourdhui + HORIZON_FIN_DE_TITRE
+    ]
