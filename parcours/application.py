@@ -28,10 +28,14 @@ from parcours.chiffrement import (
     TrousseauPostgres,
     TrousseauSQLite,
 )
+from parcours.comptes import ClientApi, Consultation, Portee, Role, Utilisateur
 from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, ReferencePersonne
 from parcours.erreurs import (
+    CompteExistantError,
+    CompteInconnuError,
     ConflitEcritureError,
     EtapeRejeteeError,
+    OperateurInconnuError,
     ParcoursError,
     PersonneInconnueError,
     StepIdReutiliseError,
@@ -102,7 +106,7 @@ class Parcours(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateEnISO())
-        for enumeration in ENUMERATIONS:
+        for enumeration in (*ENUMERATIONS, Role, Portee):
             transcoder.register(ValeurEnumeree(enumeration))
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -205,6 +209,56 @@ class Parcours(Application[UUID]):
 
     def _existe(self, aggregate_id: UUID) -> bool:
         return bool(self.recorder.select_events(aggregate_id, limit=1))
+
+    # Accounts, API clients, access journal -------------------------------------------------
+
+    def creer_utilisateur(self, login: str, operateur: str, role: Role, nom: str, empreinte_mot_de_passe: str) -> UUID:
+        """Create an account; `empreinte_mot_de_passe` is the hash computed at the edge, never the password."""
+        if self.operateur(operateur) is None:
+            raise OperateurInconnuError(operateur)
+        utilisateur = Utilisateur(login=login, operateur=operateur, role=role, nom=nom, empreinte_mot_de_passe=empreinte_mot_de_passe)
+        try:
+            self.save(utilisateur)
+        except IntegrityError:
+            raise CompteExistantError(login) from None
+        return utilisateur.id
+
+    def utilisateur(self, login: str) -> Utilisateur | None:
+        try:
+            return self.repository.get(Utilisateur.create_id(login))
+        except AggregateNotFoundError:
+            return None
+
+    def modifier_utilisateur(self, login: str, action: Callable[[Utilisateur], None]) -> None:
+        """Apply one account command (change password, role, deactivate, note a login attempt)."""
+        utilisateur = self.utilisateur(login)
+        if utilisateur is None:
+            raise CompteInconnuError(login)
+        action(utilisateur)
+        try:
+            self.save(utilisateur)
+        except IntegrityError:
+            raise ConflitEcritureError() from None
+
+    def creer_client_api(self, nom: str, operateur: str, portees: Sequence[Portee], empreinte_jeton: str) -> UUID:
+        if self.operateur(operateur) is None:
+            raise OperateurInconnuError(operateur)
+        client = ClientApi(nom=nom, operateur=operateur, portees=list(portees), empreinte_jeton=empreinte_jeton)
+        self.save(client)
+        return client.id
+
+    def revoquer_client_api(self, client_id: UUID) -> None:
+        try:
+            client: ClientApi = self.repository.get(client_id)
+        except AggregateNotFoundError:
+            raise CompteInconnuError(str(client_id)) from None
+        client.revoquer()
+        self.save(client)
+
+    def journaliser_consultation(
+        self, login: str, operateur: str, parcours_id: UUID, ressource: str, motif: str | None = None
+    ) -> None:
+        self.save(Consultation(login=login, operateur=operateur, parcours_id=parcours_id, ressource=ressource, motif=motif))
 
     # Queries -----------------------------------------------------------------------------------
 

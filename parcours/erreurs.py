@@ -60,3 +60,13 @@ class ConflitEcritureError(ParcoursError):
 
 class OperateurIncoherentError(ParcoursError):
     """An operator already exists with other values."""
+
+
+class CompteExistantError(ParcoursError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"un compte « {login} » existe déjà.", "login")
+
+
+class CompteInconnuError(ParcoursError):
+    def __init__(self, login: str) -> None:
+        super().__init__(f"aucun compte « {login} ».", "login")

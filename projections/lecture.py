@@ -18,6 +18,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from parcours.comptes import ClientApi, Consultation, Utilisateur
 from parcours.index import Operateur
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
@@ -26,7 +27,12 @@ from projections.faits import COLONNES, colonnes
 
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
-TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur)
+TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation)
+COMPTES = (
+    Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
+    Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, ClientApi.Cree, ClientApi.Revoque,
+    Consultation.Journalisee,
+)
 
 
 def en_json(valeur: Any) -> Any:
@@ -55,6 +61,7 @@ class ProjectionLecture:
     topics = tuple(
         [classe.TOPIC for classe in vars(Personne).values() if isinstance(classe, type) and issubclass(classe, EtapeEvenement)]
         + [Operateur.Enregistre.TOPIC, Operateur.Modifie.TOPIC]
+        + [classe.TOPIC for classe in COMPTES]
     )
 
     def vider(self, connexion: sa.Connection) -> None:
@@ -72,6 +79,11 @@ class ProjectionLecture:
             elif isinstance(evenement, (Operateur.Enregistre, Operateur.Modifie)):
                 lot.ecrire()
                 _operateur(connexion, evenement)
+            elif isinstance(evenement, Consultation.Journalisee):
+                lot.consultations.append(_consultation(evenement))
+            elif isinstance(evenement, COMPTES):
+                lot.ecrire()
+                _compte(connexion, evenement)
         lot.ecrire()
 
     def _gerer(self, connexion: sa.Connection, position: int, gestion: EtapeEvenement) -> None:
@@ -103,6 +115,7 @@ class _Lot:
         self.faits: list[dict[str, Any]] = []
         self.personnes: list[dict[str, Any]] = []
         self.implications: dict[tuple[str, str], datetime] = {}
+        self.consultations: list[dict[str, Any]] = []
 
     def etape(self, position: int, evenement: EtapeEvenement) -> None:
         parcours_id = str(evenement.originator_id)
@@ -143,7 +156,9 @@ class _Lot:
         if self.implications:
             lignes = [{"parcours_id": p, "operateur": o, "depuis": d} for (p, o), d in self.implications.items()]
             c.execute(_inserer_sauf_existant(c, t.implication), lignes)
-        self.etapes, self.faits, self.personnes, self.implications = [], [], [], {}
+        if self.consultations:
+            c.execute(t.consultation.insert(), self.consultations)
+        self.etapes, self.faits, self.personnes, self.implications, self.consultations = [], [], [], {}, []
 
 
 def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], liens: Mapping[str, Any]) -> dict[str, Any]:
@@ -247,6 +262,56 @@ def _operateur(connexion: sa.Connection, evenement: Any) -> None:
         connexion.execute(t.operateur.insert(), [{"id": identifiant, "slug": evenement.slug, **valeurs}])
     else:
         connexion.execute(t.operateur.update().where(t.operateur.c.id == identifiant).values(valeurs))
+
+
+def _consultation(evenement: Any) -> dict[str, Any]:
+    return {
+        "id": str(evenement.originator_id),
+        "le": evenement.timestamp,
+        "login": evenement.login,
+        "operateur": evenement.operateur,
+        "parcours_id": str(evenement.parcours_id),
+        "ressource": evenement.ressource,
+        "motif": evenement.motif,
+    }
+
+
+def _compte(connexion: sa.Connection, evenement: Any) -> None:
+    """Accounts and API clients: the row is the aggregate's current state."""
+    identifiant = str(evenement.originator_id)
+    if isinstance(evenement, Utilisateur.Cree):
+        connexion.execute(
+            t.utilisateur.insert(),
+            [{
+                "login": evenement.login, "id": identifiant, "operateur": evenement.operateur,
+                "role": evenement.role.value, "nom": evenement.nom,
+                "empreinte_mot_de_passe": evenement.empreinte_mot_de_passe,
+                "actif": True, "echecs_consecutifs": 0, "dernier_echec": None,
+            }],
+        )
+        return
+    if isinstance(evenement, ClientApi.Cree):
+        connexion.execute(
+            t.client_api.insert(),
+            [{
+                "id": identifiant, "nom": evenement.nom, "operateur": evenement.operateur,
+                "portees": [p.value for p in evenement.portees], "empreinte_jeton": evenement.empreinte_jeton,
+                "revoque": False, "cree_le": evenement.timestamp,
+            }],
+        )
+        return
+    if isinstance(evenement, ClientApi.Revoque):
+        connexion.execute(t.client_api.update().where(t.client_api.c.id == identifiant).values(revoque=True))
+        return
+    u = t.utilisateur.c
+    valeurs: dict[str, Any] = {
+        Utilisateur.MotDePasseChange: lambda e: {"empreinte_mot_de_passe": e.empreinte_mot_de_passe, "echecs_consecutifs": 0},
+        Utilisateur.RoleChange: lambda e: {"role": e.role.value},
+        Utilisateur.Desactive: lambda e: {"actif": False},
+        Utilisateur.ConnexionEchouee: lambda e: {"echecs_consecutifs": u.echecs_consecutifs + 1, "dernier_echec": e.timestamp},
+        Utilisateur.ConnexionReussie: lambda e: {"echecs_consecutifs": 0},
+    }[type(evenement)](evenement)
+    connexion.execute(t.utilisateur.update().where(u.id == identifiant).values(valeurs))
 
 
 def _inserer_sauf_existant(connexion: sa.Connection, table: sa.Table) -> Any:

@@ -3,6 +3,7 @@
 - `suivi_projection`: how far in the log each projection has applied (committed with its rows).
 - `operateur`, `personne`, `etape`, `implication`: the caseworker side (operators, identity,
   timeline, who is involved in which pathway).
+- `utilisateur`, `client_api`, `consultation`: accounts, partner tokens, the access journal.
 - `fait`: one row per *version* of a step's effective values, for the indicators. A correction
   closes the current version and opens a new one; a void closes it. Each version knows the log
   position and recording time that opened and closed it, so any past report can be reproduced.
@@ -112,4 +113,42 @@ fait = sa.Table(
     sa.Column("niveau_ecrit", sa.SmallInteger),
     sa.Column("lien", UUID_TEXTE, index=True),
     sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
+)
+
+utilisateur = sa.Table(
+    "utilisateur",
+    metadata,
+    sa.Column("login", sa.String(120), primary_key=True),
+    sa.Column("id", UUID_TEXTE, nullable=False, unique=True),
+    sa.Column("operateur", sa.String(80), nullable=False, index=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("nom", sa.String(200), nullable=False),
+    sa.Column("empreinte_mot_de_passe", sa.String(200), nullable=False),
+    sa.Column("actif", sa.Boolean, nullable=False),
+    sa.Column("echecs_consecutifs", sa.Integer, nullable=False),
+    sa.Column("dernier_echec", HORODATAGE),
+)
+
+client_api = sa.Table(
+    "client_api",
+    metadata,
+    sa.Column("id", UUID_TEXTE, primary_key=True),
+    sa.Column("nom", sa.String(200), nullable=False),
+    sa.Column("operateur", sa.String(80), nullable=False),
+    sa.Column("portees", sa.JSON, nullable=False),
+    sa.Column("empreinte_jeton", sa.String(64), nullable=False, unique=True),
+    sa.Column("revoque", sa.Boolean, nullable=False),
+    sa.Column("cree_le", HORODATAGE, nullable=False),
+)
+
+consultation = sa.Table(
+    "consultation",
+    metadata,
+    sa.Column("id", UUID_TEXTE, primary_key=True),
+    sa.Column("le", HORODATAGE, nullable=False),
+    sa.Column("login", sa.String(120), nullable=False),
+    sa.Column("operateur", sa.String(80), nullable=False, index=True),
+    sa.Column("parcours_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("ressource", sa.String(200), nullable=False),
+    sa.Column("motif", sa.String(500)),
 )

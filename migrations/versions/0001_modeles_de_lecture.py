@@ -1,8 +1,8 @@
-"""read models: operators, people, timeline, involvement, fact versions
+"""Read models: operators, people, timeline, involvement, fact versions, accounts, API clients, access journal
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 11:44:59.425660
+Create Date: 2026-11-22 11:52:59.557983
 """
 
 from alembic import op
@@ -16,6 +16,29 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('client_api',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('nom', sa.String(length=200), nullable=False),
+    sa.Column('operateur', sa.String(length=80), nullable=False),
+    sa.Column('portees', sa.JSON(), nullable=False),
+    sa.Column('empreinte_jeton', sa.String(length=64), nullable=False),
+    sa.Column('revoque', sa.Boolean(), nullable=False),
+    sa.Column('cree_le', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_client_api')),
+    sa.UniqueConstraint('empreinte_jeton', name=op.f('uq_client_api_empreinte_jeton'))
+    )
+    op.create_table('consultation',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('le', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('login', sa.String(length=120), nullable=False),
+    sa.Column('operateur', sa.String(length=80), nullable=False),
+    sa.Column('parcours_id', sa.String(length=36), nullable=False),
+    sa.Column('ressource', sa.String(length=200), nullable=False),
+    sa.Column('motif', sa.String(length=500), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation'))
+    )
+    op.create_index(op.f('ix_consultation_operateur'), 'consultation', ['operateur'], unique=False)
+    op.create_index(op.f('ix_consultation_parcours_id'), 'consultation', ['parcours_id'], unique=False)
     op.create_table('etape',
     sa.Column('position', sa.BigInteger(), autoincrement=False, nullable=False),
     sa.Column('step_id', sa.String(length=36), nullable=False),
@@ -103,9 +126,25 @@ def upgrade() -> None:
     sa.Column('position', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('nom', name=op.f('pk_suivi_projection'))
     )
+    op.create_table('utilisateur',
+    sa.Column('login', sa.String(length=120), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('operateur', sa.String(length=80), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('nom', sa.String(length=200), nullable=False),
+    sa.Column('empreinte_mot_de_passe', sa.String(length=200), nullable=False),
+    sa.Column('actif', sa.Boolean(), nullable=False),
+    sa.Column('echecs_consecutifs', sa.Integer(), nullable=False),
+    sa.Column('dernier_echec', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('login', name=op.f('pk_utilisateur')),
+    sa.UniqueConstraint('id', name=op.f('uq_utilisateur_id'))
+    )
+    op.create_index(op.f('ix_utilisateur_operateur'), 'utilisateur', ['operateur'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_utilisateur_operateur'), table_name='utilisateur')
+    op.drop_table('utilisateur')
     op.drop_table('suivi_projection')
     op.drop_index(op.f('ix_personne_nom_recherche'), table_name='personne')
     op.drop_index(op.f('ix_personne_departement'), table_name='personne')
@@ -121,3 +160,7 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_etape_parcours_id'), table_name='etape')
     op.drop_index(op.f('ix_etape_cible_step_id'), table_name='etape')
     op.drop_table('etape')
+    op.drop_index(op.f('ix_consultation_parcours_id'), table_name='consultation')
+    op.drop_index(op.f('ix_consultation_operateur'), table_name='consultation')
+    op.drop_table('consultation')
+    op.drop_table('client_api')
