@@ -1,4 +1,4 @@
-"""The web side of Parcours: Flask app factory, pages, JSON API and the `parcours` CLI.
+"""The web side of Parcours: Flask app factory, pages (htmx), JSON API and the `parcours` CLI.
 
 Imports the domain (`parcours`) and the read side (`projections`); the domain never imports this.
 """
@@ -6,9 +6,11 @@ Imports the domain (`parcours`) and the read side (`projections`); the domain ne
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Flask
+from flask_htmx import HTMX
 
 from web.config import Reglages, construire_services
 
@@ -17,14 +19,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` may hold `REGLAGES` (a `Reglages`) and Flask settings."""
     app = Flask(__name__)
     reglages = (test_config or {}).get("REGLAGES") or Reglages.depuis_environnement()
-    app.config.from_mapping(SECRET_KEY=reglages.cle_secrete or "dev-uniquement-pas-en-production")
+    app.config.from_mapping(
+        SECRET_KEY=reglages.cle_secrete_effective(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=reglages.cookie_securise,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
     if test_config:
-        app.config.update(test_config)
-    services = construire_services(reglages)
-    app.extensions["parcours"] = services
+        app.config.update({k: v for k, v in test_config.items() if k != "REGLAGES"})
+    app.extensions["parcours"] = construire_services(reglages)
+    HTMX(app)
 
-    @app.get("/")
-    def accueil() -> str:
-        return render_template("accueil.html", position=services.parcours.recorder.max_notification_id() or 0)
+    from web import api, auth, erreurs, securite, ui
 
+    securite.installer(app)
+    auth.installer(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(ui.bp)
+    app.register_blueprint(api.bp)
+    erreurs.installer(app)
     return app

@@ -17,6 +17,8 @@ from typing import Any
 import click
 
 from parcours.commandes import EnregistrerOperateur
+from parcours.comptes import Portee, Role
+from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
 from projections.indicateurs import PUBLICS
 from web.config import ConfigurationError, Reglages, Services, construire_services
@@ -222,6 +224,88 @@ def projections_rebuild() -> None:
     else:
         appliques = reconstruire(services.parcours, services.lectures)
     click.echo(f"Modèles de lecture reconstruits : {appliques} événements appliqués.")
+
+
+@main.group("users", help="Comptes des utilisateurs.")
+def users() -> None:
+    pass
+
+
+@users.command("add", help="Crée un compte rattaché à un opérateur, avec un rôle.")
+@click.argument("login")
+@click.option("--operateur", required=True, help="Identifiant de l'opérateur.")
+@click.option("--role", type=click.Choice(Role.valeurs()), required=True)
+@click.option("--nom", default="", help="Nom affiché.")
+@click.option("--mot-de-passe", "mot_de_passe", help="Sinon demandé (sans écho).")
+def users_add(login: str, operateur: str, role: str, nom: str, mot_de_passe: str | None) -> None:
+    from web.securite import faiblesses, hacher_mot_de_passe
+
+    if mot_de_passe is None:
+        mot_de_passe = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    raisons = faiblesses(mot_de_passe, login)
+    if raisons:
+        raise click.BadParameter("le mot de passe doit compter " + " ; ".join(raisons) + ".", param_hint="--mot-de-passe")
+    services = _services()
+    try:
+        services.parcours.creer_utilisateur(login, operateur, Role(role), nom or login, hacher_mot_de_passe(mot_de_passe))
+    except ParcoursError as erreur:
+        raise click.ClickException(str(erreur)) from None
+    services.rattraper()
+    click.echo(f"Compte créé : {login} ({role}, {operateur}).")
+
+
+@main.group("api-clients", help="Clients d'API des systèmes partenaires.")
+def api_clients() -> None:
+    pass
+
+
+@api_clients.command("add", help="Crée un client d'API et affiche son jeton (une seule fois).")
+@click.argument("nom")
+@click.option("--operateur", required=True)
+@click.option("--portees", default="read,write", show_default=True, help="Parmi read, write, statistics, séparées par des virgules.")
+def api_clients_add(nom: str, operateur: str, portees: str) -> None:
+    from web.securite import empreinte_jeton, nouveau_jeton
+
+    try:
+        choisies = [Portee(p.strip()) for p in portees.split(",") if p.strip()]
+    except ValueError:
+        raise click.BadParameter("portées : read, write, statistics.", param_hint="--portees") from None
+    jeton = nouveau_jeton()
+    services = _services()
+    try:
+        client_id = services.parcours.creer_client_api(nom, operateur, choisies, empreinte_jeton(jeton))
+    except ParcoursError as erreur:
+        raise click.ClickException(str(erreur)) from None
+    services.rattraper()
+    click.echo(f"Client {nom} ({client_id}) pour {operateur}, portées {', '.join(p.value for p in choisies)}.")
+    click.echo(f"Jeton (à conserver, il ne sera plus affiché) : {jeton}")
+
+
+@api_clients.command("revoke", help="Révoque un client d'API.")
+@click.argument("client_id", type=click.UUID)
+def api_clients_revoke(client_id: Any) -> None:
+    services = _services()
+    try:
+        services.parcours.revoquer_client_api(client_id)
+    except ParcoursError as erreur:
+        raise click.ClickException(str(erreur)) from None
+    services.rattraper()
+    click.echo(f"Client {client_id} révoqué.")
+
+
+@main.command("demo-users", help="Crée (si besoin) les comptes de démonstration et les affiche.")
+def demo_users() -> None:
+    from web.demo_comptes import COMPTES_DEMO, MOT_DE_PASSE_DEMO
+    from web.securite import hacher_mot_de_passe
+
+    services = _services()
+    for login, operateur, role, nom in COMPTES_DEMO:
+        if services.parcours.utilisateur(login) is None and services.parcours.operateur(operateur) is not None:
+            services.parcours.creer_utilisateur(login, operateur, role, nom, hacher_mot_de_passe(MOT_DE_PASSE_DEMO))
+    services.rattraper()
+    click.echo("Comptes de démonstration (mot de passe commun : " + MOT_DE_PASSE_DEMO + ") :")
+    for login, operateur, role, nom in COMPTES_DEMO:
+        click.echo(f"  {login:<14} {role.value:<12} {operateur:<24} {nom}")
 
 
 @main.command("serve", help="Sert l'application web.")

@@ -7,6 +7,7 @@ Must not import flask: the CLI, the web app and the tests share it.
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ class Reglages:
     """`PARCOURS_DATABASE_URL`: None = embedded SQLite files in `dossier_donnees`."""
     cle_secrete: str | None
     cle_maitre: str | None
+    production: bool = False
+    """`PARCOURS_ENV=production`: refuse to start with a development secret."""
+    cookie_securise: bool = True
 
     @classmethod
     def depuis_environnement(cls, environ: Mapping[str, str] | None = None) -> Reglages:
@@ -43,6 +47,8 @@ class Reglages:
             url_base=environ.get("PARCOURS_DATABASE_URL") or None,
             cle_secrete=environ.get("PARCOURS_SECRET_KEY") or None,
             cle_maitre=environ.get("PARCOURS_MASTER_KEY") or None,
+            production=environ.get("PARCOURS_ENV", "").lower() == "production",
+            cookie_securise=environ.get("PARCOURS_COOKIE_SECURE", "1").lower() not in ("0", "false", "non", "no"),
         )
 
     @property
@@ -82,17 +88,28 @@ class Reglages:
         return url._replace(scheme="postgresql+psycopg").geturl()
 
     def cle_maitre_effective(self) -> str:
-        """`PARCOURS_MASTER_KEY`, or (embedded mode only) a key generated once in the data directory."""
+        """`PARCOURS_MASTER_KEY`, or (embedded development mode only) a key generated once in the data directory."""
         if self.cle_maitre:
             return self.cle_maitre
-        if self.postgres:
-            raise ConfigurationError("PARCOURS_MASTER_KEY est obligatoire avec PostgreSQL (voir le README).")
-        fichier = self.dossier_donnees / "cle-maitre.txt"
+        if self.postgres or self.production:
+            raise ConfigurationError("PARCOURS_MASTER_KEY est obligatoire en production et avec PostgreSQL (voir le README).")
+        return self._secret_de_developpement("cle-maitre.txt", nouvelle_cle_maitre)
+
+    def cle_secrete_effective(self) -> str:
+        """`PARCOURS_SECRET_KEY`, or (development only) a random key kept in the data directory."""
+        if self.cle_secrete:
+            return self.cle_secrete
+        if self.production:
+            raise ConfigurationError("PARCOURS_SECRET_KEY est obligatoire en production (voir le README).")
+        return self._secret_de_developpement("cle-secrete.txt", lambda: secrets.token_urlsafe(48))
+
+    def _secret_de_developpement(self, nom: str, creer: Callable[[], str]) -> str:
+        fichier = self.dossier_donnees / nom
         if not fichier.exists():
             self.dossier_donnees.mkdir(parents=True, exist_ok=True)
-            fichier.write_text(nouvelle_cle_maitre() + "\n")
+            fichier.write_text(creer() + "\n")
             fichier.chmod(0o600)
-            print(f"Clé maître de développement créée dans {fichier} (définir PARCOURS_MASTER_KEY en production).", file=sys.stderr)
+            print(f"Secret de développement créé dans {fichier} (à fournir par l'environnement en production).", file=sys.stderr)
         return fichier.read_text().strip()
 
 

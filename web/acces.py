@@ -1,0 +1,105 @@
+"""Who may do what, decided in one place for the pages and the API alike.
+
+An `Acteur` is a logged-in user or an API client, always on behalf of one operator. Person-level
+resources are visible only to operators involved in the pathway (404 otherwise, so that ids cannot
+be probed); COPIL users never reach them (403). Every person-level read is journaled.
+Must not import `web.ui` or `web.api`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from parcours.comptes import Portee, Role
+from parcours.vocabulaire import TypeEtape
+from projections import tables as t
+from projections.requetes import implique
+
+
+class AccesRefuseError(Exception):
+    """403: the actor is known but their role or scopes do not allow this."""
+
+
+class IntrouvableError(Exception):
+    """404: absent, or not visible to this operator (the two are not told apart on purpose)."""
+
+
+@dataclass(frozen=True)
+class Acteur:
+    login: str
+    operateur: str
+    role: Role
+    nom: str = ""
+    portees: frozenset[Portee] = frozenset({Portee.LECTURE, Portee.ECRITURE})
+    """An API client's scopes; users act with read and write (COPIL: statistics only)."""
+
+    @property
+    def copil(self) -> bool:
+        return self.role is Role.COPIL
+
+    def exiger_portee(self, portee: Portee) -> None:
+        if portee not in self.portees:
+            raise AccesRefuseError(f"ce jeton n'a pas la portée « {portee.value} ».")
+
+    def exiger_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise AccesRefuseError("votre rôle ne permet pas cette action.")
+
+
+def portees_du_role(role: Role) -> frozenset[Portee]:
+    if role is Role.COPIL:
+        return frozenset({Portee.STATISTIQUES})
+    return frozenset({Portee.LECTURE, Portee.ECRITURE, Portee.STATISTIQUES})
+
+
+def exiger_personne_visible(connexion: sa.Connection, acteur: Acteur, parcours_id: str | UUID) -> str:
+    """The pathway id if this actor may see this person; raise 403 (COPIL) or 404 otherwise."""
+    if acteur.copil:
+        raise AccesRefuseError("le comité de pilotage ne consulte que des données agrégées.")
+    acteur.exiger_portee(Portee.LECTURE)
+    parcours_id = str(parcours_id)
+    if not implique(connexion, parcours_id, acteur.operateur):
+        raise IntrouvableError(parcours_id)
+    return parcours_id
+
+
+def exiger_ecriture(connexion: sa.Connection, acteur: Acteur, type_etape: TypeEtape, parcours_id: str | UUID | None) -> None:
+    """Recording a step: not COPIL; on an existing pathway, only by an operator involved in it."""
+    if acteur.copil:
+        raise AccesRefuseError("le comité de pilotage n'enregistre pas d'étapes.")
+    acteur.exiger_portee(Portee.ECRITURE)
+    if type_etape is TypeEtape.PERSONNE_ENREGISTREE or parcours_id is None:
+        return
+    if not implique(connexion, str(parcours_id), acteur.operateur):
+        raise IntrouvableError(str(parcours_id))
+
+
+def acteur_de_session(connexion: sa.Connection, login: str | None) -> Acteur | None:
+    if not login:
+        return None
+    ligne = connexion.execute(
+        sa.select(t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif)
+        .where(t.utilisateur.c.login == login)
+    ).first()
+    if ligne is None or not ligne.actif:
+        return None
+    role = Role(ligne.role)
+    return Acteur(ligne.login, ligne.operateur, role, ligne.nom, portees_du_role(role))
+
+
+def acteur_de_jeton(connexion: sa.Connection, empreinte: str) -> Acteur | None:
+    ligne = connexion.execute(
+        sa.select(t.client_api).where(t.client_api.c.empreinte_jeton == empreinte, t.client_api.c.revoque.is_(False))
+    ).mappings().first()
+    if ligne is None:
+        return None
+    return Acteur(
+        login=f"api:{ligne['nom']}",
+        operateur=ligne["operateur"],
+        role=Role.AGENT,
+        nom=ligne["nom"],
+        portees=frozenset(Portee(p) for p in ligne["portees"]),
+    )

@@ -1,0 +1,30 @@
+"""Accessors over the per-process services and the current actor, for the pages and the API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g
+
+from parcours.application import Parcours
+from web.acces import Acteur
+from web.config import Services
+
+FUSEAU = ZoneInfo("Europe/Paris")
+
+
+def services() -> Services:
+    return current_app.extensions["parcours"]
+
+
+def parcours() -> Parcours:
+    return services().parcours
+
+
+def acteur() -> Acteur | None:
+    return g.get("acteur")
+
+
+def aujourdhui() -> date:
+    return datetime.now(FUSEAU).date()

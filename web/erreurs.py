@@ -1,0 +1,110 @@
+"""Errors to HTTP, in one place: JSON with a stable `code` for the API, a French page for the UI.
+
+No stack trace ever reaches a client; unexpected errors are logged server-side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from parcours.erreurs import (
+    ConflitEcritureError,
+    EtapeRejeteeError,
+    OperateurInconnuError,
+    ParcoursError,
+    PersonneInconnueError,
+    StepIdReutiliseError,
+)
+from web.acces import AccesRefuseError, IntrouvableError
+from web.schemas import EtapeInvalideError
+
+CODES_HTTP = {
+    400: "requete_invalide",
+    401: "authentification_requise",
+    403: "acces_refuse",
+    404: "introuvable",
+    405: "methode_non_permise",
+    409: "conflit",
+    410: "personne_effacee",
+    413: "requete_trop_volumineuse",
+    415: "type_de_contenu_non_pris_en_charge",
+    422: "donnees_invalides",
+    429: "trop_de_requetes",
+    500: "erreur_interne",
+}
+
+
+def statut_et_code(erreur: Exception) -> tuple[int, str]:
+    """The HTTP status and stable code of a domain or access error."""
+    if isinstance(erreur, EtapeInvalideError):
+        return 422, "donnees_invalides"
+    if isinstance(erreur, OperateurInconnuError):
+        return 422, "operateur_inconnu"
+    if isinstance(erreur, PersonneInconnueError):
+        return 404, "personne_inconnue"
+    if isinstance(erreur, StepIdReutiliseError):
+        return 409, "step_id_reutilise"
+    if isinstance(erreur, ConflitEcritureError):
+        return 409, "conflit_ecriture"
+    if isinstance(erreur, EtapeRejeteeError):
+        return 409, "regle_metier"
+    if isinstance(erreur, IntrouvableError):
+        return 404, "introuvable"
+    if isinstance(erreur, AccesRefuseError):
+        return 403, "acces_refuse"
+    return 409, "conflit"
+
+
+def corps_json(erreur: Exception) -> dict[str, Any]:
+    statut, code = statut_et_code(erreur)
+    corps: dict[str, Any] = {"code": code, "message": _message(erreur)}
+    if isinstance(erreur, EtapeInvalideError):
+        corps["erreurs"] = erreur.erreurs
+    elif isinstance(erreur, ParcoursError) and erreur.champ:
+        corps["erreurs"] = {erreur.champ: [erreur.message]}
+    return corps
+
+
+def _message(erreur: Exception) -> str:
+    if isinstance(erreur, IntrouvableError):
+        return "Ressource introuvable."
+    if isinstance(erreur, EtapeInvalideError):
+        return "Données invalides : voir le détail par champ."
+    return str(erreur)
+
+
+def pour_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def installer(app: Flask) -> None:
+    @app.errorhandler(ParcoursError)
+    @app.errorhandler(IntrouvableError)
+    @app.errorhandler(AccesRefuseError)
+    def _domaine(erreur: Exception) -> Any:
+        statut, _ = statut_et_code(erreur)
+        if pour_api():
+            return jsonify(corps_json(erreur)), statut
+        return render_template("erreur.html", statut=statut, message=_message(erreur)), statut
+
+    @app.errorhandler(HTTPException)
+    def _http(erreur: HTTPException) -> Any:
+        statut = erreur.code or 500
+        message = erreur.description if statut < 500 else "Erreur interne."
+        if pour_api():
+            reponse = jsonify({"code": CODES_HTTP.get(statut, "erreur"), "message": message})
+            for entete in ("Retry-After", "Allow"):
+                if erreur.get_response().headers.get(entete):
+                    reponse.headers[entete] = erreur.get_response().headers[entete]
+            return reponse, statut
+        return render_template("erreur.html", statut=statut, message=message), statut
+
+    @app.errorhandler(Exception)
+    def _inattendue(erreur: Exception) -> Any:
+        app.logger.exception("Erreur inattendue sur %s %s", request.method, request.path)
+        if pour_api():
+            return jsonify({"code": "erreur_interne", "message": "Erreur interne."}), 500
+        return render_template("erreur.html", statut=500, message="Erreur interne : l'équipe a été prévenue."), 500

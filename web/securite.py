@@ -1,0 +1,111 @@
+"""Secrets and defences of the web side: password hashes, API tokens, CSRF, security headers.
+
+Passwords are hashed with argon2id; API tokens are random and only their SHA-256 is stored; every
+state-changing form carries a CSRF token bound to the session; every response carries a strict
+Content-Security-Policy (no inline script, no third-party origin). Must not import `web.ui` or `web.api`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import Flask, Response, abort, request, session
+
+LONGUEUR_MIN_MOT_DE_PASSE = 12
+PREFIXE_JETON = "prc_"
+CHAMP_CSRF = "csrf_token"
+ENTETE_CSRF = "X-CSRFToken"
+
+_hacheur = PasswordHasher()
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def hacher_mot_de_passe(mot_de_passe: str) -> str:
+    return _hacheur.hash(mot_de_passe)
+
+
+def verifier_mot_de_passe(empreinte: str, mot_de_passe: str) -> bool:
+    try:
+        return _hacheur.verify(empreinte, mot_de_passe)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def faiblesses(mot_de_passe: str, login: str = "") -> list[str]:
+    """Why a password is refused (empty when it is acceptable), in French."""
+    raisons = []
+    if len(mot_de_passe) < LONGUEUR_MIN_MOT_DE_PASSE:
+        raisons.append(f"au moins {LONGUEUR_MIN_MOT_DE_PASSE} caractères")
+    familles = [string.ascii_lowercase, string.ascii_uppercase, string.digits]
+    presentes = sum(any(c in famille for c in mot_de_passe) for famille in familles)
+    presentes += any(not c.isalnum() for c in mot_de_passe)
+    if presentes < 3:
+        raisons.append("au moins trois familles parmi minuscules, majuscules, chiffres et symboles")
+    if login and login.lower() in mot_de_passe.lower():
+        raisons.append("ne pas contenir l'identifiant")
+    return raisons
+
+
+def nouveau_jeton() -> str:
+    """A partner's API token: shown once, never stored."""
+    return PREFIXE_JETON + secrets.token_urlsafe(32)
+
+
+def empreinte_jeton(jeton: str) -> str:
+    return hashlib.sha256(jeton.encode()).hexdigest()
+
+
+def jeton_csrf() -> str:
+    """The session's CSRF token, created on first use (templates call it as `csrf_token()`)."""
+    if CHAMP_CSRF not in session:
+        session[CHAMP_CSRF] = secrets.token_urlsafe(32)
+    return session[CHAMP_CSRF]
+
+
+def verifier_csrf() -> None:
+    attendu = session.get(CHAMP_CSRF)
+    recu = request.form.get(CHAMP_CSRF) or request.headers.get(ENTETE_CSRF)
+    if not attendu or not recu or not hmac.compare_digest(attendu, recu):
+        abort(400, description="Jeton CSRF absent ou invalide : rechargez la page et recommencez.")
+
+
+def installer(app: Flask) -> None:
+    """CSRF on every unsafe request outside the token-authenticated API, and the security headers."""
+    app.jinja_env.globals["csrf_token"] = jeton_csrf
+
+    @app.before_request
+    def _csrf() -> None:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and not (request.blueprint or "").startswith("api"):
+            verifier_csrf()
+
+    @app.after_request
+    def _entetes(reponse: Response) -> Response:
+        reponse.headers.setdefault("Content-Security-Policy", CSP)
+        reponse.headers["X-Content-Type-Options"] = "nosniff"
+        reponse.headers["X-Frame-Options"] = "DENY"
+        reponse.headers["Referrer-Policy"] = "same-origin"
+        reponse.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if request.is_secure:
+            reponse.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if request.endpoint and request.endpoint != "static":
+            reponse.headers.setdefault("Cache-Control", "no-store")
+        return reponse
