@@ -34,7 +34,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     HTMX(app)
 
     from web import api, auth, erreurs, securite, ui
+    from web.limites import limite_api, limite_connexion, limiter
 
+    limiter.init_app(app)
+    limiter.limit(limite_api)(api.bp)
+    limiter.limit(limite_connexion, methods=["POST"])(auth.connexion)
     securite.installer(app)
     auth.installer(app)
     app.register_blueprint(auth.bp)

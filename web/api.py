@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request
 
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree, ReferencePersonne
 from parcours.comptes import Portee
@@ -28,9 +28,10 @@ from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeto
 from web.deps import aujourdhui, parcours, services
 from web.erreurs import corps_json, statut_et_code
 from web.schemas import lire_etape
-from web.securite import empreinte_jeton
+from web.openapi import document as document_openapi
+from web.securite import CSP, empreinte_jeton
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix="/api/v1", static_folder="static_api", static_url_path="/static")
 
 LOT_MAX = 1000
 LIMITE_FLUX_MAX = 1000
@@ -38,7 +39,7 @@ LIMITE_FLUX_MAX = 1000
 
 @bp.before_request
 def _authentifier() -> None:
-    if request.endpoint in ("api.openapi", "api.documentation"):
+    if request.endpoint in ("api.openapi", "api.documentation", "api.static"):
         return
     entete = request.headers.get("Authorization", "")
     schema, _, jeton = entete.partition(" ")
@@ -65,6 +66,22 @@ def _corps_json() -> Any:
     if corps is None:
         abort(400, description="JSON invalide.")
     return corps
+
+
+# Documentation ----------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return jsonify(document_openapi())
+
+
+@bp.get("/docs")
+def documentation() -> Any:
+    """Swagger UI, vendored; its widgets set inline styles, so this page alone allows them."""
+    reponse = Response(render_template("api/docs.html"))
+    reponse.headers["Content-Security-Policy"] = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    return reponse
 
 
 # Steps -------------------------------------------------------------------------------------------

@@ -94,6 +94,8 @@ def installer(app: Flask) -> None:
     def _http(erreur: HTTPException) -> Any:
         statut = erreur.code or 500
         message = erreur.description if statut < 500 else "Erreur interne."
+        if statut == 429:
+            message = f"Trop de requêtes (limite : {erreur.description}) : réessayez après le délai indiqué par Retry-After."
         if pour_api():
             reponse = jsonify({"code": CODES_HTTP.get(statut, "erreur"), "message": message})
             for entete in ("Retry-After", "Allow"):

@@ -1,0 +1,237 @@
+"""The operator API as a partner system uses it: tokens, steps, idempotency, visibility, feed, statistics."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+import sqlalchemy as sa
+
+from parcours.chiffrement import nouvelle_cle_maitre
+from parcours.comptes import Portee
+from projections import tables as t
+from tests.conftest import enregistrer_operateurs
+from tests.scenario import NUMERO_AMINA, etape, scenario, sid
+from web import create_app
+from web.config import Reglages
+from web.securite import empreinte_jeton, nouveau_jeton
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    app = create_app({"REGLAGES": Reglages(tmp_path / "instance", None, "secret", nouvelle_cle_maitre(), cookie_securise=False), "TESTING": True})
+    services = app.extensions["parcours"]
+    enregistrer_operateurs(services.parcours)
+    services.rattraper()
+    yield app
+    services.fermer()
+
+
+def jeton(app, operateur: str, *portees: Portee) -> dict[str, str]:  # noqa: ANN001
+    services = app.extensions["parcours"]
+    secret = nouveau_jeton()
+    services.parcours.creer_client_api(f"client-{operateur}", operateur, list(portees or (Portee.LECTURE, Portee.ECRITURE)), empreinte_jeton(secret))
+    services.rattraper()
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def par(operateur: str, etapes: list[dict]) -> list[dict]:
+    return [e for e in etapes if e["operateur"] == operateur]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ofii(app):
+    return jeton(app, "ofii-dt-paris")
+
+
+def enregistrer(client, entetes, etapes):  # noqa: ANN001
+    return [client.post("/api/v1/steps", json=e, headers=entetes) for e in etapes]
+
+
+def test_a_request_without_a_valid_token_gets_401_json(client) -> None:
+    for entetes in ({}, {"Authorization": "Bearer prc_faux"}, {"Authorization": "Basic abc"}):
+        reponse = client.get("/api/v1/flux", headers=entetes)
+        assert reponse.status_code == 401
+        assert reponse.get_json()["code"] == "authentification_requise"
+        assert reponse.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_revoked_token_is_refused(app, client) -> None:
+    services = app.extensions["parcours"]
+    secret = nouveau_jeton()
+    client_id = services.parcours.creer_client_api("x", "ofii-dt-paris", [Portee.LECTURE], empreinte_jeton(secret))
+    services.rattraper()
+    assert client.get("/api/v1/flux", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    services.parcours.revoquer_client_api(client_id)
+    services.rattraper()
+    assert client.get("/api/v1/flux", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_posting_a_step_returns_201_then_200_with_the_original_result_on_retry(client, ofii) -> None:
+    premiere = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
+    assert premiere.status_code == 201
+    corps = premiere.get_json()
+    assert corps["statut"] == "acceptee" and corps["etape"]["type"] == "personne_enregistree"
+    encore = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
+    assert encore.status_code == 200
+    assert encore.get_json()["parcours_id"] == corps["parcours_id"]
+    assert encore.get_json()["etape"] == corps["etape"]
+
+
+def test_a_malformed_step_gets_422_with_french_field_messages_and_records_nothing(client, ofii) -> None:
+    mauvaise = dict(scenario()[0], data={"nom": "X"})
+    reponse = client.post("/api/v1/steps", json=mauvaise, headers=ofii)
+    assert reponse.status_code == 422
+    corps = reponse.get_json()
+    assert corps["code"] == "donnees_invalides"
+    assert corps["erreurs"]["data.prenom"] == ["Ce champ est obligatoire."]
+    assert client.get("/api/v1/flux", headers=ofii).get_json()["elements"] == []
+
+
+def test_a_rule_conflict_gets_409_naming_the_field(client, ofii) -> None:
+    enregistrer(client, ofii, scenario()[:3])
+    cir_trop_tot = etape("cir-tot", "cir_signe", "2023-09-01", "ofii-dt-paris", {"dt_ofii": "Paris"}, {"numero_etranger": NUMERO_AMINA})
+    reponse = client.post("/api/v1/steps", json=cir_trop_tot, headers=ofii)
+    assert reponse.status_code == 409
+    assert reponse.get_json()["code"] == "regle_metier"
+
+
+def test_a_client_records_only_on_behalf_of_its_own_operator(app, client) -> None:
+    ft = jeton(app, "france-travail-75")
+    reponse = client.post("/api/v1/steps", json=scenario()[0], headers=ft)
+    assert reponse.status_code == 403 and reponse.get_json()["code"] == "acces_refuse"
+
+
+def test_a_person_of_a_pathway_the_operator_is_not_involved_in_is_404(app, client, ofii) -> None:
+    enregistrer(client, ofii, scenario()[:3])
+    agir = jeton(app, "agir-75")
+    parcours_id = client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=ofii).get_json()["personnes"][0]["parcours_id"]
+    assert client.get(f"/api/v1/personnes/{parcours_id}", headers=agir).status_code == 404
+    assert client.get(f"/api/v1/personnes/{uuid4()}", headers=agir).status_code == 404
+    assert client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=agir).get_json() == {"personnes": []}
+    logement = etape("agir-logement", "situation_logement", "2023-10-01", "agir-75", {"situation": "DNA"}, {"numero_etranger": NUMERO_AMINA})
+    assert client.post("/api/v1/steps", json=logement, headers=agir).status_code == 404
+
+
+def test_the_person_resource_gives_summary_and_timeline_and_journals_the_read(app, client, ofii) -> None:
+    enregistrer(client, ofii, par("ofii-dt-paris", scenario())[:4])
+    parcours_id = client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=ofii).get_json()["personnes"][0]["parcours_id"]
+    reponse = client.get(f"/api/v1/personnes/{parcours_id}", headers=ofii)
+    assert reponse.status_code == 200
+    corps = reponse.get_json()
+    assert corps["resume"]["identite"]["prenom"] == "Amina"
+    assert [e["type"] for e in corps["chronologie"]][0] == "personne_enregistree"
+    app.extensions["parcours"].rattraper()
+    with app.extensions["parcours"].lectures.connect() as connexion:
+        journal = connexion.execute(sa.select(t.consultation)).mappings().all()
+    assert [(j["parcours_id"], j["operateur"]) for j in journal] == [(parcours_id, "ofii-dt-paris")]
+
+
+def test_the_receiving_operator_sees_the_orientation_in_its_inbox_and_accepts_it(app, client, ofii) -> None:
+    etapes = scenario()
+    enregistrer(client, ofii, [e for e in etapes if e["step_id"] in {sid(n) for n in ("a-enregistree", "a-protection", "a-positionnement", "a-cir")}])
+    prefecture = jeton(app, "prefecture-75")
+    enregistrer(client, prefecture, [e for e in etapes if e["step_id"] == sid("a-titre")])
+    enregistrer(client, ofii, [e for e in etapes if e["step_id"] in {sid("a-cir"), sid("a-entretien"), sid("a-orientation-spe")}])
+    ft = jeton(app, "france-travail-75")
+    [attente] = client.get("/api/v1/orientations?statut=en_attente", headers=ft).get_json()["orientations"]
+    assert attente["orientation_step_id"] == sid("a-orientation-spe")
+    decision = {"step_id": str(uuid4()), "agent": "j.bernard", "occurred_on": "2024-03-15"}
+    reponse = client.post(f"/api/v1/orientations/{attente['orientation_step_id']}/acceptation", json=decision, headers=ft)
+    assert reponse.status_code == 201, reponse.get_json()
+    assert client.get("/api/v1/orientations", headers=ft).get_json()["orientations"] == []
+    refus = client.post(f"/api/v1/orientations/{attente['orientation_step_id']}/refus", json=dict(decision, step_id=str(uuid4()), motif="x"), headers=ft)
+    assert refus.status_code == 409
+
+
+def test_a_batch_gives_each_step_its_own_result(client, ofii) -> None:
+    lot = [scenario()[0], dict(scenario()[1], data={"type": "REFUGIE"}), scenario()[0]]
+    reponse = client.post("/api/v1/steps:batch", json={"steps": lot}, headers=ofii)
+    assert reponse.status_code == 200
+    assert [r["status"] for r in reponse.get_json()["resultats"]] == [201, 422, 200]
+
+
+def test_a_batch_over_1000_steps_is_refused_whole(client, ofii) -> None:
+    reponse = client.post("/api/v1/steps:batch", json={"steps": [scenario()[0]] * 1001}, headers=ofii)
+    assert reponse.status_code == 413 and reponse.get_json()["code"] == "requete_trop_volumineuse"
+
+
+def test_two_identical_requests_at_once_record_one_step(app, ofii) -> None:
+    statuts = []
+    depart = threading.Barrier(2)
+
+    def poster() -> None:
+        depart.wait()
+        statuts.append(app.test_client().post("/api/v1/steps", json=scenario()[0], headers=ofii).status_code)
+
+    fils = [threading.Thread(target=poster) for _ in range(2)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert sorted(statuts) == [200, 201]
+
+
+def test_the_change_feed_pages_through_visible_steps_in_log_order_without_gaps_or_repeats(app, client, ofii) -> None:
+    acceptees = {r.get_json()["step_id"] for r in enregistrer(client, ofii, par("ofii-dt-paris", scenario())) if r.status_code == 201}
+    vus, apres, ecrites = [], 0, 0
+    while True:
+        page = client.get(f"/api/v1/flux?apres={apres}&limite=4", headers=ofii).get_json()
+        vus += [e["step_id"] for e in page["elements"]]
+        positions = [e["position"] for e in page["elements"]]
+        assert positions == sorted(positions) and all(p > apres for p in positions)
+        apres = page["suivant"]
+        if ecrites < 5:  # writes keep arriving while the partner pages through the feed
+            ecrites += 1
+            nouvelle = etape(f"pendant-{ecrites}", "situation_logement", "2024-01-01", "ofii-dt-paris",
+                             {"situation": "DNA"}, {"numero_etranger": NUMERO_AMINA})
+            assert client.post("/api/v1/steps", json=nouvelle, headers=ofii).status_code == 201
+            acceptees.add(nouvelle["step_id"])
+        elif page["fin"]:
+            break
+    assert len(vus) == len(set(vus))
+    assert set(vus) == acceptees
+
+
+def test_statistics_need_the_statistics_scope(app, client, ofii) -> None:
+    assert client.get("/api/v1/indicateurs?du=2024-01-01&au=2024-12-31", headers=ofii).status_code == 403
+    stats = jeton(app, "ofii-dt-paris", Portee.STATISTIQUES)
+    reponse = client.get("/api/v1/indicateurs?du=2024-01-01&au=2024-12-31", headers=stats)
+    assert reponse.status_code == 200
+    assert set(reponse.get_json()) >= {"periode", "position_journal", "public_cible", "accompagnement_emploi", "langue", "logement", "cir"}
+    assert client.get("/api/v1/indicateurs?du=2024-13-01&au=2024-12-31", headers=stats).status_code == 422
+
+
+def test_the_openapi_document_and_the_interactive_docs_are_served(client) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/steps" in document["paths"] and "Donnees_cir_signe" in document["components"]["schemas"]
+    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_errors_never_leak_a_stack_trace(app, client, ofii, monkeypatch: pytest.MonkeyPatch) -> None:
+    def panne(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise RuntimeError("secret interne")
+
+    monkeypatch.setattr(app.extensions["parcours"].parcours, "enregistrer_etape", panne)
+    reponse = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
+    assert reponse.status_code == 500
+    assert reponse.get_json() == {"code": "erreur_interne", "message": "Erreur interne."}
+    assert b"secret interne" not in reponse.data and b"Traceback" not in reponse.data
+
+
+def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
+    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "s", nouvelle_cle_maitre(), cookie_securise=False),
+                      "TESTING": True, "PARCOURS_LIMITE_API": "2 per minute"})
+    entetes = {"Authorization": "Bearer prc_inconnu"}
+    statuts = [app.test_client().get("/api/v1/flux", headers=entetes) for _ in range(3)]
+    assert [r.status_code for r in statuts] == [401, 401, 429]
+    assert statuts[-1].get_json()["code"] == "trop_de_requetes" and int(statuts[-1].headers["Retry-After"]) > 0
+    app.extensions["parcours"].fermer()

@@ -1,0 +1,231 @@
+"""The OpenAPI 3 document of `/api/v1`, generated from the same marshmallow schemas as the import.
+
+Each step type's `data` schema becomes a component; a step is one of them, told apart by `type`.
+Must not import `web.ui`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from web.schemas import SCHEMAS_DONNEES, EtapeSchema, ReferencePersonneSchema
+
+VERSION_API = "1.0.0"
+
+ERREUR = {
+    "type": "object",
+    "required": ["code", "message"],
+    "properties": {
+        "code": {"type": "string", "description": "code stable (donnees_invalides, regle_metier, conflit_ecriture…)"},
+        "message": {"type": "string"},
+        "erreurs": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
+
+ETAPE_ENREGISTREE = {
+    "type": "object",
+    "properties": {
+        "position": {"type": "integer"},
+        "step_id": {"type": "string", "format": "uuid"},
+        "parcours_id": {"type": "string", "format": "uuid"},
+        "type": {"type": "string"},
+        "occurred_on": {"type": "string", "format": "date"},
+        "operateur": {"type": "string"},
+        "agent": {"type": "string"},
+        "enregistre_le": {"type": "string"},
+        "data": {"type": "object"},
+        "drapeaux": {"type": "array", "items": {"type": "object"}},
+        "annulee_par": {"type": ["string", "null"]},
+    },
+}
+
+RESULTAT = {
+    "type": "object",
+    "required": ["statut", "step_id", "parcours_id"],
+    "properties": {
+        "statut": {"type": "string", "enum": ["acceptee", "doublon"]},
+        "step_id": {"type": "string", "format": "uuid"},
+        "parcours_id": {"type": "string", "format": "uuid"},
+        "drapeaux": {"type": "array", "items": {"type": "object"}},
+        "etape": {"oneOf": [{"$ref": "#/components/schemas/EtapeEnregistree"}, {"type": "null"}]},
+    },
+}
+
+
+def _reponses(*statuts: int, succes: dict[int, Any] | None = None) -> dict[str, Any]:
+    libelles = {
+        200: "Succès", 201: "Étape enregistrée", 401: "Jeton absent, invalide ou révoqué", 403: "Portée ou rôle insuffisant",
+        404: "Introuvable ou non visible pour cet opérateur", 409: "Conflit (règle métier ou écriture concurrente)",
+        413: "Requête trop volumineuse", 415: "JSON attendu", 422: "Données invalides", 429: "Trop de requêtes",
+    }
+    reponses: dict[str, Any] = {}
+    for statut in statuts:
+        if succes and statut in succes:
+            reponses[str(statut)] = {"description": libelles[statut], "content": {"application/json": {"schema": succes[statut]}}}
+        else:
+            reponses[str(statut)] = {
+                "description": libelles[statut],
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}},
+            }
+    return reponses
+
+
+@cache
+def document() -> dict[str, Any]:
+    spec = APISpec(
+        title="Parcours — API des opérateurs",
+        version=VERSION_API,
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Échange automatisé des étapes des parcours d'intégration (accord-cadre, article 4)."},
+        servers=[{"url": "/"}],
+    )
+    spec.components.security_scheme("jeton", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Erreur", ERREUR)
+    spec.components.schema("EtapeEnregistree", ETAPE_ENREGISTREE)
+    spec.components.schema("Resultat", RESULTAT)
+    spec.components.schema("ReferencePersonne", schema=ReferencePersonneSchema)
+    variantes = []
+    for type_etape, schema in SCHEMAS_DONNEES.items():
+        nom = f"Donnees_{type_etape.value}"
+        spec.components.schema(nom, schema=schema)
+        variantes.append(
+            {
+                "type": "object",
+                "required": ["step_id", "type", "occurred_on", "operateur", "agent", "data"],
+                "additionalProperties": False,
+                "properties": {
+                    "step_id": {"type": "string", "format": "uuid"},
+                    "type": {"const": type_etape.value},
+                    "occurred_on": {"type": "string", "format": "date"},
+                    "operateur": {"type": "string"},
+                    "agent": {"type": "string"},
+                    "personne": {"oneOf": [{"$ref": "#/components/schemas/ReferencePersonne"}, {"type": "null"}]},
+                    "data": {"$ref": f"#/components/schemas/{nom}"},
+                },
+            }
+        )
+    spec.components.schema("Etape", {"oneOf": variantes, "description": EtapeSchema.__doc__ or "Une étape (CONTRACT §3)."})
+    securite = [{"jeton": []}]
+    corps_etape = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Etape"}}}}
+    resultat = {"$ref": "#/components/schemas/Resultat"}
+    spec.path(
+        path="/api/v1/steps",
+        operations={
+            "post": {
+                "summary": "Enregistrer une étape",
+                "description": "Même step_id et même contenu : 200 avec le résultat d'origine (idempotence).",
+                "security": securite,
+                "requestBody": corps_etape,
+                "responses": _reponses(200, 201, 401, 403, 404, 409, 413, 415, 422, 429, succes={200: resultat, 201: resultat}),
+            }
+        },
+    )
+    spec.path(
+        path="/api/v1/steps:batch",
+        operations={
+            "post": {
+                "summary": "Enregistrer jusqu'à 1 000 étapes, chacune avec son résultat",
+                "security": securite,
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["steps"],
+                        "properties": {"steps": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/Etape"}}},
+                    }}},
+                },
+                "responses": _reponses(200, 401, 413, 415, 422, 429, succes={200: {
+                    "type": "object",
+                    "properties": {"resultats": {"type": "array", "items": {"type": "object", "required": ["index", "status"],
+                                                                            "properties": {"index": {"type": "integer"}, "status": {"type": "integer"}}}}},
+                }}),
+            }
+        },
+    )
+    personne = {"type": "object", "properties": {"parcours_id": {"type": "string", "format": "uuid"},
+                                                 "resume": {"type": "object"}, "chronologie": {"type": "array", "items": {"type": "object"}}}}
+    spec.path(
+        path="/api/v1/personnes/{parcours_id}",
+        operations={"get": {
+            "summary": "Résumé et chronologie d'une personne (consultation journalisée)",
+            "security": securite,
+            "parameters": [{"name": "parcours_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+            "responses": _reponses(200, 401, 403, 404, 429, succes={200: personne}),
+        }},
+    )
+    spec.path(
+        path="/api/v1/personnes",
+        operations={"get": {
+            "summary": "Retrouver une personne par numéro étranger, parmi les parcours de l'opérateur",
+            "security": securite,
+            "parameters": [{"name": "numero_etranger", "in": "query", "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9]{10}$"}}],
+            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object", "properties": {"personnes": {
+                "type": "array", "items": {"type": "object", "properties": {"parcours_id": {"type": "string", "format": "uuid"}}}}}}}),
+        }},
+    )
+    spec.path(
+        path="/api/v1/orientations",
+        operations={"get": {
+            "summary": "Orientations reçues en attente de réponse",
+            "security": securite,
+            "parameters": [{"name": "statut", "in": "query", "required": False, "schema": {"type": "string", "enum": ["en_attente"]}}],
+            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object", "properties": {"orientations": {"type": "array", "items": {"type": "object"}}}}}),
+        }},
+    )
+    decision = {
+        "required": True,
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["step_id", "agent"],
+            "properties": {"step_id": {"type": "string", "format": "uuid"}, "agent": {"type": "string"},
+                           "occurred_on": {"type": "string", "format": "date"}, "motif": {"type": "string"}},
+        }}},
+    }
+    for suffixe, resume_ in (("acceptation", "Accepter une orientation"), ("refus", "Refuser une orientation (motif obligatoire)")):
+        spec.path(
+            path=f"/api/v1/orientations/{{orientation_step_id}}/{suffixe}",
+            operations={"post": {
+                "summary": resume_,
+                "security": securite,
+                "parameters": [{"name": "orientation_step_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
+                "requestBody": decision,
+                "responses": _reponses(200, 201, 401, 403, 404, 409, 415, 422, 429, succes={200: resultat, 201: resultat}),
+            }},
+        )
+    spec.path(
+        path="/api/v1/flux",
+        operations={"get": {
+            "summary": "Flux des étapes visibles par l'opérateur, dans l'ordre du journal",
+            "security": securite,
+            "parameters": [
+                {"name": "apres", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+                {"name": "limite", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+            ],
+            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object", "required": ["elements", "suivant", "fin"], "properties": {
+                "elements": {"type": "array", "items": {"$ref": "#/components/schemas/EtapeEnregistree"}},
+                "suivant": {"type": "integer"}, "fin": {"type": "boolean"}}}}),
+        }},
+    )
+    spec.path(
+        path="/api/v1/indicateurs",
+        operations={"get": {
+            "summary": "Indicateurs d'évaluation (portée statistics), comme `parcours indicators`",
+            "security": securite,
+            "parameters": [
+                {"name": "du", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                {"name": "au", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                {"name": "vu_au", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "position", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+                {"name": "departement", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "operateur", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "public", "in": "query", "required": False, "schema": {"type": "string", "enum": [
+                    "bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans"]}},
+            ],
+            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object"}}),
+        }},
+    )
+    return spec.to_dict()
