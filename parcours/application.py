@@ -34,14 +34,16 @@ from parcours.erreurs import (
     CompteExistantError,
     CompteInconnuError,
     ConflitEcritureError,
+    DonneesEffaceesError,
     EtapeRejeteeError,
     OperateurInconnuError,
     ParcoursError,
+    PersonneEffaceeError,
     PersonneInconnueError,
     StepIdReutiliseError,
 )
 from parcours.historique import EtapeTenue
-from parcours.index import ESPACE, EtapeRecue, NumeroEtranger, Operateur
+from parcours.index import ESPACE, Effacement, EtapeRecue, NumeroEtranger, Operateur
 from parcours.personne import EtapeEvenement, Personne
 from parcours.regles import Contexte
 from parcours.regles import Operateur as OperateurConnu
@@ -264,17 +266,50 @@ class Parcours(Application[UUID]):
 
     def trouver_par_numero(self, numero_etranger: str) -> UUID | None:
         """The pathway of the person with this numéro étranger, whichever operator registered them."""
-        empreinte = self.cle_maitre.empreinte("numero_etranger", numero_etranger)
+        index = self._index_numero(self.cle_maitre.empreinte("numero_etranger", numero_etranger))
+        return index.parcours_id if index is not None else None
+
+    def _index_numero(self, empreinte: str) -> NumeroEtranger | None:
         try:
-            index: NumeroEtranger = self.repository.get(NumeroEtranger.create_id(empreinte))
+            return self.repository.get(NumeroEtranger.create_id(empreinte))
         except AggregateNotFoundError:
             return None
-        return index.parcours_id
+
+    def effacee(self, parcours_id: UUID) -> Effacement | None:
+        """The erasure record of this pathway, if the person was erased."""
+        try:
+            return self.repository.get(Effacement.create_id(parcours_id))
+        except AggregateNotFoundError:
+            return None
+
+    def effacer_personne(self, parcours_id: UUID, motif: str, par: str, cause: str = "demande") -> None:
+        """Crypto-shred a person: record the erasure (no personal data), free their numéro, destroy their key.
+
+        Idempotent: erasing again only makes sure the key is gone.
+        """
+        if not motif.strip():
+            raise ParcoursError("le motif de l'effacement est obligatoire.", "motif")
+        if self.effacee(parcours_id) is None:
+            personne = self.personne(parcours_id)
+            a_sauver: list[Any] = [Effacement(parcours_id=parcours_id, motif=motif, par=par, cause=cause)]
+            numero = personne.identite.get("numero_etranger")
+            if numero:
+                index = self._index_numero(self.cle_maitre.empreinte("numero_etranger", numero))
+                if index is not None and index.parcours_id == parcours_id:
+                    index.liberer()
+                    a_sauver.append(index)
+            self.save(*a_sauver)
+        if self.repository.cache is not None:
+            try:
+                self.repository.cache.get(parcours_id, evict=True)
+            except KeyError:
+                pass
+        self.trousseau.detruire(parcours_id)
 
     def personne(self, parcours_id: UUID) -> Personne:
         try:
             return self.repository.get(parcours_id)
-        except AggregateNotFoundError:
+        except (AggregateNotFoundError, DonneesEffaceesError):
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
 
 
@@ -351,9 +386,14 @@ class _Lot:
         index_numero = None
         if numero is not None:
             empreinte = self.parcours.cle_maitre.empreinte("numero_etranger", numero)
-            if numero in self.numeros or self.parcours._existe(NumeroEtranger.create_id(empreinte)):
+            existant = self.parcours._index_numero(empreinte)
+            if numero in self.numeros or (existant is not None and existant.parcours_id is not None):
                 raise EtapeRejeteeError("ce numéro étranger est déjà attribué à une autre personne.", "data.numero_etranger")
-            index_numero = NumeroEtranger(empreinte=empreinte, parcours_id=parcours_id)
+            if existant is None:
+                index_numero = NumeroEtranger(empreinte=empreinte, parcours_id=parcours_id)
+            else:
+                existant.reattribuer(parcours_id)  # its person was erased: the numéro is free again
+                index_numero = existant
         personne = Personne.enregistrer(parcours_id, etape, contexte)
         if index_numero is not None and numero is not None:
             self.numeros[numero] = parcours_id
@@ -382,6 +422,8 @@ class _Lot:
             return self.parcours.repository.get(parcours_id)
         except AggregateNotFoundError:
             raise PersonneInconnueError(champ, valeur) from None
+        except DonneesEffaceesError:
+            raise PersonneEffaceeError(champ, parcours_id) from None
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

@@ -26,6 +26,7 @@ from eventsourcing.cryptography import AESCipher
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import Environment
 
+from parcours.erreurs import DonneesEffaceesError
 from parcours.personne import PREFIXE_TOPIC
 
 TAILLE_CLE = 32
@@ -207,6 +208,9 @@ class DonneesEffacees:
     originator_version: int
     topic: str
     timestamp: datetime | None = None
+
+    def mutate(self, aggregate: Any) -> Any:
+        raise DonneesEffaceesError(self.originator_id)
 
 
 class MapperParPersonne(Mapper[UUID]):

@@ -70,3 +70,17 @@ class CompteExistantError(ParcoursError):
 class CompteInconnuError(ParcoursError):
     def __init__(self, login: str) -> None:
         super().__init__(f"aucun compte « {login} ».", "login")
+
+
+class DonneesEffaceesError(ParcoursError):
+    """The person was erased: their events can no longer be read."""
+
+    def __init__(self, parcours_id: UUID) -> None:
+        super().__init__(f"les données de la personne {parcours_id} ont été effacées.", "parcours_id")
+        self.parcours_id = parcours_id
+
+
+class PersonneEffaceeError(EtapeRejeteeError):
+    def __init__(self, champ: str, parcours_id: UUID) -> None:
+        super().__init__("cette personne a été effacée : plus aucune étape ne peut être enregistrée.", champ)
+        self.parcours_id = parcours_id

@@ -57,9 +57,28 @@ class NumeroEtranger(Aggregate):
         empreinte: str
         parcours_id: UUID
 
+    class Libere(Aggregate.Event):
+        """The person was erased: the numéro no longer leads anywhere and may be registered again."""
+
+        TOPIC = "parcours.numero_etranger.libere"
+        class_version = 1
+
+    class Reattribue(Aggregate.Event):
+        TOPIC = "parcours.numero_etranger.reattribue"
+        class_version = 1
+        parcours_id: UUID
+
     @event(Attribue)
     def __init__(self, empreinte: str, parcours_id: UUID) -> None:
         self.empreinte = empreinte
+        self.parcours_id: UUID | None = parcours_id
+
+    @event(Libere)
+    def liberer(self) -> None:
+        self.parcours_id = None
+
+    @event(Reattribue)
+    def reattribuer(self, parcours_id: UUID) -> None:
         self.parcours_id = parcours_id
 
     @staticmethod
@@ -112,3 +131,31 @@ class Operateur(Aggregate):
     @staticmethod
     def create_id(slug: str) -> UUID:
         return uuid5(ESPACE, f"operateur/{slug}")
+
+
+class Effacement(Aggregate):
+    """The erasure of a person, kept in clear and without personal data: who, when, why."""
+
+    TOPIC = "parcours.effacement"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.effacement.created"
+
+    class Effacee(Aggregate.Created):
+        TOPIC = "parcours.effacement.effacee"
+        class_version = 1
+        parcours_id: UUID
+        motif: str
+        par: str
+        cause: str
+
+    @event(Effacee)
+    def __init__(self, parcours_id: UUID, motif: str, par: str, cause: str) -> None:
+        self.parcours_id = parcours_id
+        self.motif = motif
+        self.par = par
+        self.cause = cause
+
+    @staticmethod
+    def create_id(parcours_id: UUID) -> UUID:
+        return uuid5(ESPACE, f"effacement/{parcours_id}")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parcours.comptes import ClientApi, Consultation, Utilisateur
-from parcours.index import Operateur
+from parcours.index import Effacement, Operateur
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
@@ -62,6 +62,7 @@ class ProjectionLecture:
         [classe.TOPIC for classe in vars(Personne).values() if isinstance(classe, type) and issubclass(classe, EtapeEvenement)]
         + [Operateur.Enregistre.TOPIC, Operateur.Modifie.TOPIC]
         + [classe.TOPIC for classe in COMPTES]
+        + [Effacement.Effacee.TOPIC]
     )
 
     def vider(self, connexion: sa.Connection) -> None:
@@ -79,6 +80,9 @@ class ProjectionLecture:
             elif isinstance(evenement, (Operateur.Enregistre, Operateur.Modifie)):
                 lot.ecrire()
                 _operateur(connexion, evenement)
+            elif isinstance(evenement, Effacement.Effacee):
+                lot.ecrire()
+                _effacer(connexion, str(evenement.parcours_id))
             elif isinstance(evenement, Consultation.Journalisee):
                 lot.consultations.append(_consultation(evenement))
             elif isinstance(evenement, COMPTES):
@@ -262,6 +266,12 @@ def _operateur(connexion: sa.Connection, evenement: Any) -> None:
         connexion.execute(t.operateur.insert(), [{"id": identifiant, "slug": evenement.slug, **valeurs}])
     else:
         connexion.execute(t.operateur.update().where(t.operateur.c.id == identifiant).values(valeurs))
+
+
+def _effacer(connexion: sa.Connection, parcours_id: str) -> None:
+    """An erased person leaves every person-level read model; the access journal keeps the bare id."""
+    for table in (t.fait, t.etape, t.implication, t.personne):
+        connexion.execute(table.delete().where(table.c.parcours_id == parcours_id))
 
 
 def _consultation(evenement: Any) -> dict[str, Any]:

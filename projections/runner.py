@@ -33,6 +33,8 @@ def moteur(url: str) -> sa.Engine:
             curseur = connexion.cursor()
             curseur.execute("PRAGMA journal_mode=WAL")
             curseur.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows (an erased person) are overwritten, not left in free pages.
+            curseur.execute("PRAGMA secure_delete=ON")
             curseur.close()
 
         return engine
@@ -102,6 +104,17 @@ def reconstruire(
         projection.vider(connexion)
         connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
     return rattraper(parcours, engine, projection, taille_lot, progression)
+
+
+def purger(engine: sa.Engine) -> None:
+    """After an erasure: leave no copy of deleted rows in the WAL (SQLite) or in dead tuples (PostgreSQL)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connexion:
+            connexion.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connexion:
+        for table in (t.personne, t.etape, t.fait, t.implication):
+            connexion.exec_driver_sql(f"VACUUM {table.name}")
 
 
 def _position_suivie(connexion: sa.Connection, nom: str) -> int:

@@ -194,6 +194,8 @@ def _echec(index: int, erreur: Exception) -> dict[str, Any]:
 def personne(parcours_id: UUID) -> Any:
     """Summary and timeline, with the same visibility as the pages; the read is journaled."""
     acteur = _acteur()
+    if parcours().effacee(parcours_id) is not None:
+        abort(410, description="Les données de cette personne ont été effacées.")
     with services().lectures.connect() as connexion:
         exiger_personne_visible(connexion, acteur, parcours_id)
         synthese = resume(connexion, str(parcours_id), acteur.operateur, aujourdhui())

@@ -308,6 +308,27 @@ def demo_users() -> None:
         click.echo(f"  {login:<14} {role.value:<12} {operateur:<24} {nom}")
 
 
+@main.group("personnes", help="Données d'une personne : effacement, journal des accès.")
+def personnes() -> None:
+    pass
+
+
+@personnes.command("effacer", help="Efface une personne (destruction de sa clé) ; réservé aux administrateurs.")
+@click.argument("parcours_id", type=click.UUID)
+@click.option("--motif", required=True, help="Pourquoi (conservé dans le journal, sans donnée personnelle).")
+@click.option("--par", "par", required=True, help="Identifiant du compte administrateur qui efface.")
+def personnes_effacer(parcours_id: Any, motif: str, par: str) -> None:
+    services = _services()
+    compte = services.parcours.utilisateur(par)
+    if compte is None or not compte.actif or compte.role is not Role.ADMIN:
+        raise click.ClickException(f"« {par} » n'est pas un compte administrateur actif.")
+    try:
+        services.effacer_personne(parcours_id, motif, par)
+    except ParcoursError as erreur:
+        raise click.ClickException(str(erreur)) from None
+    click.echo(f"Personne {parcours_id} effacée : clé détruite, modèles de lecture purgés, effacement journalisé.")
+
+
 @main.command("serve", help="Sert l'application web.")
 @click.option("--hote", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

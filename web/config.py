@@ -13,12 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+from uuid import UUID
 
 import sqlalchemy as sa
 
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
-from projections.runner import migrer, moteur, rattraper
+from projections.runner import migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
@@ -137,6 +138,12 @@ class Services:
     def rattraper(self, progression: Callable[[int], None] | None = None) -> int:
         """Bring every read model up to the log (read-your-writes after a command)."""
         return rattraper(self.parcours, self.lectures, progression=progression)
+
+    def effacer_personne(self, parcours_id: UUID, motif: str, par: str, cause: str = "demande") -> None:
+        """Erase a person and purge the read models' leftovers, so a copy of the files taken now holds nothing of them."""
+        self.parcours.effacer_personne(parcours_id, motif, par, cause)
+        self.rattraper()
+        purger(self.lectures)
 
     def fermer(self) -> None:
         self.parcours.close()

@@ -1,0 +1,79 @@
+"""Erasure on both backends: the key is destroyed, read models forget, the raw files keep no identity."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from projections import tables as t
+from projections.indicateurs import Demande, calculer
+from projections.runner import reconstruire
+from tests.conftest import enregistrer_operateurs
+from tests.integration.test_journal import _octets_stockes
+from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape, scenario
+from web.config import Reglages, construire_services
+from web.importation import LigneBrute, importer
+
+AMINA = [b"Haidari", b"Amina", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration"]
+
+
+@pytest.fixture
+def services(reglages: Reglages):
+    services = construire_services(reglages)
+    enregistrer_operateurs(services.parcours)
+    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
+    services.rattraper()
+    yield services
+    services.fermer()
+
+
+def _toute_la_copie(dossier: Path) -> bytes:
+    return b"".join(f.read_bytes() for f in sorted(dossier.rglob("*")) if f.is_file())
+
+
+def test_an_erased_person_disappears_everywhere_but_the_erasure_record(services, reglages: Reglages, tmp_path: Path) -> None:
+    amina = services.parcours.trouver_par_numero(NUMERO_AMINA)
+    periode = Demande(date(2024, 1, 1), date(2024, 12, 31))
+    assert calculer(services.lectures, periode)["public_cible"]["total"] == 2
+
+    services.effacer_personne(amina, "demande d'effacement de l'intéressée", "admin")
+
+    assert services.parcours.trouver_par_numero(NUMERO_AMINA) is None
+    with services.lectures.connect() as connexion:
+        for table in (t.personne, t.etape, t.fait, t.implication):
+            assert connexion.execute(sa.select(table).where(table.c.parcours_id == str(amina))).first() is None
+        assert connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == PARCOURS_BILAL)).first()
+    apres = calculer(services.lectures, periode)
+    assert apres["public_cible"]["total"] == 1
+    reconstruire(services.parcours, services.lectures)
+    assert calculer(services.lectures, periode)["public_cible"] == apres["public_cible"]
+    assert services.parcours.effacee(amina).motif == "demande d'effacement de l'intéressée"
+
+    suite = etape("apres-effacement", "situation_logement", "2024-12-01", "logement-75", {"situation": "DNA"}, {"parcours_id": str(amina)})
+    rapport = importer(services.parcours, [LigneBrute(1, suite)])
+    assert rapport.rejets and "effacée" in rapport.rejets[0].raison
+
+    services.fermer()
+    stocke = _octets_stockes(reglages)
+    for identite in AMINA:
+        assert identite not in stocke
+    if not reglages.postgres:
+        copie = tmp_path / "copie"
+        shutil.copytree(reglages.dossier_donnees, copie)  # a backup by copy of every embedded file
+        assert b"Mansouri" in _toute_la_copie(copie)  # Bilal's read-model rows are there, in clear
+        for identite in AMINA:
+            assert identite not in _toute_la_copie(copie), identite
+
+
+def test_a_released_numero_can_be_registered_again(services) -> None:
+    amina = services.parcours.trouver_par_numero(NUMERO_AMINA)
+    services.parcours.effacer_personne(amina, "doublon de dossier", "admin")
+    nouvelle = etape("re-enregistree", "personne_enregistree", "2025-01-10", "ofii-dt-paris",
+                     {"nom": "H", "prenom": "A", "date_naissance": "1993-04-12", "sexe": "F", "nationalite": "AFG",
+                      "departement": "75", "numero_etranger": NUMERO_AMINA}, None)
+    assert importer(services.parcours, [LigneBrute(1, nouvelle)]).acceptees == 1
+    assert services.parcours.trouver_par_numero(NUMERO_AMINA) not in (None, amina)
