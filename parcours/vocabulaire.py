@@ -374,3 +374,37 @@ ENUMERATIONS: tuple[type[Vocabulaire], ...] = (
     Visibilite,
 )
 """Every enumeration that may appear in an event: each gets a registered transcoding."""
+
+
+LIBELLES_ETAPES: dict[TypeEtape, str] = {
+    TypeEtape.PERSONNE_ENREGISTREE: "Personne enregistrée",
+    TypeEtape.TITRE_SEJOUR_DELIVRE: "Titre de séjour délivré",
+    TypeEtape.PROTECTION_ACCORDEE: "Protection internationale accordée",
+    TypeEtape.CIR_SIGNE: "Contrat d'intégration républicaine signé",
+    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: "Positionnement linguistique",
+    TypeEtape.FORMATION_CIVIQUE_JOURNEE: "Journée de formation civique",
+    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: "Formation linguistique prescrite",
+    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: "Dispense de formation linguistique",
+    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: "Heures de formation linguistique",
+    TypeEtape.EVALUATION_LINGUISTIQUE: "Évaluation linguistique",
+    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: "Formation linguistique terminée",
+    TypeEtape.ENTRETIEN_FIN_CIR: "Entretien de fin de CIR",
+    TypeEtape.ORIENTATION_SPE: "Orientation vers le service public de l'emploi",
+    TypeEtape.DISPENSE_ORIENTATION_SPE: "Dispense d'orientation (demande expresse)",
+    TypeEtape.ORIENTATION_ACCEPTEE: "Orientation acceptée",
+    TypeEtape.ORIENTATION_REFUSEE: "Orientation refusée",
+    TypeEtape.ORIENTATION_AGIR: "Orientation vers AGIR",
+    TypeEtape.AGIR_ENTREE: "Entrée dans AGIR",
+    TypeEtape.AGIR_SORTIE: "Sortie d'AGIR",
+    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: "Accompagnement vers l'emploi débuté",
+    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: "Contrat de travail débuté",
+    TypeEtape.ENTREE_FORMATION: "Entrée en formation",
+    TypeEtape.SORTIE_ACCOMPAGNEMENT: "Sortie d'accompagnement",
+    TypeEtape.SUIVI_SIX_MOIS: "Suivi à 6 mois",
+    TypeEtape.SITUATION_LOGEMENT: "Situation de logement",
+    TypeEtape.EVENEMENT_CORRIGE: "Correction",
+    TypeEtape.EVENEMENT_ANNULE: "Annulation",
+    TypeEtape.NOTE: "Note",
+}
+"""French label of each step type, for pages, exports and reports."""
+assert set(LIBELLES_ETAPES) == set(TypeEtape), "every step type needs its French label"

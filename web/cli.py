@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from uuid import UUID
 import sys
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -327,6 +328,61 @@ def personnes_effacer(parcours_id: Any, motif: str, par: str) -> None:
     except ParcoursError as erreur:
         raise click.ClickException(str(erreur)) from None
     click.echo(f"Personne {parcours_id} effacée : clé détruite, modèles de lecture purgés, effacement journalisé.")
+
+
+@personnes.command("journal", help="Qui a consulté le dossier de cette personne (demande d'accès).")
+@click.argument("parcours_id", type=click.UUID)
+@click.option("--format", "format_", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
+def personnes_journal(parcours_id: Any, format_: str) -> None:
+    from projections.donnees_personnelles import journal_des_acces
+
+    services = _services()
+    services.rattraper()
+    with services.lectures.connect() as connexion:
+        lignes = journal_des_acces(connexion, parcours_id=str(parcours_id), limite=100_000)
+    if format_ == "json":
+        click.echo(json.dumps([{k: str(v) if v is not None else None for k, v in l.items()} for l in lignes], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Consultations du dossier {parcours_id} : {len(lignes)}")
+    for ligne in lignes:
+        motif = f" — motif : {ligne['motif']}" if ligne["motif"] else ""
+        click.echo(f"  {ligne['le']:%d/%m/%Y %H:%M} {ligne['login']} ({ligne['operateur']}) {ligne['ressource']}{motif}")
+
+
+@personnes.command("exporter", help="Tout ce qui est enregistré sur une personne, en français (JSON).")
+@click.argument("parcours_id", type=click.UUID)
+def personnes_exporter(parcours_id: Any) -> None:
+    from projections.donnees_personnelles import dossier_complet
+
+    services = _services()
+    services.rattraper()
+    with services.lectures.connect() as connexion:
+        dossier = dossier_complet(connexion, str(parcours_id))
+    if dossier is None:
+        raise click.ClickException(f"aucune personne {parcours_id} (ou ses données ont été effacées).")
+    click.echo(json.dumps(dossier, ensure_ascii=False, indent=2))
+
+
+@main.command("retention", help="Anonymise les parcours dont la durée de conservation est échue.")
+@click.option("--dry-run", "a_blanc", is_flag=True, help="Lister seulement ce qui serait anonymisé.")
+@click.option("--annees", type=click.IntRange(min=0), default=2, show_default=True, help="Années après la fin de la fenêtre de 5 ans.")
+def retention(a_blanc: bool, annees: int) -> None:
+    from datetime import date
+
+    from projections.donnees_personnelles import a_anonymiser
+
+    services = _services()
+    services.rattraper()
+    with services.lectures.connect() as connexion:
+        echus = a_anonymiser(connexion, date.today(), annees)
+    for echu in echus:
+        click.echo(f"{echu['parcours_id']}  conservation échue le {echu['date']:%d/%m/%Y}")
+    if a_blanc:
+        click.echo(f"{len(echus)} parcours seraient anonymisés (--dry-run : rien n'a été modifié).")
+        return
+    for echu in echus:
+        services.effacer_personne(UUID(echu["parcours_id"]), f"durée de conservation échue le {echu['date']:%d/%m/%Y}", "systeme", "retention")
+    click.echo(f"{len(echus)} parcours anonymisés.")
 
 
 @main.command("serve", help="Sert l'application web.")
