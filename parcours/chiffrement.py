@@ -55,6 +55,7 @@ class CleMaitre:
             raise CleMaitreInvalideError("PARCOURS_MASTER_KEY n'est pas du base64 valide.") from erreur
         if len(cle) != TAILLE_CLE:
             raise CleMaitreInvalideError("PARCOURS_MASTER_KEY doit coder 32 octets en base64.")
+        self.base64 = cle_b64
         self._chiffreur = _chiffreur(cle)
         self._cle_empreintes = hmac.new(cle, b"parcours/empreintes", hashlib.sha256).digest()
 

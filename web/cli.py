@@ -121,7 +121,7 @@ def _afficher(rapport: RapportImport, format_: str) -> None:
 @click.option("--jsonl", type=click.Path(dir_okay=False, writable=True, allow_dash=True), help="Écrire les étapes dans ce fichier au lieu de les enregistrer.")
 @click.option("--si-vide", is_flag=True, help="Ne rien faire si le journal contient déjà des personnes.")
 def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> None:
-    from web.demo import enregistrer_territoire, ecrire_jsonl
+    from web.demonstration import ecrire_jsonl, enregistrer_territoire
 
     if jsonl:
         with click.open_file(jsonl, "w", encoding="utf-8") as sortie:

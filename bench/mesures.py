@@ -1,0 +1,241 @@
+"""The measurements of `make bench`, one function each; see bench/__main__.py for the method."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from functools import singledispatchmethod
+from pathlib import Path
+from threading import Event, Thread
+from typing import Any, ClassVar
+
+import psycopg
+import sqlalchemy as sa
+from eventsourcing.persistence import ListenNotifySubscription, Tracking
+from eventsourcing.popo import POPOTrackingRecorder
+from eventsourcing.projection import Projection, ProjectionRunner
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
+
+from parcours.application import Parcours
+from parcours.chiffrement import nouvelle_cle_maitre
+from projections import tables as t
+from projections.indicateurs import Cliche, Demande, calculer, position_suivie
+from projections.lecture import ProjectionLecture
+from projections.runner import reconstruire
+from web.config import Reglages, Services, construire_services, creer_base_postgres
+from web.demonstration import enregistrer_territoire
+from web.importation import LigneBrute, importer
+
+# Preparation ---------------------------------------------------------------------------------------
+
+
+def preparer(
+    backend: str, personnes: int, graine: int, instant: datetime, dossier: Path, serveur: str
+) -> tuple[Services, dict[str, Any] | None]:
+    """The demo territory of `personnes` people on this backend, built once and kept for later runs."""
+    cle = dossier / f"cle-{backend}-{personnes}-{graine}.txt"
+    if not cle.exists():
+        cle.write_text(nouvelle_cle_maitre())
+    donnees = dossier / f"donnees-{backend}-{personnes}-{graine}"
+    url = f"{serveur}/parcours_bench_{personnes}_{graine}" if backend == "postgres" else None
+    reglages = Reglages(donnees, url, "bench", cle.read_text().strip(), cookie_securise=False)
+    pret = donnees / "pret"
+    if pret.exists():
+        return construire_services(reglages), None
+    shutil.rmtree(donnees, ignore_errors=True)
+    if url is not None:
+        with psycopg.connect(f"{serveur}/postgres", autocommit=True) as connexion:
+            connexion.execute(f'DROP DATABASE IF EXISTS "parcours_bench_{personnes}_{graine}" WITH (FORCE)')
+        creer_base_postgres(reglages)
+    services = construire_services(reglages)
+    debut = time.perf_counter()
+    rapport = enregistrer_territoire(services.parcours, personnes, graine, instant=instant)
+    secondes = time.perf_counter() - debut
+    if rapport.rejets:
+        raise RuntimeError(f"la démonstration a des rejets : {rapport.rejets[:3]}")
+    donnees.mkdir(parents=True, exist_ok=True)
+    pret.write_text("ok")
+    return services, {"etapes": rapport.acceptees, "secondes": secondes}
+
+
+# 1. Projections ------------------------------------------------------------------------------------
+
+
+class _Vue(POPOTrackingRecorder):
+    """A view for the library's runner: the same projection, one event and its tracking per transaction."""
+
+    engine: ClassVar[sa.Engine]
+    nom: ClassVar[str] = "bibliotheque"
+
+    def appliquer(self, evenement: Any, tracking: Tracking) -> None:
+        with self.engine.begin() as connexion:
+            ProjectionLecture().appliquer(connexion, [(tracking.notification_id, evenement)])
+            self._suivre(connexion, tracking)
+
+    def insert_tracking(self, tracking: Tracking) -> None:
+        with self.engine.begin() as connexion:
+            self._suivre(connexion, tracking)
+
+    def _suivre(self, connexion: sa.Connection, tracking: Tracking) -> None:
+        connexion.execute(
+            t.suivi_projection.update().where(t.suivi_projection.c.nom == self.nom).values(position=tracking.notification_id)
+        )
+
+    def max_tracking_id(self, application_name: str) -> int | None:
+        with self.engine.connect() as connexion:
+            return connexion.execute(
+                sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == self.nom)
+            ).scalar()
+
+
+class _ProjectionBibliotheque(Projection[_Vue]):
+    name = "bibliotheque"
+    topics = ProjectionLecture.topics
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.appliquer(domain_event, tracking)
+
+
+class _SouscriptionParSondage(ListenNotifySubscription[SQLiteApplicationRecorder]):
+    """The built-in SQLite recorder cannot subscribe: wake the pull loop every 50 ms instead."""
+
+    def __init__(self, recorder: SQLiteApplicationRecorder, gt: int | None = None, topics: Any = ()) -> None:
+        super().__init__(recorder=recorder, gt=gt, topics=topics)
+        self._arret = Event()
+        self._sondeur = Thread(target=self._sonder, daemon=True)
+        self._sondeur.start()
+
+    def _sonder(self) -> None:
+        while not self._arret.wait(0.05):
+            self._has_been_notified.set()
+
+    def stop(self) -> None:
+        self._arret.set()
+        super().stop()
+
+
+class _RecorderSondant(SQLiteApplicationRecorder):
+    def subscribe(self, gt: int | None = None, topics: Any = ()) -> Any:
+        return _SouscriptionParSondage(self, gt=gt, topics=topics)
+
+
+def mesurer_projections(services: Services, evenements_bibliotheque: int) -> dict[str, Any]:
+    debut = time.perf_counter()
+    evenements = reconstruire(services.parcours, services.lectures)
+    secondes = time.perf_counter() - debut
+    derniere = services.parcours.recorder.select_notifications(
+        start=None, limit=evenements_bibliotheque, topics=ProjectionLecture.topics
+    )
+    cible = derniere[-1].id if derniere else 0
+    url = str(services.lectures.url.render_as_string(hide_password=False))
+    copie = sa.create_engine(_base_voisine(url, "bibliotheque"))
+    t.metadata.drop_all(copie)
+    t.metadata.create_all(copie)
+    with copie.begin() as connexion:
+        connexion.execute(t.suivi_projection.insert().values(nom="bibliotheque", position=0))
+    _Vue.engine = copie
+    cle = services.parcours.cle_maitre
+
+    class ParcoursPourLaBibliotheque(Parcours):
+        name = "Parcours"
+
+        def __init__(self, env: Any = None) -> None:
+            super().__init__(env, cle_maitre=cle.base64)
+
+    env = dict(services.parcours.env)
+    if env.get("PERSISTENCE_MODULE") == "eventsourcing.sqlite":
+        env["APPLICATION_RECORDER_TOPIC"] = get_topic(_RecorderSondant)
+    env["BIBLIOTHEQUE_PERSISTENCE_MODULE"] = "eventsourcing.popo"
+    debut = time.perf_counter()
+    with ProjectionRunner(
+        application_class=ParcoursPourLaBibliotheque, projection_class=_ProjectionBibliotheque, view_class=_Vue, env=env
+    ) as runner:
+        runner.view.wait(runner.app.name, cible, timeout=3600)
+    secondes_bibliotheque = time.perf_counter() - debut
+    copie.dispose()
+    debit, debit_bibliotheque = evenements / secondes, len(derniere) / secondes_bibliotheque
+    return {
+        "evenements": evenements,
+        "secondes": secondes,
+        "debit": debit,
+        "bibliotheque_evenements": len(derniere),
+        "bibliotheque_secondes": secondes_bibliotheque,
+        "bibliotheque_debit": debit_bibliotheque,
+        "rapport": debit / debit_bibliotheque,
+    }
+
+
+def _base_voisine(url: str, suffixe: str) -> str:
+    """A second read-model database next to the first (same server or same folder)."""
+    if url.startswith("sqlite"):
+        return url.replace(".sqlite", f"-{suffixe}.sqlite")
+    base, _, nom = url.rpartition("/")
+    voisine = f"{nom}_{suffixe}"
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql").rpartition("/")[0] + "/postgres", autocommit=True) as c:
+        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (voisine,)).fetchone():
+            c.execute(f'CREATE DATABASE "{voisine}"')
+    return f"{base}/{voisine}"
+
+
+# 2. Indicators ---------------------------------------------------------------------------------------
+
+
+def mesurer_indicateurs(services: Services, du: date, au: date, repetitions: int = 3) -> dict[str, Any]:
+    """The whole §5 document vs one hand-written aggregate (exits by category in the period)."""
+    demande = Demande(du, au)
+    temps = []
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        calculer(services.lectures, demande)
+        temps.append(time.perf_counter() - debut)
+    with services.lectures.connect() as connexion:
+        position = position_suivie(connexion)
+    f = t.fait
+    cliche = Cliche(position, None)
+    sql = (
+        sa.select(f.c.code, sa.func.count())
+        .where(f.c.type == "sortie_accompagnement", f.c.occurred_on.between(du, au), cliche.visible(f))
+        .group_by(f.c.code)
+    )
+    temps_sql = []
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        with services.lectures.connect() as connexion:
+            connexion.execute(sql).all()
+        temps_sql.append(time.perf_counter() - debut)
+    indicateurs, agregat = statistics.median(temps), statistics.median(temps_sql)
+    return {"indicateurs_s": indicateurs, "sql_s": agregat, "rapport": indicateurs / agregat}
+
+
+# 3. Cost of one more step ----------------------------------------------------------------------------
+
+
+def mesurer_ajout(services: Services, repetitions: int = 30) -> dict[str, Any]:
+    services.rattraper()
+    with services.lectures.connect() as connexion:
+        parcours_id = connexion.execute(sa.select(t.personne.c.parcours_id).limit(1)).scalar_one()
+        operateur = connexion.execute(sa.select(t.operateur.c.slug).where(t.operateur.c.type == "LOGEMENT").limit(1)).scalar_one()
+    temps = []
+    jour = datetime.now(timezone.utc).date() - timedelta(days=1)
+    for _ in range(repetitions):
+        etape = {
+            "step_id": str(uuid.uuid4()), "type": "situation_logement", "occurred_on": jour.isoformat(),
+            "operateur": operateur, "agent": "bench", "personne": {"parcours_id": parcours_id},
+            "data": {"situation": "HEBERGE_TIERS"},
+        }
+        debut = time.perf_counter()
+        rapport = importer(services.parcours, [LigneBrute(1, etape)])
+        services.rattraper()
+        temps.append(time.perf_counter() - debut)
+        assert rapport.acceptees == 1, rapport.rejets
+    temps.sort()
+    return {
+        "mediane_ms": 1000 * statistics.median(temps),
+        "p90_ms": 1000 * temps[int(0.9 * len(temps))],
+        "journal": services.parcours.recorder.max_notification_id(),
+    }
