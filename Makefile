@@ -17,6 +17,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/parcours init
 	$(BIN)/parcours demo-data --personnes 300 --graine 1 --si-vide
+	$(BIN)/parcours demo-users
 	$(BIN)/parcours serve --hote 127.0.0.1 --port 5000
 
 test: $(STAMP)
@@ -29,7 +30,7 @@ test-integration: $(STAMP)
 	$(BIN)/python -m pytest -q tests/integration
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_OPTIONS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,66 @@
+"""The demo territory goes through the same validation as real input, reproducibly."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from parcours.chiffrement import nouvelle_cle_maitre
+from web.cli import main
+from web.config import Reglages, construire_services
+from web.demo import generer_etapes, operateurs_demo
+from web.demonstration import ecrire_jsonl, enregistrer_territoire
+
+INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+def test_the_same_seed_gives_the_same_steps_and_another_seed_other_steps() -> None:
+    premiers = [e.etape for e in generer_etapes(80, 3, INSTANT)]
+    assert premiers == [e.etape for e in generer_etapes(80, 3, INSTANT)]
+    assert premiers != [e.etape for e in generer_etapes(80, 4, INSTANT)]
+
+
+def test_every_demo_step_is_accepted_and_recorded_once(tmp_path: Path) -> None:
+    services = construire_services(Reglages(tmp_path / "i", None, "s", nouvelle_cle_maitre()))
+    rapport = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
+    assert rapport.rejets == [] and rapport.acceptees > 400 * 8
+    encore = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
+    assert (encore.acceptees, encore.doublons) == (0, rapport.acceptees)
+    services.fermer()
+
+
+def test_demo_pathways_have_realistic_shares() -> None:
+    etapes = [e.etape for e in generer_etapes(3000, 5, INSTANT)]
+    personnes = sum(e["type"] == "personne_enregistree" for e in etapes)
+    titres = [e for e in etapes if e["type"] == "titre_sejour_delivre"]
+    humanitaires = sum(t["data"]["motif"] == "HUMANITAIRE" for t in titres) / len(titres)
+    positionnements = [e["data"] for e in etapes if e["type"] == "positionnement_linguistique"]
+    sous_a1 = sum("INFRA_A1" in (p["niveau_oral"], p["niveau_ecrit"]) for p in positionnements) / len(positionnements)
+    assert personnes == 3000
+    assert 0.22 < humanitaires < 0.32
+    assert 0.38 < sous_a1 < 0.62
+    assert sum(e["type"] == "cir_signe" for e in etapes) / personnes > 0.8
+    assert {"orientation_agir", "agir_sortie", "suivi_six_mois", "evenement_corrige", "evenement_annule", "note"} <= {e["type"] for e in etapes}
+
+
+def test_recording_times_follow_business_dates_and_never_pass_the_generation_instant() -> None:
+    for demo in generer_etapes(200, 9, INSTANT):
+        assert demo.enregistre_le <= INSTANT
+        assert demo.enregistre_le.date() >= datetime.fromisoformat(demo.etape["occurred_on"]).date()
+
+
+def test_the_demo_can_be_written_as_jsonl_and_imported_with_parcours_import(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "instance"))
+    sortie = io.StringIO()
+    lignes = ecrire_jsonl(sortie, 50, 2, instant=INSTANT)
+    fichier = tmp_path / "demo.jsonl"
+    fichier.write_text(sortie.getvalue(), encoding="utf-8")
+    runner = CliRunner()
+    for operateur in operateurs_demo():
+        runner.invoke(main, ["operators", "add", operateur.id, "--type", operateur.type, "--departement", operateur.departement])
+    resultat = runner.invoke(main, ["import", str(fichier)])
+    assert resultat.exit_code == 0, resultat.output
+    assert f"Acceptées   : {lignes}" in resultat.output
