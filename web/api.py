@@ -35,6 +35,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1", static_folder="static_api"
 
 LOT_MAX = 1000
 LIMITE_FLUX_MAX = 1000
+POSITION_MAX = 2**63 - 1
+"""Log positions are 64-bit integers in both databases."""
 
 
 @bp.before_request
@@ -316,8 +318,8 @@ def flux() -> Any:
         limite = int(request.args.get("limite", "100"))
     except ValueError:
         abort(422, description="Paramètres apres et limite : entiers attendus.")
-    if apres < 0 or not 1 <= limite <= LIMITE_FLUX_MAX:
-        abort(422, description=f"apres ≥ 0 et 1 ≤ limite ≤ {LIMITE_FLUX_MAX}.")
+    if not 0 <= apres <= POSITION_MAX or not 1 <= limite <= LIMITE_FLUX_MAX:
+        abort(422, description=f"0 ≤ apres ≤ {POSITION_MAX} et 1 ≤ limite ≤ {LIMITE_FLUX_MAX}.")
     e, i = t.etape, t.implication
     with services().lectures.connect() as connexion:
         lignes = connexion.execute(
@@ -353,6 +355,8 @@ def indicateurs() -> Any:
         au = date.fromisoformat(request.args["au"])
         vu_au = date.fromisoformat(request.args["vu_au"]) if request.args.get("vu_au") else None
         position = int(request.args["position"]) if request.args.get("position") else None
+        if position is not None and not 0 <= position <= POSITION_MAX:
+            raise ValueError(f"position entre 0 et {POSITION_MAX}.")
         demande = Demande(
             du, au, vu_au, position,
             request.args.get("departement") or None,

@@ -202,7 +202,7 @@ def document() -> dict[str, Any]:
             "summary": "Flux des étapes visibles par l'opérateur, dans l'ordre du journal",
             "security": securite,
             "parameters": [
-                {"name": "apres", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+                {"name": "apres", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
                 {"name": "limite", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
             ],
             "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object", "required": ["elements", "suivant", "fin"], "properties": {
@@ -219,7 +219,7 @@ def document() -> dict[str, Any]:
                 {"name": "du", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
                 {"name": "au", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
                 {"name": "vu_au", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
-                {"name": "position", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
+                {"name": "position", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
                 {"name": "departement", "in": "query", "required": False, "schema": {"type": "string"}},
                 {"name": "operateur", "in": "query", "required": False, "schema": {"type": "string"}},
                 {"name": "public", "in": "query", "required": False, "schema": {"type": "string", "enum": [

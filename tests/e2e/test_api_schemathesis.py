@@ -51,7 +51,7 @@ def test_the_api_answers_every_generated_request_without_5xx_and_as_documented(a
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def verifier(case) -> None:  # noqa: ANN001
             case.call_and_validate(headers={"Authorization": f"Bearer {JETON}"}, checks=VERIFICATIONS)
 
