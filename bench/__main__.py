@@ -51,8 +51,9 @@ def main() -> None:
               f"{projection['bibliotheque_secondes']:.1f} s = {projection['bibliotheque_debit']:.0f} év./s "
               f"→ rapport {projection['rapport']:.1f}×")
         indicateurs = mesurer_indicateurs(services, date(2025, 1, 1), date(2025, 12, 31))
-        print(f"   indicateurs (cohorte nationale 2025) : {indicateurs['indicateurs_s']:.2f} s ; agrégat SQL écrit à la main : "
-              f"{indicateurs['sql_s']:.2f} s → rapport {indicateurs['rapport']:.2f}×")
+        print(f"   indicateurs (cohorte nationale 2025) : document complet {indicateurs['document_s']:.2f} s ; famille "
+              f"« accompagnement » {indicateurs['famille_s']:.3f} s contre {indicateurs['sql_s']:.3f} s pour le même calcul "
+              f"en un agrégat SQL écrit à la main → rapport {indicateurs['rapport']:.2f}×")
         ajout = mesurer_ajout(services)
         print(f"   ajout d'une étape + rattrapage : médiane {ajout['mediane_ms']:.1f} ms (p90 {ajout['p90_ms']:.1f} ms) "
               f"sur un journal de {ajout['journal']} événements")

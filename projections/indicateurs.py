@@ -139,7 +139,14 @@ class Contexte:
     connexion: sa.Connection
     demande: Demande
     cliche: Cliche
-    personnes: dict[str, Personne] = field(default_factory=dict)
+    _personnes: dict[str, Personne] | None = None
+
+    @property
+    def personnes(self) -> dict[str, Personne]:
+        """Everyone's attributes, loaded on first need (a count without filters needs none)."""
+        if self._personnes is None:
+            self._personnes = _charger_personnes(self)
+        return self._personnes
 
     def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
         """The visible fact versions of these types, as a subquery."""
@@ -149,6 +156,14 @@ class Contexte:
             .where(f.c.type.in_([ty.value for ty in types]), self.cliche.visible(f))
             .subquery(alias or "_".join(ty.value for ty in types)[:60])
         )
+
+    def vue(self, *types: TypeEtape, alias: str) -> tuple[Any, sa.ColumnElement[bool]]:
+        """An alias of `fait` and the condition selecting its visible versions of these types.
+
+        Joins go on aliases (not subqueries) so the database can use the step_id and lien indexes.
+        """
+        f = t.fait.alias(alias)
+        return f, sa.and_(f.c.type.in_([ty.value for ty in types]), self.cliche.visible(f))
 
     def personne(self, parcours_id: str) -> Personne | None:
         return self.personnes.get(parcours_id)
@@ -162,11 +177,17 @@ class Contexte:
             return None
         return personne if personne.du_public(self.demande.public, jour) else None
 
+    def retenu(self, parcours_id: str, jour: date) -> bool:
+        """Whether a unit of this person counts: always without département or public filter."""
+        if not self.demande.departement and not self.demande.public:
+            return True
+        return self.retenue(parcours_id, jour) is not None
+
     def de_l_operateur(self, *operateurs: str | None) -> bool:
         return self.demande.operateur is None or self.demande.operateur in operateurs
 
 
-def _charger_personnes(ctx: Contexte) -> None:
+def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
     identites = ctx.faits(TypeEtape.PERSONNE_ENREGISTREE)
     protections = ctx.faits(TypeEtape.PROTECTION_ACCORDEE)
     premiere_protection = (
@@ -184,8 +205,10 @@ def _charger_personnes(ctx: Contexte) -> None:
     ).select_from(identites.outerjoin(premiere_protection, premiere_protection.c.parcours_id == identites.c.parcours_id))
     if ctx.demande.departement:
         requete = requete.where(identites.c.texte == ctx.demande.departement)
-    for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete):
-        ctx.personnes[parcours_id] = Personne(parcours_id, sexe, naissance, departement, menage, depuis)
+    return {
+        parcours_id: Personne(parcours_id, sexe, naissance, departement, menage, depuis)
+        for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete)
+    }
 
 
 # Indicator families ----------------------------------------------------------------------------------------
@@ -235,9 +258,9 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     falls in the period), `renseignes` (respondents), `positifs`, `taux_positif` (positifs / cohorte:
     non-respondents count as not positive), `taux_reponse`."""
     d = ctx.demande
-    sorties = ctx.faits(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
-    entrees = ctx.faits(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
-    suivis = ctx.faits(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
+    sorties, sorties_visibles = ctx.vue(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    entrees, entrees_visibles = ctx.vue(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    suivis, suivis_visibles = ctx.vue(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
     # Exits up to 6 months (+ a margin) before the period can fall due in it.
     depuis = add_months(d.du, -7)
     requete = (
@@ -251,14 +274,16 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
             suivis.c.code.label("situation_6_mois"),
         )
         .select_from(
-            sorties.join(entrees, entrees.c.step_id == sorties.c.lien).outerjoin(suivis, suivis.c.lien == sorties.c.step_id)
+            sorties.join(entrees, sa.and_(entrees.c.step_id == sorties.c.lien, entrees_visibles)).outerjoin(
+                suivis, sa.and_(suivis.c.lien == sorties.c.step_id, suivis_visibles)
+            )
         )
-        .where(sorties.c.occurred_on.between(depuis, d.au))
+        .where(sorties_visibles, sorties.c.occurred_on.between(depuis, d.au))
     )
     c: dict[str, int] = defaultdict(int)
     jours: list[int] = []
     for parcours_id, operateur, sortie_le, categorie, entree_le, repondant, situation in ctx.connexion.execute(requete):
-        if not ctx.de_l_operateur(operateur) or ctx.retenue(parcours_id, entree_le) is None:
+        if not ctx.de_l_operateur(operateur) or not ctx.retenu(parcours_id, entree_le):
             continue
         neutre = categorie in NEUTRES
         if d.du <= sortie_le <= d.au:
@@ -319,8 +344,8 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     or above). "Positioning" is the person's latest `positionnement_linguistique` on or before the
     prescription."""
     d = ctx.demande
-    fins = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
-    prescriptions = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    fins, fins_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    prescriptions, prescriptions_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
     terminees = {
         ligne.step_id: ligne
         for ligne in ctx.connexion.execute(
@@ -333,20 +358,22 @@ def langue(ctx: Contexte) -> dict[str, Any]:
                 fins.c.code.label("motif"),
                 fins.c.operateur.label("operateur_fin"),
             )
-            .select_from(fins.join(prescriptions, prescriptions.c.step_id == fins.c.lien))
-            .where(fins.c.occurred_on.between(d.du, d.au))
+            .select_from(fins.join(prescriptions, sa.and_(prescriptions.c.step_id == fins.c.lien, prescriptions_visibles)))
+            .where(fins_visibles, fins.c.occurred_on.between(d.du, d.au))
         )
-        if ctx.de_l_operateur(ligne.operateur, ligne.operateur_fin) and ctx.retenue(ligne.parcours_id, ligne.occurred_on)
+        if ctx.de_l_operateur(ligne.operateur, ligne.operateur_fin) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
     }
     heures: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     derniere_evaluation: dict[str, Evaluation] = {}
     if terminees:
-        liees = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, alias="liee")
+        liees, liees_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, alias="liee")
         for lien, type_, jour, pos, planifiees, realisees, oral, ecrit in ctx.connexion.execute(
             sa.select(
                 liees.c.lien, liees.c.type, liees.c.occurred_on, liees.c.pos_debut, liees.c.nombre_a, liees.c.nombre_b,
                 liees.c.niveau_oral, liees.c.niveau_ecrit,
-            ).where(liees.c.lien.in_(sa.select(fins.c.lien).where(fins.c.occurred_on.between(d.du, d.au))))
+            )
+            .select_from(liees.join(fins, sa.and_(fins.c.lien == liees.c.lien, fins_visibles)))
+            .where(liees_visibles, fins.c.occurred_on.between(d.du, d.au))
         ):
             if lien not in terminees:
                 continue
@@ -470,7 +497,7 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     for type_, parcours_id, jour, operateur, vers in ctx.connexion.execute(
         sa.select(o.c.type, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.texte).where(o.c.occurred_on.between(d.du, d.au))
     ):
-        if not ctx.de_l_operateur(operateur, vers) or ctx.retenue(parcours_id, jour) is None:
+        if not ctx.de_l_operateur(operateur, vers) or not ctx.retenu(parcours_id, jour):
             continue
         if type_ == TypeEtape.DISPENSE_ORIENTATION_SPE.value:
             dispenses += 1
@@ -550,7 +577,6 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
                 sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position, t.etape.c.enregistre_le <= instant)
             ).scalar() or 0
         ctx = Contexte(connexion, demande, Cliche(position, instant))
-        _charger_personnes(ctx)
         document: dict[str, Any] = {
             "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
             "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,

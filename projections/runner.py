@@ -103,7 +103,10 @@ def reconstruire(
     with engine.begin() as connexion:
         projection.vider(connexion)
         connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
-    return rattraper(parcours, engine, projection, taille_lot, progression)
+    appliques = rattraper(parcours, engine, projection, taille_lot, progression)
+    with engine.begin() as connexion:
+        connexion.exec_driver_sql("ANALYZE")  # fresh statistics, so the planner picks the right indexes
+    return appliques
 
 
 def purger(engine: sa.Engine) -> None:

@@ -111,8 +111,9 @@ fait = sa.Table(
     sa.Column("texte2", sa.String(80)),
     sa.Column("niveau_oral", sa.SmallInteger),
     sa.Column("niveau_ecrit", sa.SmallInteger),
-    sa.Column("lien", UUID_TEXTE, index=True),
+    sa.Column("lien", UUID_TEXTE),
     sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
+    sa.Index("ix_fait_lien_type", "lien", "type"),
 )
 
 utilisateur = sa.Table(

@@ -83,7 +83,7 @@ def upgrade() -> None:
     sa.Column('lien', sa.String(length=36), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fait'))
     )
-    op.create_index(op.f('ix_fait_lien'), 'fait', ['lien'], unique=False)
+    op.create_index('ix_fait_lien_type', 'fait', ['lien', 'type'], unique=False)
     op.create_index(op.f('ix_fait_parcours_id'), 'fait', ['parcours_id'], unique=False)
     op.create_index(op.f('ix_fait_step_id'), 'fait', ['step_id'], unique=False)
     op.create_index('ix_fait_type_occurred_on', 'fait', ['type', 'occurred_on'], unique=False)
@@ -155,7 +155,7 @@ def downgrade() -> None:
     op.drop_index('ix_fait_type_occurred_on', table_name='fait')
     op.drop_index(op.f('ix_fait_step_id'), table_name='fait')
     op.drop_index(op.f('ix_fait_parcours_id'), table_name='fait')
-    op.drop_index(op.f('ix_fait_lien'), table_name='fait')
+    op.drop_index('ix_fait_lien_type', table_name='fait')
     op.drop_table('fait')
     op.drop_index(op.f('ix_etape_parcours_id'), table_name='etape')
     op.drop_index(op.f('ix_etape_cible_step_id'), table_name='etape')
