@@ -5,6 +5,7 @@ Imports the domain (`parcours`) and the read side (`projections`); the domain ne
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=reglages.cookie_securise,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        PARCOURS_LIMITE_API=os.environ.get("PARCOURS_LIMITE_API", "1200 per minute"),
         JSON_SORT_KEYS=False,
     )
     if test_config:
