@@ -7,14 +7,13 @@ order, and errors as JSON with a stable `code` (see `web.erreurs`). Access rules
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request
 
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree, ReferencePersonne
 from parcours.comptes import Portee
@@ -368,4 +367,4 @@ def indicateurs() -> Any:
         abort(422, description=f"Paramètre {manque.args[0]} obligatoire (AAAA-MM-JJ).")
     except (ValueError, DemandeInvalideError) as erreur:
         abort(422, description=str(erreur))
-    return Response(json.dumps(document, ensure_ascii=False), mimetype="application/json")
+    return Response(current_app.json.dumps(document), mimetype="application/json")

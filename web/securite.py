@@ -14,7 +14,10 @@ import string
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import Any
+
 from flask import Flask, Response, abort, request, session
+from flask.json.provider import DefaultJSONProvider
 
 LONGUEUR_MIN_MOT_DE_PASSE = 12
 PREFIXE_JETON = "prc_"
@@ -88,8 +91,20 @@ def verifier_csrf() -> None:
         abort(400, description="Jeton CSRF absent ou invalide : rechargez la page et recommencez.")
 
 
+class JsonSansBalise(DefaultJSONProvider):
+    """JSON whose text never holds `<`, `>` or `&`: inert even if a client mislabels it as HTML."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        texte = super().dumps(obj, **kwargs)
+        return texte.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def installer(app: Flask) -> None:
     """CSRF on every unsafe request outside the token-authenticated API, and the security headers."""
+    app.json = JsonSansBalise(app)
     app.jinja_env.globals["csrf_token"] = jeton_csrf
 
     @app.before_request
