@@ -394,5 +394,9 @@ def serve(hote: str, port: int) -> None:
     create_app().run(host=hote, port=port, debug=False)
 
 
+from web.cli_statistiques import protect_table  # noqa: E402
+
+main.add_command(protect_table)
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,55 @@
+"""`parcours protect-table` (CONTRACT §7): protect any count table a statistician brings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from projections.protection import (
+    K_PAR_DEFAUT,
+    LARGEUR_PAR_DEFAUT,
+    EntreeInvalideError,
+    ProtectionImpossibleError,
+    ecrire_publiee,
+    lire_hierarchie,
+    lire_interne,
+    proteger,
+)
+
+
+@click.command("protect-table", help="Protège un tableau de comptages (suppression primaire et secondaire auditée).")
+@click.argument("interne", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dimensions", required=True, help="Colonnes de classement, séparées par des virgules (ex. geo,sexe).")
+@click.option("--hierarchie", "hierarchies", multiple=True, help="DIMENSION=FICHIER.csv (colonnes code,parent) ; répétable.")
+@click.option("--k", "k", type=int, default=K_PAR_DEFAUT, show_default=True, help="Seuil : les comptes de 1 à k−1 sont masqués (k ≥ 5).")
+@click.option("--largeur", type=float, default=LARGEUR_PAR_DEFAUT, show_default=True, help="Largeur minimale relative de l'intervalle d'une cellule masquée.")
+@click.option("--out", "sortie", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Tableau publié (CSV).")
+def protect_table(interne: Path, dimensions: str, hierarchies: tuple[str, ...], k: int, largeur: float, sortie: Path) -> None:
+    noms = [nom.strip() for nom in dimensions.split(",") if nom.strip()]
+    try:
+        if not noms or len(set(noms)) != len(noms):
+            raise EntreeInvalideError("--dimensions : des noms de colonnes distincts sont attendus.")
+        lues = {}
+        for option in hierarchies:
+            nom, egal, chemin = option.partition("=")
+            if not egal or nom.strip() not in noms:
+                raise EntreeInvalideError(f"--hierarchie « {option} » : DIMENSION=FICHIER.csv, DIMENSION parmi {', '.join(noms)}.")
+            lues[nom.strip()] = lire_hierarchie(nom.strip(), Path(chemin))
+        if not interne.exists():
+            raise EntreeInvalideError(f"{interne} : fichier introuvable.")
+        dims, comptes = lire_interne(interne, noms, lues)
+        table = proteger(dims, comptes, k=k, largeur=largeur)
+    except (EntreeInvalideError, OSError, UnicodeDecodeError) as erreur:
+        click.echo(f"Entrée invalide : {erreur}", err=True)
+        sys.exit(2)
+    except ProtectionImpossibleError as erreur:
+        click.echo(f"Protection impossible, rien n'est publié : {erreur}", err=True)
+        sys.exit(3)
+    ecrire_publiee(sortie, table)
+    comptes_statuts = {statut: table.statuts.count(statut) for statut in "VAZD"}
+    click.echo(
+        f"{len(table.cellules)} cellules publiées dans {sortie} : {comptes_statuts['V']} diffusées, {comptes_statuts['Z']} zéros, "
+        f"{comptes_statuts['A']} masquées (primaire), {comptes_statuts['D']} masquées (secondaire) ; audit final réussi (k = {k})."
+    )
