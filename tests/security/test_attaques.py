@@ -159,3 +159,54 @@ def test_responses_carry_the_security_headers(app) -> None:
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert reponse.headers["X-Frame-Options"] == "DENY" and reponse.headers["X-Content-Type-Options"] == "nosniff"
     assert "Strict-Transport-Security" in app.test_client().get("/connexion", base_url="https://localhost").headers
+
+
+def _session(app, login: str, role: Role, operateur: str):  # noqa: ANN001, ANN202
+    import re
+
+    services = app.extensions["parcours"]
+    services.parcours.creer_utilisateur(login, operateur, role, login, hacher_mot_de_passe("Motdepasse-solide-1"))
+    services.rattraper()
+    client = app.test_client()
+    page = client.get("/connexion").get_data(as_text=True)
+    jeton_page = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/connexion", data={"csrf_token": jeton_page, "login": login, "mot_de_passe": "Motdepasse-solide-1"}).status_code == 302
+    return client
+
+
+def test_xss_payloads_in_free_text_fields_are_escaped_in_every_page(app) -> None:
+    services = app.extensions["parcours"]
+    charges = etape("xss-note", "note", "2024-12-01", "france-travail-75", {"texte": XSS, "visibilite": "PARTAGEE"}, {"numero_etranger": NUMERO_AMINA})
+    motif = etape("xss-correction", "evenement_corrige", "2024-12-02", "france-travail-75",
+                  {"cible_step_id": charges["step_id"], "champs": {"texte": XSS + "2"}, "motif": XSS}, {"numero_etranger": NUMERO_AMINA})
+    assert importer(services.parcours, [LigneBrute(1, charges), LigneBrute(2, motif)]).acceptees == 2
+    services.rattraper()
+    client = _session(app, "agent-ft", Role.AGENT, "france-travail-75")
+    for url in (f"/personnes/{amina(app)}", f"/recherche?nom={XSS}", f"/personnes/{amina(app)}/etapes/nouvelle?type=note&texte={XSS}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
+        assert "&lt;script&gt;" in page or url.startswith("/recherche")
+
+
+def test_a_copil_user_never_reaches_a_person_level_page(app) -> None:
+    client = _session(app, "copil1", Role.COPIL, "ofii-dt-paris")
+    for url in (f"/personnes/{amina(app)}", f"/personnes/{amina(app)}/etapes/nouvelle?type=note", "/recherche?nom=haidari",
+                "/orientations", "/personnes/nouvelle"):
+        assert client.get(url).status_code == 403, url
+    accueil = client.get("/").get_data(as_text=True)
+    assert "Amina" not in accueil and "agrégées" in accueil
+
+
+def test_cross_operator_page_routes_are_404_and_record_nothing(app) -> None:
+    client = _session(app, "agent-ml", Role.AGENT, "mission-locale-paris")
+    avant = journal(app)
+    page = client.get("/recherche").get_data(as_text=True)
+    import re
+
+    jeton_page = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.get(f"/personnes/{amina(app)}").status_code == 404
+    assert client.post(f"/personnes/{amina(app)}/etapes/nouvelle?type=note",
+                       data={"csrf_token": jeton_page, "occurred_on": "2024-12-01", "texte": "x", "visibilite": "PARTAGEE"}).status_code == 404
+    assert client.post(f"/orientations/{scenario()[20]['step_id']}/decision", data={"csrf_token": jeton_page, "decision": "accepter"}).status_code == 404
+    assert client.post(f"/personnes/{amina(app)}/etapes/nouvelle?type=note", data={"occurred_on": "2024-12-01", "texte": "x"}).status_code == 400
+    assert journal(app) == avant
