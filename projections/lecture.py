@@ -37,6 +37,8 @@ COMPTES = (
 
 def en_json(valeur: Any) -> Any:
     """Event values in their JSON form: dates as ISO strings, enums as values, UUIDs as strings."""
+    if valeur is None or type(valeur) in (str, int, float, bool):
+        return valeur
     if isinstance(valeur, Mapping):
         return {str(k): en_json(v) for k, v in valeur.items()}
     if isinstance(valeur, (list, tuple, set, frozenset)):

@@ -21,6 +21,8 @@ from projections import tables as t
 from projections.lecture import ProjectionLecture
 
 TAILLE_LOT = 2000
+TAILLE_LOT_RECONSTRUCTION = 10_000
+"""A rebuild commits less often: the same guarantees, fewer fsyncs."""
 
 
 def moteur(url: str) -> sa.Engine:
@@ -95,7 +97,7 @@ def reconstruire(
     parcours: Parcours,
     engine: sa.Engine,
     projection: ProjectionLecture | None = None,
-    taille_lot: int = TAILLE_LOT,
+    taille_lot: int = TAILLE_LOT_RECONSTRUCTION,
     progression: Callable[[int], None] | None = None,
 ) -> int:
     """Empty every read model and replay the whole log."""
