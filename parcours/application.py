@@ -359,6 +359,8 @@ class _Lot:
             personne = self._nouvelle_personne(cmd, etape, contexte)
         else:
             personne = self._personne_de(cmd.personne)
+            if cmd.version_attendue is not None and personne.version != cmd.version_attendue:
+                raise ConflitEcritureError(personne.id)
             if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
                 self._valider_correction(personne, etape)
             personne.ajouter(etape, contexte)

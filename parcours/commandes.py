@@ -35,6 +35,8 @@ class EnregistrerEtape:
     personne: ReferencePersonne | None = None
     enregistre_le: datetime | None = None
     """The system's clock by default; only the demo generator simulates a past recording time."""
+    version_attendue: int | None = None
+    """The pathway's version the caseworker saw: if another step was recorded since, refuse (409)."""
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ class StepIdReutiliseError(EtapeRejeteeError):
         )
 
 
-class ConflitEcritureError(ParcoursError):
+class ConflitEcritureError(EtapeRejeteeError):
     """Another writer recorded a step on the same pathway first; reload and try again."""
 
     def __init__(self, parcours_id: UUID | None = None) -> None:

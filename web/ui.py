@@ -8,6 +8,7 @@ schema and domain path as the import and the API.
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -174,7 +175,10 @@ def _valeurs_par_defaut(type_etape: TypeEtape, parcours_id: str | None) -> dict[
 
 def _rendre_formulaire(type_etape: TypeEtape, parcours_id: str | None, valeurs: dict[str, Any], erreurs: dict[str, list[str]],
                        generales: list[str], statut: int, action: str, step_id: str, occurred_on: str, titre: str | None = None) -> Any:
+    # The version the form carries: after a conflict, the current one, so resubmitting is a deliberate choice.
+    version = parcours().personne(UUID(parcours_id)).version if parcours_id else None
     contexte = {
+        "version": version,
         "type_etape": type_etape, "champs": champs(type_etape), "valeurs": valeurs, "erreurs": erreurs, "generales": generales,
         "action": action, "step_id": step_id, "occurred_on": occurred_on, "parcours_id": parcours_id,
         "titre": titre or LIBELLES_ETAPES[type_etape],
@@ -183,7 +187,13 @@ def _rendre_formulaire(type_etape: TypeEtape, parcours_id: str | None, valeurs: 
     return render_template(gabarit, **contexte), statut
 
 
-def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[str, Any], occurred_on: str, step_id: str) -> Any:
+def _version_du_formulaire() -> int | None:
+    valeur = request.form.get("version", "")
+    return int(valeur) if valeur.isdigit() else None
+
+
+def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[str, Any], occurred_on: str, step_id: str,
+                 version: int | None = None) -> Any:
     """Record the step, or return (erreurs par champ, erreurs générales, statut)."""
     acteur = _acteur()
     brut: dict[str, Any] = {"step_id": step_id, "type": type_etape.value, "occurred_on": occurred_on, "operateur": acteur.operateur,
@@ -191,7 +201,7 @@ def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[s
     if parcours_id:
         brut["personne"] = {"parcours_id": parcours_id}
     try:
-        commande = lire_etape(brut)
+        commande = replace(lire_etape(brut), version_attendue=version)
         with services().lectures.connect() as connexion:
             exiger_ecriture(connexion, acteur, commande.type, parcours_id)
         resultat = parcours().enregistrer_etape(commande)
@@ -199,8 +209,8 @@ def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[s
         par_champ, generales = erreurs_par_champ(erreur.erreurs)
         return None, par_champ, generales, 422
     except ConflitEcritureError:
-        return None, {}, ["Le parcours a été modifié entre-temps par un autre enregistrement : rien n'a été perdu, "
-                          "vérifiez la chronologie puis enregistrez à nouveau."], 409
+        return None, {}, ["Le parcours a été modifié entre-temps par un autre enregistrement : votre saisie est conservée "
+                          "ci-dessous ; rechargez la chronologie pour voir l'autre étape, puis enregistrez à nouveau."], 409
     except EtapeRejeteeError as erreur:
         if erreur.champ and erreur.champ.startswith("data."):
             return None, {erreur.champ[5:].split(".")[0]: [erreur.message]}, [], 422
@@ -233,7 +243,8 @@ def nouvelle_etape(parcours_id: UUID) -> Any:
         return _rendre_formulaire(type_etape, str(parcours_id), _valeurs_par_defaut(type_etape, str(parcours_id)), {}, [], 200,
                                   action, str(uuid.uuid4()), aujourdhui().isoformat())
     donnees = donnees_du_formulaire(type_etape, request.form)
-    resultat, erreurs, generales, statut = _enregistrer(type_etape, str(parcours_id), donnees, request.form.get("occurred_on", ""), request.form.get("step_id", ""))
+    resultat, erreurs, generales, statut = _enregistrer(type_etape, str(parcours_id), donnees, request.form.get("occurred_on", ""),
+                                                       request.form.get("step_id", ""), _version_du_formulaire())
     if resultat is None:
         return _rendre_formulaire(type_etape, str(parcours_id), dict(request.form), erreurs, generales, statut, action,
                                   request.form.get("step_id", ""), request.form.get("occurred_on", ""))
@@ -293,7 +304,7 @@ def corriger(parcours_id: UUID, step_id: UUID) -> Any:
                                   request.form.get("step_id", ""), request.form.get("occurred_on", ""), titre)
     resultat, erreurs, generales, statut = _enregistrer(
         TypeEtape.EVENEMENT_CORRIGE, str(parcours_id), {"cible_step_id": str(step_id), "champs": modifies, "motif": motif},
-        request.form.get("occurred_on", aujourdhui().isoformat()), request.form.get("step_id", ""))
+        request.form.get("occurred_on", aujourdhui().isoformat()), request.form.get("step_id", ""), _version_du_formulaire())
     if resultat is None:
         messages = [m for liste in erreurs.values() for m in liste] + generales
         return _rendre_formulaire(type_cible, str(parcours_id), dict(request.form), {}, messages, statut, action,
@@ -377,3 +388,63 @@ def decider(orientation_id: UUID) -> Any:
     if accepte:
         return _succes(parcours_id)
     return redirect(url_for("ui.orientations"), code=303)
+
+
+# The operator's accounts and access journal (responsables) ---------------------------------------
+
+
+def _responsable() -> Acteur:
+    acteur = _acteur()
+    acteur.exiger_role(Role.RESPONSABLE, Role.ADMIN)
+    return acteur
+
+
+@bp.route("/utilisateurs", methods=["GET", "POST"])
+@connexion_requise
+def utilisateurs() -> Any:
+    """A responsable manages the accounts of their own operator (agents and responsables)."""
+    from parcours.comptes import Utilisateur
+    from parcours.erreurs import ParcoursError
+    from web.securite import faiblesses, hacher_mot_de_passe
+
+    acteur = _responsable()
+    erreur, statut, saisie = None, 200, {}
+    if request.method == "POST":
+        saisie = {k: request.form.get(k, "").strip() for k in ("login", "nom", "role")}
+        if request.form.get("action") == "desactiver":
+            cible = parcours().utilisateur(request.form.get("login", ""))
+            if cible is None or cible.operateur != acteur.operateur or cible.login == acteur.login:
+                abort(404)
+            parcours().modifier_utilisateur(cible.login, Utilisateur.desactiver)
+            services().rattraper()
+            return redirect(url_for("ui.utilisateurs"), code=303)
+        raisons = faiblesses(request.form.get("mot_de_passe", ""), saisie["login"])
+        if not saisie["login"] or not saisie["nom"] or saisie["role"] not in (Role.AGENT.value, Role.RESPONSABLE.value):
+            erreur = "Identifiant, nom et rôle (agent ou responsable) sont obligatoires."
+        elif raisons:
+            erreur = "Le mot de passe doit compter " + " ; ".join(raisons) + "."
+        else:
+            try:
+                parcours().creer_utilisateur(saisie["login"], acteur.operateur, Role(saisie["role"]), saisie["nom"],
+                                             hacher_mot_de_passe(request.form["mot_de_passe"]))
+            except ParcoursError as probleme:
+                erreur = str(probleme)
+            else:
+                services().rattraper()
+                return redirect(url_for("ui.utilisateurs"), code=303)
+        statut = 422
+    with services().lectures.connect() as connexion:
+        comptes = connexion.execute(
+            sa.select(t.utilisateur).where(t.utilisateur.c.operateur == acteur.operateur).order_by(t.utilisateur.c.login)
+        ).mappings().all()
+    return render_template("ui/utilisateurs.html", comptes=comptes, erreur=erreur, saisie=saisie), statut
+
+
+@bp.get("/journal")
+@connexion_requise
+def journal() -> Any:
+    """Every read of a person-level resource by the operator's staff (who, when, which person)."""
+    acteur = _responsable()
+    with services().lectures.connect() as connexion:
+        lignes = journal_des_acces(connexion, operateur=acteur.operateur, limite=500)
+    return render_template("ui/journal.html", lignes=lignes)

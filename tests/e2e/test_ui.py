@@ -197,3 +197,42 @@ def test_search_finds_people_only_among_the_operators_pathways(app) -> None:
     assert "Yasmina" in ml.get("/recherche?date_naissance=2003-05-02", headers={"HX-Request": "true"}).get_data(as_text=True)
     ft, _ = connecter(app, "ft")
     assert "Yasmina" not in ft.get("/recherche?nom=haddad").get_data(as_text=True)
+
+
+def test_the_second_of_two_agents_editing_the_same_pathway_is_refused_and_keeps_their_input(app) -> None:
+    personne = personne_orientee(app)
+    premier, _ = connecter(app, "ofii")
+    second, _ = connecter(app, "ofii")
+    url = f"{personne}/etapes/nouvelle?type=situation_logement"
+    page_premier = premier.get(url).get_data(as_text=True)
+    page_second = second.get(url).get_data(as_text=True)
+
+    def champs_caches(page: str) -> dict[str, str]:
+        return {nom: re.search(rf'name="{nom}" value="([^"]+)"', page).group(1) for nom in ("csrf_token", "step_id", "version")}
+
+    assert premier.post(url, data={**champs_caches(page_premier), "occurred_on": "2025-03-01", "situation": "DNA"}).status_code == 303
+    refus = second.post(url, data={**champs_caches(page_second), "occurred_on": "2025-03-02", "situation": "CPH"})
+    texte = refus.get_data(as_text=True)
+    assert refus.status_code == 409 and "modifié entre-temps" in texte
+    assert 'value="CPH" selected' in texte  # nothing typed is lost
+    nouvelle_version = re.search(r'name="version" value="([^"]+)"', texte).group(1)
+    assert second.post(url, data={**champs_caches(page_second), "version": nouvelle_version, "occurred_on": "2025-03-02",
+                                  "situation": "CPH"}).status_code == 303
+
+
+def test_a_responsable_manages_the_accounts_of_their_operator_and_reads_its_access_journal(app) -> None:
+    personne = personne_orientee(app)
+    agent, _ = connecter(app, "ml")
+    assert agent.get("/utilisateurs").status_code == 403 and agent.get("/journal").status_code == 403
+    agent.get(personne)
+    responsable, _ = connecter(app, "resp-ml")
+    page = responsable.get("/utilisateurs").get_data(as_text=True)
+    assert "ml" in page and "ofii" not in re.findall(r"<td>([a-z-]+)</td>", page)
+    faible = responsable.post("/utilisateurs", data={"csrf_token": jeton_csrf(page), "login": "nouveau", "nom": "Nouveau", "role": "agent", "mot_de_passe": "court"})
+    assert faible.status_code == 422 and "12 caractères" in faible.get_data(as_text=True)
+    cree = responsable.post("/utilisateurs", data={"csrf_token": jeton_csrf(page), "login": "nouveau", "nom": "Nouveau", "role": "agent", "mot_de_passe": MOT_DE_PASSE})
+    assert cree.status_code == 303 and connecter(app, "nouveau")[1].status_code == 302
+    responsable.post("/utilisateurs", data={"csrf_token": jeton_csrf(page), "action": "desactiver", "login": "nouveau"})
+    assert connecter(app, "nouveau")[1].status_code == 401
+    app.extensions["parcours"].rattraper()
+    assert "ui:personne" in responsable.get("/journal").get_data(as_text=True)
