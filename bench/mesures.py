@@ -201,10 +201,11 @@ def mesurer_indicateurs(services: Services, du: date, au: date, repetitions: int
         parametres = {"du": du, "au": au, "position": position}
         sql_s = _median(lambda: connexion.execute(requete, parametres).one(), repetitions)
         attendu = famille()
-        sorties, neutres, positives, durables, formations, jours, non_neutres = connexion.execute(requete, parametres).one()
-    assert (sorties, neutres, positives, durables, formations) == (
+        sorties, neutres, positives, durables, formations, _, cohorte, renseignes, positifs = connexion.execute(requete, parametres).one()
+    suivi = attendu["suivi_6_mois"]
+    assert (sorties, neutres, positives, durables, formations, cohorte, renseignes, positifs) == (
         attendu["sorties"], attendu["sorties_neutres"], attendu["sorties_positives"], attendu["dont_emploi_durable"],
-        attendu["dont_formation"],
+        attendu["dont_formation"], suivi["cohorte"], suivi["renseignes"], suivi["positifs"],
     ), "the engine and the hand-written aggregate disagree"
     return {"document_s": document["secondes"], "famille_s": moteur_s["secondes"], "sql_s": sql_s["secondes"],
             "rapport": moteur_s["secondes"] / sql_s["secondes"]}
@@ -220,25 +221,36 @@ def _median(mesure: Any, repetitions: int) -> dict[str, float]:
 
 
 def _agregat_a_la_main(dialecte: str) -> sa.TextClause:
-    """Exits of the period by family of category, and their mean duration, in one SQL statement."""
-    jours = "julianday(s.occurred_on) - julianday(e.occurred_on)" if dialecte == "sqlite" else "s.occurred_on - e.occurred_on"
+    """The employment-support figures of the period — exits by family of category, their durations, and the
+    6-month follow-up cohort — in one hand-written SQL statement."""
+    if dialecte == "sqlite":
+        jours = "julianday(s.occurred_on) - julianday(e.occurred_on)"
+        echeance = "min(date(s.occurred_on, '+6 months'), date(s.occurred_on, 'start of month', '+7 months', '-1 day'))"
+        depuis = "date(:du, '-7 months')"
+    else:
+        jours, echeance, depuis = "s.occurred_on - e.occurred_on", "(s.occurred_on + interval '6 months')::date", "(CAST(:du AS date) - interval '7 months')::date"
     neutres = "('DEMENAGEMENT', 'DECES', 'TRANSFERT')"
     positives = ("('EMPLOI_CDI', 'EMPLOI_FONCTION_PUBLIQUE', 'CREATION_ENTREPRISE', 'EMPLOI_DURABLE_6M_PLUS', 'EMPLOI_MOINS_6M', "
                  "'FORMATION_QUALIFIANTE', 'FORMATION_CERTIFIANTE', 'FORMATION_DIPLOMANTE', 'FORMATION_PRE_QUALIFIANTE')")
     durables = "('EMPLOI_CDI', 'EMPLOI_FONCTION_PUBLIQUE', 'CREATION_ENTREPRISE', 'EMPLOI_DURABLE_6M_PLUS')"
     formations = "('FORMATION_QUALIFIANTE', 'FORMATION_CERTIFIANTE', 'FORMATION_DIPLOMANTE', 'FORMATION_PRE_QUALIFIANTE')"
     visible = "{a}.pos_debut <= :position AND ({a}.pos_fin IS NULL OR {a}.pos_fin > :position)"
+    periode = "s.occurred_on BETWEEN :du AND :au"
+    cohorte = f"s.code NOT IN {neutres} AND {echeance} BETWEEN :du AND :au"
     return sa.text(f"""
-        SELECT count(*),
-               sum(CASE WHEN s.code IN {neutres} THEN 1 ELSE 0 END),
-               sum(CASE WHEN s.code IN {positives} THEN 1 ELSE 0 END),
-               sum(CASE WHEN s.code IN {durables} THEN 1 ELSE 0 END),
-               sum(CASE WHEN s.code IN {formations} THEN 1 ELSE 0 END),
-               sum(CASE WHEN s.code NOT IN {neutres} THEN {jours} END),
-               sum(CASE WHEN s.code NOT IN {neutres} THEN 1 ELSE 0 END)
+        SELECT sum(CASE WHEN {periode} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {periode} AND s.code IN {neutres} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {periode} AND s.code IN {positives} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {periode} AND s.code IN {durables} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {periode} AND s.code IN {formations} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {periode} AND s.code NOT IN {neutres} THEN {jours} ELSE 0 END),
+               sum(CASE WHEN {cohorte} THEN 1 ELSE 0 END),
+               sum(CASE WHEN {cohorte} AND v.booleen THEN 1 ELSE 0 END),
+               sum(CASE WHEN {cohorte} AND v.booleen AND v.code IN {positives} THEN 1 ELSE 0 END)
         FROM fait s
         JOIN fait e ON e.step_id = s.lien AND e.type = 'accompagnement_emploi_debute' AND {visible.format(a="e")}
-        WHERE s.type = 'sortie_accompagnement' AND s.occurred_on BETWEEN :du AND :au AND {visible.format(a="s")}
+        LEFT JOIN fait v ON v.lien = s.step_id AND v.type = 'suivi_six_mois' AND {visible.format(a="v")}
+        WHERE s.type = 'sortie_accompagnement' AND s.occurred_on BETWEEN {depuis} AND :au AND {visible.format(a="s")}
     """)
 
 

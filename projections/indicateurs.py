@@ -261,49 +261,43 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     sorties, sorties_visibles = ctx.vue(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
     entrees, entrees_visibles = ctx.vue(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
     suivis, suivis_visibles = ctx.vue(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
-    # Exits up to 6 months (+ a margin) before the period can fall due in it.
-    depuis = add_months(d.du, -7)
-    requete = (
-        sa.select(
-            sorties.c.parcours_id,
-            sorties.c.operateur,
-            sorties.c.occurred_on,
-            sorties.c.code,
-            entrees.c.occurred_on.label("entree_le"),
-            suivis.c.booleen.label("repondant"),
-            suivis.c.code.label("situation_6_mois"),
-        )
-        .select_from(
-            sorties.join(entrees, sa.and_(entrees.c.step_id == sorties.c.lien, entrees_visibles)).outerjoin(
-                suivis, sa.and_(suivis.c.lien == sorties.c.step_id, suivis_visibles)
-            )
-        )
-        .where(sorties_visibles, sorties.c.occurred_on.between(depuis, d.au))
+    episodes = sorties.join(entrees, sa.and_(entrees.c.step_id == sorties.c.lien, entrees_visibles)).outerjoin(
+        suivis, sa.and_(suivis.c.lien == sorties.c.step_id, suivis_visibles)
     )
-    c: dict[str, int] = defaultdict(int)
-    jours: list[int] = []
-    for parcours_id, operateur, sortie_le, categorie, entree_le, repondant, situation in ctx.connexion.execute(requete):
-        if not ctx.de_l_operateur(operateur) or not ctx.retenu(parcours_id, entree_le):
-            continue
-        neutre = categorie in NEUTRES
-        if d.du <= sortie_le <= d.au:
-            c["sorties"] += 1
-            if neutre:
-                c["sorties_neutres"] += 1
-            else:
-                jours.append((sortie_le - entree_le).days)
-                c["positives"] += categorie in POSITIVES
-                c["durable"] += categorie in DURABLES
-                c["formation"] += categorie in FORMATIONS
-        if not neutre and d.du <= add_months(sortie_le, 6) <= d.au:
-            c["cohorte"] += 1
-            c["renseignes"] += bool(repondant)
-            c["positifs"] += bool(repondant) and situation in POSITIVES
+    # Exits up to 6 months (+ a margin) before the period can fall due in it.
+    conditions = [sorties_visibles, sorties.c.occurred_on.between(add_months(d.du, -7), d.au)]
+    if d.operateur is not None:
+        conditions.append(sorties.c.operateur == d.operateur)
+    if not d.departement and not d.public:
+        c = _compter_les_sorties_en_sql(ctx, sorties, entrees, suivis, episodes, conditions)
+    else:
+        c = defaultdict(int)
+        requete = sa.select(
+            sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on,
+            suivis.c.booleen, suivis.c.code,
+        ).select_from(episodes).where(*conditions)
+        for parcours_id, sortie_le, categorie, entree_le, repondant, situation in ctx.connexion.execute(requete):
+            if not ctx.retenu(parcours_id, entree_le):
+                continue
+            neutre = categorie in NEUTRES
+            if d.du <= sortie_le <= d.au:
+                c["sorties"] += 1
+                if neutre:
+                    c["sorties_neutres"] += 1
+                else:
+                    c["jours"] += (sortie_le - entree_le).days
+                    c["positives"] += categorie in POSITIVES
+                    c["durable"] += categorie in DURABLES
+                    c["formation"] += categorie in FORMATIONS
+            if not neutre and d.du <= add_months(sortie_le, 6) <= d.au:
+                c["cohorte"] += 1
+                c["renseignes"] += bool(repondant)
+                c["positifs"] += bool(repondant) and situation in POSITIVES
     non_neutres = c["sorties"] - c["sorties_neutres"]
     return {
         "sorties": c["sorties"],
         "sorties_neutres": c["sorties_neutres"],
-        "duree_moyenne_mois": arrondi(sum(jours) / len(jours) / JOURS_PAR_MOIS, 1) if jours else None,
+        "duree_moyenne_mois": arrondi(c["jours"] / non_neutres / JOURS_PAR_MOIS, 1) if non_neutres else None,
         "sorties_positives": c["positives"],
         "dont_emploi_durable": c["durable"],
         "dont_formation": c["formation"],
@@ -316,6 +310,45 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
             "taux_reponse": taux(c["renseignes"], c["cohorte"]),
         },
     }
+
+
+def echeance_suivi_sql(jour: Any, dialecte: str) -> Any:
+    """`add_months(jour, 6)` in SQL, month ends clamped (31 Aug → 28/29 Feb) like `parcours.dates`."""
+    if dialecte == "sqlite":
+        # SQLite's '+6 months' overflows into the next month; the target month's last day caps it.
+        return sa.func.min(
+            sa.func.date(jour, "+6 months"), sa.func.date(jour, "start of month", "+7 months", "-1 day"), type_=sa.Date
+        )
+    return sa.cast(jour + sa.text("interval '6 months'"), sa.Date)  # PostgreSQL clamps month ends itself
+
+
+def _compter_les_sorties_en_sql(ctx: Contexte, sorties: Any, entrees: Any, suivis: Any, episodes: Any, conditions: list[Any]) -> dict[str, int]:
+    """The same counts as the row-by-row path, as one aggregate (no person attribute is needed)."""
+    d = ctx.demande
+    dialecte = ctx.connexion.dialect.name
+    dans_periode = sorties.c.occurred_on.between(d.du, d.au)
+    non_neutre = sorties.c.code.not_in(sorted(NEUTRES))
+    cohorte = sa.and_(non_neutre, echeance_suivi_sql(sorties.c.occurred_on, dialecte).between(d.du, d.au))
+    repond = suivis.c.booleen.is_(True)
+    jours = (sa.func.julianday(sorties.c.occurred_on) - sa.func.julianday(entrees.c.occurred_on)) if dialecte == "sqlite" \
+        else (sorties.c.occurred_on - entrees.c.occurred_on)
+
+    def nombre(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    colonnes = {
+        "sorties": nombre(dans_periode),
+        "sorties_neutres": nombre(sa.and_(dans_periode, sa.not_(non_neutre))),
+        "positives": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(POSITIVES)))),
+        "durable": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(DURABLES)))),
+        "formation": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(FORMATIONS)))),
+        "jours": sa.func.coalesce(sa.func.sum(sa.case((sa.and_(dans_periode, non_neutre), jours), else_=0)), 0),
+        "cohorte": nombre(cohorte),
+        "renseignes": nombre(sa.and_(cohorte, repond)),
+        "positifs": nombre(sa.and_(cohorte, repond, suivis.c.code.in_(sorted(POSITIVES)))),
+    }
+    ligne = ctx.connexion.execute(sa.select(*colonnes.values()).select_from(episodes).where(*conditions)).one()
+    return {cle: int(valeur) for cle, valeur in zip(colonnes, ligne)}
 
 
 def _niveau(oral: int | None, ecrit: int | None) -> int | None:

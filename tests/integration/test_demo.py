@@ -87,3 +87,24 @@ def test_a_rebuild_gives_exactly_the_figures_of_the_incremental_path_on_demo_dat
     assert [calculer(services.lectures, demande) for demande in periodes] == incrementaux
     assert incrementaux[0]["cir"]["signataires"] > 0 and incrementaux[0]["accompagnement_emploi"]["sorties"] > 0
     services.fermer()
+
+
+def test_the_national_aggregate_equals_the_sum_of_the_departements_computed_row_by_row(reglages: Reglages) -> None:
+    from datetime import date
+
+    from projections.indicateurs import Demande, calculer
+    from web.demonstration import enregistrer_territoire
+
+    services = construire_services(reglages)
+    enregistrer_territoire(services.parcours, 400, 17, instant=INSTANT)
+    services.rattraper()
+    for du, au in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2024, 3, 1), date(2024, 8, 31))):
+        national = calculer(services.lectures, Demande(du, au))["accompagnement_emploi"]  # one SQL aggregate
+        par_departement = [calculer(services.lectures, Demande(du, au, departement=code))["accompagnement_emploi"]  # row by row
+                           for code in ("75", "93", "59")]
+        for cle in ("sorties", "sorties_neutres", "sorties_positives", "dont_emploi_durable", "dont_formation"):
+            assert national[cle] == sum(d[cle] for d in par_departement), cle
+        for cle in ("cohorte", "renseignes", "positifs"):
+            assert national["suivi_6_mois"][cle] == sum(d["suivi_6_mois"][cle] for d in par_departement), cle
+        assert national["suivi_6_mois"]["cohorte"] > 0
+    services.fermer()
