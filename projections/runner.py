@@ -100,15 +100,35 @@ def reconstruire(
     taille_lot: int = TAILLE_LOT_RECONSTRUCTION,
     progression: Callable[[int], None] | None = None,
 ) -> int:
-    """Empty every read model and replay the whole log."""
+    """Empty every read model and replay the whole log.
+
+    Secondary indexes are dropped during the replay and built once at the end (bulk loading is
+    several times faster that way); they are rebuilt even if the replay fails, and `assurer_index`
+    restores any that a killed process left missing.
+    """
     projection = projection or ProjectionLecture()
     with engine.begin() as connexion:
         projection.vider(connexion)
         connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
-    appliques = rattraper(parcours, engine, projection, taille_lot, progression)
+        for index in _INDEX_SECONDAIRES:
+            index.drop(connexion, checkfirst=True)
+    try:
+        appliques = rattraper(parcours, engine, projection, taille_lot, progression)
+    finally:
+        assurer_index(engine)
     with engine.begin() as connexion:
         connexion.exec_driver_sql("ANALYZE")  # fresh statistics, so the planner picks the right indexes
     return appliques
+
+
+_INDEX_SECONDAIRES = [index for table in (t.fait, t.etape, t.personne, t.implication) for index in sorted(table.indexes, key=lambda i: i.name)]
+
+
+def assurer_index(engine: sa.Engine) -> None:
+    """Create the read models' secondary indexes that are missing (after an interrupted rebuild)."""
+    with engine.begin() as connexion:
+        for index in _INDEX_SECONDAIRES:
+            index.create(connexion, checkfirst=True)
 
 
 def purger(engine: sa.Engine) -> None:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
-from projections.runner import migrer, moteur, purger, rattraper
+from projections.runner import assurer_index, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
@@ -154,9 +154,11 @@ def construire_services(reglages: Reglages, migrer_lectures: bool = True, **opti
     """The composition root: event store, key store and read models, migrated to the latest schema."""
     parcours = construire_parcours(reglages, **options)
     url = reglages.url_lectures()
+    lectures = moteur(url)
     if migrer_lectures:
         migrer(url)
-    return Services(parcours, moteur(url))
+        assurer_index(lectures)
+    return Services(parcours, lectures)
 
 
 def construire_parcours(reglages: Reglages, **options: object) -> Parcours:
