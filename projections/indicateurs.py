@@ -605,10 +605,11 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
             )
         position = demande.position if demande.position is not None else suivie
         instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
+        # The position printed is the last *step* included: the same figures come back from it.
+        derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
         if instant is not None:
-            position = connexion.execute(
-                sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position, t.etape.c.enregistre_le <= instant)
-            ).scalar() or 0
+            derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
+        position = connexion.execute(derniere_etape).scalar() or 0
         ctx = Contexte(connexion, demande, Cliche(position, instant))
         document: dict[str, Any] = {
             "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},

@@ -75,22 +75,28 @@ def rattraper(
     projection = projection or ProjectionLecture()
     applique = 0
     while True:
+        # Read the end of the log first: everything up to it is committed (commit order = id order),
+        # so the tracked position may jump over events of other topics without missing any.
+        fin = parcours.recorder.max_notification_id() or 0
         try:
             with engine.begin() as connexion:
                 depart = _position_suivie(connexion, projection.nom)
-                notifications = parcours.recorder.select_notifications(
-                    start=depart, limit=taille_lot, topics=projection.topics, inclusive_of_start=False
-                )
-                if not notifications:
+                if fin <= depart:
                     return applique
-                _avancer(connexion, projection.nom, depart, notifications[-1].id)
-                evenements = [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications]
-                projection.appliquer(connexion, evenements)
+                notifications = parcours.recorder.select_notifications(
+                    start=depart, limit=taille_lot, stop=fin, topics=projection.topics, inclusive_of_start=False
+                )
+                complet = len(notifications) == taille_lot
+                _avancer(connexion, projection.nom, depart, notifications[-1].id if complet else fin)
+                if notifications:
+                    projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
         except _PositionDejaAvancee:
             continue
         applique += len(notifications)
         if progression is not None:
             progression(len(notifications))
+        if not complet:
+            return applique
 
 
 def reconstruire(
@@ -143,6 +149,9 @@ def purger(engine: sa.Engine) -> None:
 
 
 def _position_suivie(connexion: sa.Connection, nom: str) -> int:
+    position = connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar()
+    if position is not None:
+        return position
     inserer = postgresql.insert if connexion.dialect.name == "postgresql" else sqlite.insert
     connexion.execute(inserer(t.suivi_projection).values(nom=nom, position=0).on_conflict_do_nothing())
     return connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar_one()
