@@ -90,13 +90,18 @@ def proteger(
     comptes: Mapping[tuple[str, ...], int],
     k: int = K_PAR_DEFAUT,
     largeur: float = LARGEUR_PAR_DEFAUT,
+    formules: Sequence[Sequence[str]] | None = None,
 ) -> TablePubliee:
-    """The published table with its suppression pattern, or `ProtectionImpossibleError`."""
+    """The published cells with their suppression pattern, or `ProtectionImpossibleError`.
+
+    Without `formules`, every combination of every code is published; with them, only the cells of
+    those tables (each a subset of dimensions, the others at `Total`), all protected together.
+    """
     if k < K_MINIMUM:
         raise EntreeInvalideError(f"k = {k} : le seuil ne peut pas être inférieur à {K_MINIMUM}.")
     if not 0 <= largeur <= 1:
         raise EntreeInvalideError("largeur : une proportion entre 0 et 1 est attendue.")
-    modele = _Modele(list(dimensions), comptes)
+    modele = _Modele(list(dimensions), comptes, formules)
     primaires = {i for i, a in enumerate(modele.a) if 1 <= a < k}
     supprimees = modele.fermer_doublons(set(primaires))
     for _ in range(len(modele.cellules) + 1):
@@ -117,14 +122,24 @@ def proteger(
 class _Modele:
     """Inner cells, published cells and X (inner × published); all decisions are deterministic."""
 
-    def __init__(self, dimensions: list[Dimension], comptes: Mapping[tuple[str, ...], int]) -> None:
+    def __init__(
+        self, dimensions: list[Dimension], comptes: Mapping[tuple[str, ...], int], formules: Sequence[Sequence[str]] | None = None
+    ) -> None:
         self.dimensions = dimensions
         self.internes = list(itertools.product(*(d.feuilles for d in dimensions)))
         index_interne = {cellule: j for j, cellule in enumerate(self.internes)}
         self.z = np.zeros(len(self.internes))
         for cellule, n in comptes.items():
             self.z[index_interne[cellule]] += n
-        self.cellules = list(itertools.product(*(d.codes for d in dimensions)))
+        if formules is None:
+            self.cellules = list(itertools.product(*(d.codes for d in dimensions)))
+        else:
+            vues = dict.fromkeys(
+                cellule
+                for formule in formules
+                for cellule in itertools.product(*((d.codes if d.nom in formule else [TOTAL]) for d in dimensions))
+            )
+            self.cellules = list(vues)
         sous = [{code: d.feuilles_sous(code) for code in d.codes} for d in dimensions]
         lignes, colonnes = [], []
         for i, cellule in enumerate(self.cellules):
@@ -185,7 +200,9 @@ class _Modele:
                         valeurs.insert(n, c)
                         return tuple(valeurs)
 
-                    yield self.index[cellule(code)], [self.index[cellule(e)] for e in enfants]
+                    parent, membres = self.index.get(cellule(code)), [self.index.get(cellule(e)) for e in enfants]
+                    if parent is not None and None not in membres:
+                        yield parent, membres  # type: ignore[misc]
 
     def regle_des_sommes(self, supprimees: set[int], k: int) -> set[int]:
         """R2: hidden children under a published parent must not add up to 1..k−1."""

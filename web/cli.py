@@ -394,9 +394,10 @@ def serve(hote: str, port: int) -> None:
     create_app().run(host=hote, port=port, debug=False)
 
 
-from web.cli_statistiques import protect_table  # noqa: E402
+from web.cli_statistiques import export_stats, protect_table  # noqa: E402
 
 main.add_command(protect_table)
+main.add_command(export_stats)
 
 if __name__ == "__main__":
     main()

@@ -53,3 +53,26 @@ def protect_table(interne: Path, dimensions: str, hierarchies: tuple[str, ...], 
         f"{len(table.cellules)} cellules publiées dans {sortie} : {comptes_statuts['V']} diffusées, {comptes_statuts['Z']} zéros, "
         f"{comptes_statuts['A']} masquées (primaire), {comptes_statuts['D']} masquées (secondaire) ; audit final réussi (k = {k})."
     )
+
+
+@click.command("export-stats", help="Export anonymisé des statistiques (tableaux protégés ensemble, métadonnées).")
+@click.option("--du", "du", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--au", "au", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--k", "k", type=int, default=K_PAR_DEFAUT, show_default=True)
+@click.option("--largeur", type=float, default=LARGEUR_PAR_DEFAUT, show_default=True)
+@click.option("--out", "dossier", required=True, type=click.Path(file_okay=False, path_type=Path), help="Dossier de sortie.")
+def export_stats(du, au, k: int, largeur: float, dossier: Path) -> None:  # noqa: ANN001
+    from projections.export_statistiques import exporter
+    from web.config import Reglages, construire_services
+
+    services = construire_services(Reglages.depuis_environnement())
+    services.rattraper()
+    try:
+        metadonnees = exporter(services.lectures, du.date(), au.date(), dossier, k=k, largeur=largeur)
+    except EntreeInvalideError as erreur:
+        click.echo(f"Entrée invalide : {erreur}", err=True)
+        sys.exit(2)
+    except ProtectionImpossibleError as erreur:
+        click.echo(f"Protection impossible, rien n'est publié : {erreur}", err=True)
+        sys.exit(3)
+    click.echo(f"{metadonnees['personnes']} personnes ; tableaux protégés écrits dans {dossier} (statistiques.csv, metadonnees.json).")
