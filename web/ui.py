@@ -448,3 +448,85 @@ def journal() -> Any:
     with services().lectures.connect() as connexion:
         lignes = journal_des_acces(connexion, operateur=acteur.operateur, limite=500)
     return render_template("ui/journal.html", lignes=lignes)
+
+
+# Steering committee ------------------------------------------------------------------------------
+
+
+LIBELLES_INDICATEURS = {
+    "public_cible": "Public cible (entrées de la période)",
+    "accompagnement_emploi": "Accompagnement vers l'emploi (sorties de la période)",
+    "langue": "Formation linguistique (formations terminées dans la période)",
+    "logement": "Logement",
+    "cir": "Contrat d'intégration républicaine",
+}
+
+
+def _demande_de_pilotage() -> Any:
+    from projections.indicateurs import PUBLICS, Demande, DemandeInvalideError
+
+    a = request.args
+    aujourd = aujourdhui()
+    try:
+        du = date.fromisoformat(a.get("du") or f"{aujourd.year - 1}-01-01")
+        au = date.fromisoformat(a.get("au") or f"{aujourd.year - 1}-12-31")
+        vu_au = date.fromisoformat(a["vu_au"]) if a.get("vu_au") else None
+        public = a.get("public") or None
+        if public is not None and public not in PUBLICS:
+            raise ValueError("public inconnu")
+        return Demande(du, au, vu_au, None, a.get("departement") or None, a.get("operateur") or None, public), None
+    except (ValueError, DemandeInvalideError) as erreur:
+        return None, f"Critères invalides : {erreur}"
+
+
+@bp.get("/pilotage")
+@connexion_requise
+def pilotage() -> Any:
+    """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
+    from projections.indicateurs import PUBLICS, calculer, en_lignes_csv
+
+    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    demande, erreur = _demande_de_pilotage()
+    document = None
+    if demande is not None:
+        services().rattraper()
+        document = calculer(services().lectures, demande)
+        if request.args.get("format") == "csv":
+            lignes = ["indicateur,valeur"] + [f"{nom},{'' if valeur is None else valeur}" for nom, valeur in en_lignes_csv(document)]
+            return ("\n".join(lignes) + "\n", 200, {"Content-Type": "text/csv; charset=utf-8",
+                                                    "Content-Disposition": "attachment; filename=indicateurs.csv"})
+    with services().lectures.connect() as connexion:
+        operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
+        departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
+    return render_template("ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
+                           operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS), (422 if erreur else 200)
+
+
+@bp.get("/pilotage/export-anonymise")
+@connexion_requise
+def export_anonymise() -> Any:
+    """The protected tables and their metadata, zipped: safe to publish."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from projections.export_statistiques import exporter
+    from projections.protection import ProtectionImpossibleError
+
+    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    demande, erreur = _demande_de_pilotage()
+    if demande is None:
+        abort(422, description=erreur)
+    services().rattraper()
+    with tempfile.TemporaryDirectory() as dossier:
+        try:
+            exporter(services().lectures, demande.du, demande.au, Path(dossier) / "export")
+        except ProtectionImpossibleError as probleme:
+            abort(409, description=f"Protection impossible, rien n'est publié : {probleme}")
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zip_:
+            for fichier in sorted((Path(dossier) / "export").iterdir()):
+                zip_.write(fichier, fichier.name)
+    return (archive.getvalue(), 200, {"Content-Type": "application/zip",
+                                      "Content-Disposition": f"attachment; filename=statistiques-{demande.du}-{demande.au}.zip"})

@@ -236,3 +236,22 @@ def test_a_responsable_manages_the_accounts_of_their_operator_and_reads_its_acce
     assert connecter(app, "nouveau")[1].status_code == 401
     app.extensions["parcours"].rattraper()
     assert "ui:personne" in responsable.get("/journal").get_data(as_text=True)
+
+
+def test_the_steering_committee_sees_the_indicators_and_downloads_the_protected_export(app) -> None:
+    import io
+    import zipfile
+
+    personne_orientee(app)
+    copil, _ = connecter(app, "copil")
+    page = copil.get("/pilotage?du=2025-01-01&au=2025-12-31")
+    texte = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Position du journal" in texte and "signataires" in texte
+    assert "Yasmina" not in texte
+    csv_ = copil.get("/pilotage?du=2025-01-01&au=2025-12-31&format=csv").get_data(as_text=True)
+    assert csv_.startswith("indicateur,valeur\n") and "cir.signataires,1" in csv_
+    archive = zipfile.ZipFile(io.BytesIO(copil.get("/pilotage/export-anonymise?du=2025-01-01&au=2025-12-31").data))
+    assert sorted(archive.namelist()) == ["metadonnees.json", "statistiques.csv"]
+    assert copil.get("/pilotage?du=2025-13-01").status_code == 422
+    agent, _ = connecter(app, "ml")
+    assert agent.get("/pilotage").status_code == 403
