@@ -136,7 +136,10 @@ def test_a_runner_killed_with_sigkill_resumes_without_losing_or_repeating_an_eve
         [sys.executable, "-c", lent], cwd=RACINE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(RACINE)}
     )
     assert processus.stdout is not None and processus.stdout.readline().strip() == b"pret"
-    time.sleep(0.4)
+    limite = time.monotonic() + 30
+    while position(services.lectures) == 0 and time.monotonic() < limite:  # let it commit a few batches
+        time.sleep(0.05)
+    time.sleep(0.1)
     processus.send_signal(signal.SIGKILL)
     processus.wait()
     processus.stdout.close()
