@@ -28,7 +28,6 @@ from parcours.vocabulaire import (
     MotifSortieAgir,
     NiveauLangue,
     TypeEtape,
-    TypeEvaluation,
     TypeFormationLinguistique,
     TypeOperateur,
 )

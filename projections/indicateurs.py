@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -26,7 +26,6 @@ from parcours.vocabulaire import (
     SORTIES_FORMATION,
     SORTIES_NEUTRES,
     SORTIES_POSITIVES,
-    CategorieSortie,
     MotifFinFormation,
     MotifSejour,
     NiveauLangue,

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from projections.donnees_personnelles import a_anonymiser, dates_de_retention, dossier_complet, journal_des_acces, preavis_de_retention
-from tests.conftest import enregistrer_operateurs
-from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, scenario
-from web.config import Reglages, construire_services
-from web.importation import LigneBrute, importer
+from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL
 
 
-@pytest.fixture
-def services(reglages: Reglages):
-    services = construire_services(reglages)
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-    services.rattraper()
-    yield services
-    services.fermer()
 
 
 def test_a_pathway_is_due_for_anonymisation_two_years_after_its_five_year_window(services) -> None:

@@ -6,29 +6,19 @@ import shutil
 from pathlib import Path
 from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from projections import tables as t
 from projections.indicateurs import Demande, calculer
 from projections.runner import reconstruire
-from tests.conftest import enregistrer_operateurs
 from tests.integration.test_journal import _octets_stockes
-from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape, scenario
-from web.config import Reglages, construire_services
+from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape
+from web.config import Reglages
 from web.importation import LigneBrute, importer
 
 AMINA = [b"Haidari", b"Amina", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration"]
 
 
-@pytest.fixture
-def services(reglages: Reglages):
-    services = construire_services(reglages)
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-    services.rattraper()
-    yield services
-    services.fermer()
 
 
 def _toute_la_copie(dossier: Path) -> bytes:

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from projections.requetes import chronologie, implique, listes_de_travail, resume
-from tests.conftest import enregistrer_operateurs
-from tests.scenario import PARCOURS_BILAL, etape, scenario, sid
-from web.config import Reglages, construire_services
+from tests.scenario import PARCOURS_BILAL, etape, sid
 from web.importation import LigneBrute, importer
 
 
-@pytest.fixture
-def services(reglages: Reglages):
-    services = construire_services(reglages)
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-    services.rattraper()
-    yield services
-    services.fermer()
 
 
 def amina_id(services) -> str:  # noqa: ANN001
