@@ -15,6 +15,10 @@ from uuid import UUID
 
 from parcours.vocabulaire import TypeEtape
 
+LIENS_DANS_LES_DONNEES = {"orientation": "orientation_step_id", "sortie": "sortie_step_id"}
+"""Links a step names in its own `data` (answers to an orientation, 6-month follow-ups): a
+correction of that field moves the link, so it is read from the effective values."""
+
 
 @dataclass
 class EtapeTenue:
@@ -41,6 +45,15 @@ class EtapeTenue:
 
     def get(self, champ: str, defaut: Any = None) -> Any:
         return self.donnees.get(champ, defaut)
+
+    @property
+    def liens_effectifs(self) -> dict[str, UUID]:
+        """The derived links, those named in `data` taken from the corrected values."""
+        liens = dict(self.liens)
+        for lien, champ in LIENS_DANS_LES_DONNEES.items():
+            if lien in liens and isinstance(self.donnees.get(champ), UUID):
+                liens[lien] = self.donnees[champ]
+        return liens
 
 
 class Historique:
@@ -71,8 +84,8 @@ class Historique:
         return trouvees[-1] if trouvees else None
 
     def liees_a(self, step_id: UUID, *types: TypeEtape) -> list[EtapeTenue]:
-        """Steps of these types whose derived link points to `step_id`."""
-        return [e for e in self._etapes if e.type in types and step_id in e.liens.values()]
+        """Steps of these types whose link (as corrected) points to `step_id`."""
+        return [e for e in self._etapes if e.type in types and step_id in e.liens_effectifs.values()]
 
     # Questions the rules ask ------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from parcours.vocabulaire import (
     FORMATIONS_DURABLES,
     LOGEMENTS_PERENNES,
     OPERATEURS_SPE,
+    SOUS_MOTIFS,
     MotifChoixSpe,
     MotifFinFormation,
     MotifSejour,
@@ -35,6 +36,8 @@ from parcours.vocabulaire import (
 DEBUT_FRANCE_TRAVAIL = date(2024, 1, 1)
 DUREE_MAX_CIR_MOIS = 24
 """A CIR lasts one year and may be extended once by at most one year (R413-4)."""
+PRECISION_HEURES = 6
+"""Decimal places kept when summing training hours against the forfait + 10 % ceiling."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,10 @@ def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: C
 
 @regle(TypeEtape.TITRE_SEJOUR_DELIVRE)
 def _titre_sejour(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    motif, sous_motif = etape.get("motif"), etape.get("sous_motif")
+    if sous_motif not in SOUS_MOTIFS[motif]:
+        # The input syntax checks it too, but a correction of one of the two fields alone must not escape it.
+        raise rejet("data.sous_motif", f"sous-motif « {sous_motif} » inconnu pour le motif {motif.value}.")
     valid_to = etape.get("valid_to")
     if valid_to is not None and valid_to < etape.get("valid_from"):
         raise rejet("data.valid_to", "la fin de validité précède le début.")
@@ -238,11 +245,14 @@ def _heures(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdi
         raise rejet("data.periode_fin", "la fin de période précède son début.")
     prescription = _exiger_prescription(historique, etape, verdict, en_cours=True)
     deja = sum(h.get("heures_realisees") for h in historique.liees_a(prescription.step_id, TypeEtape.FORMATION_LINGUISTIQUE_HEURES))
-    plafond = prescription.get("forfait_h") * 1.1
-    if deja + etape.get("heures_realisees") > plafond:
+    # Hours are decimal quantities held in floats: compare at a precision far below a minute, so that
+    # declarations summing to exactly forfait + 10 % (256.1 + 256.3 + 147.6 = 660) are not refused.
+    total = round(deja + etape.get("heures_realisees"), PRECISION_HEURES)
+    plafond = prescription.get("forfait_h") * 11 / 10
+    if total > plafond:
         raise rejet(
             "data.heures_realisees",
-            f"{deja + etape.get('heures_realisees'):g} h réalisées dépasseraient le forfait de "
+            f"{total:g} h réalisées dépasseraient le forfait de "
             f"{prescription.get('forfait_h')} h majoré de 10 % ({plafond:g} h).",
         )
     if etape.get("heures_realisees") > etape.get("heures_planifiees"):

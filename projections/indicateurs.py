@@ -44,6 +44,7 @@ NEUTRES = {c.value for c in SORTIES_NEUTRES}
 PERENNES = {s.value for s in LOGEMENTS_PERENNES}
 RANG_A1 = NiveauLangue.A1.rang
 RANG_B1_ET_PLUS = NiveauLangue.B1_ET_PLUS.rang
+SEUIL_ASSIDUITE = Decimal("0.8")
 
 
 class DemandeInvalideError(ValueError):
@@ -395,7 +396,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
         )
         if ctx.de_l_operateur(ligne.operateur, ligne.operateur_fin) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
     }
-    heures: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    heures: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     derniere_evaluation: dict[str, Evaluation] = {}
     if terminees:
         liees, liees_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, alias="liee")
@@ -410,19 +411,19 @@ def langue(ctx: Contexte) -> dict[str, Any]:
             if lien not in terminees:
                 continue
             if type_ == TypeEtape.FORMATION_LINGUISTIQUE_HEURES.value:
-                heures[lien][0] += planifiees or 0
-                heures[lien][1] += realisees or 0
+                heures[lien][0] += _heures(planifiees)
+                heures[lien][1] += _heures(realisees)
             elif lien not in derniere_evaluation or (jour, pos) > derniere_evaluation[lien].ordre:
                 derniere_evaluation[lien] = Evaluation((jour, pos), oral, ecrit)
     positionnements = _positionnements(ctx, {f.parcours_id for f in terminees.values()})
     c: dict[str, int] = defaultdict(int)
-    total_heures = 0.0
+    total_heures = Decimal(0)
     for step_id, formation in terminees.items():
         planifiees, realisees = heures[step_id]
         total_heures += realisees
         c["terminees"] += 1
         anticipe = formation.motif == MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE.value
-        c["assidus"] += anticipe or (planifiees > 0 and realisees / planifiees >= 0.8)
+        c["assidus"] += anticipe or (planifiees > 0 and realisees >= SEUIL_ASSIDUITE * planifiees)
         initial = _positionnement_avant(positionnements.get(formation.parcours_id, []), formation.occurred_on)
         evaluation = derniere_evaluation.get(step_id)
         if evaluation is not None:
@@ -435,12 +436,18 @@ def langue(ctx: Contexte) -> dict[str, Any]:
             c["progression"] += initial is not None and final is not None and final - initial >= 1
     return {
         "formations_terminees": c["terminees"],
-        "heures_realisees": arrondi(total_heures, 1) if total_heures % 1 else int(total_heures),
+        "heures_realisees": arrondi(float(total_heures), 1) if total_heures % 1 else int(total_heures),
         "assidus": c["assidus"],
         "evalues": c["evalues"],
         "progression_un_niveau": c["progression"],
         "atteignant_a1": c["a1"],
     }
+
+
+def _heures(valeur: float | None) -> Decimal:
+    """Hours as they were typed (20.4, not 20.399999…), so that "Σ réalisées / Σ planifiées ≥ 0.8" holds
+    exactly at 0.8: 15 + 15 + 20.4 h done of 63 planned is assidu, which binary floating point would miss."""
+    return Decimal(repr(valeur)) if valeur is not None else Decimal(0)
 
 
 def _positionnements(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date, int, int | None]]]:

@@ -1,0 +1,224 @@
+"""Fixtures of the domain unit tests: an in-memory Parcours, contract-shaped steps, a person's basic history.
+
+Steps are built as CONTRACT §3 dicts and go through `web.schemas.lire_etape`, the way real input
+arrives. The clock is fixed: "today" is 2025-06-30 (Europe/Paris). Everything is exposed through
+fixtures (`app`, `etape`, `banc`, `signataire`, `refugiee`), so test modules import nothing from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from parcours.application import Parcours
+from parcours.chiffrement import nouvelle_cle_maitre
+from parcours.commandes import EnregistrerOperateur, EtapeEnregistree
+from parcours.erreurs import EtapeRejeteeError
+from parcours.historique import EtapeTenue, Historique
+from parcours.personne import Personne
+from parcours.vocabulaire import TypeOperateur
+from web.schemas import lire_etape, valider_champs_corriges
+
+AUJOURDHUI = datetime(2025, 6, 30, 12, tzinfo=UTC)
+"""The fixed clock: 2025-06-30 at 14:00 in Paris."""
+
+NUMERO = "7501112223"
+MOI = {"numero_etranger": NUMERO}
+
+OPERATEURS: list[tuple[str, TypeOperateur, str, str | None]] = [
+    ("ofii-dt-paris", TypeOperateur.OFII, "OFII — DT Paris", None),
+    ("prefecture-75", TypeOperateur.PREFECTURE, "Préfecture de police", None),
+    ("france-travail-75", TypeOperateur.FRANCE_TRAVAIL, "France Travail Paris", None),
+    ("pole-emploi-75", TypeOperateur.FRANCE_TRAVAIL, "Pôle emploi Paris", "POLE_EMPLOI"),
+    ("mission-locale-paris", TypeOperateur.MISSION_LOCALE, "Mission locale de Paris", None),
+    ("cap-emploi-75", TypeOperateur.CAP_EMPLOI, "Cap emploi Paris", None),
+    ("apec-idf", TypeOperateur.APEC, "APEC Île-de-France", None),
+    ("agir-75", TypeOperateur.AGIR, "AGIR Paris", None),
+    ("agir-93", TypeOperateur.AGIR, "AGIR Seine-Saint-Denis", None),
+    ("fta-paris", TypeOperateur.ASSOCIATION, "France terre d'asile Paris", None),
+    ("logement-75", TypeOperateur.LOGEMENT, "Opérateur logement", None),
+    ("langues-75", TypeOperateur.ORGANISME_FORMATION, "Organisme de formation linguistique", None),
+]
+
+
+def construire_etape(
+    type_: str,
+    occurred_on: str,
+    operateur: str,
+    data: dict[str, Any],
+    personne: dict[str, Any] | None = MOI,
+    step_id: str | None = None,
+    agent: str = "a.martin",
+) -> dict[str, Any]:
+    """One step as CONTRACT §3 writes it (a JSON object); `personne=None` leaves the key out."""
+    brut: dict[str, Any] = {
+        "step_id": step_id or str(uuid4()),
+        "type": type_,
+        "occurred_on": occurred_on,
+        "operateur": operateur,
+        "agent": agent,
+        "data": data,
+    }
+    if personne is not None:
+        brut["personne"] = personne
+    return brut
+
+
+def nouvelle_app() -> Parcours:
+    """An empty in-memory Parcours with a fixed clock, corrected fields checked by the edge's schemas."""
+    app = Parcours(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        cle_maitre=nouvelle_cle_maitre(),
+        horloge=lambda: AUJOURDHUI,
+        valider_champs=valider_champs_corriges,
+    )
+    for identifiant, type_, nom, libelle_source in OPERATEURS:
+        app.enregistrer_operateur(EnregistrerOperateur(identifiant, type_, "75", nom, libelle_source))
+    return app
+
+
+class Banc:
+    """A test bench: records steps, asserts rejections leave no trace, builds a person's basic history."""
+
+    NUMERO = NUMERO
+
+    def __init__(self, app: Parcours) -> None:
+        self.app = app
+
+    # Recording ---------------------------------------------------------------------------------
+
+    etape = staticmethod(construire_etape)
+
+    def envoyer(self, brut: dict[str, Any]) -> EtapeEnregistree:
+        return self.app.enregistrer_etape(lire_etape(brut))
+
+    def ok(self, *args: Any, **kwargs: Any) -> EtapeEnregistree:
+        """Record one step (same arguments as `construire_etape`); it must be accepted."""
+        resultat = self.envoyer(construire_etape(*args, **kwargs))
+        assert resultat.statut == "acceptee", resultat
+        return resultat
+
+    def rejet(self, champ: str, *args: Any, **kwargs: Any) -> EtapeRejeteeError:
+        """The step must be rejected, naming `champ`, and the log must be left exactly as it was."""
+        return self.rejet_brut(champ, construire_etape(*args, **kwargs))
+
+    def rejet_brut(self, champ: str, brut: dict[str, Any]) -> EtapeRejeteeError:
+        etat_avant = self.etat()
+        with pytest.raises(EtapeRejeteeError) as erreur:
+            self.envoyer(brut)
+        assert erreur.value.champ == champ, f"{erreur.value.champ!r} ≠ {champ!r} : {erreur.value}"
+        assert erreur.value.message.strip(), "a rejection explains itself"
+        assert self.etat() == etat_avant, "a rejected step recorded something"
+        return erreur.value
+
+    def etat(self) -> tuple[int | None, int | None, int | None]:
+        """Log position, stored events of the default person, and that person's version."""
+        parcours_id = self.app.trouver_par_numero(NUMERO)
+        if parcours_id is None:
+            return self.app.recorder.max_notification_id(), None, None
+        stockes = len(self.app.recorder.select_events(parcours_id))
+        return self.app.recorder.max_notification_id(), stockes, self.app.personne(parcours_id).version
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def parcours_id(self, numero: str = NUMERO) -> UUID:
+        parcours_id = self.app.trouver_par_numero(numero)
+        assert parcours_id is not None
+        return parcours_id
+
+    def personne(self, numero: str = NUMERO) -> Personne:
+        return self.app.personne(self.parcours_id(numero))
+
+    def relue(self, numero: str = NUMERO) -> Personne:
+        """The person replayed from the stored events, bypassing the aggregate cache."""
+        parcours_id = self.parcours_id(numero)
+        return self.app.repository.get(parcours_id, version=len(self.app.recorder.select_events(parcours_id)))
+
+    def historique(self, numero: str = NUMERO) -> Historique:
+        return self.personne(numero).historique
+
+    def tenue(self, step_id: str | UUID, numero: str = NUMERO) -> EtapeTenue:
+        """A recorded step, voided or not, with its effective values and flags."""
+        return self.personne(numero).etapes[UUID(str(step_id))]
+
+    # A person's basic history ------------------------------------------------------------------
+
+    def enregistrer(self, naissance: str = "1990-03-10", numero: str = NUMERO, jour: str = "2024-01-05",
+                    sexe: str = "F") -> EtapeEnregistree:
+        return self.ok("personne_enregistree", jour, "ofii-dt-paris",
+                       {"nom": "Karimi", "prenom": "Sara", "date_naissance": naissance, "sexe": sexe,
+                        "nationalite": "AFG", "departement": "75", "numero_etranger": numero}, personne=None)
+
+    def titre(self, motif: str = "FAMILIAL", sous_motif: str = "CONJOINT_DE_FRANCAIS", jour: str = "2024-01-05",
+              premier: bool = True, numero: str = NUMERO) -> EtapeEnregistree:
+        return self.ok("titre_sejour_delivre", jour, "prefecture-75",
+                       {"motif": motif, "sous_motif": sous_motif, "type_titre": "VLS_TS", "valid_from": jour,
+                        "premier_titre": premier}, personne={"numero_etranger": numero})
+
+    def protection(self, decision: str, jour: str | None = None) -> EtapeEnregistree:
+        return self.ok("protection_accordee", jour or decision, "ofii-dt-paris",
+                       {"type": "REFUGIE", "decision_date": decision, "organe": "OFPRA"})
+
+    def positionnement(self, oral: str = "INFRA_A1", ecrit: str = "INFRA_A1", jour: str = "2024-02-01",
+                       nlns: bool = False) -> EtapeEnregistree:
+        return self.ok("positionnement_linguistique", jour, "ofii-dt-paris",
+                       {"niveau_oral": oral, "niveau_ecrit": ecrit, "non_lecteur_non_scripteur": nlns})
+
+    def cir(self, jour: str = "2024-02-01", step_id: str | None = None, **data: Any) -> EtapeEnregistree:
+        return self.ok("cir_signe", jour, "ofii-dt-paris", {"dt_ofii": "Paris", **data}, step_id=step_id)
+
+    def prescription(self, type_: str = "CIR_OBLIGATOIRE", forfait: int = 100, cible: str = "A1",
+                     jour: str = "2024-02-01", step_id: str | None = None) -> EtapeEnregistree:
+        return self.ok("formation_linguistique_prescrite", jour, "ofii-dt-paris",
+                       {"type": type_, "forfait_h": forfait, "niveau_cible": cible}, step_id=step_id)
+
+    def heures(self, realisees: float, jour: str = "2024-03-31", planifiees: float | None = None,
+               step_id: str | None = None) -> EtapeEnregistree:
+        return self.ok("formation_linguistique_heures", jour, "langues-75",
+                       {"periode_debut": "2024-03-01", "periode_fin": "2024-03-30",
+                        "heures_planifiees": realisees if planifiees is None else planifiees,
+                        "heures_realisees": realisees}, step_id=step_id)
+
+    def parcours_de_base(self, naissance: str = "1990-03-10") -> Banc:
+        """Registered, a first family permit, positioned below A1 on both skills, CIR signed on 2024-02-01."""
+        self.enregistrer(naissance=naissance)
+        self.titre()
+        self.positionnement()
+        self.cir()
+        return self
+
+
+@pytest.fixture
+def app() -> Parcours:
+    return nouvelle_app()
+
+
+@pytest.fixture
+def etape() -> Callable[..., dict[str, Any]]:
+    """The builder of contract-shaped steps: `etape(type, occurred_on, operateur, data, personne=…, step_id=None)`."""
+    return construire_etape
+
+
+@pytest.fixture
+def banc(app: Parcours) -> Banc:
+    return Banc(app)
+
+
+@pytest.fixture
+def signataire(banc: Banc) -> Banc:
+    """Sara, born 1990-03-10: registered, first family permit, positioned INFRA_A1, CIR signed 2024-02-01."""
+    return banc.parcours_de_base()
+
+
+@pytest.fixture
+def refugiee(banc: Banc) -> Banc:
+    """Sara, refugee since 2023-11-20 (OFPRA), first humanitarian permit, CIR signed 2024-02-01."""
+    banc.enregistrer()
+    banc.protection("2023-11-20", jour="2024-01-05")
+    banc.titre(motif="HUMANITAIRE", sous_motif="REFUGIE")
+    banc.cir()
+    return banc

@@ -1,0 +1,268 @@
+"""A small territory for checking the CONTRACT §5 indicators on cohorts computed by hand.
+
+Steps go through the same path as an import line: `lire_etape` (the §3 syntax), then the domain
+(`Parcours.enregistrer_etape`, in-memory log, a clock the test moves), then the read-model
+projection into a SQLite file (`rattraper`), then `calculer`. Every helper returns the `step_id`
+it recorded, so a test can correct, void or follow up that step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+
+from parcours.application import Parcours
+from parcours.chiffrement import nouvelle_cle_maitre
+from parcours.commandes import EnregistrerOperateur
+from parcours.vocabulaire import TypeOperateur
+from projections.indicateurs import Demande, calculer
+from projections.runner import migrer, moteur, rattraper
+from tests.conftest import enregistrer_operateurs
+from web.schemas import lire_etape, valider_champs_corriges
+
+OPERATEURS_EN_PLUS = [
+    ("cap-emploi-75", "CAP_EMPLOI", "75", "Cap emploi Paris"),
+    ("apec-75", "APEC", "75", "Apec Paris"),
+    ("france-travail-59", "FRANCE_TRAVAIL", "59", "France Travail Nord"),
+]
+"""Receiving kinds the shared scenario lacks, and an operator of another département."""
+
+SOUS_MOTIF_PAR_DEFAUT = {
+    "FAMILIAL": "CONJOINT_DE_FRANCAIS",
+    "ECONOMIQUE": "SALARIE",
+    "HUMANITAIRE": "REFUGIE",
+    "DIVERS": "VISITEUR",
+    "ETUDIANT": "AUTRE",
+}
+
+MAINTENANT = datetime(2026, 1, 15, 12, tzinfo=timezone.utc)
+"""The default recording time: every business date of the tests is on or before it."""
+
+
+def jour_iso(jour: str | date) -> date:
+    return jour if isinstance(jour, date) else date.fromisoformat(jour)
+
+
+class Territoire:
+    """An empty store, the operators, a read model, and helpers that speak in CONTRACT §3 steps."""
+
+    def __init__(self, dossier: Path) -> None:
+        self.maintenant = MAINTENANT
+        self.parcours = Parcours(
+            {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+            cle_maitre=nouvelle_cle_maitre(),
+            horloge=lambda: self.maintenant,
+            valider_champs=valider_champs_corriges,
+        )
+        enregistrer_operateurs(self.parcours)
+        for identifiant, type_, departement, nom in OPERATEURS_EN_PLUS:
+            self.parcours.enregistrer_operateur(EnregistrerOperateur(identifiant, TypeOperateur(type_), departement, nom))
+        url = f"sqlite:///{dossier / 'lectures.sqlite'}"
+        migrer(url)
+        self.lectures = moteur(url)
+        self._numero = 7500000000
+
+    def fermer(self) -> None:
+        self.lectures.dispose()
+
+    # The clock ------------------------------------------------------------------------------------
+
+    def horloge_a(self, instant: datetime) -> None:
+        """What the system records as the recording time of the next steps (UTC-aware)."""
+        self.maintenant = instant
+
+    # Steps --------------------------------------------------------------------------------------------
+
+    def etape(
+        self,
+        type_: str,
+        jour: str,
+        operateur: str,
+        data: dict[str, Any],
+        qui: str | None,
+        *,
+        step_id: str | None = None,
+        enregistre_le: datetime | None = None,
+    ) -> str:
+        """Record one CONTRACT §3 step for the person whose numéro étranger is `qui`; returns its step_id."""
+        step_id = step_id or str(uuid4())
+        brut: dict[str, Any] = {
+            "step_id": step_id,
+            "type": type_,
+            "occurred_on": jour,
+            "operateur": operateur,
+            "agent": "agent.test",
+            "data": data,
+        }
+        if qui is not None:
+            brut["personne"] = {"numero_etranger": qui}
+        commande = lire_etape(brut)
+        if enregistre_le is not None:
+            commande = replace(commande, enregistre_le=enregistre_le)
+        self.parcours.enregistrer_etape(commande)
+        return step_id
+
+    def personne(
+        self,
+        naissance: str = "1990-01-01",
+        sexe: str = "F",
+        departement: str = "75",
+        menage: str | None = None,
+        motif: str = "FAMILIAL",
+        sous_motif: str | None = None,
+        titre_le: str = "2023-01-10",
+        protection: str | None = None,
+        type_protection: str = "REFUGIE",
+        protection_saisie_le: str | None = None,
+        enregistree_le: str = "2023-01-10",
+    ) -> str:
+        """Register a person with a first residence permit (and a protection decided on `protection`);
+        returns the numéro étranger that names them in the next steps."""
+        self._numero += 1
+        qui = str(self._numero)
+        identite: dict[str, Any] = {
+            "nom": "Nom",
+            "prenom": "Prénom",
+            "date_naissance": naissance,
+            "sexe": sexe,
+            "nationalite": "AFG",
+            "departement": departement,
+            "numero_etranger": qui,
+        }
+        if menage is not None:
+            identite["menage"] = menage
+        self.etape("personne_enregistree", enregistree_le, "ofii-dt-paris", identite, None)
+        self.titre(qui, titre_le, motif, sous_motif, premier=True)
+        if protection is not None:
+            self.etape(
+                "protection_accordee",
+                protection_saisie_le or protection,
+                "ofii-dt-paris",
+                {"type": type_protection, "decision_date": protection, "organe": "OFPRA"},
+                qui,
+            )
+        return qui
+
+    def titre(self, qui: str, le: str, motif: str, sous_motif: str | None = None, premier: bool = False) -> str:
+        return self.etape(
+            "titre_sejour_delivre",
+            le,
+            "prefecture-75",
+            {
+                "motif": motif,
+                "sous_motif": sous_motif or SOUS_MOTIF_PAR_DEFAUT[motif],
+                "type_titre": "VLS_TS" if premier else "CARTE_SEJOUR_PLURIANNUELLE",
+                "valid_from": le,
+                "premier_titre": premier,
+            },
+            qui,
+        )
+
+    # Employment support ----------------------------------------------------------------------------
+
+    def entree(self, qui: str, le: str, operateur: str = "france-travail-75") -> str:
+        return self.etape("accompagnement_emploi_debute", le, operateur, {"programme": "ACCOMPAGNEMENT_FT"}, qui)
+
+    def sortie(self, qui: str, le: str, categorie: str, operateur: str = "france-travail-75") -> str:
+        return self.etape("sortie_accompagnement", le, operateur, {"categorie": categorie}, qui)
+
+    def episode(self, qui: str, entree: str, sortie: str, categorie: str, operateur: str = "france-travail-75") -> str:
+        """An employment-support episode from `entree` to `sortie`; returns the exit's step_id."""
+        self.entree(qui, entree, operateur)
+        return self.sortie(qui, sortie, categorie, operateur)
+
+    def suivi(self, qui: str, sortie_id: str, le: str, repondant: bool, categorie: str | None = None,
+              operateur: str = "france-travail-75") -> str:
+        data: dict[str, Any] = {"sortie_step_id": sortie_id, "repondant": repondant}
+        if categorie is not None:
+            data["categorie"] = categorie
+        return self.etape("suivi_six_mois", le, operateur, data, qui)
+
+    # CIR, language, housing ----------------------------------------------------------------------------
+
+    def cir(self, qui: str, le: str) -> str:
+        return self.etape("cir_signe", le, "ofii-dt-paris", {"dt_ofii": "Paris"}, qui)
+
+    def positionnement(self, qui: str, le: str, oral: str, ecrit: str) -> str:
+        return self.etape("positionnement_linguistique", le, "ofii-dt-paris",
+                          {"niveau_oral": oral, "niveau_ecrit": ecrit, "non_lecteur_non_scripteur": False}, qui)
+
+    def prescription(self, qui: str, le: str, type_: str = "CIR_OBLIGATOIRE", forfait: int = 100, cible: str = "A1") -> str:
+        return self.etape("formation_linguistique_prescrite", le, "ofii-dt-paris",
+                          {"type": type_, "forfait_h": forfait, "niveau_cible": cible}, qui)
+
+    def heures(self, qui: str, le: str, planifiees: float, realisees: float) -> str:
+        return self.etape("formation_linguistique_heures", le, "langues-75",
+                          {"periode_debut": le, "periode_fin": le, "heures_planifiees": planifiees,
+                           "heures_realisees": realisees}, qui)
+
+    def evaluation(self, qui: str, le: str, oral: str, ecrit: str, type_: str = "FINALE") -> str:
+        return self.etape("evaluation_linguistique", le, "langues-75",
+                          {"type": type_, "niveau_oral": oral, "niveau_ecrit": ecrit}, qui)
+
+    def fin_formation(self, qui: str, le: str, motif: str = "FORFAIT_REALISE") -> str:
+        return self.etape("formation_linguistique_terminee", le, "langues-75", {"motif": motif}, qui)
+
+    def formation(
+        self,
+        qui: str,
+        *,
+        positionnements: Sequence[tuple[str, str, str]] = (("2025-01-05", "INFRA_A1", "INFRA_A1"),),
+        cir_le: str | None = "2025-01-05",
+        prescrite_le: str = "2025-01-10",
+        type_: str = "CIR_OBLIGATOIRE",
+        forfait: int = 100,
+        cible: str = "A1",
+        heures: Sequence[tuple[str, float, float]] = (),
+        evaluations: Sequence[tuple[str, str, str]] = (),
+        fin: tuple[str, str] | None = ("2025-06-30", "FORFAIT_REALISE"),
+    ) -> str:
+        """A whole language training: positionings (day, oral, écrit), a CIR, the prescription, hours
+        (day, planned, done), evaluations (day, oral, écrit; the last one FINALE) and its end
+        (day, motif). Returns the prescription's step_id."""
+        for jour, oral, ecrit in positionnements:
+            self.positionnement(qui, jour, oral, ecrit)
+        if cir_le is not None:
+            self.cir(qui, cir_le)
+        prescription = self.prescription(qui, prescrite_le, type_, forfait, cible)
+        for jour, planifiees, realisees in heures:
+            self.heures(qui, jour, planifiees, realisees)
+        for numero, (jour, oral, ecrit) in enumerate(evaluations, start=1):
+            self.evaluation(qui, jour, oral, ecrit, "FINALE" if numero == len(evaluations) else "INTERMEDIAIRE")
+        if fin is not None:
+            self.fin_formation(qui, fin[0], fin[1])
+        return prescription
+
+    def logement(self, qui: str, le: str, situation: str, operateur: str = "logement-75") -> str:
+        return self.etape("situation_logement", le, operateur, {"situation": situation}, qui)
+
+    # Corrections and voids ---------------------------------------------------------------------------
+
+    def corriger(self, qui: str, cible: str, champs: dict[str, Any], le: str, operateur: str = "france-travail-75") -> str:
+        return self.etape("evenement_corrige", le, operateur,
+                          {"cible_step_id": cible, "champs": champs, "motif": "Erreur de saisie."}, qui)
+
+    def annuler(self, qui: str, cible: str, le: str, operateur: str = "france-travail-75") -> str:
+        return self.etape("evenement_annule", le, operateur, {"cible_step_id": cible, "motif": "Saisie à tort."}, qui)
+
+    # The report ------------------------------------------------------------------------------------------
+
+    def indicateurs(self, du: str, au: str, *, vu_au: str | None = None, **filtres: Any) -> dict[str, Any]:
+        """Catch the read model up with the log, then `parcours indicators --du … --au …` as a document."""
+        rattraper(self.parcours, self.lectures)
+        demande = Demande(jour_iso(du), jour_iso(au), vu_au=jour_iso(vu_au) if vu_au else None, **filtres)
+        return calculer(self.lectures, demande)
+
+
+@pytest.fixture
+def territoire(tmp_path: Path) -> Iterator[Territoire]:
+    """An empty territory: no person yet, the scenario's operators and the extra SPE kinds registered."""
+    construit = Territoire(tmp_path)
+    yield construit
+    construit.fermer()
