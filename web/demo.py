@@ -1,9 +1,14 @@
-"""A synthetic, realistic demo territory: three départements, their operators, and people's pathways.
+"""Synthetic, realistic demo territory: three départements, their operators, and people's pathways.
 
-Distributions follow reference/domain.md §4 (motifs, sexes, ages, language levels, forfaits,
-orientations, AGIR, housing, exits, follow-ups); every generated step obeys the hard rules of
-CONTRACT §3, so it goes through the same validation as real input. Same (people, seed, instant) ⇒
-same steps, step ids included. Names are invented. Must not import flask nor the database layers.
+Paris (75), Seine-Saint-Denis (93) and Nord (59), each with its OFII directorate, préfecture, France
+Travail, Mission locale, Cap emploi, AGIR operator, association, housing operator and language
+training body. People follow the distributions of reference/domain.md §4 (motifs, sexes, ages,
+positioning, forfaits, attendance, orientations, AGIR, housing, exits, 6-month follow-ups) and every
+generated step obeys the hard rules of CONTRACT §3, so it goes through the same validation as real
+input. Same (people, seed, instant) ⇒ same steps, step ids included. Names are invented.
+
+Pure generation: must not import flask or the database layers (standard library, `parcours.vocabulaire`
+and `parcours.dates` only). Randomness comes only from `random.Random(graine)`, never the global one.
 """
 
 from __future__ import annotations
@@ -11,15 +16,46 @@ from __future__ import annotations
 import math
 import random
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from bisect import bisect
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from parcours.dates import add_months, age_revolu, fenetre_suivi
-
-PARIS = ZoneInfo("Europe/Paris")
+from parcours.dates import JOURS_PAR_MOIS, add_months, age_revolu, contrat_durable, fenetre_suivi
+from parcours.vocabulaire import (
+    CONTRATS_A_DUREE_DETERMINEE,
+    CONTRATS_TOUJOURS_DURABLES,
+    FORMATIONS_DURABLES,
+    LOGEMENTS_PERENNES,
+    SORTIES_NEUTRES,
+    SORTIES_POSITIVES,
+    SOUS_MOTIFS,
+    CategorieSortie,
+    MotifChoixSpe,
+    MotifDispenseFormation,
+    MotifDispenseOrientation,
+    MotifFinFormation,
+    MotifSejour,
+    MotifSortieAgir,
+    NiveauCible,
+    NiveauLangue,
+    OrganeProtection,
+    Programme,
+    Sexe,
+    SituationLogement,
+    SituationPro,
+    TypeContrat,
+    TypeEtape,
+    TypeEvaluation,
+    TypeFormationLinguistique,
+    TypeFormationPro,
+    TypeOperateur,
+    TypeProtection,
+    TypeTitre,
+    Visibilite,
+    VoletAgir,
+)
 
 
 @dataclass(frozen=True)
@@ -33,435 +69,1111 @@ class OperateurDemo:
 @dataclass(frozen=True)
 class EtapeDemo:
     etape: dict[str, Any]
+    """A CONTRACT §3 step, JSON-serialisable (dates as "YYYY-MM-DD", enumerations as their values)."""
     enregistre_le: datetime
+    """Simulated recording time (UTC): on or after `occurred_on`, never after the generation instant."""
+
+
+# The territory ---------------------------------------------------------------------------------------------------
+
+T = TypeOperateur
 
 
 @dataclass(frozen=True)
 class _Departement:
     code: str
     ville: str
+    """The city of the OFII territorial directorate (`dt_ofii`)."""
     suffixe: str
     poids: float
+    noms: dict[TypeOperateur, str]
 
 
-DEPARTEMENTS = (
-    _Departement("75", "Paris", "paris", 0.45),
-    _Departement("93", "Bobigny", "bobigny", 0.35),
-    _Departement("59", "Lille", "lille", 0.20),
+DEPARTEMENTS: tuple[_Departement, ...] = (
+    _Departement("75", "Paris", "paris", 0.45, {
+        T.OFII: "OFII — Direction territoriale de Paris",
+        T.PREFECTURE: "Préfecture de police de Paris — Direction de l'immigration",
+        T.FRANCE_TRAVAIL: "France Travail Paris",
+        T.MISSION_LOCALE: "Mission locale de Paris",
+        T.CAP_EMPLOI: "Cap emploi Paris",
+        T.AGIR: "AGIR Paris — Plateforme d'accompagnement global des réfugiés",
+        T.ASSOCIATION: "Association Passerelles Intégration Paris (action BOP 104)",
+        T.LOGEMENT: "Habitat et Insertion Paris — intermédiation locative",
+        T.ORGANISME_FORMATION: "Institut Langues et Intégration Paris",
+    }),
+    _Departement("93", "Bobigny", "bobigny", 0.35, {
+        T.OFII: "OFII — Direction territoriale de Bobigny",
+        T.PREFECTURE: "Préfecture de la Seine-Saint-Denis",
+        T.FRANCE_TRAVAIL: "France Travail Seine-Saint-Denis",
+        T.MISSION_LOCALE: "Mission locale de Bobigny",
+        T.CAP_EMPLOI: "Cap emploi Seine-Saint-Denis",
+        T.AGIR: "AGIR Seine-Saint-Denis",
+        T.ASSOCIATION: "Association Horizons Solidaires 93 (action BOP 104)",
+        T.LOGEMENT: "Toit Partagé 93 — logement accompagné",
+        T.ORGANISME_FORMATION: "Centre de formation Parole et Avenir 93",
+    }),
+    _Departement("59", "Lille", "lille", 0.20, {
+        T.OFII: "OFII — Direction territoriale de Lille",
+        T.PREFECTURE: "Préfecture du Nord",
+        T.FRANCE_TRAVAIL: "France Travail Nord",
+        T.MISSION_LOCALE: "Mission locale de Lille",
+        T.CAP_EMPLOI: "Cap emploi Nord",
+        T.AGIR: "AGIR Nord",
+        T.ASSOCIATION: "Association Trait d'Union Nord (action BOP 104)",
+        T.LOGEMENT: "Habitat Solidaire Nord — intermédiation locative",
+        T.ORGANISME_FORMATION: "Organisme de formation Langues Lille Métropole",
+    }),
 )
 
 
-def _operateurs(dep: _Departement) -> dict[str, OperateurDemo]:
-    c, v, s = dep.code, dep.ville, dep.suffixe
+def _identifiant(dep: _Departement, type_: TypeOperateur) -> str:
+    c, s = dep.code, dep.suffixe
     return {
-        "OFII": OperateurDemo(f"ofii-dt-{s}", "OFII", c, f"OFII — direction territoriale de {v}"),
-        "PREFECTURE": OperateurDemo(f"prefecture-{c}", "PREFECTURE", c, f"Préfecture ({c})"),
-        "FRANCE_TRAVAIL": OperateurDemo(f"france-travail-{c}", "FRANCE_TRAVAIL", c, f"France Travail {v}"),
-        "MISSION_LOCALE": OperateurDemo(f"mission-locale-{s}", "MISSION_LOCALE", c, f"Mission locale de {v}"),
-        "CAP_EMPLOI": OperateurDemo(f"cap-emploi-{c}", "CAP_EMPLOI", c, f"Cap emploi {v}"),
-        "AGIR": OperateurDemo(f"agir-{c}", "AGIR", c, f"AGIR {v}"),
-        "ASSOCIATION": OperateurDemo(f"asso-{c}", "ASSOCIATION", c, f"Association d'accompagnement des réfugiés ({v})"),
-        "LOGEMENT": OperateurDemo(f"logement-{c}", "LOGEMENT", c, f"Opérateur logement et IML ({v})"),
-        "ORGANISME_FORMATION": OperateurDemo(f"langues-{c}", "ORGANISME_FORMATION", c, f"Organisme de formation linguistique ({v})"),
+        T.OFII: f"ofii-dt-{s}",
+        T.PREFECTURE: f"prefecture-{c}",
+        T.FRANCE_TRAVAIL: f"france-travail-{c}",
+        T.MISSION_LOCALE: f"mission-locale-{s}",
+        T.CAP_EMPLOI: f"cap-emploi-{c}",
+        T.AGIR: f"agir-{c}",
+        T.ASSOCIATION: f"asso-{c}",
+        T.LOGEMENT: f"logement-{c}",
+        T.ORGANISME_FORMATION: f"langues-{c}",
+    }[type_]
+
+
+OPERATEURS: dict[str, dict[TypeOperateur, OperateurDemo]] = {
+    dep.code: {
+        type_: OperateurDemo(_identifiant(dep, type_), type_.value, dep.code, nom) for type_, nom in dep.noms.items()
     }
-
-
-OPERATEURS = {dep.code: _operateurs(dep) for dep in DEPARTEMENTS}
+    for dep in DEPARTEMENTS
+}
+"""Département code → operator kind → operator."""
 
 
 def operateurs_demo() -> list[OperateurDemo]:
+    """Every operator of the demo territory (CONTRACT §2), département after département."""
     return [op for ops in OPERATEURS.values() for op in ops.values()]
 
 
-PRENOMS_F = ("Amina", "Fatoumata", "Mariam", "Aïcha", "Nadia", "Sara", "Zahra", "Leila", "Hawa", "Khadija", "Olena",
-             "Yasmina", "Meron", "Salma", "Rokia", "Farah", "Nour", "Aminata", "Djeneba", "Selin", "Tahmina", "Grace")
-PRENOMS_M = ("Ahmad", "Mohamed", "Abdoulaye", "Yonas", "Omar", "Ali", "Ibrahima", "Karim", "Moussa", "Hassan", "Bilal",
-             "Mamadou", "Samir", "Youssef", "Dawit", "Emre", "Rahim", "Jean-Baptiste", "Ousmane", "Tarek", "Nabil", "Idriss")
-NOMS = ("Haidari", "Diallo", "Traoré", "Kebede", "Mansouri", "Camara", "Yilmaz", "Benali", "Sow", "Haddad", "Ahmadi",
-        "Keita", "Tesfaye", "Bakari", "Nasser", "Koné", "Rahimi", "Demir", "Okafor", "Mbemba", "Popescu", "Rahman",
-        "Kaya", "Cissé", "Touré", "Amiri", "Hussaini", "Kabongo", "Ndiaye", "Osmani", "Kovalenko", "Saïdi")
-NATIONALITES = {
-    "HUMANITAIRE": (("AFG", 30), ("SYR", 10), ("ERI", 8), ("SDN", 8), ("GIN", 7), ("TUR", 6), ("CIV", 5), ("COD", 5),
-                    ("BGD", 4), ("PAK", 4), ("RUS", 3), ("HTI", 3), ("SOM", 3), ("IRN", 4)),
-    "AUTRE": (("DZA", 22), ("MAR", 20), ("TUN", 12), ("CMR", 6), ("CIV", 6), ("SEN", 6), ("COM", 4), ("MLI", 5),
-              ("TUR", 4), ("CHN", 4), ("UKR", 3), ("HTI", 4), ("IND", 4)),
-}
-AGENTS = ("a.martin", "b.nguyen", "c.dubois", "d.benaissa", "e.petit", "f.moreau", "g.lambert", "h.fontaine")
-MIX_SORTIES = (
-    ("EMPLOI_CDI", 8), ("EMPLOI_DURABLE_6M_PLUS", 14), ("EMPLOI_MOINS_6M", 16), ("CREATION_ENTREPRISE", 1),
-    ("FORMATION_QUALIFIANTE", 3), ("FORMATION_CERTIFIANTE", 2), ("FORMATION_DIPLOMANTE", 1), ("FORMATION_PRE_QUALIFIANTE", 3),
-    ("FORMATION_LINGUISTIQUE", 8), ("RECHERCHE_EMPLOI", 22), ("INACTIVITE", 6), ("ABANDON_PERDU_DE_VUE", 12),
-    ("DEMENAGEMENT", 2), ("TRANSFERT", 1.5), ("DECES", 0.5),
+_NOMS_AGENTS = (
+    "martin", "bernard", "dubois", "thomas", "robert", "richard", "petit", "durand", "leroy", "moreau", "simon",
+    "laurent", "lefebvre", "michel", "garcia", "david", "bertrand", "roux", "vincent", "fournier", "morel",
+    "girard", "andre", "mercier", "dupont", "lambert", "bonnet", "francois", "martinez", "benali", "nguyen",
+    "diallo", "haddad", "traore", "mendes", "fontaine", "chevalier", "rousseau", "blanc", "guerin", "boyer",
+    "gauthier", "perrin", "robin", "clement", "morin", "benaissa", "lemoine", "da-silva", "kone",
 )
-POSITIVES = {"EMPLOI_CDI", "EMPLOI_FONCTION_PUBLIQUE", "CREATION_ENTREPRISE", "EMPLOI_DURABLE_6M_PLUS", "EMPLOI_MOINS_6M",
-             "FORMATION_QUALIFIANTE", "FORMATION_CERTIFIANTE", "FORMATION_DIPLOMANTE", "FORMATION_PRE_QUALIFIANTE"}
-PERENNES = ("LOCATAIRE_PARC_SOCIAL", "LOCATAIRE_PARC_PRIVE", "LOGEMENT_ACCOMPAGNE", "IML_MANDAT_GESTION")
-NIVEAUX = ("INFRA_A1", "A1", "A2", "B1_ET_PLUS")
 
 
-def _choix(rng: random.Random, ponderes: tuple[tuple[Any, float], ...]) -> Any:
-    valeurs, poids = zip(*ponderes)
-    return rng.choices(valeurs, weights=poids)[0]
+def _agents(operateur: str) -> tuple[str, ...]:
+    """A stable handful of agent logins per operator ("a.martin"), the same whatever the seed."""
+    tirage = random.Random(f"agents/{operateur}")
+    return tuple(
+        f"{tirage.choice('abcdefghijklmnoprstvy')}.{tirage.choice(_NOMS_AGENTS)}" for _ in range(tirage.randint(3, 6))
+    )
+
+
+AGENTS: dict[str, tuple[str, ...]] = {op.id: _agents(op.id) for op in operateurs_demo()}
+
+
+# Weighted draws --------------------------------------------------------------------------------------------------
+
+
+class _Table:
+    """Values with weights, drawn with one uniform number (cumulative weights computed once)."""
+
+    __slots__ = ("cumul", "total", "valeurs")
+
+    def __init__(self, ponderes: Sequence[tuple[Any, float]]) -> None:
+        self.valeurs = tuple(v for v, _ in ponderes)
+        cumul, total = [], 0.0
+        for _, poids in ponderes:
+            total += poids
+            cumul.append(total)
+        self.cumul, self.total = tuple(cumul), total
+
+    def tirer(self, rng: random.Random) -> Any:
+        return self.valeurs[min(bisect(self.cumul, rng.random() * self.total), len(self.valeurs) - 1)]
+
+
+# People: names and nationalities ---------------------------------------------------------------------------------
+
+_NOMS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    # group: (first names M, first names F, last names) — common names, combined at random
+    "persan": (
+        ("Ahmad", "Mohammad", "Abdul", "Farid", "Hamid", "Jawad", "Mustafa", "Nasir", "Sayed", "Wahid", "Habib",
+         "Samiullah", "Zabihullah", "Reza", "Omid", "Javid", "Shafiq", "Naveed"),
+        ("Fatima", "Zahra", "Maryam", "Shabnam", "Nargis", "Farzana", "Parwana", "Mursal", "Sadia", "Laila",
+         "Freshta", "Mahsa", "Roya", "Homa", "Nilofar"),
+        ("Ahmadi", "Hakimi", "Haidari", "Karimi", "Mohammadi", "Nazari", "Rahimi", "Sultani", "Hashimi", "Amiri",
+         "Noori", "Safi", "Sharifi", "Rezaei", "Jafari", "Azizi", "Sadat", "Qaderi", "Hosseini", "Yousufi"),
+    ),
+    "machrek": (
+        ("Mohamed", "Ahmed", "Omar", "Khaled", "Ibrahim", "Yassin", "Abdelrahman", "Hussein", "Mahmoud", "Adam",
+         "Ishag", "Yagoub", "Mazen", "Fadi", "Anas", "Hamza", "Tarek", "Osman"),
+        ("Amira", "Fatima", "Rania", "Nour", "Hiba", "Layla", "Rasha", "Mariam", "Huda", "Aya", "Reem", "Samah",
+         "Asma", "Hanan", "Safa"),
+        ("Al-Ahmad", "Hamdan", "Osman", "Abdallah", "Ishag", "Hassan", "Abakar", "Suleiman", "Al-Khatib", "Darwish",
+         "Haddad", "Khalil", "Nasser", "Youssef", "Al-Hussein", "Mansour", "Saleh", "Ibrahim", "Abdelkarim"),
+    ),
+    "maghreb": (
+        ("Mohamed", "Karim", "Samir", "Youssef", "Rachid", "Nabil", "Mehdi", "Walid", "Bilal", "Sofiane", "Amine",
+         "Yacine", "Hicham", "Mourad", "Anis", "Said", "Ayoub", "Nassim"),
+        ("Amina", "Leila", "Salma", "Yasmina", "Meriem", "Imane", "Nadia", "Samira", "Houda", "Khadija", "Sara",
+         "Soumaya", "Warda", "Ines", "Nesrine", "Kenza"),
+        ("Benali", "Mansouri", "Saidi", "Bouzid", "Cherif", "Hamdi", "Rahmani", "Belkacem", "Ziani", "Idrissi",
+         "El Amrani", "Ben Youssef", "Trabelsi", "Jaziri", "Boukhari", "Amrani", "Benchikh", "Ouali", "Tazi"),
+    ),
+    "afrique_ouest": (
+        ("Mamadou", "Ibrahima", "Moussa", "Abdoulaye", "Ousmane", "Sekou", "Alpha", "Boubacar", "Lamine",
+         "Souleymane", "Kouadio", "Yao", "Koffi", "Mory", "Cheick", "Bakary", "Amadou"),
+        ("Fatoumata", "Aminata", "Mariama", "Kadiatou", "Hawa", "Aïssatou", "Rokia", "Djeneba", "Adjoua", "Awa",
+         "Mariam", "Nene", "Oumou", "Assitan", "Affoue"),
+        ("Diallo", "Bah", "Barry", "Camara", "Condé", "Sow", "Traoré", "Koné", "Touré", "Kouassi", "Coulibaly",
+         "Keita", "Cissé", "Konaté", "Diabaté", "Soumah", "Sylla", "Bamba", "Ouattara", "Diakité"),
+    ),
+    "afrique_centrale": (
+        ("Jean-Baptiste", "Patrick", "Emmanuel", "Christian", "Joseph", "Serge", "Blaise", "Fabrice", "Jonathan",
+         "Junior", "Hervé", "Olivier", "Trésor", "Guy-Roger", "Landry"),
+        ("Grace", "Esther", "Marie-Claire", "Christelle", "Sandrine", "Nadège", "Ruth", "Bénédicte", "Divine",
+         "Mireille", "Merveille", "Prisca", "Gloria", "Josiane"),
+        ("Mbemba", "Kabongo", "Ilunga", "Mukendi", "Tshibangu", "Ngono", "Fotso", "Tchoumi", "Mbala", "Mvondo",
+         "Kalonji", "Nzuzi", "Mbuyi", "Essomba", "Tchatchoua", "Lukusa", "Ondoua", "Kasongo"),
+    ),
+    "haiti": (
+        ("Jean-Claude", "Wilson", "Peterson", "Ricardo", "Jimmy", "Frantz", "Jocelyn", "Stanley", "Woodly",
+         "Kervens", "Jean-Robert", "Wisly"),
+        ("Fabiola", "Nadège", "Mirlande", "Rose-Marie", "Darline", "Guerline", "Wideline", "Sabine", "Marjorie",
+         "Nathalie", "Ketia", "Rachelle"),
+        ("Jean-Louis", "Pierre-Louis", "Joseph", "Saint-Fleur", "Dorvil", "Charles", "Augustin", "Estimé",
+         "Célestin", "Noël", "Jean-Baptiste", "Belizaire", "Fils-Aimé", "Dorélien"),
+    ),
+    "corne": (
+        ("Yonas", "Dawit", "Tesfaye", "Mehari", "Filmon", "Samuel", "Biniam", "Abdirahman", "Abdi", "Mohamed",
+         "Henok", "Robel", "Mussie", "Awet"),
+        ("Meron", "Helen", "Selam", "Saba", "Lidya", "Hiwet", "Senait", "Ruth", "Hodan", "Fardowsa", "Ayan",
+         "Luwam", "Yordanos"),
+        ("Tesfay", "Gebremedhin", "Haile", "Kidane", "Berhane", "Tekle", "Mengistu", "Abraha", "Woldemariam",
+         "Yohannes", "Ghirmay", "Warsame", "Farah", "Hersi", "Jama", "Mehari", "Tesfamariam"),
+    ),
+    "turc": (
+        ("Mehmet", "Mustafa", "Emre", "Hasan", "Murat", "Ali", "Serkan", "Baran", "Kemal", "Yusuf", "Ahmet",
+         "Rojhat", "Berkay"),
+        ("Ayşe", "Fatma", "Elif", "Zeynep", "Emine", "Selin", "Gül", "Merve", "Rojda", "Hatice", "Berfin",
+         "Dilan"),
+        ("Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Aydın", "Öztürk", "Arslan", "Doğan", "Kılıç",
+         "Aslan", "Polat", "Korkmaz", "Güneş"),
+    ),
+    "slave": (
+        ("Oleksandr", "Andriy", "Dmytro", "Serhiy", "Ivan", "Mykola", "Ruslan", "Magomed", "Islam", "Aslan",
+         "Artem", "Bogdan", "Khasan"),
+        ("Olena", "Iryna", "Natalia", "Oksana", "Tetiana", "Svitlana", "Anna", "Yulia", "Madina", "Khava",
+         "Zarema", "Malika", "Kateryna"),
+        ("Kovalenko", "Shevchenko", "Bondarenko", "Tkachuk", "Melnyk", "Kovalchuk", "Savchuk", "Lysenko",
+         "Marchenko", "Kravets", "Boyko", "Moroz", "Ibragimov", "Musaev", "Alkhanov", "Saidov", "Abdulaev",
+         "Israilov"),
+    ),
+    "asie_sud": (
+        ("Mohammad", "Rahim", "Imran", "Asif", "Faisal", "Shahid", "Rafiq", "Tanvir", "Arif", "Kamran", "Sohel",
+         "Zubair", "Mizanur"),
+        ("Nasrin", "Shirin", "Ayesha", "Rukhsana", "Sadia", "Tahmina", "Sumaiya", "Nusrat", "Shamima", "Farhana",
+         "Mahnoor", "Rabia"),
+        ("Rahman", "Hossain", "Islam", "Ahmed", "Uddin", "Chowdhury", "Khan", "Hussain", "Malik", "Qureshi", "Iqbal",
+         "Siddiqui", "Sarker", "Mia", "Butt"),
+    ),
+    "chine": (
+        ("Wei", "Jun", "Hao", "Ming", "Lei", "Jian", "Qiang", "Bo"),
+        ("Mei", "Xiu", "Lan", "Yan", "Jing", "Hui", "Ling", "Fang"),
+        ("Wang", "Li", "Zhang", "Chen", "Liu", "Yang", "Huang", "Zhou", "Wu", "Xu"),
+    ),
+    "inde": (
+        ("Rajesh", "Amit", "Vikram", "Suresh", "Arjun", "Gurpreet", "Harpreet", "Sanjay", "Ravi"),
+        ("Priya", "Anjali", "Kavita", "Sunita", "Deepa", "Manpreet", "Lakshmi", "Neha"),
+        ("Singh", "Kumar", "Sharma", "Patel", "Reddy", "Nair", "Gill", "Sandhu", "Iyer"),
+    ),
+}
+
+_GROUPE_DU_PAYS = {
+    "AFG": "persan", "IRN": "persan",
+    "SYR": "machrek", "IRQ": "machrek", "YEM": "machrek", "SDN": "machrek",
+    "DZA": "maghreb", "MAR": "maghreb", "TUN": "maghreb", "COM": "maghreb",
+    "GIN": "afrique_ouest", "CIV": "afrique_ouest", "SEN": "afrique_ouest", "MLI": "afrique_ouest",
+    "COD": "afrique_centrale", "CMR": "afrique_centrale",
+    "HTI": "haiti",
+    "ERI": "corne", "ETH": "corne", "SOM": "corne",
+    "TUR": "turc",
+    "UKR": "slave", "RUS": "slave",
+    "BGD": "asie_sud", "PAK": "asie_sud",
+    "CHN": "chine", "IND": "inde",
+}
+
+_NATIONALITES_BPI = _Table((
+    ("AFG", 28), ("SYR", 7), ("SDN", 9), ("ERI", 6), ("GIN", 6), ("CIV", 5), ("TUR", 6), ("COD", 5), ("BGD", 4),
+    ("PAK", 3), ("RUS", 3), ("HTI", 3), ("SOM", 3), ("ETH", 2), ("CMR", 2), ("IRN", 3), ("IRQ", 2), ("YEM", 1),
+))
+"""Protected people (AGIR: Afghanistan 30 %, Turkey 6 %, Guinea 5 %); never Ukrainians (temporary protection)."""
+_NATIONALITES_AUTRES = _Table((
+    ("DZA", 20), ("MAR", 17), ("TUN", 10), ("CIV", 5), ("SEN", 5), ("MLI", 4), ("CMR", 6), ("COD", 3), ("GIN", 3),
+    ("TUR", 5), ("UKR", 4), ("HTI", 4), ("COM", 3), ("CHN", 3), ("IND", 2), ("BGD", 2), ("PAK", 2), ("RUS", 2),
+))
+
+
+def _nom_de_famille(nom: str, sexe: str, nationalite: str) -> str:
+    """Russian and Chechen surnames take the feminine ending."""
+    if sexe == Sexe.F.value and nationalite == "RUS" and nom.endswith(("ov", "ev")):
+        return nom + "a"
+    return nom
+
+
+# Distributions of reference/domain.md §4 -------------------------------------------------------------------------
+
+M = MotifSejour
+_MOTIFS = _Table(((M.FAMILIAL, 53), (M.HUMANITAIRE, 27), (M.ECONOMIQUE, 13), (M.DIVERS, 7)))
+_PART_HOMMES = {M.FAMILIAL: 0.40, M.HUMANITAIRE: 0.68, M.ECONOMIQUE: 0.75, M.DIVERS: 0.55}
+_PROTECTIONS = _Table(((TypeProtection.REFUGIE, 58), (TypeProtection.PROTECTION_SUBSIDIAIRE, 40),
+                       (TypeProtection.APATRIDE, 2)))
+_SOUS_MOTIFS_CIR = {
+    M.FAMILIAL: _Table((("REGROUPEMENT_FAMILIAL", 30), ("CONJOINT_DE_FRANCAIS", 38), ("PARENT_ENFANT_FRANCAIS", 12),
+                        ("VIE_PRIVEE_FAMILIALE_AUTRE", 12), ("FAMILLE_DE_REFUGIE", 6), ("AUTRE", 2))),
+    M.ECONOMIQUE: _Table((("SALARIE", 75), ("ENTREPRENEUR", 10), ("AUTRE", 15))),
+    M.DIVERS: _Table((("MINEUR_DEVENU_MAJEUR", 60), ("AUTRE", 40))),
+}
+"""Sub-motifs of CIR signatories: the L413-5 exemptions (temporary worker, talent passport, visitor) sign none."""
+_SOUS_MOTIFS_SANS_CIR = {
+    M.FAMILIAL: _SOUS_MOTIFS_CIR[M.FAMILIAL],
+    M.ECONOMIQUE: _Table((("TRAVAILLEUR_TEMPORAIRE", 35), ("PASSEPORT_TALENT", 45), ("SALARIE", 20))),
+    M.DIVERS: _Table((("VISITEUR", 70), ("AUTRE", 30))),
+}
+assert all(
+    set(table.valeurs) <= set(SOUS_MOTIFS[motif])
+    for tables in (_SOUS_MOTIFS_CIR, _SOUS_MOTIFS_SANS_CIR)
+    for motif, table in tables.items()
+)
+_TITRES = _Table(((TypeTitre.VLS_TS, 65), (TypeTitre.CARTE_SEJOUR_TEMPORAIRE, 35)))
+_AGES = _Table((((16, 17), 2), ((18, 25), 18), ((26, 35), 40), ((36, 45), 25), ((46, 55), 10), ((56, 69), 5)))
+"""Age at CIR signature (reference/domain.md §4.2)."""
+
+NIVEAUX = tuple(n.value for n in NiveauLangue)
+"""The positioning scale, lowest first: a level is handled as its rank in this tuple."""
+_PART_SOUS_A1 = {M.FAMILIAL: 0.50, M.HUMANITAIRE: 0.75, M.ECONOMIQUE: 0.20, M.DIVERS: 0.40}
+_COMBINAISONS_SOUS_A1 = _Table((((0, 0), 45), ((1, 0), 35), ((2, 0), 8), ((0, 1), 12)))
+"""(oral, écrit) ranks when the global level is below A1."""
+_NIVEAU_AU_MOINS_A1 = _Table(((1, 40), (2, 35), (3, 25)))
+_PART_NLNS = 0.22
+"""Non-readers/non-writers among those below A1 in writing."""
+_FORFAITS = _Table(((100, 24.7), (200, 37.0), (400, 38.5)))
+"""Readers and writers; with the non-readers (600 h, sometimes 400 h) the mix is 20/30/35/15 %."""
+_ATTEINTE_A1 = {100: 0.88, 200: 0.78, 400: 0.62, 600: 0.40}
+_MOIS_DE_FORMATION = {100: (2, 3), 200: (3, 5), 400: (5, 8), 600: (7, 10)}
+
+_SITUATIONS_PRO = _Table(((SituationPro.RECHERCHE_EMPLOI, 58), (SituationPro.EMPLOI, 20),
+                          (SituationPro.FORMATION, 6), (SituationPro.INACTIF, 16)))
+_DISPENSES = {  # situation at the end-of-CIR interview → (probability of an express waiver, its motif)
+    SituationPro.RECHERCHE_EMPLOI: (0.05, MotifDispenseOrientation.AUTRE),
+    SituationPro.EMPLOI: (0.75, MotifDispenseOrientation.EN_EMPLOI),
+    SituationPro.FORMATION: (0.50, MotifDispenseOrientation.AUTRE),
+    SituationPro.INACTIF: (0.60, MotifDispenseOrientation.NE_RECHERCHE_PAS),
+}
+_REFUS_ORIENTATION = (
+    "La personne a trouvé un emploi entre-temps.",
+    "Injoignable après trois relances.",
+    "Déménagement hors du département.",
+    "La personne est déjà accompagnée par une autre structure.",
+    "Rendez-vous non honoré à deux reprises.",
+)
+_REFUS_AGIR = (
+    "La personne ne souhaite pas être accompagnée.",
+    "Injoignable après la convocation.",
+    "Installation prévue dans un autre département.",
+)
+
+C = CategorieSortie
+_MIX_SORTIES = _Table((
+    ((C.EMPLOI_CDI, "CDI"), 8),
+    ((C.EMPLOI_DURABLE_6M_PLUS, "CDD_LONG"), 10),
+    ((C.EMPLOI_DURABLE_6M_PLUS, "ALTERNANCE"), 4),
+    ((C.EMPLOI_MOINS_6M, "CDD_COURT"), 12),
+    ((C.EMPLOI_MOINS_6M, "IAE_COURT"), 4),
+    ((C.CREATION_ENTREPRISE, "CREATION"), 1),
+    ((C.FORMATION_QUALIFIANTE, TypeFormationPro.QUALIFIANTE), 3),
+    ((C.FORMATION_CERTIFIANTE, TypeFormationPro.CERTIFIANTE), 2),
+    ((C.FORMATION_DIPLOMANTE, TypeFormationPro.DIPLOMANTE), 1),
+    ((C.FORMATION_PRE_QUALIFIANTE, TypeFormationPro.PRE_QUALIFIANTE), 3),
+    ((C.FORMATION_LINGUISTIQUE, TypeFormationPro.FLE_A_VISEE_PRO), 8),
+    ((C.RECHERCHE_EMPLOI, None), 22),
+    ((C.INACTIVITE, None), 6),
+    ((C.ABANDON_PERDU_DE_VUE, None), 12),
+    ((C.DEMENAGEMENT, None), 2),
+    ((C.TRANSFERT, None), 1.5),
+    ((C.DECES, None), 0.5),
+))
+"""reference/domain.md §4.4 "Generator defaults" (positive ≈ 48 %, neutral 4 %), with what the exit rests on."""
+_CONTRATS = {
+    "CDD_LONG": _Table(((TypeContrat.CDD, 8), (TypeContrat.INTERIM, 1), (TypeContrat.CONTRAT_AIDE, 1))),
+    "ALTERNANCE": _Table(((TypeContrat.APPRENTISSAGE, 60), (TypeContrat.PROFESSIONNALISATION, 40))),
+    "CDD_COURT": _Table(((TypeContrat.CDD, 55), (TypeContrat.INTERIM, 45))),
+    "IAE_COURT": _Table(((TypeContrat.IAE, 70), (TypeContrat.CONTRAT_AIDE, 30))),
+}
+_SUIVI_POSITIF = _Table(((C.EMPLOI_CDI, 22), (C.EMPLOI_DURABLE_6M_PLUS, 25), (C.EMPLOI_MOINS_6M, 30),
+                         (C.CREATION_ENTREPRISE, 2), (C.FORMATION_QUALIFIANTE, 10), (C.FORMATION_CERTIFIANTE, 4),
+                         (C.FORMATION_PRE_QUALIFIANTE, 7)))
+_SUIVI_NON_POSITIF = _Table(((C.RECHERCHE_EMPLOI, 60), (C.INACTIVITE, 20), (C.FORMATION_LINGUISTIQUE, 20)))
+_MEDIANE_MOIS, _SIGMA = math.log(9), math.log(20 / 9) / 1.2816
+"""Accompaniment duration: lognormal, median 9 months, P90 20 months."""
+_MOTIFS_SORTIE_AGIR = _Table(((MotifSortieAgir.ABANDON, 30), (MotifSortieAgir.PERDU_DE_VUE, 30),
+                              (MotifSortieAgir.DEMENAGEMENT, 15), (MotifSortieAgir.AUTRE, 25)))
+
+S = SituationLogement
+_LOGEMENT_ENTREE_BPI = _Table(((S.DNA, 39), (S.HEBERGE_TIERS, 20), (S.HEBERGEMENT_URGENCE, 15), (S.CPH, 8),
+                               (S.LOCATAIRE_PARC_PRIVE, 6), (S.LOCATAIRE_PARC_SOCIAL, 6), (S.AUTRE, 6)))
+_LOGEMENT_AUTRES = _Table(((S.LOCATAIRE_PARC_PRIVE, 30), (S.HEBERGE_TIERS, 28), (S.LOCATAIRE_PARC_SOCIAL, 15),
+                           (S.LOGEMENT_ACCOMPAGNE, 5), (S.PROPRIETAIRE, 2), (S.AUTRE, 10), (S.HEBERGEMENT_URGENCE, 4),
+                           (S.CHRS, 3), (S.IML_SOUS_LOCATION, 2), (S.SANS_ABRI, 1)))
+_LOGEMENT_PERENNE = _Table(((S.LOCATAIRE_PARC_SOCIAL, 40), (S.LOCATAIRE_PARC_PRIVE, 20), (S.LOGEMENT_ACCOMPAGNE, 20),
+                            (S.IML_MANDAT_GESTION, 20)))
+_LOGEMENT_ETAPE = {  # a situation that is not durable → the next ones on the way
+    S.SANS_ABRI: (S.HEBERGEMENT_URGENCE, S.CHRS),
+    S.HEBERGEMENT_URGENCE: (S.CHRS, S.HEBERGE_TIERS, S.IML_SOUS_LOCATION),
+    S.DNA: (S.CPH, S.IML_SOUS_LOCATION, S.HEBERGE_TIERS),
+    S.CPH: (S.IML_SOUS_LOCATION, S.CHRS),
+    S.CHRS: (S.IML_SOUS_LOCATION,),
+    S.HEBERGE_TIERS: (S.HEBERGEMENT_URGENCE, S.IML_SOUS_LOCATION),
+    S.IML_SOUS_LOCATION: (S.CHRS,),
+    S.AUTRE: (S.HEBERGE_TIERS, S.HEBERGEMENT_URGENCE),
+}
+_CORRECTIONS_LOGEMENT = {  # a slip between two situations of the same kind (durable or not)
+    S.LOCATAIRE_PARC_SOCIAL: S.LOCATAIRE_PARC_PRIVE, S.LOCATAIRE_PARC_PRIVE: S.LOCATAIRE_PARC_SOCIAL,
+    S.LOGEMENT_ACCOMPAGNE: S.IML_MANDAT_GESTION, S.IML_MANDAT_GESTION: S.LOGEMENT_ACCOMPAGNE,
+    S.PROPRIETAIRE: S.LOCATAIRE_PARC_PRIVE, S.DNA: S.CPH, S.CPH: S.DNA, S.HEBERGE_TIERS: S.AUTRE,
+    S.AUTRE: S.HEBERGE_TIERS, S.HEBERGEMENT_URGENCE: S.CHRS, S.CHRS: S.HEBERGEMENT_URGENCE,
+    S.SANS_ABRI: S.HEBERGEMENT_URGENCE, S.IML_SOUS_LOCATION: S.CHRS,
+}
+assert set(_CORRECTIONS_LOGEMENT) == set(S)
+assert all((avant in LOGEMENTS_PERENNES) == (apres in LOGEMENTS_PERENNES) for avant, apres in _CORRECTIONS_LOGEMENT.items())
+_PERENNES = frozenset(s.value for s in LOGEMENTS_PERENNES)
+
+_NOTES = (
+    "Souhaite une formation dans le bâtiment ; permis B en cours.",
+    "Garde d'enfants à trouver avant l'entrée en formation.",
+    "Diplôme d'infirmière obtenu au pays : dossier de reconnaissance à constituer.",
+    "Rendez-vous CAF pris pour l'ouverture des droits.",
+    "Demande de logement social déposée ; numéro unique transmis.",
+    "Problème de santé signalé : orientation vers la PASS.",
+    "Expérience de cuisinier (8 ans) : piste restauration collective.",
+    "A besoin d'un interprète dari pour les entretiens.",
+    "Mobilité limitée : pas de véhicule, horaires de transport à vérifier.",
+)
+
+_SANS_NUMERO = 0.05
+_DEBUT_MENAGE = 0.0556
+"""Probability that a person starts a household of 2–4 (mean 3): about 15 % of people live in one."""
+
+_UN_JOUR = timedelta(days=1)
+E = TypeEtape
+
+
+# Generation ------------------------------------------------------------------------------------------------------
+
+
+class _Personne:
+    """One person's steps while they are generated: (occurred_on, creation order, step) triples."""
+
+    __slots__ = ("agir", "bpi", "deces", "etapes", "limite", "naissance", "nom", "ops", "reference", "rng",
+                 "sortie_agir")
+
+    def __init__(self, rng: random.Random, ops: dict[TypeOperateur, OperateurDemo], reference: dict[str, str],
+                 limite: date) -> None:
+        self.rng = rng
+        self.ops = {type_: op.id for type_, op in ops.items()}
+        self.reference = reference
+        self.limite = limite
+        self.etapes: list[tuple[date, int, dict[str, Any]]] = []
+        self.naissance = limite
+        self.nom = ("", "")
+        self.bpi = False
+        self.agir = False
+        self.deces: date | None = None
+        self.sortie_agir: tuple[date, date | None, date | None] | None = None
+
+    def op(self, type_: TypeOperateur) -> str:
+        return self.ops[type_]
+
+    def ajouter(self, type_: TypeEtape, jour: date, operateur: str, data: dict[str, Any]) -> str | None:
+        """Add a step unless it lies after the last day; returns its step_id (None when left out).
+
+        A step depends only on steps dated on or before it (and made before it when on the same day),
+        so leaving out what lies in the future never leaves a step without what it needs.
+        """
+        if jour > self.limite:
+            return None
+        rng = self.rng
+        step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        self.etapes.append((jour, len(self.etapes), {
+            "step_id": step_id,
+            "type": type_.value,
+            "occurred_on": jour.isoformat(),
+            "operateur": operateur,
+            "agent": rng.choice(AGENTS[operateur]),
+            "personne": dict(self.reference),
+            "data": data,
+        }))
+        return step_id
+
+    def du_type(self, *types: TypeEtape) -> list[tuple[date, int, dict[str, Any]]]:
+        valeurs = {t.value for t in types}
+        return [e for e in self.etapes if e[2]["type"] in valeurs]
 
 
 @dataclass
-class _Personne:
-    """One person's steps while they are generated (sorted into recording order at the end)."""
-
-    rng: random.Random
+class _Menage:
+    id: str
     dep: _Departement
-    reference: dict[str, str] | None
-    aujourdhui: date
-    etapes: list[tuple[date, int, dict[str, Any]]] = field(default_factory=list)
-
-    def op(self, type_: str) -> str:
-        return OPERATEURS[self.dep.code][type_].id
-
-    def ajouter(self, type_: str, jour: date, operateur: str, data: dict[str, Any], nom: str | None = None) -> str | None:
-        """Add a step unless it lies in the future; returns its step_id (None when dropped)."""
-        if jour > self.aujourdhui:
-            return None
-        step_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-        etape = {"step_id": step_id, "type": type_, "occurred_on": jour.isoformat(), "operateur": operateur,
-                 "agent": self.rng.choice(AGENTS), "data": data}
-        if type_ != "personne_enregistree" or (self.reference and "parcours_id" in self.reference):
-            etape["personne"] = self.reference
-        self.etapes.append((jour, len(self.etapes), etape))
-        return step_id
+    restants: int
+    chef: dict[str, Any] | None = None
+    """The first member's origin and pathway start, which the others share in part."""
 
 
 def generer_etapes(personnes: int, graine: int, maintenant: datetime) -> Iterator[EtapeDemo]:
-    """Every step of `personnes` synthetic people, person after person, each in a valid recording order."""
+    """Every step of `personnes` synthetic people, person after person, each in a valid recording order.
+
+    A generator: steps stream out as people are made. Nothing is dated after the day of `maintenant`,
+    and each simulated recording time lies between its step's date and `maintenant`.
+    """
+    if maintenant.tzinfo is None:
+        maintenant = maintenant.replace(tzinfo=UTC)
+    instant = maintenant.astimezone(UTC)
+    limite = min(maintenant.date(), instant.date())
     rng = random.Random(graine)
-    aujourdhui = maintenant.astimezone(PARIS).date() - timedelta(days=1)
-    menages: dict[str, tuple[str, int]] = {}
-    for numero in range(personnes):
-        dep = _choix(rng, tuple((d, d.poids) for d in DEPARTEMENTS))
-        avec_numero = rng.random() < 0.95
-        numero_etranger = f"{dep.code[:2]}{(numero * 7919 + graine * 104729) % 10**8:08d}" if avec_numero else None
+    # numéros étrangers: département + an affine bijection of the person's rank modulo 10⁸ (all distinct)
+    facteur = rng.randrange(10**6, 10**8) | 1
+    while facteur % 5 == 0:
+        facteur += 2
+    decalage = rng.randrange(10**8)
+    departements = _Table(tuple((dep, dep.poids) for dep in DEPARTEMENTS))
+    menage: _Menage | None = None
+    for rang in range(personnes):
+        if menage is not None and menage.restants == 0:
+            menage = None
+        if menage is None and personnes - rang >= 2 and rng.random() < _DEBUT_MENAGE:
+            dep = departements.tirer(rng)
+            menage = _Menage(f"menage-{dep.code}-{rng.getrandbits(40):010x}", dep, min(rng.randint(2, 4), personnes - rang))
+        if menage is not None:
+            menage.restants -= 1
+        dep = menage.dep if menage is not None else departements.tirer(rng)
+        numero = None if rng.random() < _SANS_NUMERO else f"{dep.code}{(facteur * rang + decalage) % 10**8:08d}"
         reference = (
-            {"numero_etranger": numero_etranger} if numero_etranger
-            else {"parcours_id": str(uuid.UUID(int=rng.getrandbits(128), version=4))}
+            {"numero_etranger": numero} if numero else {"parcours_id": str(uuid.UUID(int=rng.getrandbits(128), version=4))}
         )
-        personne = _Personne(rng, dep, reference, aujourdhui)
-        _parcours(personne, numero_etranger, menages)
-        yield from _dans_l_ordre(personne, maintenant)
+        personne = _Personne(rng, OPERATEURS[dep.code], reference, limite)
+        _parcours(personne, dep, numero, menage)
+        yield from _horodater(personne, instant)
 
 
-def _dans_l_ordre(personne: _Personne, maintenant: datetime) -> Iterator[EtapeDemo]:
-    rng = personne.rng
-    ordonnees = sorted(personne.etapes, key=lambda e: (e[2]["type"] != "personne_enregistree", e[0], e[1]))
-    precedent = None
-    for jour, _, etape in ordonnees:
-        tirage = rng.random()
-        delai = rng.randint(0, 10) if tirage < 0.88 else rng.randint(10, 60) if tirage < 0.98 else rng.randint(60, 200)
-        heure = time(rng.randint(8, 18), rng.randint(0, 59))
-        enregistre_le = datetime.combine(jour + timedelta(days=delai), heure, PARIS).astimezone(timezone.utc)
-        enregistre_le = min(enregistre_le, maintenant)
-        if precedent is not None:
-            enregistre_le = max(enregistre_le, precedent)
-        precedent = enregistre_le
-        yield EtapeDemo(etape, enregistre_le)
-
-
-def _parcours(p: _Personne, numero_etranger: str | None, menages: dict[str, tuple[str, int]]) -> None:
-    rng = p.rng
-    motif = _choix(rng, (("FAMILIAL", 53), ("HUMANITAIRE", 27), ("ECONOMIQUE", 13), ("DIVERS", 7)))
-    part_hommes = {"FAMILIAL": 0.40, "HUMANITAIRE": 0.68, "ECONOMIQUE": 0.75, "DIVERS": 0.55}[motif]
-    sexe = "X" if rng.random() < 0.005 else ("M" if rng.random() < part_hommes else "F")
-    premier_titre = p.aujourdhui - timedelta(days=rng.randint(40, 4 * 365))
-    signature = premier_titre + timedelta(days=rng.randint(20, 90))
-    bande = _choix(rng, (((16, 17), 2), ((18, 25), 18), ((26, 35), 40), ((36, 45), 25), ((46, 55), 10), ((56, 70), 5)))
-    age = rng.randint(*bande)
-    naissance = signature - timedelta(days=365 * age + rng.randint(30, 330))
-    while age_revolu(naissance, signature) < 16:
-        naissance -= timedelta(days=30)
-    nationalite = _choix(rng, NATIONALITES["HUMANITAIRE" if motif == "HUMANITAIRE" else "AUTRE"])
-    prenoms = PRENOMS_F if sexe == "F" else PRENOMS_M if sexe == "M" else PRENOMS_F + PRENOMS_M
-    identite: dict[str, Any] = {
-        "nom": rng.choice(NOMS), "prenom": rng.choice(prenoms), "date_naissance": naissance.isoformat(), "sexe": sexe,
-        "nationalite": nationalite, "departement": p.dep.code,
-    }
-    if numero_etranger:
-        identite["numero_etranger"] = numero_etranger
-    menage = _menage(rng, p.dep.code, menages)
-    if menage:
-        identite["menage"] = menage
-    enregistrement = premier_titre - timedelta(days=rng.randint(0, 10))
-    if p.ajouter("personne_enregistree", enregistrement, p.op("OFII"), identite) is None:
-        return
-    protection_le = None
-    if motif == "HUMANITAIRE":
-        sous_motif = _choix(rng, (("REFUGIE", 58), ("PROTECTION_SUBSIDIAIRE", 40), ("APATRIDE", 2)))
-        protection_le = premier_titre - timedelta(days=rng.randint(10, 120))
-        p.ajouter("protection_accordee", protection_le, p.op(rng.choice(("OFII", "ASSOCIATION"))),
-                  {"type": sous_motif, "decision_date": protection_le.isoformat(), "organe": "OFPRA" if rng.random() < 0.8 else "CNDA"})
-        type_titre = "CARTE_RESIDENT" if sous_motif == "REFUGIE" else "CARTE_SEJOUR_PLURIANNUELLE"
-    else:
-        sous_motif = _choix(rng, {
-            "FAMILIAL": (("REGROUPEMENT_FAMILIAL", 30), ("CONJOINT_DE_FRANCAIS", 40), ("PARENT_ENFANT_FRANCAIS", 10),
-                         ("VIE_PRIVEE_FAMILIALE_AUTRE", 15), ("FAMILLE_DE_REFUGIE", 5)),
-            "ECONOMIQUE": (("SALARIE", 60), ("TRAVAILLEUR_TEMPORAIRE", 10), ("PASSEPORT_TALENT", 15), ("ENTREPRENEUR", 5), ("AUTRE", 10)),
-            "DIVERS": (("VISITEUR", 30), ("MINEUR_DEVENU_MAJEUR", 40), ("AUTRE", 30)),
-        }[motif])
-        type_titre = _choix(rng, (("VLS_TS", 70), ("CARTE_SEJOUR_TEMPORAIRE", 30)))
-    annees = 10 if type_titre == "CARTE_RESIDENT" else 4 if type_titre == "CARTE_SEJOUR_PLURIANNUELLE" else 1
-    p.ajouter("titre_sejour_delivre", premier_titre, p.op("PREFECTURE"), {
-        "motif": motif, "sous_motif": sous_motif, "type_titre": type_titre, "valid_from": premier_titre.isoformat(),
-        "valid_to": (add_months(premier_titre, 12 * annees) - timedelta(days=1)).isoformat(), "premier_titre": True,
-    })
-    bpi = motif == "HUMANITAIRE"
-    if rng.random() < 0.90:
-        _cir(p, signature, naissance, motif, protection_le)
-    elif rng.random() < 0.3:
-        _logement(p, premier_titre + timedelta(days=rng.randint(5, 60)), bpi=bpi)
-    if (bpi and rng.random() < 0.20) or rng.random() < 0.03:
-        debut = premier_titre + timedelta(days=rng.randint(90, 360))
-        _episode(p, p.op("ASSOCIATION"), debut, "ACTION_BOP104")
-    if rng.random() < 0.02:
-        p.ajouter("note", premier_titre + timedelta(days=rng.randint(30, 300)), p.op(rng.choice(("OFII", "ASSOCIATION"))),
-                  {"texte": rng.choice(("Souhaite une formation dans le bâtiment.", "Garde d'enfants à trouver avant l'entrée en formation.",
-                                        "Diplôme d'infirmière obtenu au pays : reconnaissance à étudier.")),
-                   "visibilite": rng.choice(("OPERATEUR", "PARTAGEE"))})
-    _corriger_ou_annuler(p)
-
-
-def _menage(rng: random.Random, departement: str, menages: dict[str, tuple[str, int]]) -> str | None:
-    ouvert = menages.get(departement)
-    if ouvert is not None and rng.random() < 0.6:
-        identifiant, restants = ouvert
-        if restants <= 1:
-            del menages[departement]
+def _horodater(p: _Personne, instant: datetime) -> Iterator[EtapeDemo]:
+    """Recording times: mostly 0–10 days after the business date, sometimes weeks, a few months; never back."""
+    aleatoire = p.rng.random
+    precedent: datetime | None = None
+    for jour, _, etape in p.etapes:
+        tirage = aleatoire()
+        if tirage < 0.35:
+            delai = 0
+        elif tirage < 0.86:
+            delai = 1 + int(aleatoire() * 10)
+        elif tirage < 0.985:
+            delai = 11 + int(aleatoire() * 35)
         else:
-            menages[departement] = (identifiant, restants - 1)
-        return identifiant
-    if rng.random() < 0.08:
-        identifiant = f"menage-{departement}-{rng.getrandbits(40):010x}"
-        menages[departement] = (identifiant, rng.randint(1, 3))
-        return identifiant
-    return None
+            delai = 46 + int(aleatoire() * 105)
+        # 06:00–17:59 UTC is 07:00–19:59 in Paris: the same calendar day in both
+        heure, minute = divmod(360 + int(aleatoire() * 720), 60)
+        le = datetime.combine(jour + timedelta(days=delai), time(heure, minute), UTC)
+        le = min(le, instant)
+        if precedent is not None and le < precedent:
+            le = precedent
+        precedent = le
+        yield EtapeDemo(etape, le)
 
 
-def _cir(p: _Personne, signature: date, naissance: date, motif: str, protection_le: date | None) -> None:
+def _naissance(rng: random.Random, age: int, jour: date) -> date:
+    """A birth date giving `age` completed years on `jour`."""
+    naissance = add_months(jour, -12 * age) - timedelta(days=rng.randint(0, 360))
+    while age_revolu(naissance, jour) > age:
+        naissance += _UN_JOUR
+    while age_revolu(naissance, jour) < age:
+        naissance -= _UN_JOUR
+    return naissance
+
+
+def _parcours(p: _Personne, dep: _Departement, numero: str | None, menage: _Menage | None) -> None:
     rng = p.rng
-    ofii = p.op("OFII")
-    sous_a1 = rng.random() < {"HUMANITAIRE": 0.75, "FAMILIAL": 0.5, "ECONOMIQUE": 0.2, "DIVERS": 0.4}[motif]
-    if sous_a1:
-        oral, ecrit = rng.choice((("INFRA_A1", "INFRA_A1"), ("A1", "INFRA_A1"), ("INFRA_A1", "A1")))
-        nlns = ecrit == "INFRA_A1" and rng.random() < 0.35
+    p.ajouter(E.PERSONNE_ENREGISTREE, p.limite, p.op(T.PREFECTURE), {})  # completed at the end
+    chef = menage.chef if menage is not None else None
+
+    # Status: a household's first member sets the family's origin; the others share it or join as family
+    if chef is None or rng.random() < 0.6:
+        motif = chef["motif"] if chef is not None else _MOTIFS.tirer(rng)
     else:
-        oral, ecrit = rng.choice(NIVEAUX[1:]), rng.choice(NIVEAUX[1:])
-        nlns = False
-    p.ajouter("positionnement_linguistique", signature, ofii, {"niveau_oral": oral, "niveau_ecrit": ecrit, "non_lecteur_non_scripteur": nlns})
-    donnees_cir: dict[str, Any] = {"dt_ofii": p.dep.ville}
-    if age_revolu(naissance, signature) < 18:
-        donnees_cir["representant_legal"] = f"{rng.choice(PRENOMS_F + PRENOMS_M)} {rng.choice(NOMS)}"
-    if p.ajouter("cir_signe", signature, ofii, donnees_cir) is None:
-        return
-    jour = signature + timedelta(days=rng.randint(7, 40))
-    derniere_journee = jour
-    for numero in (1, 2, 3, 4):
-        present = rng.random() < 0.93
-        p.ajouter("formation_civique_journee", jour, ofii, {"jour": numero, "present": present})
-        if not present and rng.random() < 0.7:
-            p.ajouter("formation_civique_journee", jour + timedelta(days=14), ofii, {"jour": numero, "present": True})
-        derniere_journee = jour
-        jour += timedelta(days=7)
-    fin_formations = derniere_journee
-    if sous_a1:
-        forfait = 600 if nlns else _choix(p.rng, ((100, 20), (200, 30), (400, 35)))
-        fin = _formation(p, signature, "CIR_OBLIGATOIRE", forfait, "A1", oral, ecrit)
-        fin_formations = max(fin_formations, fin or signature)
-    elif rng.random() < 0.4:
-        p.ajouter("dispense_formation_linguistique", signature, ofii, {"motif": "NIVEAU_ATTEINT_AU_TEST"})
-        if min(NIVEAUX.index(oral), NIVEAUX.index(ecrit)) < 2 and rng.random() < 0.5:
-            fin = _formation(p, signature + timedelta(days=30), "COMPLEMENTAIRE_A2", 100, "A2", oral, ecrit)
-            fin_formations = max(fin_formations, fin or signature)
-    entretien = fin_formations + timedelta(days=rng.randint(30, 90))
-    situation = _choix(rng, (("EMPLOI", 25), ("FORMATION", 5), ("RECHERCHE_EMPLOI", 55), ("INACTIF", 15)))
-    if p.ajouter("entretien_fin_cir", entretien, ofii, {"situation_pro": situation}) is not None:
-        _orientation(p, entretien, naissance, situation)
-    if protection_le is not None and rng.random() < 0.6 and protection_le.year in (signature.year, signature.year - 1):
-        _agir(p, signature)
+        motif = M.FAMILIAL
+    signe_cir = rng.random() < 0.90
+    protection = None
+    if motif is M.HUMANITAIRE:
+        protection = chef["protection"] if chef is not None and chef["protection"] else _PROTECTIONS.tirer(rng)
+        sous_motif = protection.value
+    elif motif is M.FAMILIAL and chef is not None:
+        sous_motif = "FAMILLE_DE_REFUGIE" if chef["motif"] is M.HUMANITAIRE else "REGROUPEMENT_FAMILIAL"
+    else:
+        sous_motif = (_SOUS_MOTIFS_CIR if signe_cir else _SOUS_MOTIFS_SANS_CIR)[motif].tirer(rng)
+    p.bpi = protection is not None
 
+    if chef is not None:
+        premier_titre = min(p.limite, chef["premier_titre"] + timedelta(days=rng.randint(-60, 150)))
+        nationalite = chef["nationalite"]
+    else:
+        premier_titre = p.limite - timedelta(days=rng.randint(0, 4 * 365 + 30))
+        nationalite = (_NATIONALITES_BPI if p.bpi else _NATIONALITES_AUTRES).tirer(rng)
+    signature = premier_titre + timedelta(days=rng.randint(20, 100))
+    p.naissance = naissance = _naissance(rng, rng.randint(*_AGES.tirer(rng)), signature)
+    tirage = rng.random()
+    sexe = Sexe.X if tirage < 0.002 else Sexe.M if tirage < 0.002 + 0.998 * _PART_HOMMES[motif] else Sexe.F
+    prenoms_m, prenoms_f, noms = _NOMS[_GROUPE_DU_PAYS[nationalite]]
+    prenoms = prenoms_f if sexe is Sexe.F else prenoms_m if sexe is Sexe.M else prenoms_f + prenoms_m
+    nom = chef["nom"] if chef is not None and rng.random() < 0.8 else rng.choice(noms)
+    p.nom = (nom, nationalite)
+    identite: dict[str, Any] = {
+        "nom": _nom_de_famille(nom, sexe.value, nationalite),
+        "prenom": rng.choice(prenoms),
+        "date_naissance": naissance.isoformat(),
+        "sexe": sexe.value,
+        "nationalite": nationalite,
+        "departement": dep.code,
+    }
+    if numero is not None:
+        identite["numero_etranger"] = numero
+    if menage is not None:
+        identite["menage"] = menage.id
+        if menage.chef is None:
+            menage.chef = {"motif": motif, "protection": protection, "premier_titre": premier_titre,
+                           "nationalite": nationalite, "nom": nom}
 
-def _formation(p: _Personne, prescription: date, type_: str, forfait: int, cible: str, oral: str, ecrit: str) -> date | None:
-    """Prescription, monthly hours, evaluations and end of a language training; returns its end date."""
-    rng = p.rng
-    if p.ajouter("formation_linguistique_prescrite", prescription, p.op("OFII"),
-                 {"type": type_, "forfait_h": forfait, "niveau_cible": cible}) is None:
-        return None
-    organisme = p.op("ORGANISME_FORMATION")
-    rang_cible = NIVEAUX.index("B1_ET_PLUS" if cible == "B1" else cible)
-    atteint = rng.random() < ({100: 0.88, 200: 0.78, 400: 0.62, 600: 0.40}[forfait] if type_ == "CIR_OBLIGATOIRE" else 0.7)
-    abandon = rng.random() < 0.12
-    assidu = rng.random() < 0.75
-    mois = max(1, math.ceil(forfait / 60))
-    par_mois = forfait / mois
-    debut = prescription + timedelta(days=rng.randint(30, 90))
-    anticipe = atteint and not abandon and mois >= 2 and rng.random() < 0.3
-    duree = rng.randint(1, mois - 1) if (abandon or anticipe) and mois >= 2 else mois
-    jour = debut
-    for m in range(duree):
-        taux = rng.uniform(0.82, 1.0) if assidu else rng.uniform(0.45, 0.79)
-        periode_fin = jour + timedelta(days=29)
-        p.ajouter("formation_linguistique_heures", periode_fin + timedelta(days=1), organisme, {
-            "periode_debut": jour.isoformat(), "periode_fin": periode_fin.isoformat(),
-            "heures_planifiees": round(par_mois), "heures_realisees": math.floor(par_mois * taux),
+    decision = None
+    if protection is not None:
+        decision = premier_titre - timedelta(days=rng.randint(14, 150))
+        p.ajouter(E.PROTECTION_ACCORDEE, decision, p.op(T.OFII if rng.random() < 0.6 else T.ASSOCIATION), {
+            "type": protection.value,
+            "decision_date": decision.isoformat(),
+            "organe": (OrganeProtection.OFPRA if rng.random() < 0.8 else OrganeProtection.CNDA).value,
         })
-        jour = periode_fin + timedelta(days=1)
-        if mois >= 2 and m == duree // 2 and not abandon:
-            niveau = _evaluation(rng, oral, ecrit, rang_cible, atteint and (anticipe or rng.random() < 0.5))
-            p.ajouter("evaluation_linguistique", jour, organisme, {"type": "INTERMEDIAIRE", **niveau, "score": rng.randint(20, 95)})
-            if anticipe and min(NIVEAUX.index(niveau["niveau_oral"]), NIVEAUX.index(niveau["niveau_ecrit"])) >= rang_cible:
-                p.ajouter("formation_linguistique_terminee", jour + timedelta(days=1), organisme, {"motif": "NIVEAU_CIBLE_ATTEINT_ANTICIPE"})
-                return jour + timedelta(days=1)
-    fin = jour + timedelta(days=2)
-    if abandon:
-        p.ajouter("formation_linguistique_terminee", fin, organisme, {"motif": rng.choice(("ABANDON", "ABANDON", "DEMENAGEMENT", "AUTRE"))})
-        return fin
-    p.ajouter("evaluation_linguistique", fin - timedelta(days=1), organisme,
-              {"type": "FINALE", **_evaluation(rng, oral, ecrit, rang_cible, atteint), "score": rng.randint(20, 95)})
-    p.ajouter("formation_linguistique_terminee", fin, organisme, {"motif": "FORFAIT_REALISE"})
+    p.ajouter(E.TITRE_SEJOUR_DELIVRE, premier_titre, p.op(T.PREFECTURE), {
+        "motif": motif.value,
+        "sous_motif": sous_motif,
+        "type_titre": _TITRES.tirer(rng).value,
+        "valid_from": premier_titre.isoformat(),
+        "valid_to": (add_months(premier_titre, 12) - _UN_JOUR).isoformat(),
+        "premier_titre": True,
+    })
+
+    if signe_cir:
+        _cir(p, dep, motif, signature, decision)
+    if (p.bpi and rng.random() < 0.20) or (not p.bpi and rng.random() < 0.03):
+        _episode(p, p.op(T.ASSOCIATION), premier_titre + timedelta(days=rng.randint(30, 500)), Programme.ACTION_BOP104)
+    if not p.agir and rng.random() < (0.45 if p.bpi else 0.30):
+        _logements(p, premier_titre + timedelta(days=rng.randint(5, 200)))
+    if p.sortie_agir is not None:
+        _sortie_agir(p, *p.sortie_agir)
+    if p.deces is not None:
+        # nothing happens after a death (a step after it is needed only by steps after it)
+        p.limite = deces = p.deces
+        p.etapes = [p.etapes[0], *(e for e in p.etapes[1:] if e[0] <= deces)]
+    _gestion(p)
+
+    # The registration comes first: at the first contact, recorded by whoever met the person first
+    premiere = min(p.etapes[1:], key=lambda e: (e[0], e[1]))
+    jour = max(naissance, premiere[0] - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3))))
+    registre = p.etapes[0][2]
+    registre["occurred_on"] = jour.isoformat()
+    registre["operateur"] = premiere[2]["operateur"]
+    registre["agent"] = rng.choice(AGENTS[registre["operateur"]])
+    registre["data"] = identite
+    if numero is not None:  # the identity is in `data`; only a client-chosen parcours_id goes in `personne`
+        del registre["personne"]
+    p.etapes[0] = (jour, -1, registre)
+    p.etapes.sort(key=lambda e: (e[0], e[1]))
+
+
+# CIR, language and civic training --------------------------------------------------------------------------------
+
+
+def _cir(p: _Personne, dep: _Departement, motif: MotifSejour, signature: date, decision: date | None) -> None:
+    rng = p.rng
+    ofii = p.op(T.OFII)
+    if rng.random() < _PART_SOUS_A1[motif]:
+        oral, ecrit = _COMBINAISONS_SOUS_A1.tirer(rng)
+        nlns = ecrit == 0 and rng.random() < _PART_NLNS
+    else:
+        oral, ecrit = _NIVEAU_AU_MOINS_A1.tirer(rng), _NIVEAU_AU_MOINS_A1.tirer(rng)
+        nlns = False
+    positionnement = signature - timedelta(days=0 if rng.random() < 0.7 else rng.randint(1, 6))
+    p.ajouter(E.POSITIONNEMENT_LINGUISTIQUE, positionnement, ofii, {
+        "niveau_oral": NIVEAUX[oral], "niveau_ecrit": NIVEAUX[ecrit], "non_lecteur_non_scripteur": nlns,
+    })
+    donnees: dict[str, Any] = {"dt_ofii": dep.ville}
+    if age_revolu(p.naissance, signature) < 18:
+        parent = rng.choice((Sexe.F, Sexe.M))
+        nom = _nom_de_famille(p.nom[0], parent.value, p.nom[1])
+        donnees["representant_legal"] = f"{'Mme' if parent is Sexe.F else 'M.'} {nom}"
+    if p.ajouter(E.CIR_SIGNE, signature, ofii, donnees) is None:
+        return
+
+    # AGIR is proposed at the signature (protection decided in the year or the year before)
+    if decision is not None and rng.random() < 0.60:
+        _agir(p, signature, decision)
+
+    # Civic training: four days; an absence is often made up later
+    civique = ofii if rng.random() < 0.5 else p.op(T.ORGANISME_FORMATION)
+    jour = signature + timedelta(days=rng.randint(7, 35))
+    fin_civique = jour
+    rattrapages = []
+    for numero in (1, 2, 3, 4):
+        present = rng.random() < 0.92
+        p.ajouter(E.FORMATION_CIVIQUE_JOURNEE, jour, civique, {"jour": numero, "present": present})
+        if not present and rng.random() < 0.7:
+            rattrapages.append(numero)
+        fin_civique = jour
+        jour += timedelta(days=rng.choice((1, 7, 7, 14)))
+    for numero in rattrapages:
+        fin_civique += timedelta(days=rng.randint(14, 45))
+        p.ajouter(E.FORMATION_CIVIQUE_JOURNEE, fin_civique, civique, {"jour": numero, "present": True})
+
+    # Language: compulsory below A1; otherwise often a waiver, and sometimes the optional A2 package
+    fins = [fin_civique]
+    if min(oral, ecrit) < 1:
+        forfait = (600 if rng.random() < 0.8 else 400) if nlns else _FORFAITS.tirer(rng)
+        fin = _formation(p, signature, TypeFormationLinguistique.CIR_OBLIGATOIRE, forfait, NiveauCible.A1, oral, ecrit)
+        if fin is None:
+            return
+        fins.append(fin)
+    else:
+        if rng.random() < 0.6:
+            p.ajouter(E.DISPENSE_FORMATION_LINGUISTIQUE, signature, ofii,
+                      {"motif": MotifDispenseFormation.NIVEAU_ATTEINT_AU_TEST.value})
+        if min(oral, ecrit) == 1 and rng.random() < 0.35:
+            debut = signature + timedelta(days=rng.randint(0, 60))
+            fin = _formation(p, debut, TypeFormationLinguistique.COMPLEMENTAIRE_A2, 100, NiveauCible.A2, oral, ecrit)
+            if fin is None:
+                return
+            fins.append(fin)
+
+    # End-of-CIR interview within 3 months of the trainings, then an orientation or a waiver
+    entretien = max(fins) + timedelta(days=rng.randint(30, 88))
+    situation = _SITUATIONS_PRO.tirer(rng)
+    if p.ajouter(E.ENTRETIEN_FIN_CIR, entretien, ofii, {"situation_pro": situation.value}) is None:
+        return
+    if situation is SituationPro.RECHERCHE_EMPLOI and rng.random() < 0.86:
+        _orientation_spe(p, entretien)
+        return
+    probabilite, motif_dispense = _DISPENSES[situation]
+    if rng.random() < probabilite:
+        p.ajouter(E.DISPENSE_ORIENTATION_SPE, entretien, ofii, {"demande_expresse": True, "motif": motif_dispense.value})
+
+
+def _formation(p: _Personne, prescription: date, type_: TypeFormationLinguistique, forfait: int, cible: NiveauCible,
+               oral: int, ecrit: int) -> date | None:
+    """Prescription, monthly hours, evaluations and end of a language training; its end (None: not ended)."""
+    rng = p.rng
+    if p.ajouter(E.FORMATION_LINGUISTIQUE_PRESCRITE, prescription, p.op(T.OFII),
+                 {"type": type_.value, "forfait_h": forfait, "niveau_cible": cible.value}) is None:
+        return None
+    organisme = p.op(T.ORGANISME_FORMATION)
+    obligatoire = type_ is TypeFormationLinguistique.CIR_OBLIGATOIRE
+    mois = rng.randint(*_MOIS_DE_FORMATION[forfait]) if obligatoire else rng.randint(2, 4)
+    total = forfait
+    if (forfait == 600 and rng.random() < 0.10) or rng.random() < 0.05:
+        total = forfait * 11 // 10  # the "as needed" extra hours: at most 10 % of the forfait
+    parts = [total // mois + (1 if k < total % mois else 0) for k in range(mois)]
+
+    tirage = rng.random()
+    issue = (
+        MotifFinFormation.ABANDON if tirage < 0.12 else MotifFinFormation.DEMENAGEMENT if tirage < 0.14
+        else MotifFinFormation.AUTRE if tirage < 0.15 else MotifFinFormation.FORFAIT_REALISE
+    )
+    atteint = rng.random() < (_ATTEINTE_A1[forfait] if obligatoire else 0.65)
+    anticipe = issue is MotifFinFormation.FORFAIT_REALISE and atteint and rng.random() < 0.26
+    if issue is MotifFinFormation.FORFAIT_REALISE and not anticipe:
+        faits = mois
+        bas, haut = (0.81, 1.0) if rng.random() < 0.85 else (0.5, 0.78)
+    else:
+        faits = rng.randint(1, mois - 1)
+        bas, haut = (0.81, 1.0) if anticipe else (0.3, 0.75)
+    intermediaire = -1
+    if issue is MotifFinFormation.FORFAIT_REALISE and not anticipe and faits >= 2 and rng.random() < 0.4:
+        intermediaire = faits // 2 - 1
+
+    debut = prescription + timedelta(days=rng.randint(14, 75))
+    dernier = debut
+    for k in range(faits):
+        periode_fin = add_months(debut, k + 1) - _UN_JOUR
+        declaration = periode_fin + timedelta(days=rng.randint(1, 6))
+        planifiees = parts[k]
+        realisees = min(planifiees, int(planifiees * rng.uniform(bas, haut)))
+        if p.ajouter(E.FORMATION_LINGUISTIQUE_HEURES, declaration, organisme, {
+            "periode_debut": add_months(debut, k).isoformat(), "periode_fin": periode_fin.isoformat(),
+            "heures_planifiees": planifiees, "heures_realisees": realisees,
+        }) is None:
+            return None
+        dernier = declaration
+        if k == intermediaire:
+            _evaluation(p, dernier, TypeEvaluation.INTERMEDIAIRE, oral, ecrit, cible.rang, atteint and rng.random() < 0.5)
+
+    if anticipe:  # the target reached at an intermediate test: the training ends early
+        evaluation = dernier + timedelta(days=rng.randint(0, 3))
+        _evaluation(p, evaluation, TypeEvaluation.INTERMEDIAIRE, oral, ecrit, cible.rang, True)
+        fin = evaluation + timedelta(days=rng.randint(1, 10))
+        motif = MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE
+    elif issue is MotifFinFormation.FORFAIT_REALISE:
+        fin = dernier
+        if rng.random() < 0.92:
+            fin = dernier + timedelta(days=rng.randint(0, 5))
+            _evaluation(p, fin, TypeEvaluation.FINALE, oral, ecrit, cible.rang, atteint)
+        fin += timedelta(days=rng.randint(0, 7))
+        motif = MotifFinFormation.FORFAIT_REALISE
+    else:
+        fin = dernier + timedelta(days=rng.randint(5, 30))
+        motif = issue
+    if p.ajouter(E.FORMATION_LINGUISTIQUE_TERMINEE, fin, organisme, {"motif": motif.value}) is None:
+        return None
     return fin
 
 
-def _evaluation(rng: random.Random, oral: str, ecrit: str, rang_cible: int, atteint: bool) -> dict[str, str]:
+def _evaluation(p: _Personne, jour: date, type_: TypeEvaluation, oral: int, ecrit: int, cible: int,
+                atteint: bool) -> None:
+    """An evaluation: both skills at the target or above when reached, else the weaker one stays below it."""
+    rng = p.rng
     if atteint:
-        return {"niveau_oral": NIVEAUX[max(rang_cible, NIVEAUX.index(oral), min(3, rang_cible + (rng.random() < 0.2)))],
-                "niveau_ecrit": NIVEAUX[max(rang_cible, NIVEAUX.index(ecrit))]}
-    bas = max(0, rang_cible - 1)
-    return {"niveau_oral": NIVEAUX[max(NIVEAUX.index(oral), rang_cible)], "niveau_ecrit": NIVEAUX[min(NIVEAUX.index(ecrit), bas)]}
+        oral, ecrit = max(oral, cible), max(ecrit, cible)
+        if oral < 3 and rng.random() < 0.25:
+            oral += 1
+    elif oral < cible and ecrit < cible and rng.random() < 0.5:
+        oral = cible
+    donnees: dict[str, Any] = {"type": type_.value, "niveau_oral": NIVEAUX[oral], "niveau_ecrit": NIVEAUX[ecrit]}
+    if rng.random() < 0.65:
+        donnees["score"] = rng.randint(55, 98) if min(oral, ecrit) >= cible else rng.randint(15, 60)
+    p.ajouter(E.EVALUATION_LINGUISTIQUE, jour, p.op(T.ORGANISME_FORMATION), donnees)
 
 
-def _orientation(p: _Personne, entretien: date, naissance: date, situation: str) -> None:
+# Orientation and employment support ------------------------------------------------------------------------------
+
+
+def _orientation_spe(p: _Personne, jour: date) -> None:
+    """Under 26: the Mission locale (a rare RQTH override to Cap emploi); otherwise France Travail or Cap emploi."""
     rng = p.rng
-    ofii = p.op("OFII")
-    if situation == "RECHERCHE_EMPLOI" and rng.random() < 0.85:
-        moins_de_26 = age_revolu(naissance, entretien) < 26
-        if moins_de_26:
-            vers, motif = ("CAP_EMPLOI", "RQTH") if rng.random() < 0.03 else ("MISSION_LOCALE", "AGE_MOINS_26")
-        else:
-            vers, motif = ("CAP_EMPLOI", "RQTH") if rng.random() < 0.08 else ("FRANCE_TRAVAIL", "DEFAUT")
-        orientation = p.ajouter("orientation_spe", entretien, ofii, {"vers": p.op(vers), "motif_choix": motif})
-        if orientation is None:
-            return
-        reponse = entretien + timedelta(days=rng.randint(1, 40))
-        if rng.random() < 0.1:
-            p.ajouter("orientation_refusee", reponse, p.op(vers),
-                      {"orientation_step_id": orientation, "motif": rng.choice(("La personne a trouvé un emploi.", "Injoignable après trois relances.", "Déménagement hors du département."))})
-            return
-        if p.ajouter("orientation_acceptee", reponse, p.op(vers), {"orientation_step_id": orientation}) is None:
-            return
-        programme = {"MISSION_LOCALE": "CEJ" if rng.random() < 0.5 else "PACEA", "FRANCE_TRAVAIL": "ACCOMPAGNEMENT_FT", "CAP_EMPLOI": "AUTRE"}[vers]
-        _episode(p, p.op(vers), reponse + timedelta(days=rng.randint(0, 20)), programme)
-    elif situation != "FORMATION" or rng.random() < 0.5:
-        motif = {"EMPLOI": "EN_EMPLOI", "INACTIF": "NE_RECHERCHE_PAS"}.get(situation, "AUTRE")
-        p.ajouter("dispense_orientation_spe", entretien, ofii, {"demande_expresse": True, "motif": motif})
-
-
-def _episode(p: _Personne, operateur: str, entree: date, programme: str) -> None:
-    """Employment support: entry, a contract or a training matching the exit, exit, 6-month follow-up."""
-    rng = p.rng
-    if p.ajouter("accompagnement_emploi_debute", entree, operateur, {"programme": programme}) is None:
+    if age_revolu(p.naissance, jour) < 26:
+        defaut = (T.MISSION_LOCALE, MotifChoixSpe.AGE_MOINS_26)
+        vers, motif = (T.CAP_EMPLOI, MotifChoixSpe.RQTH) if rng.random() < 0.03 else defaut
+    else:
+        defaut = (T.FRANCE_TRAVAIL, MotifChoixSpe.DEFAUT)
+        vers, motif = (T.CAP_EMPLOI, MotifChoixSpe.RQTH) if rng.random() < 0.07 else defaut
+    destinataire = p.op(vers)
+    orientation = p.ajouter(E.ORIENTATION_SPE, jour, p.op(T.OFII), {"vers": destinataire, "motif_choix": motif.value})
+    if orientation is None:
         return
-    jours = max(20, int(30.4375 * math.exp(rng.gauss(math.log(9), 0.623))))
+    reponse = jour + timedelta(days=rng.randint(1, 40))
+    if rng.random() < 0.12:
+        p.ajouter(E.ORIENTATION_REFUSEE, reponse, destinataire,
+                  {"orientation_step_id": orientation, "motif": rng.choice(_REFUS_ORIENTATION)})
+        return
+    if p.ajouter(E.ORIENTATION_ACCEPTEE, reponse, destinataire, {"orientation_step_id": orientation}) is None:
+        return
+    entree = reponse + timedelta(days=rng.randint(0, 21))
+    if vers is T.MISSION_LOCALE:
+        cej = age_revolu(p.naissance, entree) < 26 and rng.random() < 0.55
+        _episode(p, destinataire, entree, Programme.CEJ if cej else Programme.PACEA, cej=cej)
+    else:
+        _episode(p, destinataire, entree, Programme.ACCOMPAGNEMENT_FT if vers is T.FRANCE_TRAVAIL else Programme.AUTRE)
+
+
+def _episode(p: _Personne, operateur: str, entree: date, programme: Programme, cej: bool = False) -> None:
+    """Entry, the contract or training an exit category rests on, exit, 6-month follow-up."""
+    rng = p.rng
+    if p.ajouter(E.ACCOMPAGNEMENT_EMPLOI_DEBUTE, entree, operateur, {"programme": programme.value}) is None:
+        return
+    mois = math.exp(rng.gauss(_MEDIANE_MOIS, _SIGMA))
+    if cej:
+        mois = min(12.0, max(6.0, mois))
+    jours = max(14, round(mois * JOURS_PAR_MOIS))
     sortie = entree + timedelta(days=jours)
-    categorie = _choix(rng, MIX_SORTIES)
+    categorie, quoi = _MIX_SORTIES.tirer(rng)
     debut = max(entree, sortie - timedelta(days=rng.randint(0, 30)))
-    if categorie == "EMPLOI_CDI":
-        p.ajouter("contrat_travail_debute", debut, operateur, {"type_contrat": "CDI", "date_debut": debut.isoformat()})
-    elif categorie == "CREATION_ENTREPRISE":
-        p.ajouter("contrat_travail_debute", debut, operateur, {"type_contrat": "CREATION_ENTREPRISE", "date_debut": debut.isoformat()})
-    elif categorie == "EMPLOI_DURABLE_6M_PLUS":
-        type_contrat = rng.choice(("CDD", "CDD", "APPRENTISSAGE", "INTERIM"))
-        fin = add_months(debut, rng.randint(6, 18))
-        p.ajouter("contrat_travail_debute", debut, operateur, {"type_contrat": type_contrat, "date_debut": debut.isoformat(), "date_fin_prevue": fin.isoformat()})
-    elif categorie == "EMPLOI_MOINS_6M":
-        type_contrat = rng.choice(("CDD", "INTERIM", "IAE", "CONTRAT_AIDE"))
-        fin = debut + timedelta(days=rng.randint(20, 150))
-        p.ajouter("contrat_travail_debute", debut, operateur, {"type_contrat": type_contrat, "date_debut": debut.isoformat(), "date_fin_prevue": fin.isoformat()})
-    elif categorie.startswith("FORMATION_"):
-        type_formation = {"FORMATION_QUALIFIANTE": "QUALIFIANTE", "FORMATION_CERTIFIANTE": "CERTIFIANTE", "FORMATION_DIPLOMANTE": "DIPLOMANTE",
-                          "FORMATION_PRE_QUALIFIANTE": "PRE_QUALIFIANTE", "FORMATION_LINGUISTIQUE": "FLE_A_VISEE_PRO"}[categorie]
-        p.ajouter("entree_formation", debut, operateur, {"type": type_formation, "date_debut": debut.isoformat(),
-                                                          "date_fin_prevue": add_months(debut, rng.randint(3, 10)).isoformat()})
-    sortie_id = p.ajouter("sortie_accompagnement", sortie, operateur, {"categorie": categorie})
+    if isinstance(quoi, TypeFormationPro):
+        if quoi is TypeFormationPro.FLE_A_VISEE_PRO and rng.random() < 0.3:
+            quoi = TypeFormationPro.SAVOIRS_DE_BASE
+        formation: dict[str, Any] = {"type": quoi.value, "date_debut": debut.isoformat()}
+        if rng.random() < 0.85:
+            formation["date_fin_prevue"] = (add_months(debut, rng.randint(3, 12)) - _UN_JOUR).isoformat()
+        p.ajouter(E.ENTREE_FORMATION, debut, operateur, formation)
+    elif quoi is not None:
+        _contrat(p, operateur, quoi, debut, sortie)
+    elif jours > 120 and rng.random() < 0.2:  # a short assignment during the support, over well before the exit
+        debut = entree + timedelta(days=rng.randint(15, jours - 90))
+        p.ajouter(E.CONTRAT_TRAVAIL_DEBUTE, debut, operateur, {
+            "type_contrat": rng.choice((TypeContrat.INTERIM, TypeContrat.CDD)).value,
+            "date_debut": debut.isoformat(),
+            "date_fin_prevue": (debut + timedelta(days=rng.randint(7, 60))).isoformat(),
+        })
+    sortie_id = p.ajouter(E.SORTIE_ACCOMPAGNEMENT, sortie, operateur, {"categorie": categorie.value})
     if sortie_id is None:
         return
+    if categorie is C.DECES:
+        p.deces = sortie if p.deces is None else min(p.deces, sortie)
+    if categorie in SORTIES_NEUTRES:
+        return
     debut_fenetre, fin_fenetre = fenetre_suivi(sortie)
-    if debut_fenetre > p.aujourdhui or rng.random() >= 0.85:
+    if debut_fenetre > p.limite or rng.random() >= 0.85:
         return
-    jour = debut_fenetre + timedelta(days=rng.randint(0, (min(fin_fenetre, p.aujourdhui) - debut_fenetre).days))
+    jour = debut_fenetre + timedelta(days=rng.randint(0, (min(fin_fenetre, p.limite) - debut_fenetre).days))
     if rng.random() < 0.65:
-        positif = rng.random() < (0.8 if categorie in POSITIVES else 0.2)
-        situation = rng.choice(("EMPLOI_CDI", "EMPLOI_DURABLE_6M_PLUS", "EMPLOI_MOINS_6M", "FORMATION_QUALIFIANTE")) if positif \
-            else rng.choice(("RECHERCHE_EMPLOI", "INACTIVITE", "FORMATION_LINGUISTIQUE"))
-        p.ajouter("suivi_six_mois", jour, operateur, {"sortie_step_id": sortie_id, "repondant": True, "categorie": situation})
+        positive = categorie in SORTIES_POSITIVES
+        if rng.random() < (0.8 if positive else 0.2):
+            situation = categorie if positive and rng.random() < 0.6 else _SUIVI_POSITIF.tirer(rng)
+        else:
+            situation = _SUIVI_NON_POSITIF.tirer(rng)
+        suivi: dict[str, Any] = {"sortie_step_id": sortie_id, "repondant": True, "categorie": situation.value}
     else:
-        p.ajouter("suivi_six_mois", jour, operateur, {"sortie_step_id": sortie_id, "repondant": False})
+        suivi = {"sortie_step_id": sortie_id, "repondant": False}
+    p.ajouter(E.SUIVI_SIX_MOIS, jour, operateur, suivi)
 
 
-def _logement(p: _Personne, jour: date, bpi: bool) -> str:
+def _contrat(p: _Personne, operateur: str, quoi: str, debut: date, actif_le: date) -> None:
+    """A contract of the kind an exit category names, still running on `actif_le`."""
     rng = p.rng
-    if bpi:
-        situation = _choix(rng, (("DNA", 39), ("HEBERGE_TIERS", 20), ("HEBERGEMENT_URGENCE", 15), ("CPH", 8),
-                                 ("LOCATAIRE_PARC_PRIVE", 6), ("LOCATAIRE_PARC_SOCIAL", 6), ("AUTRE", 6)))
-    else:
-        situation = _choix(rng, (("HEBERGE_TIERS", 35), ("LOCATAIRE_PARC_PRIVE", 35), ("LOCATAIRE_PARC_SOCIAL", 15), ("AUTRE", 15)))
-    p.ajouter("situation_logement", jour, p.op(rng.choice(("LOGEMENT", "ASSOCIATION"))), {"situation": situation})
-    return situation
+    if quoi in ("CDI", "CREATION"):
+        type_contrat = TypeContrat.CDI if quoi == "CDI" else TypeContrat.CREATION_ENTREPRISE
+        p.ajouter(E.CONTRAT_TRAVAIL_DEBUTE, debut, operateur,
+                  {"type_contrat": type_contrat.value, "date_debut": debut.isoformat()})
+        return
+    if quoi == "CDD_LONG":
+        fin = add_months(debut, rng.randint(6, 18)) - _UN_JOUR
+    elif quoi == "ALTERNANCE":
+        fin = add_months(debut, rng.randint(12, 36)) - _UN_JOUR
+    else:  # under six months
+        plafond = add_months(debut, 6) - timedelta(days=2)
+        fin = debut + timedelta(days=rng.randint(max(14, (actif_le - debut).days), (plafond - debut).days))
+    assert contrat_durable(debut, fin) is (quoi in ("CDD_LONG", "ALTERNANCE"))
+    p.ajouter(E.CONTRAT_TRAVAIL_DEBUTE, debut, operateur, {
+        "type_contrat": _CONTRATS[quoi].tirer(rng).value,
+        "date_debut": debut.isoformat(),
+        "date_fin_prevue": fin.isoformat(),
+    })
 
 
-def _agir(p: _Personne, signature: date) -> None:
+# AGIR and housing ------------------------------------------------------------------------------------------------
+
+
+def _agir(p: _Personne, signature: date, decision: date) -> None:
     rng = p.rng
-    agir = p.op("AGIR")
-    orientation = p.ajouter("orientation_agir", signature, p.op("OFII"), {"vers": agir})
-    if orientation is None or rng.random() >= 0.8:
+    orientation_le = signature + timedelta(days=rng.choice((0, 0, 0, 1, 2, 3, 5, 7, 10)))
+    if decision.year not in (orientation_le.year, orientation_le.year - 1):
         return
-    p.ajouter("orientation_acceptee", signature + timedelta(days=rng.randint(1, 10)), agir, {"orientation_step_id": orientation})
-    entree = signature + timedelta(days=rng.randint(11, 35))
-    volets = ["DROITS", "LOGEMENT", "EMPLOI_FORMATION"] if rng.random() < 0.55 else sorted(
-        rng.sample(["DROITS", "LOGEMENT", "EMPLOI_FORMATION"], rng.randint(1, 2)))
-    if p.ajouter("agir_entree", entree, agir, {"volets": volets}) is None:
+    agir = p.op(T.AGIR)
+    orientation = p.ajouter(E.ORIENTATION_AGIR, orientation_le, p.op(T.OFII), {"vers": agir})
+    if orientation is None:
         return
-    logement = _logement(p, entree, bpi=True)
-    sortie = entree + timedelta(days=rng.randint(360, 730))
-    perenne = logement in PERENNES
-    if not perenne and rng.random() < 0.55:
-        acces = entree + timedelta(days=rng.randint(90, 600))
-        if acces < sortie:
-            p.ajouter("situation_logement", acces, p.op("LOGEMENT"), {"situation": rng.choice(PERENNES)})
-            perenne = True
-    emploi_durable = False
-    if perenne and rng.random() < 0.5:
-        embauche = sortie - timedelta(days=rng.randint(10, 120))
-        p.ajouter("contrat_travail_debute", embauche, agir, {"type_contrat": "CDI", "date_debut": embauche.isoformat()})
-        emploi_durable = True
-    if perenne and emploi_durable:
-        motif = "OBJECTIFS_ATTEINTS"
-    else:
-        motif = _choix(rng, (("DUREE_MAX", 35), ("ABANDON", 15), ("PERDU_DE_VUE", 15), ("DEMENAGEMENT", 10), ("AUTRE", 25)))
-    p.ajouter("agir_sortie", sortie, agir, {"motif": motif})
+    if rng.random() >= 0.80:
+        if rng.random() < 0.5:
+            p.ajouter(E.ORIENTATION_REFUSEE, orientation_le + timedelta(days=rng.randint(3, 30)), agir,
+                      {"orientation_step_id": orientation, "motif": rng.choice(_REFUS_AGIR)})
+        return
+    acceptation = orientation_le + timedelta(days=rng.randint(1, 12))
+    if p.ajouter(E.ORIENTATION_ACCEPTEE, acceptation, agir, {"orientation_step_id": orientation}) is None:
+        return
+    entree = acceptation + timedelta(days=rng.randint(0, 14))
+    if entree > add_months(signature, 1) and rng.random() < 0.8:  # intake within a month of the CIR, mostly
+        entree = max(acceptation, add_months(signature, 1))
+    volets = [v.value for v in VoletAgir]
+    if rng.random() >= 0.60:  # "more than one in two" on all three strands
+        choisis = rng.sample(volets, rng.randint(1, 2))
+        volets = [v for v in volets if v in choisis]
+    if p.ajouter(E.AGIR_ENTREE, entree, agir, {"volets": volets}) is None:
+        return
+    p.agir = True
 
+    # Housing: the situation at entry, then (for about half of the others) durable housing within 24 months
+    situation = _LOGEMENT_ENTREE_BPI.tirer(rng)
+    p.ajouter(E.SITUATION_LOGEMENT, entree, agir, {"situation": situation.value})
+    acces = entree if situation in LOGEMENTS_PERENNES else None
+    if acces is None:
+        perenne = rng.random() < 0.49
+        changement = entree + timedelta(days=rng.randint(60, 700))
+        if not perenne or rng.random() < 0.35:
+            jour = entree + timedelta(days=rng.randint(30, (changement - entree).days)) if perenne else changement
+            p.ajouter(E.SITUATION_LOGEMENT, jour, rng.choice((agir, p.op(T.LOGEMENT))),
+                      {"situation": rng.choice(_LOGEMENT_ETAPE[situation]).value})
+        if perenne and p.ajouter(E.SITUATION_LOGEMENT, changement, rng.choice((agir, p.op(T.LOGEMENT))),
+                                 {"situation": _LOGEMENT_PERENNE.tirer(rng).value}) is not None:
+            acces = changement
 
-def _corriger_ou_annuler(p: _Personne) -> None:
-    """A few corrections of a housing situation (to a sibling of the same kind) and voids of a duplicate."""
-    rng = p.rng
-    logements = [(jour, etape) for jour, _, etape in p.etapes if etape["type"] == "situation_logement"]
-    if not logements:
-        return
-    jour, cible = rng.choice(logements)
-    freres = {"LOCATAIRE_PARC_SOCIAL": "LOCATAIRE_PARC_PRIVE", "LOCATAIRE_PARC_PRIVE": "LOCATAIRE_PARC_SOCIAL",
-              "DNA": "CPH", "CPH": "DNA", "HEBERGE_TIERS": "AUTRE", "AUTRE": "HEBERGE_TIERS",
-              "HEBERGEMENT_URGENCE": "SANS_ABRI", "LOGEMENT_ACCOMPAGNE": "IML_MANDAT_GESTION", "IML_MANDAT_GESTION": "LOGEMENT_ACCOMPAGNE"}
+    # Employment/training strand: a durable job or qualifying training for half of them
+    emploi = None
     tirage = rng.random()
-    if tirage < 0.05 and cible["data"]["situation"] in freres:
-        p.ajouter("evenement_corrige", jour + timedelta(days=rng.randint(1, 30)), cible["operateur"], {
-            "cible_step_id": cible["step_id"], "champs": {"situation": freres[cible["data"]["situation"]]},
-            "motif": "Erreur de saisie de la situation de logement."})
-    elif tirage < 0.08:
-        doublon = p.ajouter("situation_logement", jour + timedelta(days=1), cible["operateur"], dict(cible["data"]))
-        if doublon is not None:
-            p.ajouter("evenement_annule", jour + timedelta(days=rng.randint(2, 20)), cible["operateur"],
-                      {"cible_step_id": doublon, "motif": "Saisie en double."})
+    debut = entree + timedelta(days=rng.randint(60, 540))
+    if tirage < 0.50:
+        genre = rng.random()
+        if genre < 0.35:
+            _contrat(p, agir, "CDI", debut, debut)
+        elif genre < 0.70:
+            _contrat(p, agir, "CDD_LONG", debut, debut)
+        else:
+            p.ajouter(E.ENTREE_FORMATION, debut, agir, {
+                "type": rng.choice((TypeFormationPro.QUALIFIANTE, TypeFormationPro.CERTIFIANTE,
+                                    TypeFormationPro.DIPLOMANTE)).value,
+                "date_debut": debut.isoformat(),
+                "date_fin_prevue": (add_months(debut, rng.randint(6, 14)) - _UN_JOUR).isoformat(),
+            })
+        if debut <= p.limite:
+            emploi = debut
+    elif tirage < 0.75:
+        if rng.random() < 0.6:
+            _contrat(p, agir, "CDD_COURT", debut, debut)
+        else:
+            p.ajouter(E.ENTREE_FORMATION, debut, agir, {
+                "type": rng.choice((TypeFormationPro.PRE_QUALIFIANTE, TypeFormationPro.FLE_A_VISEE_PRO)).value,
+                "date_debut": debut.isoformat(),
+                "date_fin_prevue": (add_months(debut, 4) - _UN_JOUR).isoformat(),
+            })
+    p.sortie_agir = (entree, acces, emploi)
+
+
+def _sortie_agir(p: _Personne, entree: date, acces: date | None, emploi: date | None) -> None:
+    """The AGIR exit, made after every other step so that those of its day are recorded before it."""
+    rng = p.rng
+    duree_max = add_months(entree, 24)
+    if acces is not None and emploi is not None and rng.random() < 0.85:
+        sortie = min(duree_max, max(acces, emploi) + timedelta(days=rng.randint(10, 90)))
+        motif = MotifSortieAgir.OBJECTIFS_ATTEINTS
+    elif rng.random() < 0.45:
+        sortie = duree_max - timedelta(days=rng.randint(0, 15))
+        motif = MotifSortieAgir.DUREE_MAX
+    else:
+        sortie = entree + timedelta(days=rng.randint(60, 700))
+        motif = _MOTIFS_SORTIE_AGIR.tirer(rng)
+    if motif is MotifSortieAgir.OBJECTIFS_ATTEINTS and not objectifs_atteints(p.etapes, sortie):
+        motif = MotifSortieAgir.AUTRE
+    p.ajouter(E.AGIR_SORTIE, sortie, p.op(T.AGIR), {"motif": motif.value})
+
+
+def objectifs_atteints(etapes: Sequence[tuple[date, int, dict[str, Any]]], jour: date) -> bool:
+    """Durable housing (the latest situation) and a durable job or qualifying training running on `jour` (R-17).
+
+    `etapes` are one person's (occurred_on, order, step) triples; only those dated on or before `jour` count.
+    """
+    logements = [e for e in etapes if e[0] <= jour and e[2]["type"] == E.SITUATION_LOGEMENT.value]
+    if not logements or max(logements, key=lambda e: (e[0], e[1]))[2]["data"]["situation"] not in _PERENNES:
+        return False
+    for jour_etape, _, etape in etapes:
+        if jour_etape > jour or etape["type"] not in (E.CONTRAT_TRAVAIL_DEBUTE.value, E.ENTREE_FORMATION.value):
+            continue
+        donnees = etape["data"]
+        debut = date.fromisoformat(donnees["date_debut"])
+        fin = date.fromisoformat(donnees["date_fin_prevue"]) if donnees.get("date_fin_prevue") else None
+        if debut > jour or (fin is not None and fin < jour):
+            continue
+        if etape["type"] == E.ENTREE_FORMATION.value:
+            if TypeFormationPro(donnees["type"]) in FORMATIONS_DURABLES:
+                return True
+            continue
+        type_contrat = TypeContrat(donnees["type_contrat"])
+        if type_contrat in CONTRATS_TOUJOURS_DURABLES or (
+            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
+        ):
+            return True
+    return False
+
+
+def _logements(p: _Personne, jour: date) -> None:
+    """Housing snapshots outside AGIR: a first situation, then sometimes one or two changes."""
+    rng = p.rng
+    situation = (_LOGEMENT_ENTREE_BPI if p.bpi else _LOGEMENT_AUTRES).tirer(rng)
+    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+        if p.ajouter(E.SITUATION_LOGEMENT, jour, p.op(T.LOGEMENT), {"situation": situation.value}) is None:
+            return
+        jour += timedelta(days=rng.randint(60, 400))
+        if situation in LOGEMENTS_PERENNES or rng.random() < 0.45:
+            situation = _LOGEMENT_PERENNE.tirer(rng)
+        else:
+            situation = rng.choice(_LOGEMENT_ETAPE[situation])
+
+
+# Notes, corrections, voids ---------------------------------------------------------------------------------------
+
+
+def _gestion(p: _Personne) -> None:
+    """A few notes; corrections of a housing situation, an oral level or a contract's end; voids of duplicates."""
+    rng = p.rng
+    tirage = rng.random()
+    if tirage < 0.015:
+        _note(p)
+    elif tirage < 0.04:
+        _corriger(p)
+    elif tirage < 0.055:
+        logements = p.du_type(E.SITUATION_LOGEMENT)
+        if logements and rng.random() < 0.7:
+            jour, _, cible = rng.choice(logements)
+            doublon = p.ajouter(E.SITUATION_LOGEMENT, jour, cible["operateur"], dict(cible["data"]))
+            if doublon is not None:
+                p.ajouter(E.EVENEMENT_ANNULE, jour + timedelta(days=rng.randint(0, 20)), cible["operateur"],
+                          {"cible_step_id": doublon, "motif": "Saisie en double."})
+        else:
+            note = _note(p)
+            if note is not None:
+                jour, operateur, step_id = note
+                p.ajouter(E.EVENEMENT_ANNULE, jour + timedelta(days=rng.randint(0, 15)), operateur,
+                          {"cible_step_id": step_id, "motif": "Note saisie dans le mauvais dossier."})
+
+
+def _note(p: _Personne) -> tuple[date, str, str] | None:
+    """A note by an operator that already recorded a step of the person."""
+    rng = p.rng
+    jour, _, voisine = rng.choice(p.etapes[1:])
+    jour += timedelta(days=rng.randint(0, 30))
+    operateur = voisine["operateur"]
+    visibilite = Visibilite.PARTAGEE if rng.random() < 0.6 else Visibilite.OPERATEUR
+    step_id = p.ajouter(E.NOTE, jour, operateur, {"texte": rng.choice(_NOTES), "visibilite": visibilite.value})
+    return (jour, operateur, step_id) if step_id is not None else None
+
+
+def _corriger(p: _Personne) -> None:
+    """Correct one field (two at most) of an earlier step, keeping every rule that rests on it true."""
+    rng = p.rng
+    cibles = p.du_type(E.SITUATION_LOGEMENT, E.EVALUATION_LINGUISTIQUE, E.CONTRAT_TRAVAIL_DEBUTE)
+    if not cibles:
+        return
+    jour, _, cible = rng.choice(cibles)
+    donnees = cible["data"]
+    if cible["type"] == E.SITUATION_LOGEMENT.value:
+        champs: dict[str, Any] = {"situation": _CORRECTIONS_LOGEMENT[S(donnees["situation"])].value}
+        motif = "Erreur de saisie de la situation de logement."
+    elif cible["type"] == E.EVALUATION_LINGUISTIQUE.value:
+        # the corrected level keeps the evaluation on the same side of its target (an early end may rest on it)
+        prescription = max(e for e in p.du_type(E.FORMATION_LINGUISTIQUE_PRESCRITE) if e[0] <= jour)
+        rang_cible = NiveauCible(prescription[2]["data"]["niveau_cible"]).rang
+        oral, ecrit = NIVEAUX.index(donnees["niveau_oral"]), NIVEAUX.index(donnees["niveau_ecrit"])
+        atteint = min(oral, ecrit) >= rang_cible
+        autres = [n for n in range(len(NIVEAUX)) if n != oral and (min(n, ecrit) >= rang_cible) is atteint]
+        if not autres:
+            return
+        champs = {"niveau_oral": NIVEAUX[rng.choice(autres)]}
+        if "score" in donnees and rng.random() < 0.5:
+            champs["score"] = max(0, min(100, donnees["score"] + rng.choice((-5, -3, 2, 4))))
+        motif = "Niveau à l'oral mal reporté depuis la grille d'évaluation."
+    else:
+        if not donnees.get("date_fin_prevue"):
+            return
+        debut, fin = date.fromisoformat(donnees["date_debut"]), date.fromisoformat(donnees["date_fin_prevue"])
+        if contrat_durable(debut, fin):
+            nouvelle = add_months(fin, rng.randint(1, 3))  # extended: still durable, running longer
+        else:
+            marge = (add_months(debut, 6) - timedelta(days=2) - fin).days  # still under six months
+            if marge < 1:
+                return
+            nouvelle = fin + timedelta(days=rng.randint(1, min(marge, 20)))
+        champs = {"date_fin_prevue": nouvelle.isoformat()}
+        motif = "Avenant : prolongation du contrat."
+    p.ajouter(E.EVENEMENT_CORRIGE, jour + timedelta(days=rng.randint(1, 45)), cible["operateur"],
+              {"cible_step_id": cible["step_id"], "champs": champs, "motif": motif})

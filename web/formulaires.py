@@ -2,19 +2,117 @@
 
 `champs(type)` describes each `data` field (label, hint, widget, choices) from the marshmallow
 field; `donnees_du_formulaire(type, form)` turns a posted form back into the `data` object the
-schema loads. Must not import `web.ui` or `web.api`.
+schema loads; `valeurs_du_formulaire` keeps what was typed for a re-rendered form; `erreurs_par_champ`
+puts each French message next to the field it names. `decrire` turns a recorded step's `data` into
+French label/value pairs for the timeline. Must not import `web.ui` or `web.api`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from marshmallow import fields
+from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
-from parcours.vocabulaire import TypeEtape
-from web.schemas import SCHEMAS_DONNEES, Booleen, Date, Entier, Enumeration, Identifiant, Liste, Nombre, Objet
+from parcours.vocabulaire import SOUS_MOTIFS, MotifSejour, TypeEtape
+from web.schemas import (
+    SCHEMAS_DONNEES,
+    Booleen,
+    Date,
+    Entier,
+    Enumeration,
+    Identifiant,
+    Liste,
+    Nombre,
+    Objet,
+)
+
+CHOIX_MAX_EN_LISTE = 20
+"""A text field restricted to at most this many values (`OneOf`) becomes a drop-down list."""
+
+LIBELLES_VALEURS: dict[str, str] = {
+    # Sexe
+    "F": "Femme", "M": "Homme", "X": "Non précisé (X)",
+    # Titre de séjour : motifs, sous-motifs, types
+    "FAMILIAL": "Familial", "ECONOMIQUE": "Économique", "HUMANITAIRE": "Humanitaire", "ETUDIANT": "Étudiant",
+    "DIVERS": "Divers", "REGROUPEMENT_FAMILIAL": "Regroupement familial", "CONJOINT_DE_FRANCAIS": "Conjoint de Français",
+    "PARENT_ENFANT_FRANCAIS": "Parent d'enfant français", "VIE_PRIVEE_FAMILIALE_AUTRE": "Autre motif de vie privée et familiale",
+    "FAMILLE_DE_REFUGIE": "Famille de réfugié", "SALARIE": "Salarié", "TRAVAILLEUR_TEMPORAIRE": "Travailleur temporaire",
+    "PASSEPORT_TALENT": "Passeport talent", "ENTREPRENEUR": "Entrepreneur", "REFUGIE": "Réfugié",
+    "PROTECTION_SUBSIDIAIRE": "Protection subsidiaire", "APATRIDE": "Apatride", "ETRANGER_MALADE": "Étranger malade",
+    "PROTECTION_TEMPORAIRE": "Protection temporaire", "VISITEUR": "Visiteur", "MINEUR_DEVENU_MAJEUR": "Mineur devenu majeur",
+    "VLS_TS": "Visa long séjour valant titre de séjour (VLS-TS)", "CARTE_SEJOUR_TEMPORAIRE": "Carte de séjour temporaire",
+    "CARTE_SEJOUR_PLURIANNUELLE": "Carte de séjour pluriannuelle", "CARTE_RESIDENT": "Carte de résident",
+    "RECEPISSE": "Récépissé", "APS": "Autorisation provisoire de séjour (APS)",
+    # Langue
+    "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
+    "COMPLEMENTAIRE_A2": "Complémentaire, vers A2", "COMPLEMENTAIRE_B1": "Complémentaire, vers B1",
+    "NIVEAU_ATTEINT_AU_TEST": "Niveau atteint au test", "DIPLOME_OU_CERTIFICATION": "Diplôme ou certification",
+    "INTERMEDIAIRE": "Intermédiaire", "FINALE": "Finale", "FORFAIT_REALISE": "Forfait réalisé",
+    "NIVEAU_CIBLE_ATTEINT_ANTICIPE": "Niveau visé atteint avant la fin", "ABANDON": "Abandon", "DEMENAGEMENT": "Déménagement",
+    # CIR, orientation
+    "EMPLOI": "En emploi", "FORMATION": "En formation", "RECHERCHE_EMPLOI": "En recherche d'emploi", "INACTIF": "Inactif",
+    "AGE_MOINS_26": "Moins de 26 ans", "RQTH": "Travailleur handicapé (RQTH)", "CADRE": "Cadre", "DEFAUT": "Cas général",
+    "EN_EMPLOI": "Déjà en emploi", "NE_RECHERCHE_PAS": "Ne recherche pas d'emploi",
+    # AGIR
+    "DROITS": "Accès aux droits", "LOGEMENT": "Logement", "EMPLOI_FORMATION": "Emploi et formation",
+    "OBJECTIFS_ATTEINTS": "Objectifs atteints", "DUREE_MAX": "Durée maximale atteinte", "PERDU_DE_VUE": "Perdu de vue",
+    # Emploi
+    "ACCOMPAGNEMENT_FT": "Accompagnement France Travail", "CEJ": "Contrat d'engagement jeune (CEJ)", "PACEA": "PACEA",
+    "AGIR_EMPLOI": "Volet emploi d'AGIR", "ACTION_BOP104": "Action financée par le BOP 104", "MENTORAT": "Mentorat",
+    "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
+    "APPRENTISSAGE": "Apprentissage", "PROFESSIONNALISATION": "Contrat de professionnalisation",
+    "FONCTION_PUBLIQUE_TITULAIRE": "Titulaire de la fonction publique", "CREATION_ENTREPRISE": "Création d'entreprise",
+    "PRE_QUALIFIANTE": "Préqualifiante", "QUALIFIANTE": "Qualifiante", "CERTIFIANTE": "Certifiante", "DIPLOMANTE": "Diplômante",
+    "FLE_A_VISEE_PRO": "Français langue étrangère à visée professionnelle", "SAVOIRS_DE_BASE": "Savoirs de base",
+    "EMPLOI_CDI": "Emploi en CDI", "EMPLOI_FONCTION_PUBLIQUE": "Emploi dans la fonction publique",
+    "EMPLOI_DURABLE_6M_PLUS": "Emploi durable (6 mois ou plus)", "EMPLOI_MOINS_6M": "Emploi de moins de 6 mois",
+    "FORMATION_QUALIFIANTE": "Formation qualifiante", "FORMATION_CERTIFIANTE": "Formation certifiante",
+    "FORMATION_DIPLOMANTE": "Formation diplômante", "FORMATION_PRE_QUALIFIANTE": "Formation préqualifiante",
+    "FORMATION_LINGUISTIQUE": "Formation linguistique", "INACTIVITE": "Inactivité",
+    "ABANDON_PERDU_DE_VUE": "Abandon, perdu de vue", "DECES": "Décès", "TRANSFERT": "Transfert",
+    # Logement
+    "SANS_ABRI": "Sans abri", "HEBERGEMENT_URGENCE": "Hébergement d'urgence", "DNA": "Dispositif national d'accueil (DNA)",
+    "CPH": "Centre provisoire d'hébergement (CPH)", "CHRS": "Centre d'hébergement et de réinsertion sociale (CHRS)",
+    "HEBERGE_TIERS": "Hébergé par un tiers", "IML_SOUS_LOCATION": "Intermédiation locative en sous-location",
+    "LOGEMENT_ACCOMPAGNE": "Logement accompagné", "IML_MANDAT_GESTION": "Intermédiation locative en mandat de gestion",
+    "LOCATAIRE_PARC_SOCIAL": "Locataire du parc social", "LOCATAIRE_PARC_PRIVE": "Locataire du parc privé",
+    "PROPRIETAIRE": "Propriétaire", "AUTRE": "Autre",
+    # Notes
+    "OPERATEUR": "Ma structure seulement", "PARTAGEE": "Partagée avec les structures du parcours",
+}
+"""French wording of the closed vocabularies' codes, for people; the codes themselves stay the values posted."""
+
+
+def libelle_valeur(valeur: Any) -> str:
+    """A code as a caseworker reads it: its French label, the code itself when none is known."""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if valeur is None:
+        return "—"
+    if isinstance(valeur, date):
+        return f"{valeur:%d/%m/%Y}"
+    if isinstance(valeur, (list, tuple)):
+        return ", ".join(libelle_valeur(v) for v in valeur)
+    if isinstance(valeur, float) and valeur.is_integer():
+        return str(int(valeur))
+    texte = str(valeur)
+    if len(texte) == 10 and texte[4:5] == "-" and texte[7:8] == "-":
+        try:
+            return f"{date.fromisoformat(texte):%d/%m/%Y}"
+        except ValueError:
+            return texte
+    return LIBELLES_VALEURS.get(texte, texte)
+
+
+@dataclass(frozen=True)
+class Choix:
+    valeur: str
+    libelle: str
+    groupe: str | None = None
 
 
 @dataclass(frozen=True)
@@ -25,33 +123,75 @@ class Champ:
     widget: str
     """date, select, booleen, nombre, multiple, objet, texte, long."""
     obligatoire: bool
-    choix: tuple[str, ...] = field(default=())
+    choix: tuple[Choix, ...] = field(default=())
+    entier: bool = False
+
+    @property
+    def groupes(self) -> list[tuple[str | None, list[Choix]]]:
+        """The choices by group, in order (one group without a name when none is named)."""
+        resultat: list[tuple[str | None, list[Choix]]] = []
+        for choix in self.choix:
+            if not resultat or resultat[-1][0] != choix.groupe:
+                resultat.append((choix.groupe, []))
+            resultat[-1][1].append(choix)
+        return resultat
 
 
-def _widget(champ: fields.Field) -> tuple[str, tuple[str, ...]]:
+def _choix(valeurs: Sequence[Any]) -> tuple[Choix, ...]:
+    return tuple(Choix(str(v), libelle_valeur(str(v))) for v in valeurs)
+
+
+def _sous_motifs() -> tuple[Choix, ...]:
+    """Sub-motifs grouped by motif; `AUTRE`, valid under every motif, once at the end."""
+    choix = [
+        Choix(s, libelle_valeur(s), f"Motif {libelle_valeur(motif.value).lower()}")
+        for motif in MotifSejour
+        for s in SOUS_MOTIFS[motif]
+        if s != "AUTRE"
+    ]
+    return (*choix, Choix("AUTRE", "Autre", "Tous motifs"))
+
+
+def _un_parmi(champ: fields.Field) -> tuple[Any, ...] | None:
+    for validateur in champ.validators:
+        if isinstance(validateur, validate.OneOf) and len(validateur.choices) <= CHOIX_MAX_EN_LISTE:
+            return tuple(validateur.choices)
+    return None
+
+
+def _widget(nom: str, champ: fields.Field) -> tuple[str, tuple[Choix, ...]]:
     if isinstance(champ, Date):
         return "date", ()
     if isinstance(champ, Booleen):
         return "booleen", ()
+    if (valeurs := _un_parmi(champ)) is not None:
+        return "select", _choix(valeurs)
     if isinstance(champ, (Entier, Nombre)):
         return "nombre", ()
     if isinstance(champ, Enumeration):
-        return "select", tuple(m.value for m in champ.enum)
+        return "select", _choix([m.value for m in champ.enum])
     if isinstance(champ, Liste) and isinstance(champ.inner, Enumeration):
-        return "multiple", tuple(m.value for m in champ.inner.enum)
+        return "multiple", _choix([m.value for m in champ.inner.enum])
     if isinstance(champ, Objet):
         return "objet", ()
+    if nom == "sous_motif":
+        return "select", _sous_motifs()
     if isinstance(champ, Identifiant):
         return "texte", ()
-    return ("long" if champ.metadata.get("label", "").startswith(("Note", "Motif", "Commentaire")) else "texte"), ()
+    return ("long" if nom in ("texte", "motif") else "texte"), ()
 
 
-def champs(type_etape: TypeEtape) -> list[Champ]:
+def champs(type_etape: TypeEtape, dynamiques: Mapping[str, Sequence[Choix]] | None = None) -> list[Champ]:
+    """The form fields of a step type, in schema order; `dynamiques` gives the choices known only at
+    request time (operators a person may be oriented to, the steps a field may refer to)."""
     resultat = []
     for nom, champ in SCHEMAS_DONNEES[type_etape]._declared_fields.items():  # noqa: SLF001
-        widget, choix = _widget(champ)
+        widget, choix = _widget(nom, champ)
+        if dynamiques and nom in dynamiques:
+            widget, choix = "select", tuple(dynamiques[nom])
         resultat.append(
-            Champ(nom, champ.metadata.get("label", nom), champ.metadata.get("hint"), widget, bool(champ.required), choix)
+            Champ(nom, champ.metadata.get("label", nom), champ.metadata.get("hint"), widget, bool(champ.required), choix,
+                  entier=isinstance(champ, Entier))
         )
     return resultat
 
@@ -70,7 +210,7 @@ def donnees_du_formulaire(type_etape: TypeEtape, formulaire: MultiDict[str, str]
                 donnees[champ.nom] = valeurs
         elif champ.widget == "objet":
             cles, valeurs = formulaire.getlist(f"{champ.nom}__cle"), formulaire.getlist(f"{champ.nom}__valeur")
-            objet = {cle.strip(): valeur for cle, valeur in zip(cles, valeurs) if cle.strip()}
+            objet = {cle.strip(): valeur.strip() for cle, valeur in zip(cles, valeurs) if cle.strip()}
             if objet or champ.obligatoire:
                 donnees[champ.nom] = objet
         else:
@@ -80,15 +220,104 @@ def donnees_du_formulaire(type_etape: TypeEtape, formulaire: MultiDict[str, str]
     return donnees
 
 
-def erreurs_par_champ(erreurs: dict[str, list[str]]) -> tuple[dict[str, list[str]], list[str]]:
-    """Split "data.x" messages by field; the others (envelope, rules without a data field) go on top."""
+def valeurs_du_formulaire(type_etape: TypeEtape, formulaire: MultiDict[str, str]) -> dict[str, Any]:
+    """What was typed, to fill the form again after a refusal: lists stay lists, pairs stay pairs."""
+    valeurs: dict[str, Any] = {cle: formulaire.get(cle) for cle in formulaire}
+    for champ in champs(type_etape):
+        if champ.widget == "multiple":
+            valeurs[champ.nom] = formulaire.getlist(champ.nom)
+        elif champ.widget == "objet":
+            valeurs[champ.nom] = list(zip(formulaire.getlist(f"{champ.nom}__cle"), formulaire.getlist(f"{champ.nom}__valeur")))
+    return valeurs
+
+
+def valeurs_enregistrees(donnees: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded step's `data` as form values (to correct it)."""
+    valeurs: dict[str, Any] = {}
+    for cle, valeur in donnees.items():
+        if valeur is None or valeur is False:
+            continue
+        if valeur is True:
+            valeurs[cle] = "true"
+        elif isinstance(valeur, float) and valeur.is_integer():
+            valeurs[cle] = str(int(valeur))
+        elif isinstance(valeur, (list, dict)):
+            valeurs[cle] = valeur
+        else:
+            valeurs[cle] = str(valeur)
+    return valeurs
+
+
+def meme_valeur(avant: Any, apres: Any) -> bool:
+    """Whether a corrected field really changed: 72 and "72.0", True and "true" are the same value."""
+    if isinstance(avant, bool) or isinstance(apres, bool):
+        return bool(avant) == (apres is True or str(apres).lower() in ("true", "on", "oui", "1"))
+    if isinstance(avant, (list, tuple)) or isinstance(apres, (list, tuple)):
+        return sorted(map(str, avant or [])) == sorted(map(str, apres or []))
+    try:
+        return float(avant) == float(apres)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(avant if avant is not None else "") == str(apres if apres is not None else "")
+
+
+def erreurs_par_champ(erreurs: Mapping[str, Sequence[str]], correction: bool = False,
+                      libelles: Mapping[str, str] | None = None) -> tuple[dict[str, list[str]], list[str]]:
+    """Split messages by form field: "data.volets.0" goes to `volets`, "occurred_on" to the date field;
+    for a correction, "data.champs.x" goes to the corrected field `x` and "data.motif" to the correction's
+    own motif. Whatever names no field of the form goes on top, with the field's French label."""
     par_champ: dict[str, list[str]] = {}
     generales: list[str] = []
     for cle, messages in erreurs.items():
-        if cle.startswith("data.champs."):
-            par_champ.setdefault("champs", []).extend(f"{cle[len('data.champs.'):]} : {m}" for m in messages)
-        elif cle.startswith("data."):
-            par_champ.setdefault(cle[len("data."):], []).extend(messages)
+        morceaux = cle.split(".")
+        if correction and morceaux[:2] == ["data", "champs"] and len(morceaux) > 2:
+            nom = morceaux[2]
+        elif correction and morceaux[:2] == ["data", "motif"]:
+            nom = "motif_correction"
+        elif morceaux[0] == "data" and len(morceaux) > 1 and not (correction and morceaux[1] == "cible_step_id"):
+            nom = morceaux[1]
+        elif cle == "occurred_on":
+            nom = "occurred_on"
         else:
-            generales.extend(f"{cle} : {m}" for m in messages)
+            nom = ""
+        if nom and (libelles is None or nom in libelles):
+            par_champ.setdefault(nom, []).extend(messages)
+        else:
+            libelle = (libelles or {}).get(nom) or LIBELLES_ENVELOPPE.get(morceaux[0]) or cle
+            generales.extend(f"{libelle} : {m}" for m in messages)
     return par_champ, generales
+
+
+LIBELLES_ENVELOPPE = {
+    "personne": "Personne", "operateur": "Structure", "agent": "Agent", "step_id": "Identifiant de l'étape",
+    "type": "Type d'étape", "occurred_on": "Date de l'étape", "data": "Données",
+}
+
+
+def libelles_des_champs(type_etape: TypeEtape) -> dict[str, str]:
+    return {c.nom: c.libelle for c in champs(type_etape)}
+
+
+def decrire(type_etape: str, donnees: Mapping[str, Any], reference: Callable[[str], str] | None = None,
+            type_corrige: str | None = None) -> list[tuple[str, str]]:
+    """A step's `data` as (French label, readable value) pairs, in schema order; `reference` names the
+    step a `*_step_id` field points to. A correction lists each corrected field (labelled as in the
+    corrected step's form, `type_corrige`) with its new value."""
+    try:
+        type_ = TypeEtape(type_etape)
+    except ValueError:
+        return [(cle, libelle_valeur(valeur)) for cle, valeur in donnees.items()]
+    declares = SCHEMAS_DONNEES[type_]._declared_fields  # noqa: SLF001
+    lignes = []
+    for nom, champ in declares.items():
+        if nom not in donnees or donnees[nom] is None:
+            continue
+        valeur = donnees[nom]
+        if isinstance(champ, Identifiant):
+            texte = reference(str(valeur)) if reference else str(valeur)
+        elif isinstance(champ, Objet) and isinstance(valeur, Mapping):
+            noms = libelles_des_champs(TypeEtape(type_corrige)) if type_corrige in TypeEtape.valeurs() else {}
+            texte = " ; ".join(f"{noms.get(cle, cle)} → {libelle_valeur(v)}" for cle, v in valeur.items())
+        else:
+            texte = libelle_valeur(valeur)
+        lignes.append((champ.metadata.get("label", nom), texte))
+    return lignes

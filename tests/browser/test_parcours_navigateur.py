@@ -1,29 +1,42 @@
 """A real browser (Debian's chromium driven by Playwright) through the hand-over from OFII to a Mission locale.
 
-Screenshots of the main pages go to $PARCOURS_CAPTURES (default: the test's temporary folder).
+The app runs on a real HTTP server on 127.0.0.1 (werkzeug in a thread). Screenshots of the main pages go to
+$PARCOURS_CAPTURES (default: the test's temporary folder). Chromium is never downloaded: without
+/usr/bin/chromium (`apt-get install chromium`) the test fails, it is not skipped.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, Response, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
+from parcours.dates import add_months
 from tests.conftest import enregistrer_operateurs
 from web import create_app
 from web.config import Reglages
+from web.deps import aujourdhui
 from web.securite import hacher_mot_de_passe
 
 CHROMIUM = "/usr/bin/chromium"
+ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run"]
 MOT_DE_PASSE = "Mot-de-passe-solide-2026"
+SIGNALER_LES_VIOLATIONS_CSP = (
+    "document.addEventListener('securitypolicyviolation', e => console.error('CSP : ' + e.violatedDirective + ' sur '"
+    " + location.pathname + ' : ' + ((e.target && e.target.outerHTML) || '').slice(0, 200)))"
+)
+"""Playwright adds this to every page (it is not the app's code): names the page and element behind a CSP violation."""
+
+expect.set_options(timeout=15_000)  # generous: the suite runs in parallel (`pytest -n 2`) on small machines
 
 
 @pytest.fixture
@@ -39,28 +52,53 @@ def serveur(tmp_path: Path) -> Iterator[str]:
     fil.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
+    fil.join(timeout=10)
     services.fermer()
 
 
+class Incidents:
+    """What would show a broken page: a static file missing, a CSP violation, a JavaScript error."""
+
+    def __init__(self) -> None:
+        self.liste: list[str] = []
+
+    def reponse(self, reponse: Response) -> None:
+        if "/static/" in reponse.url and reponse.status >= 400:
+            self.liste.append(f"{reponse.status} {reponse.url}")
+
+    def console(self, message: ConsoleMessage) -> None:
+        texte = message.text
+        if message.type == "error" and (texte.startswith("CSP") or "Content Security Policy" in texte or "Uncaught" in texte):
+            self.liste.append(f"{message.location.get('url')} : {texte}")
+
+
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("chromium est introuvable : `apt-get install chromium` (fait par .ci/run)")
+def incidents() -> Incidents:
+    return Incidents()
+
+
+@pytest.fixture
+def page(incidents: Incidents) -> Iterator[Page]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} est introuvable : installez le chromium de Debian (`apt-get install -y chromium`, fait par .ci/run). "
+                    "Les tests du navigateur ne téléchargent jamais de navigateur.")
     with sync_playwright() as playwright:
-        navigateur = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
-        )
+        navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
         page = navigateur.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+        page.set_default_timeout(30_000)
+        page.add_init_script(SIGNALER_LES_VIOLATIONS_CSP)
+        page.on("response", incidents.reponse)
+        page.on("console", incidents.console)
+        page.on("pageerror", lambda erreur: incidents.liste.append(f"erreur JavaScript : {erreur}"))
         yield page
         navigateur.close()
 
 
 def capturer(page: Page, nom: str, tmp_path: Path) -> None:
-    dossier = Path(os.environ.get("PARCOURS_CAPTURES", tmp_path))
+    dossier = Path(os.environ.get("PARCOURS_CAPTURES") or tmp_path)
     dossier.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(dossier / f"{nom}.png"), full_page=True)
+    # caret="initial": Playwright would otherwise put a style attribute on inputs, which the CSP rightly refuses.
+    page.screenshot(path=str(dossier / f"{nom}.png"), full_page=True, caret="initial")
 
 
 def connecter(page: Page, base: str, login: str) -> None:
@@ -76,10 +114,15 @@ def champ(page: Page, nom: str):  # noqa: ANN201
     return page.locator(f"#champ-{nom}")
 
 
-def etape(page: Page, type_libelle: str, champs: dict[str, str], selections: dict[str, str] | None = None,
-          cocher: tuple[str, ...] = ()) -> None:
+def ouvrir(page: Page, type_libelle: str) -> None:
     page.get_by_label("Enregistrer une étape").select_option(label=type_libelle)
     page.get_by_role("button", name="Ouvrir le formulaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(type_libelle)
+
+
+def etape(page: Page, type_libelle: str, champs: dict[str, str], selections: dict[str, str] | None = None,
+          cocher: tuple[str, ...] = ()) -> None:
+    ouvrir(page, type_libelle)
     for nom, valeur in champs.items():
         champ(page, nom).fill(valeur)
     for nom, valeur in (selections or {}).items():
@@ -90,48 +133,117 @@ def etape(page: Page, type_libelle: str, champs: dict[str, str], selections: dic
     expect(page.get_by_role("heading", name="Chronologie")).to_be_visible()
 
 
-def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, page: Page, tmp_path: Path) -> None:
+def liste_de_travail(page: Page, titre: str):  # noqa: ANN201
+    return page.locator("section").filter(has=page.get_by_role("heading", name=titre))
+
+
+def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, page: Page, incidents: Incidents, tmp_path: Path) -> None:
+    page.goto(f"{serveur}/connexion")
+    capturer(page, "00-connexion", tmp_path)
+    # The vendored DSFR is loaded and applied: its Marianne font, its blue buttons.
+    expect(page.locator("body")).to_have_css("font-family", "Marianne, arial, sans-serif")
+    expect(page.get_by_role("button", name="Se connecter")).to_have_css("background-color", "rgb(0, 0, 145)")
+
     connecter(page, serveur, "ofii")
-    capturer(page, "1-listes-de-travail", tmp_path)
-    page.get_by_role("link", name="Rechercher une personne").click()
+    capturer(page, "01-listes-de-travail-ofii", tmp_path)
     page.get_by_role("link", name="Enregistrer une nouvelle personne").click()
     champ(page, "occurred_on").fill("2025-01-10")
     for nom, valeur in (("nom", "Haddad"), ("prenom", "Yasmina"), ("date_naissance", "2003-05-02"),
                         ("nationalite", "SYR"), ("numero_etranger", "7503030303")):
         champ(page, nom).fill(valeur)
     champ(page, "sexe").select_option("F")
-    expect(page.get_by_label("Nom (obligatoire)", exact=True)).to_have_value("Haddad")  # the label is tied to its input
-    capturer(page, "2-enregistrer-une-personne", tmp_path)
+    expect(page.get_by_role("textbox", name="Nom (obligatoire)", exact=True)).to_have_value("Haddad")  # the label names its input
+    expect(champ(page, "departement")).to_have_value("75")  # the operator's département
+    capturer(page, "02-enregistrer-une-personne", tmp_path)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Yasmina Haddad")
-    etape(page, "Titre de séjour délivré", {"occurred_on": "2025-01-10", "sous_motif": "CONJOINT_DE_FRANCAIS", "valid_from": "2025-01-10"},
-          {"motif": "FAMILIAL", "type_titre": "VLS_TS"}, cocher=("premier_titre",))
-    page.get_by_label("Enregistrer une étape").select_option(label="Contrat d'intégration républicaine signé")
-    page.get_by_role("button", name="Ouvrir le formulaire").click()
+
+    etape(page, "Titre de séjour délivré", {"occurred_on": "2025-01-10", "valid_from": "2025-01-10"},
+          {"motif": "FAMILIAL", "sous_motif": "CONJOINT_DE_FRANCAIS", "type_titre": "VLS_TS"})
+    expect(page.get_by_text("Premier titre de séjour : oui")).to_be_visible()  # proposed, as no permit was known
+
+    # A CIR without its OFII directorate: htmx swaps the 422 fragment in, the error next to the field, the focus on the summary.
+    ouvrir(page, "Contrat d'intégration républicaine signé")
     champ(page, "occurred_on").fill("2025-02-03")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Ce champ est obligatoire.")).to_be_visible()  # htmx swapped the 422 fragment in
-    capturer(page, "3-erreur-de-formulaire", tmp_path)
+    expect(page.locator("#champ-dt_ofii-messages")).to_have_text("Ce champ est obligatoire.")
+    expect(champ(page, "dt_ofii")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#formulaire-etape-resume")).to_be_focused()
+    expect(champ(page, "occurred_on")).to_have_value("2025-02-03")  # what was typed is kept
+    capturer(page, "03-erreur-de-formulaire", tmp_path)
     champ(page, "dt_ofii").fill("Paris")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("heading", name="Chronologie")).to_be_visible()
+
     etape(page, "Entretien de fin de CIR", {"occurred_on": "2025-06-02"}, {"situation_pro": "RECHERCHE_EMPLOI"})
-    etape(page, "Orientation vers le service public de l'emploi", {"occurred_on": "2025-06-02"})  # target pre-filled: Mission locale
-    capturer(page, "4-personne-cote-ofii", tmp_path)
+    ouvrir(page, "Orientation vers le service public de l'emploi")
+    expect(champ(page, "vers")).to_have_value("mission-locale-paris")  # 22 years old: the Mission locale of her département
+    expect(champ(page, "motif_choix")).to_have_value("AGE_MOINS_26")
+    champ(page, "occurred_on").fill("2025-06-02")
+    capturer(page, "04-formulaire-orientation", tmp_path)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Chronologie")).to_be_visible()
+    capturer(page, "05-personne-cote-ofii", tmp_path)
     page.get_by_role("button", name="Se déconnecter").click()
 
     connecter(page, serveur, "ml")
+    attente = liste_de_travail(page, "Orientations en attente de réponse")
+    expect(attente.get_by_role("link", name="Yasmina Haddad", exact=True)).to_be_visible()
+    capturer(page, "06-listes-de-travail-mission-locale", tmp_path)
     page.get_by_role("link", name="Orientations reçues").click()
-    expect(page.get_by_role("link", name="Yasmina Haddad")).to_be_visible()
-    capturer(page, "5-orientations-recues", tmp_path)
+    expect(page.get_by_role("link", name="Yasmina Haddad", exact=True)).to_be_visible()
+    capturer(page, "07-orientations-recues", tmp_path)
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Yasmina Haddad")
-    etape(page, "Accompagnement vers l'emploi débuté", {"occurred_on": "2025-06-20"}, {"programme": "CEJ"})
-    etape(page, "Sortie d'accompagnement", {"occurred_on": "2025-07-31"}, {"categorie": "EMPLOI_CDI"})
+
+    # Entry, then the exit six months ago: its follow-up is due, so it shows in the worklist.
+    sortie_le = add_months(aujourdhui(), -6)
+    etape(page, "Accompagnement vers l'emploi débuté", {"occurred_on": (sortie_le - timedelta(days=45)).isoformat()}, {"programme": "CEJ"})
+    etape(page, "Sortie d'accompagnement", {"occurred_on": sortie_le.isoformat()}, {"categorie": "EMPLOI_CDI"})
     chronologie = page.get_by_role("table").filter(has_text="Toutes les étapes")
     expect(chronologie).to_contain_text("ofii-dt-paris (ofii)")
     expect(chronologie).to_contain_text("mission-locale-paris (ml)")
     expect(chronologie).to_contain_text("Orientation acceptée")
-    capturer(page, "6-chronologie", tmp_path)
+    expect(chronologie).to_contain_text("Situation à la sortie : Emploi en CDI")
+    capturer(page, "08-chronologie", tmp_path)
+
     page.get_by_role("link", name="Listes de travail").click()
-    expect(page.get_by_role("heading", name="Suivis à 6 mois à renseigner")).to_be_visible()
+    suivis = liste_de_travail(page, "Suivis à 6 mois à renseigner")
+    expect(suivis.get_by_role("link", name="Yasmina Haddad", exact=True)).to_be_visible()
+    capturer(page, "09-suivi-a-renseigner", tmp_path)
+    suivis.get_by_role("link", name="Suivi à 6 mois").click()
+    expect(champ(page, "sortie_step_id")).not_to_have_value("")  # the exit being followed up, pre-selected
+    champ(page, "repondant").check(force=True)
+    champ(page, "categorie").select_option("EMPLOI_CDI")
+    capturer(page, "10-formulaire-suivi", tmp_path)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", name="Chronologie")).to_be_visible()
+    page.get_by_role("link", name="Listes de travail").click()
+    expect(liste_de_travail(page, "Suivis à 6 mois à renseigner")).to_contain_text("Rien à traiter")
+
+    page.get_by_role("link", name="Rechercher une personne").click()
+    page.get_by_label("Nom ou prénom").press_sequentially("hadda")  # htmx searches as one types
+    expect(page.locator("#resultats").get_by_role("link", name="Yasmina Haddad")).to_be_visible()
+    capturer(page, "11-recherche", tmp_path)
+
+    # Correct the exit from the timeline, record a note and void it.
+    page.locator("#resultats").get_by_role("link", name="Yasmina Haddad").click()
+    sortie = page.locator("#" + page.locator("tr").filter(has_text="Situation à la sortie").get_attribute("id"))
+    sortie.get_by_role("link", name="Corriger").click()
+    expect(champ(page, "categorie")).to_have_value("EMPLOI_CDI")  # the step's current values
+    champ(page, "categorie").select_option("EMPLOI_DURABLE_6M_PLUS")
+    champ(page, "motif_correction").fill("CDD de 8 mois, pas un CDI")
+    capturer(page, "12-correction", tmp_path)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(sortie).to_contain_text("Valeurs initiales : Situation à la sortie : Emploi en CDI")
+    etape(page, "Note", {"occurred_on": aujourdhui().isoformat(), "texte": "Appel sans réponse"}, {"visibilite": "PARTAGEE"})
+    note = page.locator("tr").filter(has_text="Appel sans réponse")
+    note.get_by_role("link", name="Annuler").click()
+    page.get_by_role("button", name="Annuler l'étape").click()
+    expect(page.locator("#champ-motif-messages")).to_have_text("Ce champ est obligatoire.")
+    page.get_by_label("Motif de l'annulation").fill("Saisie sur le mauvais dossier")
+    page.get_by_role("button", name="Annuler l'étape").click()
+    expect(note).to_have_class("etape-annulee")
+    expect(note).to_contain_text("annulée")
+    capturer(page, "13-chronologie-corrigee", tmp_path)
+    assert incidents.liste == [], "\n".join(incidents.liste)

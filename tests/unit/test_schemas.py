@@ -11,7 +11,12 @@ import pytest
 from parcours.commandes import EnregistrerEtape, ReferencePersonne
 from parcours.erreurs import EtapeRejeteeError
 from parcours.vocabulaire import NiveauLangue, SituationLogement, TypeEtape
-from web.schemas import SCHEMAS_DONNEES, EtapeInvalideError, lire_etape, valider_champs_corriges
+from web.schemas import (
+    SCHEMAS_DONNEES,
+    EtapeInvalideError,
+    lire_etape,
+    valider_champs_corriges,
+)
 
 EXEMPLES: dict[TypeEtape, dict[str, Any]] = {
     TypeEtape.PERSONNE_ENREGISTREE: {"nom": "Karimi", "prenom": "Sara", "date_naissance": "1990-03-10", "sexe": "F",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
@@ -98,7 +98,7 @@ class Attaquant:
                 if not directs:
                     continue
                 for reste in itertools.product(*autres):
-                    def cellule(c: str, reste: tuple[str, ...] = reste) -> Cellule:
+                    def cellule(c: str, reste: tuple[str, ...] = reste, n: int = n) -> Cellule:
                         return (*reste[:n], c, *reste[n:])
 
                     resultat.append((cellule(code), [cellule(e) for e in directs]))
@@ -216,7 +216,7 @@ def test_a_zero_is_never_hidden_nor_used_as_cover() -> None:
     dims, comptes = table_2d({"a": {"F": 2, "M": 0, "X": 30}, "b": {"F": 20, "M": 0, "X": 35}, "c": {"F": 25, "M": 12, "X": 40}})
     table = proteger(dims, comptes)
     assert statuts(table)[("a", "M")] == statuts(table)[("b", "M")] == "Z"
-    assert dict(((c, v) for c, v, _ in table.lignes()))[("a", "M")] == 0
+    assert {c: v for c, v, _ in table.lignes()}[("a", "M")] == 0
     verifier(dims, comptes, table)
 
 
@@ -321,7 +321,7 @@ def tableaux(draw: st.DrawFn) -> tuple[list[Dimension], dict[Cellule, int]]:
 
 @settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tableaux())
-def test_every_random_2d_or_3d_table_with_hierarchies_passes_the_independent_attacker(exemple) -> None:  # noqa: ANN001
+def test_every_random_2d_or_3d_table_with_hierarchies_passes_the_independent_attacker(exemple: tuple[list[Dimension], dict[Cellule, int]]) -> None:
     dims, comptes = exemple
     verifier(dims, comptes, proteger(dims, comptes))
 
@@ -334,7 +334,7 @@ def ecrire(chemin: Path, texte: str) -> Path:
     return chemin
 
 
-def lancer(*arguments: str | Path):  # noqa: ANN201
+def lancer(*arguments: str | Path) -> Result:
     return CliRunner().invoke(protect_table, [str(a) for a in arguments])
 
 
