@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-unit test-integration bench install clean lock
+.PHONY: run test test-unit test-integration bench install clean lock audit
 
 # Dependencies come from requirements.lock, pinned with their hashes (regenerate with `make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -39,6 +39,9 @@ test-integration: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_OPTIONS)
 	$(BIN)/python -m bench.api
+
+audit: $(STAMP)
+	$(BIN)/python .ci/audit_dependances.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
