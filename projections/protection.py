@@ -1,13 +1,15 @@
-"""Statistical protection of count tables (CONTRACT §7, reference/statistical-disclosure.md §3).
+"""Statistical protection of count tables and means (CONTRACT §7, reference/statistical-disclosure.md §3).
 
 Dimensions, each flat or hierarchical, cross into inner (leaf) cells; every combination of every
 code (leaves, intermediate codes, `Total`) is a published cell, the sum of the inner cells below it
 (model matrix X). Counts 1..k−1 are suppressed (primary, `A`); zeros are published (`Z`) and an
-attacker knows a hidden cell is ≥ 1. Secondary suppressions (`D`) are added until, for every
-primary cell, the interval an attacker can derive by linear programming from the published cells
-is at least max(1, ⌈largeur·n⌉) wide, and no group of suppressed children adds up to 1..k−1 under a
-published parent. The repair solves, per failing primary, the compact deviation MILP (HiGHS); a
-final audit checks everything again and refuses to publish ("fail closed") when it cannot.
+attacker knows a hidden cell is ≥ 1. Secondary suppressions (`D`) come first from a Gauss pass
+(Langsrud 2024, exact rational elimination: no primary may be a linear combination of published
+cells), then from the group-sum rule and, for every primary whose LP interval (HiGHS) is still
+narrower than max(1, ⌈largeur·n⌉), from the compact deviation MILP. The audit that finds nothing
+left to repair, plus the group-sum and duplicate checks, is final: otherwise nothing is published
+("fail closed"). Means (`proteger_moyennes`) are audited together with the counts. Controlled
+rounding (`arrondir`) and differential privacy (`bruiter`, OpenDP) are alternatives to suppression.
 Same input ⇒ same pattern. Must not import flask or `web`.
 """
 
@@ -16,8 +18,10 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -79,10 +83,22 @@ class TablePubliee:
     valeurs: list[int]
     statuts: list[str]
     intervalles: dict[tuple[str, ...], tuple[float, float]] = field(default_factory=dict)
+    mesures: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage and cells suppressed by each, for the metadata and the benchmark."""
 
     def lignes(self) -> Iterable[tuple[tuple[str, ...], int | None, str]]:
         for cellule, valeur, statut in zip(self.cellules, self.valeurs, self.statuts):
-            yield cellule, (None if statut in ("A", "D") else valeur), statut
+            yield cellule, (None if statut in MASQUES else valeur), statut
+
+
+MASQUES = ("A", "B", "D")
+
+
+def _verifier(k: int, largeur: float) -> None:
+    if k < K_MINIMUM:
+        raise EntreeInvalideError(f"k = {k} : le seuil ne peut pas être inférieur à {K_MINIMUM}.")
+    if not 0 <= largeur <= 1:
+        raise EntreeInvalideError("largeur : une proportion entre 0 et 1 est attendue.")
 
 
 def proteger(
@@ -91,45 +107,86 @@ def proteger(
     k: int = K_PAR_DEFAUT,
     largeur: float = LARGEUR_PAR_DEFAUT,
     formules: Sequence[Sequence[str]] | None = None,
+    gauss: bool = True,
 ) -> TablePubliee:
     """The published cells with their suppression pattern, or `ProtectionImpossibleError`.
 
     Without `formules`, every combination of every code is published; with them, only the cells of
     those tables (each a subset of dimensions, the others at `Total`), all protected together.
+    Stages: primary suppression, Gauss pass (exact elimination, `gauss=False` skips it), group-sum
+    rule, LP audit and MILP repair until every primary is safe, final audit.
     """
-    if k < K_MINIMUM:
-        raise EntreeInvalideError(f"k = {k} : le seuil ne peut pas être inférieur à {K_MINIMUM}.")
-    if not 0 <= largeur <= 1:
-        raise EntreeInvalideError("largeur : une proportion entre 0 et 1 est attendue.")
+    _verifier(k, largeur)
+    debut = time.perf_counter()
     modele = _Modele(list(dimensions), comptes, formules)
     primaires = {i for i, a in enumerate(modele.a) if 1 <= a < k}
-    supprimees = modele.fermer_doublons(set(primaires))
-    for _ in range(len(modele.cellules) + 1):
-        supprimees = modele.regle_des_sommes(supprimees, k)
-        defaillantes = [p for p in sorted(primaires, key=lambda p: (modele.a[p], modele.cellules[p])) if not modele.assez_large(p, supprimees, largeur)]
-        if not defaillantes:
-            break
-        for p in defaillantes:
-            if not modele.assez_large(p, supprimees, largeur):
-                supprimees = modele.fermer_doublons(supprimees | modele.reparer(p, supprimees, largeur))
-    else:
-        raise ProtectionImpossibleError("la protection ne converge pas.")
-    intervalles = modele.auditer(primaires, supprimees, largeur, k)
+    mesures: dict[str, float] = {"cellules": len(modele.cellules), "cellules_internes": len(modele.internes),
+                                 "primaires": len(primaires), "primaire_s": time.perf_counter() - debut}
+    largeurs = {p: modele.largeur_requise(p, largeur) for p in primaires}
+    supprimees, intervalles = _supprimer(modele, primaires, set(primaires), largeurs, modele.a, k, modele.a + 1.0, gauss, mesures)
+    debut = time.perf_counter()
+    modele.auditer(supprimees, k, modele.a)
+    mesures["audit_final_s"] = time.perf_counter() - debut
+    mesures["secondaires"] = len(supprimees) - len(primaires)
     statuts = ["A" if i in primaires else "D" if i in supprimees else "Z" if a == 0 else "V" for i, a in enumerate(modele.a)]
-    return TablePubliee(list(dimensions), modele.cellules, [int(a) for a in modele.a], statuts, intervalles)
+    return TablePubliee(list(dimensions), modele.cellules, [int(a) for a in modele.a], statuts, intervalles, mesures)
+
+
+def _supprimer(
+    modele: _Modele, primaires: set[int], supprimees: set[int], largeurs: Mapping[int, float], poids: np.ndarray, seuil: int,
+    couts: np.ndarray, gauss: bool, mesures: dict[str, float],
+) -> tuple[set[int], dict[tuple[str, ...], tuple[float, float]]]:
+    """Gauss pass, then group-sum rule and LP audit with MILP repair until every primary is wide enough.
+    The audit that finds nothing to repair is the final R1 audit: its intervals are returned."""
+    supprimees = modele.fermer_doublons(supprimees)
+    avant, debut = len(supprimees), time.perf_counter()
+    if gauss:
+        supprimees = modele.fermer_doublons(modele.passe_gauss(primaires, supprimees, couts))
+    mesures["gauss_s"] = time.perf_counter() - debut
+    mesures["secondaires_gauss"] = len(supprimees) - avant
+    mesures.update(audit_s=0.0, reparation_s=0.0, secondaires_reparation=0, secondaires_regle_des_sommes=0, reparations=0)
+    ordre = sorted(primaires, key=lambda p: (modele.a[p], modele.cellules[p]))
+
+    intervalles: dict[tuple[str, ...], tuple[float, float]] = {}
+
+    def assez_large(p: int) -> bool:
+        debut = time.perf_counter()
+        bas, haut = intervalles[modele.cellules[p]] = modele.intervalle(p, supprimees)
+        mesures["audit_s"] += time.perf_counter() - debut
+        return haut - bas >= largeurs[p] - 1e-6
+
+    for _ in range(len(modele.cellules) + 1):
+        avant = len(supprimees)
+        supprimees = modele.regle_des_sommes(supprimees, seuil, poids)
+        mesures["secondaires_regle_des_sommes"] += len(supprimees) - avant
+        intervalles.clear()
+        defaillantes = [p for p in ordre if not assez_large(p)]
+        if not defaillantes:
+            return supprimees, intervalles
+        for p in defaillantes:
+            if not assez_large(p):
+                debut, avant = time.perf_counter(), len(supprimees)
+                supprimees = modele.fermer_doublons(supprimees | modele.reparer(p, supprimees, largeurs[p], couts))
+                mesures["reparation_s"] += time.perf_counter() - debut
+                mesures["secondaires_reparation"] += len(supprimees) - avant
+                mesures["reparations"] += 1
+    raise ProtectionImpossibleError("la protection ne converge pas.")
+
+
+Vecteur = dict[int, Fraction]
 
 
 class _Modele:
     """Inner cells, published cells and X (inner × published); all decisions are deterministic."""
 
     def __init__(
-        self, dimensions: list[Dimension], comptes: Mapping[tuple[str, ...], int], formules: Sequence[Sequence[str]] | None = None
+        self, dimensions: list[Dimension], valeurs: Mapping[tuple[str, ...], float], formules: Sequence[Sequence[str]] | None = None
     ) -> None:
         self.dimensions = dimensions
         self.internes = list(itertools.product(*(d.feuilles for d in dimensions)))
         index_interne = {cellule: j for j, cellule in enumerate(self.internes)}
         self.z = np.zeros(len(self.internes))
-        for cellule, n in comptes.items():
+        for cellule, n in valeurs.items():
             self.z[index_interne[cellule]] += n
         if formules is None:
             self.cellules = list(itertools.product(*(d.codes for d in dimensions)))
@@ -154,6 +211,7 @@ class _Modele:
             signatures.setdefault(tuple(self.X[:, i].indices), []).append(i)
         self.doublons = {i: groupe for groupe in signatures.values() for i in groupe}
         self.index = {cellule: i for i, cellule in enumerate(self.cellules)}
+        self._systeme: tuple | None = None
 
     def fermer_doublons(self, supprimees: set[int]) -> set[int]:
         """Cells with the same inner support share one status (R4)."""
@@ -162,29 +220,89 @@ class _Modele:
     def largeur_requise(self, p: int, largeur: float) -> float:
         return max(1, math.ceil(largeur * self.a[p]))
 
+    # Gauss pass ----------------------------------------------------------------------------------------
+
+    def _colonne(self, i: int, nuls: set[int]) -> Vecteur:
+        return {j: Fraction(1) for j in self.X[:, i].indices if j not in nuls}
+
+    def _nuls_connus(self, supprimees: set[int]) -> set[int]:
+        """Inner cells under a published zero: an attacker knows they are 0, so they drop out of the system."""
+        return {j for i in range(len(self.cellules)) if i not in supprimees and self.a[i] == 0 for j in self.X[:, i].indices}
+
+    @staticmethod
+    def _reduire(v: Vecteur, base: list[tuple[int, Vecteur]]) -> Vecteur:
+        # Basis vectors are kept in insertion order, each zero on the pivots before it: one pass suffices.
+        for pivot, b in base:
+            c = v.get(pivot)
+            if c:
+                for j, x in b.items():
+                    reste = v.get(j, 0) - c * x
+                    if reste:
+                        v[j] = reste
+                    else:
+                        v.pop(j, None)
+        return v
+
+    def passe_gauss(self, primaires: set[int], supprimees: set[int], couts: np.ndarray) -> set[int]:
+        """Langsrud (2024): publish the candidates in order of decreasing cost unless publishing one would
+        make a primary an exact linear combination of published cells; those are suppressed instead.
+        Exact rational elimination, so "determined" means determined, not "within a float tolerance"."""
+        supprimees = set(supprimees)
+        nuls = self._nuls_connus(supprimees)
+        base: list[tuple[int, Vecteur]] = []
+        restes = {p: self._colonne(p, nuls) for p in sorted(primaires)}
+        candidats = sorted(
+            (i for i in range(len(self.cellules)) if i not in supprimees and self.a[i] > 0),
+            key=lambda i: (-couts[i], -len(self.X[:, i].indices), self.cellules[i]),
+        )
+        for i in candidats:
+            if i in supprimees:
+                continue
+            r = self._reduire(self._colonne(i, nuls), base)
+            if not r:
+                continue
+            pivot = min(r)
+            echelle = r[pivot]
+            r = {j: x / echelle for j, x in r.items()}
+            if any(reste.keys() == r.keys() and all(x == reste[pivot] * r[j] for j, x in reste.items()) for reste in restes.values()):
+                supprimees |= set(self.doublons[i])
+                continue
+            base.append((pivot, r))
+            for reste in restes.values():
+                self._reduire(reste, [(pivot, r)])
+        return supprimees
+
+    def determinees(self, supprimees: set[int], cibles: Iterable[int]) -> set[int]:
+        """The hidden cells among `cibles` that are exact linear combinations of the published cells."""
+        nuls = self._nuls_connus(supprimees)
+        base: list[tuple[int, Vecteur]] = []
+        for i in range(len(self.cellules)):
+            if i not in supprimees:
+                r = self._reduire(self._colonne(i, nuls), base)
+                if r:
+                    pivot = min(r)
+                    base.append((pivot, {j: x / r[pivot] for j, x in r.items()}))
+        return {p for p in cibles if not self._reduire(self._colonne(p, nuls), base)}
+
+    # LP audit and MILP repair ----------------------------------------------------------------------------
+
     def intervalle(self, p: int, supprimees: set[int]) -> tuple[float, float]:
         """What an attacker derives for cell p from the published cells (LP, HiGHS)."""
-        publiees = [i for i in range(len(self.cellules)) if i not in supprimees]
-        cachees = [i for i in sorted(supprimees) if self.a[i] >= 1]
-        A_eq = self.X[:, publiees].T if publiees else None
-        b_eq = self.a[publiees] if publiees else None
-        A_ub = -self.X[:, cachees].T if cachees else None
-        b_ub = -np.full(len(cachees), BORNE_BASSE) if cachees else None
+        cle = frozenset(supprimees)
+        if self._systeme is None or self._systeme[0] != cle:
+            # Every primary of one audit pass shares the pattern: build the attacker's constraints once.
+            publiees = [i for i in range(len(self.cellules)) if i not in supprimees]
+            cachees = [i for i in sorted(supprimees) if self.a[i] >= 1]
+            self._systeme = (
+                cle,
+                -self.X[:, cachees].T.tocsr() if cachees else None,
+                -np.full(len(cachees), BORNE_BASSE) if cachees else None,
+                self.X[:, publiees].T.tocsr() if publiees else None,
+                self.a[publiees] if publiees else None,
+            )
+        _, A_ub, b_ub, A_eq, b_eq = self._systeme
         objectif = np.asarray(self.X[:, p].todense()).ravel()
-        bornes = []
-        for signe in (1, -1):
-            resultat = linprog(signe * objectif, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-            if resultat.status == 3:
-                bornes.append(-math.inf if signe == 1 else math.inf)
-            elif resultat.status != 0:
-                raise ProtectionImpossibleError(f"audit impossible pour la cellule {self.cellules[p]} : {resultat.message}")
-            else:
-                bornes.append(signe * resultat.fun)
-        return bornes[0], bornes[1]
-
-    def assez_large(self, p: int, supprimees: set[int], largeur: float) -> bool:
-        bas, haut = self.intervalle(p, supprimees)
-        return haut - bas >= self.largeur_requise(p, largeur) - 1e-6
+        return _bornes(objectif, A_ub, b_ub, A_eq, b_eq, self.cellules[p])
 
     def relations(self) -> Iterable[tuple[int, list[int]]]:
         """Every additive relation parent = Σ direct children, along one dimension, the others fixed."""
@@ -204,8 +322,8 @@ class _Modele:
                     if parent is not None and None not in membres:
                         yield parent, membres  # type: ignore[misc]
 
-    def regle_des_sommes(self, supprimees: set[int], k: int) -> set[int]:
-        """R2: hidden children under a published parent must not add up to 1..k−1."""
+    def regle_des_sommes(self, supprimees: set[int], seuil: int, poids: np.ndarray) -> set[int]:
+        """R2: hidden children under a published parent must not add up to 1..seuil−1 (in `poids`, the counts)."""
         supprimees = set(supprimees)
         for _ in range(len(self.cellules) + 1):
             violation = False
@@ -213,21 +331,20 @@ class _Modele:
                 if parent in supprimees:
                     continue
                 cachees = [e for e in enfants if e in supprimees]
-                if cachees and 1 <= sum(self.a[e] for e in cachees) <= k - 1:
-                    candidats = sorted((e for e in enfants if e not in supprimees and self.a[e] > 0), key=lambda e: (self.a[e], self.cellules[e]))
+                if cachees and 1 <= sum(poids[e] for e in cachees) <= seuil - 1:
+                    candidats = sorted((e for e in enfants if e not in supprimees and poids[e] > 0), key=lambda e: (poids[e], self.cellules[e]))
                     supprimees |= set(self.doublons[candidats[0] if candidats else parent])
                     violation = True
             if not violation:
                 return supprimees
         raise ProtectionImpossibleError("la règle des sommes de groupes ne converge pas.")
 
-    def reparer(self, p: int, supprimees: set[int], largeur: float) -> set[int]:
+    def reparer(self, p: int, supprimees: set[int], largeur_p: float, couts: np.ndarray) -> set[int]:
         """The cheapest extra suppressions that widen p's interval enough (deviation MILP)."""
         n_pub, n_int = len(self.cellules), len(self.internes)
-        largeur_p = self.largeur_requise(p, largeur)
         borne = float(self.a.max()) + largeur_p
         # Variables: x (n_pub binaries), f⁺ (n_int), f⁻ (n_int).
-        cout = np.concatenate([self.a + 1.0, np.zeros(2 * n_int)])
+        cout = np.concatenate([couts, np.zeros(2 * n_int)])
         bas = np.concatenate([np.zeros(n_pub), -self.z, -self.z])
         haut = np.concatenate([np.ones(n_pub), np.full(2 * n_int, borne)])
         for i in range(n_pub):
@@ -250,25 +367,321 @@ class _Modele:
         contraintes.append(LinearConstraint(np.concatenate([np.zeros(n_pub), ligne_p, -ligne_p])[None, :], largeur_p, np.inf))
         resultat = milp(cout, constraints=contraintes, integrality=np.concatenate([np.ones(n_pub), np.zeros(2 * n_int)]),
                         bounds=Bounds(bas, haut), options={"time_limit": 60})
-        if resultat.status != 0 or resultat.x is None:
+        # At the time limit HiGHS may still hold a feasible pattern: it protects p, only perhaps not at least cost.
+        if resultat.status not in (0, 1) or resultat.x is None:
             raise ProtectionImpossibleError(f"aucune suppression ne protège la cellule {self.cellules[p]} ({resultat.message}).")
         return {i for i in range(n_pub) if resultat.x[i] > 0.5}
 
-    def auditer(self, primaires: set[int], supprimees: set[int], largeur: float, k: int) -> dict[tuple[str, ...], tuple[float, float]]:
-        """The final audit: R1 for every primary, R2 for every relation, R4 for duplicates."""
-        intervalles = {}
-        for p in sorted(primaires):
-            bas, haut = self.intervalle(p, supprimees)
-            if haut - bas < self.largeur_requise(p, largeur) - 1e-6:
-                raise ProtectionImpossibleError(f"la cellule {self.cellules[p]} resterait calculable à {haut - bas:g} près.")
-            intervalles[self.cellules[p]] = (bas, haut)
-        for parent, enfants in self.relations():
-            cachees = [e for e in enfants if e in supprimees]
-            if parent not in supprimees and cachees and 1 <= sum(self.a[e] for e in cachees) <= k - 1:
-                raise ProtectionImpossibleError(f"la somme des cellules masquées sous {self.cellules[parent]} serait déductible.")
+    def auditer(self, supprimees: set[int], seuil: int, poids: np.ndarray) -> None:
+        """The final checks beside the LP audit of R1: R2 for every relation, R4 for duplicates."""
+        self.auditer_sommes(supprimees, seuil, poids)
         if self.fermer_doublons(supprimees) != supprimees:
             raise ProtectionImpossibleError("des cellules identiques n'ont pas le même statut.")
-        return intervalles
+
+    def auditer_sommes(self, supprimees: set[int], seuil: int, poids: np.ndarray) -> None:
+        """R2: the derivable sum of the hidden children of a published parent is 0 or at least `seuil`."""
+        for parent, enfants in self.relations():
+            cachees = [e for e in enfants if e in supprimees]
+            if parent not in supprimees and cachees and 1 <= sum(poids[e] for e in cachees) <= seuil - 1:
+                raise ProtectionImpossibleError(f"la somme des cellules masquées sous {self.cellules[parent]} serait déductible.")
+
+
+def _bornes(objectif: np.ndarray, A_ub, b_ub, A_eq, b_eq, cellule: tuple[str, ...]) -> tuple[float, float]:  # noqa: ANN001
+    bornes = []
+    for signe in (1, -1):
+        resultat = linprog(signe * objectif, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        if resultat.status == 3:
+            bornes.append(-math.inf if signe == 1 else math.inf)
+        elif resultat.status != 0:
+            raise ProtectionImpossibleError(f"audit impossible pour la cellule {cellule} : {resultat.message}")
+        else:
+            bornes.append(signe * resultat.fun)
+    return bornes[0], bornes[1]
+
+
+# Means ----------------------------------------------------------------------------------------------------
+
+
+DOMINANCE = 0.85
+
+
+@dataclass
+class MoyennesPubliees:
+    """Means of a per-person quantity (days, …) over the cells of one table, with their statuses:
+    `V` published, `A` hidden (its count is, or fewer than k_moyenne contributors), `B` hidden (one person
+    holds at least 85 % of the total), `D` hidden to protect other cells, `Z` nobody in the cell."""
+
+    dimensions: list[Dimension]
+    cellules: list[tuple[str, ...]]
+    effectifs: list[int]
+    moyennes: list[float | None]
+    statuts: list[str]
+    mesures: dict[str, float] = field(default_factory=dict)
+
+    def lignes(self) -> Iterable[tuple[tuple[str, ...], float | None, str]]:
+        for cellule, moyenne, statut in zip(self.cellules, self.moyennes, self.statuts):
+            yield cellule, (round(moyenne, 1) if statut == "V" and moyenne is not None else None), statut
+
+
+def proteger_moyennes(
+    dimensions: Sequence[Dimension],
+    comptes: Mapping[tuple[str, ...], int],
+    valeurs: Mapping[tuple[str, ...], Sequence[float]],
+    table_comptes: TablePubliee,
+    formule: Sequence[str],
+    formules: Sequence[Sequence[str]] | None = None,
+    k_moyenne: int = K_PAR_DEFAUT,
+    largeur: float = LARGEUR_PAR_DEFAUT,
+    dominance: float = DOMINANCE,
+) -> MoyennesPubliees:
+    """The means of `valeurs` (per-person, ≥ 0) over the cells of the table `formule`, protected against
+    the attacker who also holds the published counts `table_comptes` (reference §3.7).
+
+    A mean is published only where its count is, with at least `k_moyenne` contributors and no person
+    holding `dominance` of the total. Publishing (n, mean) publishes the sum S = n·mean, which is additive:
+    an attacker who knows that every value lies in [0, max] solves one LP over the inner counts *and*
+    sums. Every hidden small count must stay as wide as the count audit asked, and every hidden sum of a
+    small or dominated group at least max(1, ⌈largeur·S⌉) wide; hidden groups of siblings under a
+    published mean must hold 0 or at least `k_moyenne` contributors. More means are hidden until that
+    holds (Gauss pass, then the cheapest extra means), or `ProtectionImpossibleError`.
+    """
+    _verifier(k_moyenne, largeur)
+    mesures: dict[str, float] = {}
+    debut = time.perf_counter()
+    mc = _Modele(list(dimensions), comptes, formules)
+    if mc.cellules != table_comptes.cellules or [int(a) for a in mc.a] != table_comptes.valeurs:
+        raise EntreeInvalideError("les comptes ne correspondent pas au tableau protégé.")
+    if any(x < 0 for serie in valeurs.values() for x in serie):
+        raise EntreeInvalideError("les valeurs dont on publie la moyenne ne peuvent pas être négatives.")
+    for cellule, serie in valeurs.items():
+        if len(serie) > comptes.get(cellule, 0):
+            raise EntreeInvalideError(f"{cellule} : plus de valeurs que de personnes.")
+    ms = _Modele(list(dimensions), {c: float(sum(s)) for c, s in valeurs.items()}, [formule])
+    mn = _Modele(list(dimensions), {c: len(s) for c, s in valeurs.items()}, [formule])
+    maxima = np.zeros(len(ms.internes))
+    index_interne = {c: j for j, c in enumerate(ms.internes)}
+    for cellule, serie in valeurs.items():
+        if serie:
+            maxima[index_interne[cellule]] = max(serie)
+    plafond = float(maxima.max()) if len(maxima) else 0.0
+    cachees_c = {i for i, s in enumerate(table_comptes.statuts) if s in MASQUES}
+    primaires_c = sorted(i for i, s in enumerate(table_comptes.statuts) if s == "A")
+    statut_compte = [table_comptes.statuts[mc.index[c]] for c in ms.cellules]
+    primaires, dominees, fixes = set(), set(), set()
+    for i in range(len(ms.cellules)):
+        if statut_compte[i] in MASQUES or (mn.a[i] == 0 and ms.a[i] == 0 and mc.a[mc.index[ms.cellules[i]]] > 0):
+            fixes.add(i)
+        elif mn.a[i] == 0:
+            continue
+        elif mn.a[i] < k_moyenne:
+            primaires.add(i)
+        elif ms.a[i] > 0 and max(maxima[j] for j in ms.X[:, i].indices) >= dominance * ms.a[i]:
+            primaires.add(i)
+            dominees.add(i)
+    cibles_s = primaires | {i for i in fixes if statut_compte[i] == "A"}
+    mesures.update(primaire_s=time.perf_counter() - debut, primaires=len(primaires))
+
+    debut = time.perf_counter()
+    supprimees = ms.fermer_doublons(ms.passe_gauss(cibles_s, fixes | primaires, mn.a + 1.0))
+    mesures.update(gauss_s=time.perf_counter() - debut, secondaires_gauss=len(supprimees) - len(ms.fermer_doublons(fixes | primaires)))
+
+    def defaillante(supprimees: set[int]) -> tuple[str, int] | None:
+        audit = _AuditConjoint(mc, cachees_c, ms, supprimees, plafond)
+        for p in primaires_c:
+            bas, haut = audit.compte(p)
+            if haut - bas < mc.largeur_requise(p, largeur) - 1e-6:
+                return ("compte", p)
+        for p in sorted(cibles_s):
+            bas, haut = audit.somme(p)
+            if haut - bas < ms.largeur_requise(p, largeur) - 1e-6:
+                return ("somme", p)
+        return None
+
+    def tient(supprimees: set[int], cible: tuple[str, int]) -> bool:
+        audit = _AuditConjoint(mc, cachees_c, ms, supprimees, plafond)
+        bas, haut = (audit.compte if cible[0] == "compte" else audit.somme)(cible[1])
+        modele = mc if cible[0] == "compte" else ms
+        return haut - bas >= modele.largeur_requise(cible[1], largeur) - 1e-6
+
+    debut = time.perf_counter()
+    mesures["secondaires_reparation"] = 0
+    for _ in range(len(ms.cellules) + 1):
+        supprimees = ms.regle_des_sommes(supprimees, k_moyenne, mn.a)
+        cible = defaillante(supprimees)
+        if cible is None:
+            break
+        candidats = sorted((i for i in range(len(ms.cellules)) if i not in supprimees and mn.a[i] > 0),
+                           key=lambda i: (mn.a[i], ms.cellules[i]))
+        if not candidats:
+            raise ProtectionImpossibleError(f"la moyenne de {ms.cellules[cible[1]]} resterait calculable.")
+        avant = len(supprimees)
+        # One extra mean that suffices, the cheapest first; otherwise the cheapest one and try again.
+        seul = next((i for i in candidats if tient(ms.fermer_doublons(supprimees | {i}), cible)), candidats[0])
+        supprimees = ms.fermer_doublons(supprimees | {seul})
+        mesures["secondaires_reparation"] += len(supprimees) - avant
+    else:
+        raise ProtectionImpossibleError("la protection des moyennes ne converge pas.")
+    # The last joint audit found nothing wide enough to repair: it is the final audit of R1.
+    mesures["audit_s"] = time.perf_counter() - debut
+    ms.auditer(supprimees, k_moyenne, mn.a)
+
+    statuts, moyennes = [], []
+    for i in range(len(ms.cellules)):
+        compte = statut_compte[i]
+        statuts.append(
+            "Z" if compte == "Z" else compte if compte in MASQUES else "B" if i in dominees else "A" if i in primaires
+            else "D" if i in supprimees else "V"
+        )
+        moyennes.append(float(ms.a[i] / mn.a[i]) if mn.a[i] > 0 else None)
+    mesures["secondaires"] = sum(s == "D" for s, c in zip(statuts, statut_compte) if c not in MASQUES)
+    mesures["plafond"] = plafond
+    return MoyennesPubliees(list(dimensions), ms.cellules, [int(n) for n in mn.a], moyennes, statuts, mesures)
+
+
+class _AuditConjoint:
+    """The attacker of §3.7: inner counts n ≥ 0 and sums 0 ≤ S ≤ plafond·n, published counts and sums
+    exact, hidden counts ≥ 1. One LP pair per cell, on n or on S."""
+
+    def __init__(self, mc: _Modele, cachees_c: set[int], ms: _Modele, cachees_s: set[int], plafond: float) -> None:
+        self.mc, self.ms = mc, ms
+        n = len(mc.internes)
+        pub_c = [i for i in range(len(mc.cellules)) if i not in cachees_c]
+        pub_s = [i for i in range(len(ms.cellules)) if i not in cachees_s]
+        cachees = [i for i in sorted(cachees_c) if mc.a[i] >= 1]
+        self.A_eq = sparse.vstack([
+            sparse.hstack([mc.X[:, pub_c].T, sparse.csr_matrix((len(pub_c), n))]),
+            sparse.hstack([sparse.csr_matrix((len(pub_s), n)), ms.X[:, pub_s].T]),
+        ]).tocsr()
+        self.b_eq = np.concatenate([mc.a[pub_c], ms.a[pub_s]])
+        self.A_ub = sparse.vstack([
+            sparse.hstack([-mc.X[:, cachees].T, sparse.csr_matrix((len(cachees), n))]),
+            sparse.hstack([-plafond * sparse.identity(n), sparse.identity(n)]),
+        ]).tocsr()
+        self.b_ub = np.concatenate([-np.full(len(cachees), float(BORNE_BASSE)), np.zeros(n)])
+        self.n = n
+
+    def compte(self, p: int) -> tuple[float, float]:
+        objectif = np.concatenate([np.asarray(self.mc.X[:, p].todense()).ravel(), np.zeros(self.n)])
+        return _bornes(objectif, self.A_ub, self.b_ub, self.A_eq, self.b_eq, self.mc.cellules[p])
+
+    def somme(self, p: int) -> tuple[float, float]:
+        objectif = np.concatenate([np.zeros(self.n), np.asarray(self.ms.X[:, p].todense()).ravel()])
+        return _bornes(objectif, self.A_ub, self.b_ub, self.A_eq, self.b_eq, self.ms.cellules[p])
+
+
+# Alternatives to suppression ------------------------------------------------------------------------------
+
+
+def arrondir(
+    dimensions: Sequence[Dimension],
+    comptes: Mapping[tuple[str, ...], int],
+    base: int = 5,
+    formules: Sequence[Sequence[str]] | None = None,
+) -> TablePubliee:
+    """Controlled rounding (reference §3.6): every published cell becomes a multiple of `base` adjacent to
+    its true value (multiples, zeros included, unchanged) and every additive relation of every table
+    still holds exactly; Σ|arrondi − vrai| is minimal (MILP, HiGHS). `ProtectionImpossibleError` when no
+    such rounding exists, which can happen from three dimensions on.
+
+    Every cell is `V`: a `Z` would tell a true zero from a small count rounded down to 0."""
+    if base < 2:
+        raise EntreeInvalideError("la base d'arrondi doit être au moins 2.")
+    debut = time.perf_counter()
+    modele = _Modele(list(dimensions), comptes, formules)
+    a = modele.a.astype(int)
+    plancher, reste = a // base, a % base
+    m = len(a)
+    lignes, colonnes, donnees, cibles = [], [], [], []
+    for parent, enfants in modele.relations():
+        ligne = len(cibles)
+        lignes.append(ligne), colonnes.append(parent), donnees.append(1.0)
+        for e in enfants:
+            lignes.append(ligne), colonnes.append(e), donnees.append(-1.0)
+        cibles.append(float(sum(plancher[e] for e in enfants) - plancher[parent]))
+    for groupe in {tuple(g) for g in modele.doublons.values() if len(g) > 1}:
+        for autre in groupe[1:]:
+            ligne = len(cibles)
+            lignes += [ligne, ligne]
+            colonnes += [groupe[0], autre]
+            donnees += [1.0, -1.0]
+            cibles.append(0.0)
+    contraintes = []
+    if cibles:
+        matrice = sparse.csr_matrix((donnees, (lignes, colonnes)), shape=(len(cibles), m))
+        contraintes.append(LinearConstraint(matrice, np.array(cibles), np.array(cibles)))
+    resultat = milp(
+        (base - 2.0 * reste), constraints=contraintes, integrality=np.ones(m),
+        bounds=Bounds(np.zeros(m), (reste > 0).astype(float)), options={"time_limit": 60},
+    )
+    if resultat.status not in (0, 1) or resultat.x is None:
+        raise ProtectionImpossibleError(
+            f"aucun arrondi contrôlé en base {base} ne garde les tableaux additifs ({resultat.message}) ; "
+            "utilisez la suppression de cellules."
+        )
+    valeurs = [int(base * (plancher[i] + round(resultat.x[i]))) for i in range(m)]
+    mesures = {"cellules": m, "arrondi_s": time.perf_counter() - debut, "ecart_total": float(sum(abs(v - x) for v, x in zip(valeurs, a)))}
+    return TablePubliee(list(dimensions), modele.cellules, valeurs, ["V"] * m, {}, mesures)
+
+
+def bruiter(
+    dimensions: Sequence[Dimension],
+    comptes: Mapping[tuple[str, ...], int],
+    epsilon: float,
+    formules: Sequence[Sequence[str]],
+    k: int = K_PAR_DEFAUT,
+    graine: int | None = None,
+) -> list[TablePubliee]:
+    """Differential privacy (reference §3.8): one table per formula, each with ε/T of the budget
+    (sequential composition: the release costs ε). Each person is in one leaf cell of each table (L1
+    sensitivity 1), so the table's leaf counts get discrete Laplace noise of scale T/ε (OpenDP), are
+    clamped at 0, and every margin is the sum of its noisy leaves (post-processing: no extra budget,
+    tables additive). Noisy values 1..k−1 are then shown hidden (`A`), noisy zeros as `Z`.
+
+    `graine` replaces OpenDP's cryptographic sampler by a seeded one of the same law: tests only."""
+    if not epsilon > 0 or not math.isfinite(epsilon):
+        raise EntreeInvalideError("epsilon doit être un nombre strictement positif.")
+    if not formules:
+        raise EntreeInvalideError("au moins un tableau est attendu.")
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    part = epsilon / len(formules)
+    echelle = 1.0 / part
+    for _ in range(64):
+        mecanisme = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=echelle)
+        # OpenDP rounds its privacy map up: widen the scale by ulps until the tables' ε add up to at most ε.
+        if math.fsum([mecanisme.map(1)] * len(formules)) <= epsilon:
+            break
+        echelle = math.nextafter(echelle, math.inf)
+    else:
+        raise ProtectionImpossibleError("le budget epsilon ne se partage pas entre les tableaux.")
+    hasard = np.random.default_rng(graine) if graine is not None else None
+    alpha = math.exp(-1.0 / echelle)
+    tables = []
+    for formule in formules:
+        feuilles = list(itertools.product(*(d.feuilles if d.nom in formule else [TOTAL] for d in dimensions)))
+        vraies = dict.fromkeys(feuilles, 0)
+        for cellule, n in comptes.items():
+            feuille = tuple(code if d.nom in formule else TOTAL for d, code in zip(dimensions, cellule))
+            if feuille not in vraies:
+                raise EntreeInvalideError(f"{cellule} : code hors des listes publiques des dimensions.")
+            vraies[feuille] += int(n)
+        if hasard is None:
+            bruitees = mecanisme([vraies[f] for f in feuilles])
+        else:
+            tirages = hasard.geometric(1 - alpha, size=(2, len(feuilles))) - 1
+            bruitees = [vraies[f] + int(tirages[0, j] - tirages[1, j]) for j, f in enumerate(feuilles)]
+        bornees = {f: max(0, int(v)) for f, v in zip(feuilles, bruitees)}
+        cellules = list(itertools.product(*(d.codes if d.nom in formule else [TOTAL] for d in dimensions)))
+        sous = [{code: d.feuilles_sous(code) for code in d.codes} for d in dimensions]
+        valeurs = [
+            sum(v for f, v in bornees.items() if all(d.nom not in formule or f[n] in sous[n][c] for n, (d, c) in enumerate(zip(dimensions, cellule))))
+            for cellule in cellules
+        ]
+        statuts = ["Z" if v == 0 else "A" if v < k else "V" for v in valeurs]
+        tables.append(TablePubliee(list(dimensions), cellules, valeurs, statuts, {},
+                                   {"epsilon": float(mecanisme.map(1)), "echelle": echelle}))
+    return tables
 
 
 # CSV ---------------------------------------------------------------------------------------------------

@@ -192,9 +192,18 @@ def test_when_no_safe_pattern_is_found_it_exits_3_and_publishes_nothing(tmp_path
     class Echec:
         status, x, message = 2, None, "infaisable"
 
-    monkeypatch.setattr(protection, "milp", lambda *a, **k: Echec())
-    interne = ecrire(tmp_path / "inner.csv", "geo,sexe,n\n75,F,3\n75,M,20\n93,F,15\n93,M,14\n")
+    appels = []
+
+    def milp_en_echec(*a, **k):  # noqa: ANN002, ANN003
+        appels.append(1)
+        return Echec()
+
+    monkeypatch.setattr(protection, "milp", milp_en_echec)
+    # After the Gauss pass and the group-sum rule this table still needs the MILP repair (the audit finds
+    # a hidden 1 pinned by the ≥ 1 knowledge), so the failure path is really taken.
+    interne = ecrire(tmp_path / "inner.csv", "geo,sexe,n\n75,F,30\n75,M,30\n75,X,20\n93,F,1\n93,M,15\n93,X,1\n")
     sortie = tmp_path / "pub.csv"
     resultat = CliRunner().invoke(protect_table, [str(interne), "--dimensions", "geo,sexe", "--out", str(sortie)])
     assert resultat.exit_code == 3 and "rien n'est publié" in resultat.output
+    assert appels
     assert not sortie.exists()
