@@ -59,3 +59,15 @@ class EtapeEnregistree:
     parcours_id: UUID
     position: int | None = None
     drapeaux: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FixerObjectif:
+    """Set the target value of an indicator for a year and a scope (operator and/or programme, or all)."""
+
+    annee: int
+    indicateur: str
+    valeur: float
+    par: str
+    operateur: str | None = None
+    programme: str | None = None

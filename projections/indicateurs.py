@@ -29,6 +29,7 @@ from parcours.vocabulaire import (
     MotifFinFormation,
     MotifSejour,
     NiveauLangue,
+    Programme,
     TypeEtape,
     TypeFormationLinguistique,
 )
@@ -45,6 +46,18 @@ PERENNES = {s.value for s in LOGEMENTS_PERENNES}
 RANG_A1 = NiveauLangue.A1.rang
 RANG_B1_ET_PLUS = NiveauLangue.B1_ET_PLUS.rang
 SEUIL_ASSIDUITE = Decimal("0.8")
+PROGRAMMES: dict[str, tuple[str, frozenset[str]]] = {
+    "spe": ("Accompagnement par le service public de l'emploi",
+            frozenset({Programme.ACCOMPAGNEMENT_FT.value, Programme.CEJ.value, Programme.PACEA.value})),
+    "agir": ("AGIR", frozenset({Programme.AGIR_EMPLOI.value})),
+    "bop104": ("Action BOP 104", frozenset({Programme.ACTION_BOP104.value})),
+}
+"""`--programme`: the `programme` values of `accompagnement_emploi_debute` (CONTRACT §3) that make each one.
+
+SPE support is France Travail's accompaniment and the Missions locales' CEJ and PACEA; AGIR also
+enters by `agir_entree` (its employment strand is `AGIR_EMPLOI`); a BOP 104 action is `ACTION_BOP104`.
+MENTORAT and AUTRE belong to none of the three.
+"""
 
 
 class DemandeInvalideError(ValueError):
@@ -53,6 +66,14 @@ class DemandeInvalideError(ValueError):
 
 @dataclass(frozen=True)
 class Demande:
+    """What a report is asked: the period, the snapshot (`vu_au`, `position`) and the filters.
+
+    `departement` / `departements` filter on the person's département (several: their union);
+    `programme` (one of `PROGRAMMES`) keeps the entries and employment-support episodes of that
+    programme and, in the other families, the units of persons who had entered it on or before the
+    unit's date (a CIR signed before entering AGIR does not count under `agir`).
+    """
+
     du: date
     au: date
     vu_au: date | None = None
@@ -60,12 +81,38 @@ class Demande:
     departement: str | None = None
     operateur: str | None = None
     public: str | None = None
+    programme: str | None = None
+    departements: tuple[str, ...] = ()
+    """Several départements (the union); `departement` alone is the one-element case."""
 
     def __post_init__(self) -> None:
         if self.au < self.du:
             raise DemandeInvalideError("--au précède --du.")
         if self.public is not None and self.public not in PUBLICS:
             raise DemandeInvalideError(f"public inconnu « {self.public} » : choisir parmi {', '.join(PUBLICS)}.")
+        if self.programme is not None and self.programme not in PROGRAMMES:
+            raise DemandeInvalideError(f"programme inconnu « {self.programme} » : choisir parmi {', '.join(PROGRAMMES)}.")
+        codes = tuple(dict.fromkeys([*([self.departement] if self.departement else []), *self.departements]))
+        object.__setattr__(self, "departements", codes)
+        object.__setattr__(self, "departement", codes[0] if len(codes) == 1 else None)
+
+    @property
+    def filtres(self) -> dict[str, Any]:
+        """The `filtres` of the document: the three keys of always, `programme` only when one is asked,
+        `departement` a list when several are."""
+        filtres: dict[str, Any] = {
+            "departement": list(self.departements) if len(self.departements) > 1 else self.departement,
+            "operateur": self.operateur,
+            "public": self.public,
+        }
+        if self.programme is not None:
+            filtres["programme"] = self.programme
+        return filtres
+
+    @property
+    def codes_programme(self) -> frozenset[str]:
+        """The `accompagnement_emploi_debute.programme` values of the requested programme (all when none)."""
+        return PROGRAMMES[self.programme][1] if self.programme else frozenset(p.value for p in Programme)
 
 
 @dataclass(frozen=True)
@@ -140,6 +187,7 @@ class Contexte:
     demande: Demande
     cliche: Cliche
     _personnes: dict[str, Personne] | None = None
+    _entrees_programme: dict[str, date] | None = None
 
     @property
     def personnes(self) -> dict[str, Personne]:
@@ -147,6 +195,13 @@ class Contexte:
         if self._personnes is None:
             self._personnes = _charger_personnes(self)
         return self._personnes
+
+    def pour(self, demande: Demande) -> Contexte:
+        """The same snapshot for another request (a sub-period, another programme…), sharing what was
+        loaded when it still applies: the persons for the same départements, the entries for the same programme."""
+        personnes = self._personnes if demande.departements == self.demande.departements else None
+        entrees = self._entrees_programme if demande.programme == self.demande.programme else None
+        return Contexte(self.connexion, demande, self.cliche, personnes, entrees)
 
     def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
         """The visible fact versions of these types, as a subquery."""
@@ -169,22 +224,53 @@ class Contexte:
         return self.personnes.get(parcours_id)
 
     def retenue(self, parcours_id: str, jour: date) -> Personne | None:
-        """The person if they belong to the requested département and public on `jour`."""
+        """The person if they belong to the requested départements, public and programme on `jour`."""
         personne = self.personnes.get(parcours_id)
         if personne is None:
             return None
-        if self.demande.departement and personne.departement != self.demande.departement:
+        if self.demande.departements and personne.departement not in self.demande.departements:
+            return None
+        if not self.dans_le_programme(parcours_id, jour):
             return None
         return personne if personne.du_public(self.demande.public, jour) else None
 
     def retenu(self, parcours_id: str, jour: date) -> bool:
-        """Whether a unit of this person counts: always without département or public filter."""
-        if not self.demande.departement and not self.demande.public:
+        """Whether a unit of this person counts: always without département, public or programme filter."""
+        if not self.demande.departements and not self.demande.public and not self.demande.programme:
             return True
         return self.retenue(parcours_id, jour) is not None
 
+    def dans_le_programme(self, parcours_id: str, jour: date) -> bool:
+        """With `programme`, a unit counts only for a person who had entered that programme on or before its date."""
+        if self.demande.programme is None:
+            return True
+        if self._entrees_programme is None:
+            self._entrees_programme = _premieres_entrees_programme(self)
+        entree = self._entrees_programme.get(parcours_id)
+        return entree is not None and entree <= jour
+
+    def entree_du_programme(self, table: Any) -> sa.ColumnElement[bool]:
+        """The condition on a `fait` alias of entries that keeps those of the requested programme."""
+        if self.demande.programme is None:
+            return sa.true()
+        condition = sa.and_(table.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value,
+                            table.c.code.in_(sorted(self.demande.codes_programme)))
+        if self.demande.programme == "agir":
+            condition = sa.or_(condition, table.c.type == TypeEtape.AGIR_ENTREE.value)
+        return condition
+
     def de_l_operateur(self, *operateurs: str | None) -> bool:
         return self.demande.operateur is None or self.demande.operateur in operateurs
+
+
+def _premieres_entrees_programme(ctx: Contexte) -> dict[str, date]:
+    entrees = ctx.faits(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.AGIR_ENTREE, alias="entree_programme")
+    requete = (
+        sa.select(entrees.c.parcours_id, sa.func.min(entrees.c.occurred_on))
+        .where(ctx.entree_du_programme(entrees))
+        .group_by(entrees.c.parcours_id)
+    )
+    return {parcours_id: jour for parcours_id, jour in ctx.connexion.execute(requete)}
 
 
 def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
@@ -203,8 +289,8 @@ def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
         identites.c.texte2,
         premiere_protection.c.depuis,
     ).select_from(identites.outerjoin(premiere_protection, premiere_protection.c.parcours_id == identites.c.parcours_id))
-    if ctx.demande.departement:
-        requete = requete.where(identites.c.texte == ctx.demande.departement)
+    if ctx.demande.departements:
+        requete = requete.where(identites.c.texte.in_(ctx.demande.departements))
     return {
         parcours_id: Personne(parcours_id, sexe, naissance, departement, menage, depuis)
         for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete)
@@ -223,7 +309,7 @@ def public_cible(ctx: Contexte) -> dict[str, Any]:
     premiere: dict[str, date] = {}
     for parcours_id, jour, operateur in ctx.connexion.execute(
         sa.select(entrees.c.parcours_id, entrees.c.occurred_on, entrees.c.operateur).where(
-            entrees.c.occurred_on.between(d.du, d.au)
+            entrees.c.occurred_on.between(d.du, d.au), ctx.entree_du_programme(entrees)
         )
     ):
         if ctx.de_l_operateur(operateur) and (parcours_id not in premiere or jour < premiere[parcours_id]):
@@ -268,7 +354,10 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     conditions = [sorties_visibles, sorties.c.occurred_on.between(add_months(d.du, -7), d.au)]
     if d.operateur is not None:
         conditions.append(sorties.c.operateur == d.operateur)
-    if not d.departement and not d.public:
+    if d.programme is not None:
+        conditions.append(entrees.c.code.in_(sorted(d.codes_programme)))
+    # The programme is a condition on the episode's own entry, which the SQL aggregate applies itself.
+    if not d.departements and not d.public:
         c = _compter_les_sorties_en_sql(ctx, sorties, entrees, suivis, episodes, conditions)
     else:
         c = defaultdict(int)
@@ -621,7 +710,7 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
             "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
             "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
             "position_journal": position,
-            "filtres": {"departement": demande.departement, "operateur": demande.operateur, "public": demande.public},
+            "filtres": demande.filtres,
         }
         for nom, famille in FAMILLES.items():
             document[nom] = famille(ctx)

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from parcours.comptes import ClientApi, Consultation, Utilisateur
 from parcours.index import Effacement, Operateur
+from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
@@ -27,7 +28,7 @@ from projections.faits import COLONNES, colonnes
 
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
-TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation)
+TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
     Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, ClientApi.Cree, ClientApi.Revoque,
@@ -65,6 +66,7 @@ class ProjectionLecture:
         + [Operateur.Enregistre.TOPIC, Operateur.Modifie.TOPIC]
         + [classe.TOPIC for classe in COMPTES]
         + [Effacement.Effacee.TOPIC]
+        + [Objectif.Fixe.TOPIC, Objectif.Modifie.TOPIC]
     )
 
     def vider(self, connexion: sa.Connection) -> None:
@@ -85,6 +87,9 @@ class ProjectionLecture:
             elif isinstance(evenement, Effacement.Effacee):
                 lot.ecrire()
                 _effacer(connexion, str(evenement.parcours_id))
+            elif isinstance(evenement, (Objectif.Fixe, Objectif.Modifie)):
+                lot.ecrire()
+                _objectif(connexion, position, evenement)
             elif isinstance(evenement, Consultation.Journalisee):
                 lot.consultations.append(_consultation(evenement))
             elif isinstance(evenement, COMPTES):
@@ -268,6 +273,19 @@ def _operateur(connexion: sa.Connection, evenement: Any) -> None:
         connexion.execute(t.operateur.insert(), [{"id": identifiant, "slug": evenement.slug, **valeurs}])
     else:
         connexion.execute(t.operateur.update().where(t.operateur.c.id == identifiant).values(valeurs))
+
+
+def _objectif(connexion: sa.Connection, position: int, evenement: Any) -> None:
+    """The row is the objective's value in force: who set it last, when, at which log position."""
+    valeurs = {"valeur": evenement.valeur, "fixe_par": evenement.par, "fixe_le": evenement.timestamp, "position": position}
+    identifiant = str(evenement.originator_id)
+    if isinstance(evenement, Objectif.Fixe):
+        connexion.execute(t.objectif.insert(), [{
+            "id": identifiant, "annee": evenement.annee, "indicateur": evenement.indicateur,
+            "operateur": evenement.operateur, "programme": evenement.programme, **valeurs,
+        }])
+    else:
+        connexion.execute(t.objectif.update().where(t.objectif.c.id == identifiant).values(valeurs))
 
 
 def _effacer(connexion: sa.Connection, parcours_id: str) -> None:

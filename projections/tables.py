@@ -4,6 +4,7 @@
 - `operateur`, `personne`, `etape`, `implication`: the caseworker side (operators, identity,
   timeline, who is involved in which pathway).
 - `utilisateur`, `client_api`, `consultation`: accounts, partner tokens, the access journal.
+- `objectif`: the target values the steering committee set (latest value of each), for the dashboard.
 - `fait`: one row per *version* of a step's effective values, for the indicators. A correction
   closes the current version and opens a new one; a void closes it. Each version knows the log
   position and recording time that opened and closed it, so any past report can be reproduced.
@@ -152,4 +153,18 @@ consultation = sa.Table(
     sa.Column("parcours_id", UUID_TEXTE, nullable=False, index=True),
     sa.Column("ressource", sa.String(200), nullable=False),
     sa.Column("motif", sa.String(500)),
+)
+
+objectif = sa.Table(
+    "objectif",
+    metadata,
+    sa.Column("id", UUID_TEXTE, primary_key=True),
+    sa.Column("annee", sa.Integer, nullable=False, index=True),
+    sa.Column("indicateur", sa.String(120), nullable=False),
+    sa.Column("operateur", sa.String(80)),
+    sa.Column("programme", sa.String(20)),
+    sa.Column("valeur", sa.Float, nullable=False),
+    sa.Column("fixe_par", sa.String(120), nullable=False),
+    sa.Column("fixe_le", HORODATAGE, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
 )

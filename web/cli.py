@@ -21,7 +21,7 @@ from parcours.commandes import EnregistrerOperateur
 from parcours.comptes import Portee, Role
 from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
-from projections.indicateurs import PUBLICS
+from projections.indicateurs import PROGRAMMES, PUBLICS
 from web.config import ConfigurationError, Reglages, Services, construire_services
 from web.importation import LigneBrute, RapportImport, importer, lignes_de
 
@@ -150,18 +150,21 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
 @click.option("--au", "au", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Fin de période, incluse.")
 @click.option("--vu-au", "vu_au", type=click.DateTime(["%Y-%m-%d"]), help="Seulement ce qui était enregistré à la fin de ce jour.")
 @click.option("--position", type=click.IntRange(min=0), help="Seulement les événements jusqu'à cette position du journal.")
-@click.option("--departement", help="Département de la personne (75, 2A, 971…).")
+@click.option("--departement", multiple=True, help="Département de la personne (75, 2A, 971…) ; répétable : leur réunion.")
 @click.option("--operateur", help="Identifiant d'opérateur.")
 @click.option("--public", type=click.Choice(PUBLICS), help="Public cible.")
+@click.option("--programme", type=click.Choice(list(PROGRAMMES)),
+              help="spe (accompagnement FT, CEJ, PACEA), agir ou bop104 (action BOP 104).")
 @click.option("--format", "format_", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-def indicators(du, au, vu_au, position, departement, operateur, public, format_) -> None:  # noqa: ANN001
+def indicators(du, au, vu_au, position, departement, operateur, public, programme, format_) -> None:  # noqa: ANN001
     from projections.indicateurs import Demande, DemandeInvalideError, calculer, en_lignes_csv
 
     services = _services()
     if position is None:
         _rattraper(services)
     try:
-        demande = Demande(du.date(), au.date(), vu_au.date() if vu_au else None, position, departement, operateur, public)
+        demande = Demande(du.date(), au.date(), vu_au.date() if vu_au else None, position, None, operateur, public, programme,
+                          tuple(departement))
         document = calculer(services.lectures, demande)
     except DemandeInvalideError as erreur:
         raise click.UsageError(str(erreur)) from None
@@ -394,10 +397,16 @@ def serve(hote: str, port: int) -> None:
     create_app().run(host=hote, port=port, debug=False)
 
 
+from web.cli_evaluation import evaluation_annuelle  # noqa: E402
 from web.cli_statistiques import export_stats, protect_table  # noqa: E402
 
 main.add_command(protect_table)
 main.add_command(export_stats)
+main.add_command(evaluation_annuelle)
+
+from web.cli_objectifs import objectifs  # noqa: E402
+
+main.add_command(objectifs)
 
 if __name__ == "__main__":
     main()

@@ -224,6 +224,7 @@ def document() -> dict[str, Any]:
                 {"name": "operateur", "in": "query", "required": False, "schema": {"type": "string"}},
                 {"name": "public", "in": "query", "required": False, "schema": {"type": "string", "enum": [
                     "bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans"]}},
+                {"name": "programme", "in": "query", "required": False, "schema": {"type": "string", "enum": ["spe", "agir", "bop104"]}},
             ],
             "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object"}}),
         }},

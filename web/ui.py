@@ -129,6 +129,14 @@ def _filtre_jour(valeur: Any) -> str:
     return f"{valeur:%d/%m/%Y}"
 
 
+@bp.app_template_filter("nombre")
+def _filtre_nombre(valeur: Any) -> str:
+    """1234.5 → "1 234,5", None → "—" (the dashboard's figures)."""
+    from web.graphiques import nombre
+
+    return nombre(valeur)
+
+
 @bp.app_template_filter("heure")
 def _filtre_heure(valeur: Any) -> str:
     """A recording time in Paris time (stored in UTC; SQLite gives it back without its zone)."""
@@ -769,7 +777,9 @@ def _demande_de_pilotage() -> Any:
         public = a.get("public") or None
         if public is not None and public not in PUBLICS:
             raise ValueError("public inconnu")
-        return Demande(du, au, vu_au, None, a.get("departement") or None, a.get("operateur") or None, public), None
+        departements = tuple(code for code in a.getlist("departement") if code)
+        return Demande(du, au, vu_au, None, None, a.get("operateur") or None, public, a.get("programme") or None,
+                       departements), None
     except (ValueError, DemandeInvalideError) as erreur:
         return None, f"Critères invalides : {erreur}"
 
@@ -778,23 +788,74 @@ def _demande_de_pilotage() -> Any:
 @connexion_requise
 def pilotage() -> Any:
     """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
-    from projections.indicateurs import PUBLICS, calculer, en_lignes_csv
+    from projections.indicateurs import calculer, en_lignes_csv
 
     _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
     demande, erreur = _demande_de_pilotage()
-    document = None
+    if demande is not None and request.args.get("format") == "csv":
+        services().rattraper()
+        document = calculer(services().lectures, demande)
+        lignes = ["indicateur,valeur"] + [f"{nom},{'' if valeur is None else valeur}" for nom, valeur in en_lignes_csv(document)]
+        return ("\n".join(lignes) + "\n", 200, {"Content-Type": "text/csv; charset=utf-8",
+                                                "Content-Disposition": "attachment; filename=indicateurs.csv"})
+    return _page_de_pilotage(demande, erreur, 422 if erreur else 200)
+
+
+def _peut_fixer_les_objectifs() -> bool:
+    return _acteur().role in (Role.COPIL, Role.ADMIN)
+
+
+def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
+                      erreurs_objectif: dict[str, list[str]] | None = None) -> Any:
+    """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
+    from projections.indicateurs import PROGRAMMES, PUBLICS, calculer
+    from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
+    from projections.tableau_de_bord import annee_des_objectifs, graphiques, lignes_du_tableau
+    from web.graphiques import figures
+
+    document, lignes, dessins = None, [], []
     if demande is not None:
         services().rattraper()
         document = calculer(services().lectures, demande)
-        if request.args.get("format") == "csv":
-            lignes = ["indicateur,valeur"] + [f"{nom},{'' if valeur is None else valeur}" for nom, valeur in en_lignes_csv(document)]
-            return ("\n".join(lignes) + "\n", 200, {"Content-Type": "text/csv; charset=utf-8",
-                                                    "Content-Disposition": "attachment; filename=indicateurs.csv"})
+        lignes = lignes_du_tableau(services().lectures, demande, document)
+        dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
-    return render_template("ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
-                           operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS), (422 if erreur else 200)
+    par_famille: dict[str, list[Any]] = {}
+    for ligne in lignes:
+        par_famille.setdefault(ligne.indicateur.split(".", 1)[0], []).append(ligne)
+    saisie = saisie or {"annee": str(annee_des_objectifs(demande) or "") if demande else "",
+                        "operateur": request.args.get("operateur", ""), "programme": request.args.get("programme", "")}
+    return render_template(
+        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
+        operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
+        figures=dessins, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
+        saisie=saisie, erreurs_objectif=erreurs_objectif or {},
+        annee_objectifs=annee_des_objectifs(demande) if demande else None,
+    ), statut
+
+
+@bp.post("/pilotage/objectifs")
+@connexion_requise
+def fixer_objectif() -> Any:
+    """A COPIL member or an admin sets a target value; the dashboard's criteria ride along in the query string."""
+    from parcours.erreurs import ParcoursError
+    from web.objectifs import SaisieObjectifInvalideError, lire_objectif
+
+    _acteur().exiger_role(Role.COPIL, Role.ADMIN)
+    saisie = {cle: request.form.get(cle, "") for cle in ("annee", "indicateur", "valeur", "operateur", "programme")}
+    try:
+        parcours().fixer_objectif(lire_objectif(saisie, _acteur().login))
+    except SaisieObjectifInvalideError as probleme:
+        erreurs = probleme.erreurs
+    except ParcoursError as probleme:
+        erreurs = {probleme.champ or "_schema": [probleme.message]}
+    else:
+        services().rattraper()
+        return redirect(url_for("ui.pilotage", **request.args.to_dict(flat=False)), code=303)
+    demande, erreur = _demande_de_pilotage()
+    return _page_de_pilotage(demande, erreur, 422, saisie, erreurs)
 
 
 @bp.get("/pilotage/export-anonymise")
@@ -825,3 +886,29 @@ def export_anonymise() -> Any:
                 zip_.write(fichier, fichier.name)
     return (archive.getvalue(), 200, {"Content-Type": "application/zip",
                                       "Content-Disposition": f"attachment; filename=statistiques-{demande.du}-{demande.au}.zip"})
+
+
+# Steering committee's spreadsheets (logic in web.exports_pilotage) ----------------------------------------
+
+
+@bp.get("/pilotage/evaluation-annuelle")
+@connexion_requise
+def evaluation_annuelle() -> Any:
+    """The ministry's annual evaluation table of an action (operator, département or national), CSV/XLSX/ODS."""
+    from web import exports_pilotage
+
+    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    return exports_pilotage.evaluation_annuelle(request.args)
+
+
+@bp.get("/pilotage/tableau")
+@connexion_requise
+def tableau_de_pilotage() -> Any:
+    """The dashboard's indicator table for the page's criteria, with its metadata, as CSV, XLSX or ODS."""
+    from web import exports_pilotage
+
+    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    demande, erreur = _demande_de_pilotage()
+    if demande is None:
+        abort(422, description=erreur)
+    return exports_pilotage.tableau_de_bord(demande, request.args)

@@ -115,3 +115,49 @@ def test_pole_emploi_is_an_alias_of_france_travail_before_2024(parcours_cli, env
     rapport = json.loads(resultat.output)
     assert rapport["acceptees"] == 6
     assert rapport["rejets"][0]["ligne"] == 7 and rapport["rejets"][0]["champ"] == "data.vers"
+
+
+def test_the_annual_evaluation_table_is_written_as_xlsx_ods_or_csv_for_an_operator_a_departement_or_the_country(
+        parcours_cli, environnement: Path) -> None:
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    import openpyxl
+
+    assert parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", scenario()))).exit_code == 0
+    xlsx = environnement / "evaluation.xlsx"
+    resultat = parcours_cli("evaluation-annuelle", "--annee", "2024", "--departement", "75", "--out", str(xlsx))
+    assert resultat.exit_code == 0, resultat.output
+    assert f"Tableau d'évaluation 2024 (département 75 (tous les opérateurs)) écrit dans {xlsx}" in resultat.output
+    onglet = openpyxl.load_workbook(xlsx)["Évaluation 2024"]
+    assert (onglet["B2"].value, onglet["D2"].value) == ("Nombre total d'étrangers éligibles bénéficiaires de l'action", 2)
+    ods = environnement / "evaluation.ods"
+    assert parcours_cli("evaluation-annuelle", "--annee", "2024", "--operateur", "france-travail-75", "--format", "ods",
+                        "--out", str(ods)).exit_code == 0
+    with zipfile.ZipFile(ods) as archive:
+        assert archive.infolist()[0].filename == "mimetype"
+        contenu = ElementTree.fromstring(archive.read("content.xml"))
+    textes = ["".join(p.itertext()) for p in contenu.iter("{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p")]
+    assert "Nombre de ménages d'étrangers éligibles ayant pu accéder à un logement pérenne" in textes
+    resultat = parcours_cli("evaluation-annuelle", "--annee", "2025", "--format", "csv", "--out", "-")
+    lignes = io.BytesIO(resultat.stdout_bytes).read().decode("utf-8-sig").splitlines()
+    assert lignes[0] == "Rubrique;Indicateur;Objectif (valeur-cible);Réalisé;Numérateur;Dénominateur;Taux;Précision"
+    assert any(ligne.startswith("3.2. Accompagnement vers l'emploi;Dont nombre de bénéficiaires en sortie positive 6 mois après leur sortie de parcours;;1;1;1;1;")
+               for ligne in lignes)
+
+
+@pytest.mark.parametrize("arguments,message", [
+    (["--annee", "25", "--out", "x.xlsx"], "--annee : une année sur quatre chiffres"),
+    (["--annee", "2025", "--out", "x.pdf"], "--format : choisir parmi csv, xlsx, ods"),
+    (["--annee", "2025"], "--out : préciser le fichier"),
+    (["--annee", "2025", "--operateur", "inconnu-75", "--out", "x.xlsx"], "opérateur inconnu « inconnu-75 »"),
+    (["--annee", "2025", "--departement", "13", "--out", "x.xlsx"], "aucun opérateur n'est enregistré dans le département « 13 »"),
+    (["--annee", "2025", "--operateur", "asso-75", "--departement", "75", "--out", "x.xlsx"], "pas les deux"),
+    (["--annee", "2025", "--vu-au", "2025-13-01", "--out", "x.xlsx"], "--vu-au : date AAAA-MM-JJ attendue"),
+], ids=["annee", "format", "sortie", "operateur", "departement", "les-deux", "vu-au"])
+def test_the_annual_evaluation_refuses_bad_input_in_french_with_exit_code_2(parcours_cli, environnement: Path,
+                                                                          arguments: list[str], message: str) -> None:
+    resultat = parcours_cli("evaluation-annuelle", *[str(environnement / a) if a.startswith("x.") else a for a in arguments])
+    assert resultat.exit_code == 2 and message in resultat.stderr
+    assert not list(environnement.glob("x.*"))

@@ -575,3 +575,106 @@ def test_the_steering_committee_sees_the_indicators_and_downloads_the_protected_
     assert copil.get("/pilotage?du=2025-13-01").status_code == 422
     agent, _ = connecter(app, "ml")
     assert agent.get("/pilotage").status_code == 403
+
+
+def test_the_steering_committee_downloads_the_annual_evaluation_table_as_xlsx_ods_or_csv(app) -> None:
+    import io
+    import zipfile
+    from xml.etree import ElementTree
+
+    import openpyxl
+
+    personne_orientee(app)
+    copil, _ = connecter(app, "copil")
+    page = copil.get("/pilotage?du=2025-01-01&au=2025-12-31&operateur=ofii-dt-paris").get_data(as_text=True)
+    assert 'action="/pilotage/evaluation-annuelle"' in page and 'name="operateur" value="ofii-dt-paris"' in page
+    un_departement = copil.get("/pilotage?du=2025-01-01&au=2025-12-31&departement=75").get_data(as_text=True)
+    assert 'name="departement" value="75"' in un_departement and "<strong>département 75 (tous les opérateurs)</strong>" in un_departement
+    plusieurs = copil.get("/pilotage?du=2025-01-01&au=2025-12-31&departement=75&departement=93").get_data(as_text=True)
+    assert "<strong>national (tous les opérateurs)</strong>" in plusieurs and 'name="departement" value=' not in plusieurs
+    xlsx = copil.get("/pilotage/evaluation-annuelle?annee=2025&operateur=ofii-dt-paris&format=xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-ofii-dt-paris.xlsx"'
+    classeur = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    onglet = classeur["Évaluation 2025"]
+    # Yasmina, 22, signs her CIR with the OFII in 2025.
+    assert [onglet[f"D{n}"].value for n in range(2, 6)] == [1, 0, 1, 1]
+    assert dict(classeur["Métadonnées"].iter_rows(min_row=2, values_only=True))["Action"] == "opérateur ofii-dt-paris"
+    ods = copil.get("/pilotage/evaluation-annuelle?annee=2025&departement=75&format=ods")
+    assert ods.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert ods.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-departement-75.ods"'
+    with zipfile.ZipFile(io.BytesIO(ods.data)) as archive:
+        assert archive.infolist()[0].filename == "mimetype" and archive.infolist()[0].compress_type == zipfile.ZIP_STORED
+        ElementTree.fromstring(archive.read("content.xml"))
+    csv_ = copil.get("/pilotage/evaluation-annuelle?annee=2025&format=csv")
+    assert csv_.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert csv_.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-national.csv"'
+    assert csv_.data.decode("utf-8-sig").startswith("Rubrique;Indicateur;Objectif (valeur-cible);Réalisé;")
+    assert copil.get("/pilotage/evaluation-annuelle?annee=2025&format=pdf").status_code == 422
+    assert copil.get("/pilotage/evaluation-annuelle?annee=2025&operateur=inconnu&format=xlsx").status_code == 422
+    agent, _ = connecter(app, "ml")
+    assert agent.get("/pilotage/evaluation-annuelle?annee=2025&format=xlsx").status_code == 403
+
+
+def test_the_dashboard_table_downloads_as_xlsx_ods_and_csv_with_the_rows_of_the_page_and_a_metadata_sheet(app) -> None:
+    import csv
+    import io
+    import zipfile
+    from datetime import date, datetime
+    from xml.etree import ElementTree
+
+    import openpyxl
+
+    from projections.indicateurs import Demande, calculer
+    from projections.tableau_de_bord import lignes_du_tableau
+
+    personne_orientee(app)
+    copil, _ = connecter(app, "copil")
+    criteres = "du=2025-01-01&au=2025-12-31&departement=75"
+    page = copil.get(f"/pilotage?{criteres}").get_data(as_text=True)
+    for format_ in ("xlsx", "ods", "csv"):
+        assert f"/pilotage/tableau?du=2025-01-01&amp;au=2025-12-31&amp;departement=75&amp;format={format_}" in page
+    services = app.extensions["parcours"]
+    demande = Demande(date(2025, 1, 1), date(2025, 12, 31), departement="75")
+    document = calculer(services.lectures, demande)
+    attendues = [list(ligne)[1:] for ligne in lignes_du_tableau(services.lectures, demande, document)]
+    assert ["CIR : signataires", None, 1, None] in attendues
+
+    xlsx = copil.get(f"/pilotage/tableau?{criteres}&format=xlsx")
+    assert xlsx.status_code == 200
+    assert xlsx.headers["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx.headers["Content-Disposition"] == 'attachment; filename="indicateurs-2025-01-01-2025-12-31.xlsx"'
+    classeur = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    assert classeur.sheetnames == ["Indicateurs", "Métadonnées"]
+    rangees = [list(r) for r in classeur["Indicateurs"].iter_rows(values_only=True)]
+    assert rangees == [["Indicateur", "Objectif", "Réalisé", "Écart"], *attendues]
+    metadonnees = dict(classeur["Métadonnées"].iter_rows(min_row=2, values_only=True))
+    assert (metadonnees["Du"], metadonnees["Au"]) == (datetime(2025, 1, 1), datetime(2025, 12, 31))
+    assert metadonnees["Filtre : Département"] == "75" and metadonnees["Filtre : Opérateur"] == "tous"
+    assert metadonnees["Position du journal"] == document["position_journal"] and metadonnees["Vu au"] == "tout ce qui était enregistré"
+    assert isinstance(metadonnees["Produit le"], datetime) and metadonnees["Version de Parcours"]
+    plusieurs = copil.get("/pilotage/tableau?du=2025-01-01&au=2025-12-31&departement=75&departement=93&programme=spe&format=xlsx")
+    metadonnees = dict(openpyxl.load_workbook(io.BytesIO(plusieurs.data))["Métadonnées"].iter_rows(min_row=2, values_only=True))
+    assert (metadonnees["Filtre : Département"], metadonnees["Filtre : Programme"]) == ("75, 93", "spe")
+
+    ods = copil.get(f"/pilotage/tableau?{criteres}&format=ods")
+    assert ods.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
+    assert ods.headers["Content-Disposition"] == 'attachment; filename="indicateurs-2025-01-01-2025-12-31.ods"'
+    with zipfile.ZipFile(io.BytesIO(ods.data)) as archive:
+        assert archive.infolist()[0].filename == "mimetype" and archive.infolist()[0].compress_type == zipfile.ZIP_STORED
+        contenu = ElementTree.fromstring(archive.read("content.xml"))
+    tables = contenu.findall(".//{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table")
+    assert [t_.get("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name") for t_ in tables] == ["Indicateurs", "Métadonnées"]
+    assert len(tables[0].findall("{urn:oasis:names:tc:opendocument:xmlns:table:1.0}table-row")) == len(attendues) + 1
+
+    csv_ = copil.get(f"/pilotage/tableau?{criteres}&format=csv")
+    assert csv_.headers["Content-Type"] == "text/csv; charset=utf-8"
+    lignes = list(csv.reader(io.StringIO(csv_.data.decode("utf-8-sig")), delimiter=";"))
+    assert lignes[0] == ["Indicateur", "Objectif", "Réalisé", "Écart"] and len(lignes) == len(attendues) + 1
+    assert ["CIR : signataires", "", "1", ""] in lignes
+
+    assert copil.get(f"/pilotage/tableau?{criteres}&format=pdf").status_code == 422
+    assert copil.get("/pilotage/tableau?du=2025-13-01&format=xlsx").status_code == 422
+    agent, _ = connecter(app, "ml")
+    assert agent.get(f"/pilotage/tableau?{criteres}&format=xlsx").status_code == 403

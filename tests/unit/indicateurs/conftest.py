@@ -166,15 +166,16 @@ class Territoire:
 
     # Employment support ----------------------------------------------------------------------------
 
-    def entree(self, qui: str, le: str, operateur: str = "france-travail-75") -> str:
-        return self.etape("accompagnement_emploi_debute", le, operateur, {"programme": "ACCOMPAGNEMENT_FT"}, qui)
+    def entree(self, qui: str, le: str, operateur: str = "france-travail-75", programme: str = "ACCOMPAGNEMENT_FT") -> str:
+        return self.etape("accompagnement_emploi_debute", le, operateur, {"programme": programme}, qui)
 
     def sortie(self, qui: str, le: str, categorie: str, operateur: str = "france-travail-75") -> str:
         return self.etape("sortie_accompagnement", le, operateur, {"categorie": categorie}, qui)
 
-    def episode(self, qui: str, entree: str, sortie: str, categorie: str, operateur: str = "france-travail-75") -> str:
+    def episode(self, qui: str, entree: str, sortie: str, categorie: str, operateur: str = "france-travail-75",
+                programme: str = "ACCOMPAGNEMENT_FT") -> str:
         """An employment-support episode from `entree` to `sortie`; returns the exit's step_id."""
-        self.entree(qui, entree, operateur)
+        self.entree(qui, entree, operateur, programme)
         return self.sortie(qui, sortie, categorie, operateur)
 
     def suivi(self, qui: str, sortie_id: str, le: str, repondant: bool, categorie: str | None = None,

@@ -1,0 +1,95 @@
+"""The steering committee's spreadsheet downloads: the dashboard's indicator table and the ministry's
+annual evaluation table of an action, as CSV, XLSX or ODS.
+
+Reads the request's criteria, builds the sheets (`projections.tableau_de_bord`, `projections.evaluation_annuelle`)
+and answers the file with its content type and name. The routes, and who may call them, are in `web.ui`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import abort
+
+from projections.evaluation_annuelle import Action, evaluer, feuilles
+from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.tableau_de_bord import ENTETES_DU_TABLEAU, lignes_du_tableau
+from projections.tableurs import FORMATS, TYPES_MIME, Feuille, ecrire, feuille_de_metadonnees
+from web.deps import aujourdhui, services
+
+
+def format_demande(criteres: Mapping[str, str]) -> str:
+    format_ = criteres.get("format") or "xlsx"
+    if format_ not in FORMATS:
+        abort(422, description=f"Format inconnu « {format_} » : choisir parmi {', '.join(FORMATS)}.")
+    return format_
+
+
+def reponse_tableur(liste: list[Feuille], format_: str, nom: str) -> tuple[bytes, int, dict[str, str]]:
+    """The file as a download named `nom.<format>`."""
+    return ecrire(liste, format_), 200, {
+        "Content-Type": TYPES_MIME[format_],
+        "Content-Disposition": f'attachment; filename="{nom}.{format_}"',
+        "Cache-Control": "no-store",
+    }
+
+
+LIBELLES_FILTRES = {"departement": "Département", "operateur": "Opérateur", "public": "Public", "programme": "Programme"}
+
+
+def tableau_de_bord(demande: Demande, criteres: Mapping[str, str]) -> Any:
+    """The dashboard's indicator table (the rows the page shows) and its metadata sheet."""
+    format_ = format_demande(criteres)
+    services().rattraper()
+    document = calculer(services().lectures, demande)
+    lignes = lignes_du_tableau(services().lectures, demande, document)
+    indicateurs = Feuille("Indicateurs", ENTETES_DU_TABLEAU, [list(ligne)[1:] for ligne in lignes])
+    return reponse_tableur([indicateurs, metadonnees_du_tableau(document)], format_,
+                           f"indicateurs-{document['periode']['du']}-{document['periode']['au']}")
+
+
+def metadonnees_du_tableau(document: dict[str, Any]) -> Feuille:
+    """What the table counted and as of when: period, filters, log position, "vu au", production time, version."""
+    champs: list[tuple[str, Any]] = [
+        ("Objet", "Indicateurs d'évaluation du tableau de bord de pilotage (CONTRACT §5)"),
+        ("Du", date.fromisoformat(document["periode"]["du"])),
+        ("Au", date.fromisoformat(document["periode"]["au"])),
+        *((f"Filtre : {LIBELLES_FILTRES.get(cle, cle)}", _filtre(valeur)) for cle, valeur in document["filtres"].items()),
+        ("Position du journal", document["position_journal"]),
+        ("Vu au", date.fromisoformat(document["vu_au"]) if document["vu_au"] else "tout ce qui était enregistré"),
+        ("Objectifs", _portee_des_objectifs(document)),
+    ]
+    return feuille_de_metadonnees(champs, datetime.now(UTC))
+
+
+def _portee_des_objectifs(document: dict[str, Any]) -> str:
+    annee = document["periode"]["du"][:4]
+    if document["periode"]["au"][:4] != annee:
+        return "aucun : les objectifs sont annuels et la période couvre plusieurs années"
+    filtres = document["filtres"]
+    operateur = f"l'opérateur {filtres['operateur']}" if filtres.get("operateur") else "tous les opérateurs"
+    programme = f"le programme {filtres['programme']}" if filtres.get("programme") else "tous les programmes"
+    return f"valeurs-cibles {annee} fixées pour {operateur} et {programme}"
+
+
+def _filtre(valeur: Any) -> str:
+    if valeur is None or valeur == []:
+        return "tous"
+    return ", ".join(valeur) if isinstance(valeur, list) else str(valeur)
+
+
+def evaluation_annuelle(criteres: Mapping[str, str]) -> Any:
+    """The annex table of the action the criteria name (an operator, a département or none: national), for `annee`."""
+    format_ = format_demande(criteres)
+    try:
+        annee = int(criteres.get("annee") or aujourdhui().year - 1)
+        vu_au = date.fromisoformat(criteres["vu_au"]) if criteres.get("vu_au") else None
+        action = Action(criteres.get("operateur") or None, criteres.get("departement") or None)
+        services().rattraper()
+        evaluation = evaluer(services().lectures, annee, action, vu_au)
+    except (ValueError, DemandeInvalideError) as erreur:
+        abort(422, description=f"Critères invalides : {erreur}")
+    portee = (action.operateur or f"departement-{action.departement}") if (action.operateur or action.departement) else "national"
+    return reponse_tableur(feuilles(evaluation, datetime.now(UTC)), format_, f"evaluation-annuelle-{annee}-{portee}")
