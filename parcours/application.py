@@ -29,7 +29,7 @@ from parcours.chiffrement import (
     TrousseauSQLite,
 )
 from parcours.comptes import ClientApi, Consultation, Portee, Role, Utilisateur
-from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, ReferencePersonne
+from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, FixerObjectif, ReferencePersonne
 from parcours.erreurs import (
     CompteExistantError,
     CompteInconnuError,
@@ -44,6 +44,7 @@ from parcours.erreurs import (
 )
 from parcours.historique import EtapeTenue
 from parcours.index import ESPACE, Effacement, EtapeRecue, NumeroEtranger, Operateur
+from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.regles import Contexte
 from parcours.regles import Operateur as OperateurConnu
@@ -155,6 +156,29 @@ class Parcours(Application[UUID]):
             self._operateurs[slug] = connu
         return connu
 
+    # Objectives of the steering committee ------------------------------------------------------
+
+    def fixer_objectif(self, cmd: FixerObjectif) -> str:
+        """Set a target value; returns "cree", "inchange" or "modifie". The operator must be known."""
+        if cmd.operateur is not None and self.operateur(cmd.operateur) is None:
+            raise OperateurInconnuError(cmd.operateur)
+        try:
+            objectif: Objectif = self.repository.get(Objectif.create_id(cmd.annee, cmd.indicateur, cmd.operateur, cmd.programme))
+        except AggregateNotFoundError:
+            objectif = Objectif(annee=cmd.annee, indicateur=cmd.indicateur, operateur=cmd.operateur,
+                                programme=cmd.programme, valeur=cmd.valeur, par=cmd.par)
+            resultat = "cree"
+        else:
+            if not objectif.changer(cmd.valeur, cmd.par):
+                return "inchange"
+            resultat = "modifie"
+        try:
+            self.save(objectif)
+        except IntegrityError:
+            raise ParcoursError("cet objectif a été fixé entre-temps par quelqu'un d'autre : rechargez la page et recommencez.",
+                                "valeur") from None
+        return resultat
+
     # Steps -------------------------------------------------------------------------------------
 
     def enregistrer_etape(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
@@ -170,7 +194,7 @@ class Parcours(Application[UUID]):
         A rejected step leaves no trace. If another writer got in first, the steps are replayed
         one by one, so one conflict never costs the others.
         """
-        lot = _Lot(self)
+        lot = _Lot(self, doublons_d_abord=len(commandes) > 1)
         resultats = [lot.enregistrer(cmd) for cmd in commandes]
         if not lot.a_sauver:
             return resultats
@@ -316,8 +340,13 @@ class Parcours(Application[UUID]):
 class _Lot:
     """The unit of work of `enregistrer_lot`: the pathways and indexes touched, saved together."""
 
-    def __init__(self, parcours: Parcours) -> None:
+    def __init__(self, parcours: Parcours, doublons_d_abord: bool = True) -> None:
         self.parcours = parcours
+        # Look each step_id up before applying it? A single step skips this read: a retry of a recorded
+        # step is then either rejected (and looked up at that point) or accepted, and its save fails on the
+        # step_id's `EtapeRecue`, answered as a duplicate. A batch keeps it, so that one retried step does
+        # not make the whole batch replay step by step.
+        self.doublons_d_abord = doublons_d_abord
         self.personnes: dict[UUID, Personne] = {}
         self.numeros: dict[str, UUID] = {}
         self.empreintes: dict[UUID, str] = {}
@@ -332,7 +361,12 @@ class _Lot:
         try:
             return self._enregistrer(cmd)
         except EtapeRejeteeError as erreur:
-            return erreur
+            if self.doublons_d_abord or isinstance(erreur, StepIdReutiliseError):
+                return erreur
+            try:
+                return self.parcours._doublon(cmd.step_id, self.parcours._empreinte(cmd)) or erreur
+            except StepIdReutiliseError as reutilise:
+                return reutilise
 
     def _enregistrer(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
         parcours = self.parcours
@@ -341,9 +375,10 @@ class _Lot:
             if self.empreintes[cmd.step_id] != empreinte:
                 raise StepIdReutiliseError(cmd.step_id)
             return EtapeEnregistree(statut="doublon", step_id=cmd.step_id, parcours_id=self.personnes_touchees[cmd.step_id])
-        doublon = parcours._doublon(cmd.step_id, empreinte)
-        if doublon is not None:
-            return doublon
+        if self.doublons_d_abord:
+            doublon = parcours._doublon(cmd.step_id, empreinte)
+            if doublon is not None:
+                return doublon
         enregistre_le = cmd.enregistre_le or parcours.horloge()
         etape = EtapeTenue(
             step_id=cmd.step_id,

@@ -89,13 +89,14 @@ class Trousseau(ABC):
             if chiffreur is not None:
                 self._cache.move_to_end(personne_id)
                 return chiffreur
-        enveloppe = self._lire(personne_id)
-        if enveloppe is None:
-            if not creer:
-                return None
-            self._inserer(personne_id, self.cle_maitre.envelopper(personne_id, AESCipher.random_bytes(TAILLE_CLE)))
+        # Keys are created when a person's first event is written, the only time the cache misses with
+        # `creer`: insert straight away, and read only if a key was there already.
+        if creer:
+            enveloppe = self._inserer(personne_id, self.cle_maitre.envelopper(personne_id, AESCipher.random_bytes(TAILLE_CLE)))
+        else:
             enveloppe = self._lire(personne_id)
-            assert enveloppe is not None
+            if enveloppe is None:
+                return None
         chiffreur = _chiffreur(self.cle_maitre.desenvelopper(personne_id, enveloppe))
         with self._verrou:
             self._cache[personne_id] = chiffreur
@@ -113,8 +114,8 @@ class Trousseau(ABC):
     def _lire(self, personne_id: UUID) -> bytes | None: ...
 
     @abstractmethod
-    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> None:
-        """Insert unless a key exists already (a concurrent writer may have won)."""
+    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> bytes:
+        """Insert unless a key exists already (a concurrent writer may have won); returns the key kept."""
 
     @abstractmethod
     def _supprimer(self, personne_id: UUID) -> None: ...
@@ -128,8 +129,8 @@ class TrousseauMemoire(Trousseau):
     def _lire(self, personne_id: UUID) -> bytes | None:
         return self._cles.get(personne_id)
 
-    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> None:
-        self._cles.setdefault(personne_id, enveloppe)
+    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> bytes:
+        return self._cles.setdefault(personne_id, enveloppe)
 
     def _supprimer(self, personne_id: UUID) -> None:
         self._cles.pop(personne_id, None)
@@ -162,10 +163,15 @@ class TrousseauSQLite(Trousseau):
         ).fetchone()
         return ligne[0] if ligne else None
 
-    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> None:
-        self._connexion().execute(
+    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> bytes:
+        curseur = self._connexion().execute(
             "INSERT OR IGNORE INTO cles_personnes (personne_id, enveloppe) VALUES (?, ?)", (personne_id.hex, enveloppe)
         )
+        if curseur.rowcount == 1:
+            return enveloppe
+        existante = self._lire(personne_id)
+        assert existante is not None
+        return existante
 
     def _supprimer(self, personne_id: UUID) -> None:
         self._connexion().execute("DELETE FROM cles_personnes WHERE personne_id = ?", (personne_id.hex,))
@@ -183,22 +189,30 @@ class TrousseauPostgres(Trousseau):
                 "(personne_id uuid PRIMARY KEY, enveloppe bytea NOT NULL)"
             )
 
+    # Single statements on the datastore's autocommit connections: one round trip each, no BEGIN/COMMIT.
     def _lire(self, personne_id: UUID) -> bytes | None:
-        with self._datastore.transaction(commit=False) as curseur:
-            curseur.execute("SELECT enveloppe FROM parcours_cles_personnes WHERE personne_id = %s", (personne_id,))
-            ligne = curseur.fetchone()
+        with self._datastore.get_connection() as connexion:
+            ligne = connexion.execute(
+                "SELECT enveloppe FROM parcours_cles_personnes WHERE personne_id = %s", (personne_id,)
+            ).fetchone()
         return bytes(ligne["enveloppe"]) if ligne else None
 
-    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> None:
-        with self._datastore.transaction(commit=True) as curseur:
-            curseur.execute(
-                "INSERT INTO parcours_cles_personnes (personne_id, enveloppe) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+    def _inserer(self, personne_id: UUID, enveloppe: bytes) -> bytes:
+        with self._datastore.get_connection() as connexion:
+            inseree = connexion.execute(
+                "INSERT INTO parcours_cles_personnes (personne_id, enveloppe) VALUES (%s, %s) ON CONFLICT DO NOTHING "
+                "RETURNING personne_id",
                 (personne_id, enveloppe),
-            )
+            ).fetchone()
+        if inseree is not None:
+            return enveloppe
+        existante = self._lire(personne_id)
+        assert existante is not None
+        return existante
 
     def _supprimer(self, personne_id: UUID) -> None:
-        with self._datastore.transaction(commit=True) as curseur:
-            curseur.execute("DELETE FROM parcours_cles_personnes WHERE personne_id = %s", (personne_id,))
+        with self._datastore.get_connection() as connexion:
+            connexion.execute("DELETE FROM parcours_cles_personnes WHERE personne_id = %s", (personne_id,))
 
 
 @dataclass(frozen=True)

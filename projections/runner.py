@@ -1,15 +1,19 @@
 """The pull-based projection runner: read the log after the tracked position, apply, commit both.
 
 Each batch of events and the new tracking position are written in one transaction, so a runner
-killed mid-batch leaves nothing half-applied and resumes where the last commit stopped. The
-tracking row is advanced first with a compare-and-set, which also serialises concurrent runners
-(several web processes catching up at once): the loser applies nothing and tries again.
+killed mid-batch leaves nothing half-applied and resumes where the last commit stopped. Concurrent
+runners (several web processes catching up after their writes) queue on the tracking row, locked
+for the transaction (`SELECT … FOR UPDATE` on PostgreSQL, `BEGIN IMMEDIATE` on SQLite): the first
+applies everything committed so far, and those behind it that only need their own event find it
+applied and return without reading the log. The position is still advanced with a compare-and-set,
+so a runner that did not take the lock can never apply a batch twice.
 Must not import flask or `web`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +63,25 @@ class _PositionDejaAvancee(Exception):
     """Another runner committed this batch first."""
 
 
-def position(engine: sa.Engine, nom: str = ProjectionLecture.nom) -> int:
-    with engine.connect() as connexion:
-        return connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar() or 0
+def position(source: sa.Engine | sa.Connection, nom: str = ProjectionLecture.nom) -> int:
+    """The tracked position, read on `source` (a connection already checked out, or a new one of the engine)."""
+    requete = sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)
+    if isinstance(source, sa.Connection):
+        return source.execute(requete).scalar() or 0
+    with connexion_de_lecture(source) as connexion:
+        return connexion.execute(requete).scalar() or 0
+
+
+def connexion_de_lecture(engine: sa.Engine) -> sa.Connection:
+    """A connection whose statements each see the latest commit, without holding a transaction open.
+
+    PostgreSQL: autocommit (no BEGIN/ROLLBACK round trips). SQLite: the driver already runs a SELECT
+    outside any transaction, and switching its isolation level would cost a PRAGMA per check-out.
+    """
+    connexion = engine.connect()
+    if engine.dialect.name == "postgresql":
+        return connexion.execution_options(isolation_level="AUTOCOMMIT")
+    return connexion
 
 
 def rattraper(
@@ -70,17 +90,28 @@ def rattraper(
     projection: ProjectionLecture | None = None,
     taille_lot: int = TAILLE_LOT,
     progression: Callable[[int], None] | None = None,
+    jusqua: int | None = None,
+    lecture: sa.Connection | None = None,
 ) -> int:
-    """Apply every event recorded after the tracked position; returns how many were applied."""
+    """Apply every event recorded after the tracked position; returns how many were applied.
+
+    `jusqua`: the caller only needs the read models to include this log position (read-your-writes
+    after its own write); it returns as soon as they do, whoever applied it. `lecture`: a read-model
+    connection the caller holds already, to look at the position without checking out another.
+    """
     projection = projection or ProjectionLecture()
+    if jusqua is not None and position(lecture or engine, projection.nom) >= jusqua:
+        return 0
     applique = 0
     while True:
-        # Read the end of the log first: everything up to it is committed (commit order = id order),
-        # so the tracked position may jump over events of other topics without missing any.
-        fin = parcours.recorder.max_notification_id() or 0
         try:
-            with engine.begin() as connexion:
-                depart = _position_suivie(connexion, projection.nom)
+            with _verrou_de_suivi(engine) as connexion:
+                depart = _position_suivie(connexion, projection.nom, verrouiller=True)
+                if jusqua is not None and depart >= jusqua:
+                    return applique
+                # Read the end of the log once the row is ours: everything up to it is committed (commit
+                # order = id order), so the position may jump over events of other topics without missing any.
+                fin = parcours.recorder.max_notification_id() or 0
                 if fin <= depart:
                     return applique
                 notifications = parcours.recorder.select_notifications(
@@ -97,6 +128,16 @@ def rattraper(
             progression(len(notifications))
         if not complet:
             return applique
+
+
+@contextmanager
+def _verrou_de_suivi(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction that will hold the tracking row until it ends (SQLite: the whole database's write lock)."""
+    with engine.connect() as connexion:
+        if connexion.dialect.name == "sqlite":
+            connexion.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connexion
+        connexion.commit()
 
 
 def reconstruire(
@@ -148,13 +189,16 @@ def purger(engine: sa.Engine) -> None:
             connexion.exec_driver_sql(f"VACUUM {table.name}")
 
 
-def _position_suivie(connexion: sa.Connection, nom: str) -> int:
-    position = connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar()
+def _position_suivie(connexion: sa.Connection, nom: str, verrouiller: bool = False) -> int:
+    requete = sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)
+    if verrouiller:
+        requete = requete.with_for_update()
+    position = connexion.execute(requete).scalar()
     if position is not None:
         return position
     inserer = postgresql.insert if connexion.dialect.name == "postgresql" else sqlite.insert
     connexion.execute(inserer(t.suivi_projection).values(nom=nom, position=0).on_conflict_do_nothing())
-    return connexion.execute(sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)).scalar_one()
+    return connexion.execute(requete).scalar_one()
 
 
 def _avancer(connexion: sa.Connection, nom: str, depart: int, arrivee: int) -> None:

@@ -46,14 +46,27 @@ def _authentifier() -> None:
     schema, _, jeton = entete.partition(" ")
     acteur = None
     if schema.lower() == "bearer" and jeton:
-        with services().lectures.connect() as connexion:
-            acteur = acteur_de_jeton(connexion, empreinte_jeton(jeton.strip()))
+        acteur = acteur_de_jeton(_lectures(), empreinte_jeton(jeton.strip()))
     if acteur is None:
         reponse = jsonify({"code": "authentification_requise", "message": "Jeton d'API absent, invalide ou révoqué."})
         reponse.status_code = 401
         reponse.headers["WWW-Authenticate"] = 'Bearer realm="parcours"'
         abort(reponse)
     g.acteur = acteur
+
+
+@bp.teardown_request
+def _fermer_lectures(_: BaseException | None) -> None:
+    connexion = g.pop("lectures", None)
+    if connexion is not None:
+        connexion.close()
+
+
+def _lectures() -> sa.Connection:
+    """The request's read-model connection: one check-out per request instead of one per query."""
+    if "lectures" not in g:
+        g.lectures = services().lire()
+    return g.lectures
 
 
 def _acteur() -> Acteur:
@@ -96,8 +109,7 @@ def _preparer(acteur: Acteur, brut: Any) -> EnregistrerEtape:
     parcours_id = None
     if commande.type is not TypeEtape.PERSONNE_ENREGISTREE:
         parcours_id = _parcours_de(commande.personne)
-    with services().lectures.connect() as connexion:
-        exiger_ecriture(connexion, acteur, commande.type, parcours_id)
+    exiger_ecriture(_lectures(), acteur, commande.type, parcours_id)
     return commande
 
 
@@ -113,8 +125,7 @@ def _parcours_de(reference: ReferencePersonne | None) -> UUID | None:
 
 
 def _etape_enregistree(step_id: UUID) -> dict[str, Any] | None:
-    with services().lectures.connect() as connexion:
-        ligne = connexion.execute(sa.select(t.etape).where(t.etape.c.step_id == str(step_id))).mappings().first()
+    ligne = _lectures().execute(sa.select(t.etape).where(t.etape.c.step_id == str(step_id))).mappings().first()
     return _etape_publique(dict(ligne)) if ligne else None
 
 
@@ -150,7 +161,7 @@ def enregistrer_etape() -> Any:
     """Record one step; the same step_id again answers 200 with what was recorded the first time."""
     commande = _preparer(_acteur(), _corps_json())
     resultat = parcours().enregistrer_etape(commande)
-    services().rattraper()
+    services().rattraper(jusqua=resultat.position, lecture=_lectures())
     corps, statut = _resultat(resultat)
     return jsonify(corps), statut
 
@@ -173,7 +184,7 @@ def enregistrer_lot() -> Any:
         except (ParcoursError, IntrouvableError, AccesRefuseError) as erreur:
             resultats[index] = _echec(index, erreur)
     issues = parcours().enregistrer_lot([commande for _, commande in a_enregistrer]) if a_enregistrer else []
-    services().rattraper()
+    services().rattraper(jusqua=_position_a_lire(issues), lecture=_lectures())
     for (index, _), issue in zip(a_enregistrer, issues):
         if isinstance(issue, EtapeEnregistree):
             corps_etape, statut = _resultat(issue)
@@ -181,6 +192,16 @@ def enregistrer_lot() -> Any:
         else:
             resultats[index] = _echec(index, issue)
     return jsonify({"resultats": resultats})
+
+
+def _position_a_lire(issues: list[EtapeEnregistree | ParcoursError]) -> int | None:
+    """The log position the answer must see; None (everything) when it reports a step recorded earlier."""
+    positions = [issue.position for issue in issues if isinstance(issue, EtapeEnregistree)]
+    if not positions:
+        return 0
+    if None in positions:
+        return None
+    return max(p for p in positions if p is not None)
 
 
 def _echec(index: int, erreur: Exception) -> dict[str, Any]:
@@ -289,7 +310,7 @@ def _decider(orientation_step_id: UUID, type_etape: TypeEtape) -> Any:
     }
     commande = _preparer(acteur, etape)
     resultat = parcours().enregistrer_etape(commande)
-    services().rattraper()
+    services().rattraper(jusqua=resultat.position, lecture=_lectures())
     corps_reponse, statut = _resultat(resultat)
     return jsonify(corps_reponse), statut
 
@@ -357,10 +378,11 @@ def indicateurs() -> Any:
         if position is not None and not 0 <= position <= POSITION_MAX:
             raise ValueError(f"position entre 0 et {POSITION_MAX}.")
         demande = Demande(
-            du, au, vu_au, position,
-            request.args.get("departement") or None,
+            du, au, vu_au, position, None,
             request.args.get("operateur") or None,
             request.args.get("public") or None,
+            request.args.get("programme") or None,
+            tuple(code for code in request.args.getlist("departement") if code),
         )
         document = calculer(services().lectures, demande)
     except KeyError as manque:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -19,10 +20,12 @@ import sqlalchemy as sa
 
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
-from projections.runner import assurer_index, migrer, moteur, purger, rattraper
+from projections.runner import assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
+VERROU_DEMARRAGE = 0x70617263
+"""PostgreSQL advisory lock key held while a process creates or migrates the schema."""
 
 
 class ConfigurationError(RuntimeError):
@@ -135,9 +138,15 @@ class Services:
     parcours: Parcours
     lectures: sa.Engine
 
-    def rattraper(self, progression: Callable[[int], None] | None = None) -> int:
-        """Bring every read model up to the log (read-your-writes after a command)."""
-        return rattraper(self.parcours, self.lectures, progression=progression)
+    def rattraper(
+        self, progression: Callable[[int], None] | None = None, jusqua: int | None = None, lecture: sa.Connection | None = None
+    ) -> int:
+        """Bring every read model up to the log, or (`jusqua`) at least up to a position just written."""
+        return rattraper(self.parcours, self.lectures, progression=progression, jusqua=jusqua, lecture=lecture)
+
+    def lire(self) -> sa.Connection:
+        """A read-model connection without a transaction: each statement sees what is committed when it runs."""
+        return connexion_de_lecture(self.lectures)
 
     def effacer_personne(self, parcours_id: UUID, motif: str, par: str, cause: str = "demande") -> None:
         """Erase a person and purge the read models' leftovers, so a copy of the files taken now holds nothing of them."""
@@ -152,13 +161,33 @@ class Services:
 
 def construire_services(reglages: Reglages, migrer_lectures: bool = True, **options: object) -> Services:
     """The composition root: event store, key store and read models, migrated to the latest schema."""
-    parcours = construire_parcours(reglages, **options)
-    url = reglages.url_lectures()
-    lectures = moteur(url)
-    if migrer_lectures:
-        migrer(url)
-        assurer_index(lectures)
+    with _un_processus_a_la_fois(reglages):
+        parcours = construire_parcours(reglages, **options)
+        url = reglages.url_lectures()
+        lectures = moteur(url)
+        if migrer_lectures:
+            migrer(url)
+            assurer_index(lectures)
     return Services(parcours, lectures)
+
+
+@contextmanager
+def _un_processus_a_la_fois(reglages: Reglages) -> Iterator[None]:
+    """Serialise the start-up DDL of processes booting together (gunicorn workers): on PostgreSQL,
+    concurrent `CREATE OR REPLACE FUNCTION` of the event store fail with "tuple concurrently updated"."""
+    if not reglages.postgres:
+        yield
+        return
+    import psycopg
+
+    creer_base_postgres(reglages)
+    env = reglages.env_evenements()
+    with psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"],
+        user=env["POSTGRES_USER"], password=env["POSTGRES_PASSWORD"], autocommit=True,
+    ) as connexion:
+        connexion.execute("SELECT pg_advisory_lock(%s)", (VERROU_DEMARRAGE,))
+        yield
 
 
 def construire_parcours(reglages: Reglages, **options: object) -> Parcours:

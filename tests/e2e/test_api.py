@@ -179,6 +179,42 @@ def test_two_identical_requests_at_once_record_one_step(app, ofii) -> None:
     assert sorted(statuts) == [200, 201]
 
 
+def test_concurrent_writers_each_read_back_their_own_step_and_every_step_is_projected_once(app, ofii) -> None:
+    services = app.extensions["parcours"]
+    depart = threading.Barrier(6)
+    erreurs: list[str] = []
+
+    def ecrire() -> None:
+        client = app.test_client()
+        parcours_id = str(uuid4())
+        etapes = [
+            {"step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+             "agent": "a", "personne": {"parcours_id": parcours_id},
+             "data": {"nom": "Essai", "prenom": "Concurrent", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG", "departement": "75"}}
+        ] + [
+            {"step_id": str(uuid4()), "type": "situation_logement", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+             "agent": "a", "personne": {"parcours_id": parcours_id}, "data": {"situation": "DNA"}}
+            for _ in range(4)
+        ]
+        depart.wait()
+        for etape_ in etapes:
+            reponse = client.post("/api/v1/steps", json=etape_, headers=ofii)
+            corps = reponse.get_json()
+            if reponse.status_code != 201 or corps["etape"] is None or corps["etape"]["step_id"] != etape_["step_id"]:
+                erreurs.append(f"{reponse.status_code} {corps}")
+
+    fils = [threading.Thread(target=ecrire) for _ in range(6)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert erreurs == []
+    with services.lectures.connect() as connexion:
+        etapes = connexion.execute(sa.select(t.etape.c.step_id)).scalars().all()
+    assert len(etapes) == len(set(etapes)) == 6 * 5
+    assert services.rattraper() == 0
+
+
 def test_the_change_feed_pages_through_visible_steps_in_log_order_without_gaps_or_repeats(app, client, ofii) -> None:
     acceptees = {r.get_json()["step_id"] for r in enregistrer(client, ofii, par("ofii-dt-paris", scenario())) if r.status_code == 201}
     vus, apres, ecrites = [], 0, 0

@@ -7,8 +7,10 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +24,7 @@ from tests.conftest import enregistrer_operateurs
 from tests.scenario import scenario
 from web.config import Reglages, construire_services, creer_base_postgres
 from web.importation import LigneBrute, importer
+from web.schemas import lire_etape
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -147,3 +150,98 @@ def test_a_runner_killed_with_sigkill_resumes_without_losing_or_repeating_an_eve
     assert 0 < interrompu
     rattraper(services.parcours, services.lectures, taille_lot=3)
     assert contenu(services.lectures) == attendu
+
+
+class _Comptage(ProjectionLecture):
+    """Counts the events it applies; optionally slow, and tells when its first batch has begun."""
+
+    def __init__(self, pause: float = 0.0) -> None:
+        self.appliques = 0
+        self.pause = pause
+        self.commence = threading.Event()
+
+    def appliquer(self, connexion, evenements):  # noqa: ANN001
+        self.commence.set()
+        time.sleep(self.pause)
+        self.appliques += len(evenements)
+        return super().appliquer(connexion, evenements)
+
+
+def _nouveau_parcours(nombre_situations: int) -> list[dict]:
+    parcours_id = str(uuid4())
+    personne = {"parcours_id": parcours_id}
+    premiere = {
+        "step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+        "agent": "a", "personne": personne,
+        "data": {"nom": "Essai", "prenom": "Rattrapage", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG", "departement": "75"},
+    }
+    situations = [
+        {"step_id": str(uuid4()), "type": "situation_logement", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+         "agent": "a", "personne": personne, "data": {"situation": "DNA"}}
+        for _ in range(nombre_situations)
+    ]
+    return [premiere, *situations]
+
+
+def test_a_runner_that_needs_only_an_applied_position_reads_nothing_and_applies_nothing(services) -> None:
+    rattraper(services.parcours, services.lectures)
+    fin = position(services.lectures)
+    comptage = _Comptage()
+    assert rattraper(services.parcours, services.lectures, comptage, jusqua=fin) == 0
+    assert comptage.appliques == 0 and not comptage.commence.is_set()
+
+
+def test_a_runner_queued_behind_another_finds_its_step_applied_and_applies_nothing_twice(services) -> None:
+    fin = services.parcours.recorder.max_notification_id()
+    devant, derriere = _Comptage(pause=0.5), _Comptage()
+    resultats: dict[str, int] = {}
+    premier = threading.Thread(target=lambda: resultats.update(devant=rattraper(services.parcours, services.lectures, devant)))
+    premier.start()
+    assert devant.commence.wait(10)  # it holds the tracking row now, until its batch commits
+    second = threading.Thread(
+        target=lambda: resultats.update(derriere=rattraper(services.parcours, services.lectures, derriere, jusqua=fin))
+    )
+    second.start()
+    second.join(0.2)
+    assert second.is_alive(), "the second runner should wait for the first one's commit"
+    premier.join()
+    second.join()
+    assert resultats == {"devant": devant.appliques, "derriere": 0} and derriere.appliques == 0
+    assert position(services.lectures) == fin
+    incremental = contenu(services.lectures)
+    reconstruire(services.parcours, services.lectures)
+    assert contenu(services.lectures) == incremental
+
+
+def test_concurrent_writers_each_see_their_own_step_and_every_event_is_applied_exactly_once(services, reglages: Reglages) -> None:
+    rattraper(services.parcours, services.lectures)
+    erreurs: list[str] = []
+    depart = threading.Barrier(4)
+
+    def ecrivain() -> None:
+        processus = construire_services(reglages, migrer_lectures=False)  # one web worker: its own pools
+        try:
+            depart.wait()
+            for brut in _nouveau_parcours(4) + _nouveau_parcours(4):
+                resultat = processus.parcours.enregistrer_etape(lire_etape(brut))
+                processus.rattraper(jusqua=resultat.position)
+                with processus.lectures.connect() as connexion:
+                    lue = connexion.execute(sa.select(t.etape.c.position).where(t.etape.c.step_id == brut["step_id"])).scalar()
+                if lue != resultat.position:
+                    erreurs.append(f"{brut['step_id']} : position lue {lue}, écrite {resultat.position}")
+        except Exception as erreur:  # noqa: BLE001
+            erreurs.append(repr(erreur))
+        finally:
+            processus.fermer()
+
+    fils = [threading.Thread(target=ecrivain) for _ in range(4)]
+    for fil in fils:
+        fil.start()
+    for fil in fils:
+        fil.join()
+    assert erreurs == []
+    assert services.rattraper() == 0
+    incremental = contenu(services.lectures)
+    assert len(incremental["etape"]) == len(scenario()) + 4 * 10
+    reconstruire(services.parcours, services.lectures)
+    assert contenu(services.lectures) == incremental
