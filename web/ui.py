@@ -756,6 +756,9 @@ def journal() -> Any:
 # Steering committee ------------------------------------------------------------------------------
 
 
+PILOTES = (Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+"""Who reads the steering pages and their downloads: aggregates only."""
+
 LIBELLES_INDICATEURS = {
     "public_cible": "Public cible (entrées de la période)",
     "accompagnement_emploi": "Accompagnement vers l'emploi (sorties de la période)",
@@ -790,7 +793,7 @@ def pilotage() -> Any:
     """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
     from projections.indicateurs import calculer, en_lignes_csv
 
-    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    _acteur().exiger_role(*PILOTES)
     demande, erreur = _demande_de_pilotage()
     if demande is not None and request.args.get("format") == "csv":
         services().rattraper()
@@ -870,7 +873,7 @@ def export_anonymise() -> Any:
     from projections.export_statistiques import exporter
     from projections.protection import ProtectionImpossibleError
 
-    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    _acteur().exiger_role(*PILOTES)
     demande, erreur = _demande_de_pilotage()
     if demande is None:
         abort(422, description=erreur)
@@ -897,7 +900,7 @@ def evaluation_annuelle() -> Any:
     """The ministry's annual evaluation table of an action (operator, département or national), CSV/XLSX/ODS."""
     from web import exports_pilotage
 
-    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    _acteur().exiger_role(*PILOTES)
     return exports_pilotage.evaluation_annuelle(request.args)
 
 
@@ -907,7 +910,7 @@ def tableau_de_pilotage() -> Any:
     """The dashboard's indicator table for the page's criteria, with its metadata, as CSV, XLSX or ODS."""
     from web import exports_pilotage
 
-    _acteur().exiger_role(Role.COPIL, Role.RESPONSABLE, Role.ADMIN)
+    _acteur().exiger_role(*PILOTES)
     demande, erreur = _demande_de_pilotage()
     if demande is None:
         abort(422, description=erreur)

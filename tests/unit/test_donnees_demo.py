@@ -475,6 +475,7 @@ def test_orientations_follow_the_age_rule(personnes: list[list[Etape]]) -> None:
 
 def test_answers_to_an_orientation_come_once_from_the_operator_it_was_sent_to(personnes: list[list[Etape]]) -> None:
     refus = 0
+    delais: list[int] = []
     for etapes in personnes:
         orientations = {e["step_id"]: e for e in de_type(etapes, TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)}
         reponses = de_type(etapes, TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)
@@ -482,11 +483,14 @@ def test_answers_to_an_orientation_come_once_from_the_operator_it_was_sent_to(pe
         for reponse in reponses:
             orientation = orientations[reponse["data"]["orientation_step_id"]]
             assert reponse["operateur"] == orientation["data"]["vers"]
-            assert 1 <= (jour(reponse["occurred_on"]) - jour(orientation["occurred_on"])).days <= 40
+            delais.append((jour(reponse["occurred_on"]) - jour(orientation["occurred_on"])).days)
             if reponse["type"] == TypeEtape.ORIENTATION_REFUSEE.value:
                 assert reponse["data"]["motif"].strip()
                 refus += 1
     assert refus > 10
+    # Answers come the next day at the earliest and within the 40 days the worklists allow, spread over that range.
+    assert min(delais) == 1
+    assert max(delais) == 40
 
 
 def test_support_episodes_open_once_per_operator_and_close_after_they_open(personnes: list[list[Etape]]) -> None:
@@ -622,7 +626,7 @@ def test_about_half_of_agir_entrants_reach_durable_housing_within_two_years(pers
 def test_corrections_and_voids_touch_an_earlier_step_of_the_same_person_that_may_change(
     personnes: list[list[Etape]],
 ) -> None:
-    corrigees, annulees = Counter(), Counter()
+    corrigees, annulees, nombres_de_champs = Counter(), Counter(), Counter()
     for etapes in personnes:
         rang = {e["step_id"]: i for i, e in enumerate(etapes)}
         for i, etape in enumerate(etapes):
@@ -631,7 +635,8 @@ def test_corrections_and_voids_touch_an_earlier_step_of_the_same_person_that_may
             cible = etapes[rang[etape["data"]["cible_step_id"]]]
             assert rang[cible["step_id"]] < i and etape["data"]["motif"].strip()
             if etape["type"] == TypeEtape.EVENEMENT_CORRIGE.value:
-                assert 1 <= len(etape["data"]["champs"]) <= 2 and set(etape["data"]["champs"]) <= set(cible["data"])
+                assert set(etape["data"]["champs"]) <= set(cible["data"])
+                nombres_de_champs[len(etape["data"]["champs"])] += 1
                 corrigees[cible["type"]] += 1
             else:
                 # nothing rests on a voided step: a note, or a housing situation entered twice
@@ -642,6 +647,7 @@ def test_corrections_and_voids_touch_an_earlier_step_of_the_same_person_that_may
                 assert not any(cible["step_id"] in json.dumps(e["data"]) for e in etapes if e is not etape)
                 annulees[cible["type"]] += 1
     assert set(corrigees) == {"situation_logement", "evaluation_linguistique", "contrat_travail_debute"}
+    assert set(nombres_de_champs) == {1, 2}  # one field, or a level with its score
     assert set(annulees) == {"note", "situation_logement"}
     notes = sum(len(de_type(e, TypeEtape.NOTE)) for e in personnes)
     assert 0.005 < notes / len(personnes) < 0.05

@@ -32,7 +32,15 @@ from projections.protection import (
     proteger,
     proteger_moyennes,
 )
-from tests.unit.protection.test_protection_cas_connus import Attaquant, feuilles, sous, table_2d, verifier
+from tests.unit.protection.test_protection_cas_connus import (
+    SUPPRESSIONS_NAIVES_SDCTABLE,
+    TABLE_SDCTABLE,
+    Attaquant,
+    feuilles,
+    sous,
+    table_2d,
+    verifier,
+)
 from web.cli_statistiques import protect_table
 
 Cellule = tuple[str, ...]
@@ -47,15 +55,9 @@ def statuts(table: TablePubliee | MoyennesPubliees) -> dict[Cellule, str]:
 
 def test_the_gauss_pass_finds_the_cell_that_two_suppressions_per_row_and_column_leave_determined() -> None:
     # sdcTable's 4×4: every row and column has two hidden cells, yet w·b is an exact combination of published cells.
-    lignes = {
-        "w": {"a": 30, "b": 47, "c": 64, "d": 89},
-        "x": {"a": 90, "b": 124, "c": 5, "d": 31},
-        "y": {"a": 92, "b": 100, "c": 59, "d": 85},
-        "z": {"a": 800, "b": 991, "c": 651, "d": 685},
-    }
-    dims, comptes = table_2d(lignes)
+    dims, comptes = table_2d(TABLE_SDCTABLE)
     modele = _Modele(dims, comptes)
-    naif = {("w", "a"), ("w", "b"), ("w", "c"), ("x", "a"), ("x", "c"), ("y", "b"), ("y", "d"), ("z", "b"), ("z", "d")}
+    naif = SUPPRESSIONS_NAIVES_SDCTABLE
     cachees = {modele.index[c] for c in naif}
     assert {modele.cellules[i] for i in modele.determinees(cachees, cachees)} == {("w", "b")}
     # The pass, given those cells as primaries, hides more so that none is a linear combination any more.

@@ -171,17 +171,23 @@ def test_a_2x2_with_one_small_cell_hides_the_whole_inner_square_and_publishes_ev
     assert attaquant.intervalle(cachees, ("a", "F")) == (1, 42)
 
 
+TABLE_SDCTABLE = {
+    "w": {"a": 30, "b": 47, "c": 64, "d": 89},
+    "x": {"a": 90, "b": 124, "c": 5, "d": 31},
+    "y": {"a": 92, "b": 100, "c": 59, "d": 85},
+    "z": {"a": 800, "b": 991, "c": 651, "d": 685},
+}
+"""sdcTable's test-simpleheuristic.R table."""
+SUPPRESSIONS_NAIVES_SDCTABLE = {("w", "a"), ("w", "b"), ("w", "c"), ("x", "a"), ("x", "c"), ("y", "b"), ("y", "d"), ("z", "b"), ("z", "d")}
+"""Two hidden cells in every row and column, yet w·b is determined."""
+
+
 def test_two_suppressions_in_every_row_and_column_can_still_give_a_cell_away() -> None:
     # sdcTable's test-simpleheuristic.R table: w·b = (230 + 250 − 89 − 124 − 31) − (1012 + 779 − 92 − 59 − 800 − 651).
-    lignes = {
-        "w": {"a": 30, "b": 47, "c": 64, "d": 89},
-        "x": {"a": 90, "b": 124, "c": 5, "d": 31},
-        "y": {"a": 92, "b": 100, "c": 59, "d": 85},
-        "z": {"a": 800, "b": 991, "c": 651, "d": 685},
-    }
+    lignes = {ligne: dict(valeurs) for ligne, valeurs in TABLE_SDCTABLE.items()}
     dims, comptes = table_2d(lignes)
     cellules = list(itertools.product(["w", "x", "y", "z", TOTAL], ["a", "b", "c", "d", TOTAL]))
-    naif = {("w", "a"), ("w", "b"), ("w", "c"), ("x", "a"), ("x", "c"), ("y", "b"), ("y", "d"), ("z", "b"), ("z", "d")}
+    naif = SUPPRESSIONS_NAIVES_SDCTABLE
     for ligne in "wxyz":
         assert sum((ligne, c) in naif for c in "abcd") >= 2
     for colonne in "abcd":
