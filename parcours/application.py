@@ -8,8 +8,9 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -102,6 +103,9 @@ class Parcours(Application[UUID]):
         self.horloge = horloge or (lambda: datetime.now(timezone.utc))
         self.valider_champs = valider_champs
         self._operateurs: dict[str, OperateurConnu] = {}
+        # Concurrent single steps are not looked up as duplicates before applying: their save fails on the
+        # step_id's `EtapeRecue` and the group is replayed step by step, which finds the duplicate then.
+        self._ecritures_groupees = _EcrituresGroupees(lambda commandes: self._enregistrer_lot(commandes, False))
         super().__init__(env)
 
     # Infrastructure ----------------------------------------------------------------------------
@@ -182,8 +186,12 @@ class Parcours(Application[UUID]):
     # Steps -------------------------------------------------------------------------------------
 
     def enregistrer_etape(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
-        """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing."""
-        resultat = self.enregistrer_lot([cmd])[0]
+        """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing.
+
+        Steps that this process's threads record at the same moment are saved together (group commit):
+        one transaction for all, and each still accepted, a duplicate or rejected on its own.
+        """
+        resultat = self._ecritures_groupees.enregistrer(cmd)
         if isinstance(resultat, ParcoursError):
             raise resultat
         return resultat
@@ -194,7 +202,12 @@ class Parcours(Application[UUID]):
         A rejected step leaves no trace. If another writer got in first, the steps are replayed
         one by one, so one conflict never costs the others.
         """
-        lot = _Lot(self, doublons_d_abord=len(commandes) > 1)
+        return self._enregistrer_lot(commandes, doublons_d_abord=len(commandes) > 1)
+
+    def _enregistrer_lot(
+        self, commandes: Sequence[EnregistrerEtape], doublons_d_abord: bool
+    ) -> list[EtapeEnregistree | ParcoursError]:
+        lot = _Lot(self, doublons_d_abord)
         resultats = [lot.enregistrer(cmd) for cmd in commandes]
         if not lot.a_sauver:
             return resultats
@@ -209,13 +222,9 @@ class Parcours(Application[UUID]):
             except StepIdReutiliseError as erreur:
                 return [erreur]
             return [doublon or ConflitEcritureError(lot.personnes_touchees.get(cmd.step_id))]
-        positions = {
-            e.domain_event.step_id: e.notification.id
-            for e in enregistrements
-            if isinstance(e.domain_event, EtapeEvenement)
-        }
+        recus = {e.domain_event.step_id: e for e in enregistrements if isinstance(e.domain_event, EtapeEvenement)}
         return [
-            replace(r, position=positions.get(r.step_id))
+            replace(r, position=recus[r.step_id].notification.id, evenement=recus[r.step_id].domain_event)
             if isinstance(r, EtapeEnregistree) and r.statut == "acceptee"
             else r
             for r in resultats
@@ -335,6 +344,56 @@ class Parcours(Application[UUID]):
             return self.repository.get(parcours_id)
         except (AggregateNotFoundError, DonneesEffaceesError):
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
+
+
+class _EcrituresGroupees:
+    """Group commit of one process's concurrent steps: the first thread to arrive records, in one
+    transaction, every step queued meanwhile; the others wait for their result.
+
+    The event store locks its table for each transaction until it commits, so concurrent writers
+    queue there one commit at a time; gathered in one process first, they share that commit.
+    """
+
+    @dataclass
+    class _Demande:
+        commande: EnregistrerEtape
+        resultat: EtapeEnregistree | ParcoursError | None = None
+        erreur: BaseException | None = None
+        faite: bool = False
+
+    def __init__(self, enregistrer: Callable[[list[EnregistrerEtape]], list[EtapeEnregistree | ParcoursError]]) -> None:
+        self._enregistrer = enregistrer
+        self._condition = threading.Condition()
+        self._en_attente: list[_EcrituresGroupees._Demande] = []
+        self._en_cours = False
+
+    def enregistrer(self, commande: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
+        demande = self._Demande(commande)
+        with self._condition:
+            self._en_attente.append(demande)
+            while self._en_cours and not demande.faite:
+                self._condition.wait()
+            if not demande.faite:
+                self._en_cours = True
+                lot, self._en_attente = self._en_attente, []
+        if not demande.faite:
+            self._enregistrer_lot(lot)
+        if demande.erreur is not None:
+            raise demande.erreur
+        assert demande.resultat is not None
+        return demande.resultat
+
+    def _enregistrer_lot(self, lot: list[_EcrituresGroupees._Demande]) -> None:
+        try:
+            resultats: list[Any] = self._enregistrer([d.commande for d in lot])
+            erreur = None
+        except BaseException as echec:  # the database is gone, say: every step of the group learns it
+            resultats, erreur = [None] * len(lot), echec
+        with self._condition:
+            for demande, resultat in zip(lot, resultats):
+                demande.resultat, demande.erreur, demande.faite = resultat, erreur, True
+            self._en_cours = False
+            self._condition.notify_all()
 
 
 class _Lot:

@@ -59,6 +59,8 @@ class EtapeEnregistree:
     parcours_id: UUID
     position: int | None = None
     drapeaux: tuple[dict[str, str], ...] = ()
+    evenement: Any = None
+    """The recorded event (`EtapeEvenement`) of an accepted step, so that the answer needs no read-back."""
 
 
 @dataclass(frozen=True)

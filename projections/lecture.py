@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -49,6 +49,11 @@ def en_json(valeur: Any) -> Any:
     if isinstance(valeur, (date, datetime, UUID)):
         return valeur.isoformat() if not isinstance(valeur, UUID) else str(valeur)
     return valeur
+
+
+def en_utc(instant: datetime) -> datetime:
+    """An instant read back from a read model, in UTC: SQLite returns them without their offset."""
+    return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
 
 
 def pour_recherche(*morceaux: str | None) -> str:
@@ -129,25 +134,9 @@ class _Lot:
         self.consultations: list[dict[str, Any]] = []
 
     def etape(self, position: int, evenement: EtapeEvenement) -> None:
-        parcours_id = str(evenement.originator_id)
-        donnees = en_json(evenement.donnees)
-        type_etape = evenement.TYPE
-        self.etapes.append(
-            {
-                "position": position,
-                "step_id": str(evenement.step_id),
-                "parcours_id": parcours_id,
-                "type": type_etape.value,
-                "occurred_on": evenement.occurred_on,
-                "operateur": evenement.operateur,
-                "agent": evenement.agent,
-                "enregistre_le": evenement.timestamp,
-                "donnees": donnees,
-                "liens": en_json(evenement.liens),
-                "drapeaux": en_json(evenement.drapeaux),
-                "cible_step_id": donnees.get("cible_step_id") if type_etape in GESTION else None,
-            }
-        )
+        ligne = ligne_etape(position, evenement)
+        self.etapes.append(ligne)
+        parcours_id, donnees, type_etape = ligne["parcours_id"], ligne["donnees"], evenement.TYPE
         self.implications.setdefault((parcours_id, evenement.operateur), evenement.timestamp)
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
@@ -170,6 +159,25 @@ class _Lot:
         if self.consultations:
             c.execute(t.consultation.insert(), self.consultations)
         self.etapes, self.faits, self.personnes, self.implications, self.consultations = [], [], [], {}, []
+
+
+def ligne_etape(position: int, evenement: EtapeEvenement) -> dict[str, Any]:
+    """The `etape` row of a step event, as first recorded (not voided yet)."""
+    donnees = en_json(evenement.donnees)
+    return {
+        "position": position,
+        "step_id": str(evenement.step_id),
+        "parcours_id": str(evenement.originator_id),
+        "type": evenement.TYPE.value,
+        "occurred_on": evenement.occurred_on,
+        "operateur": evenement.operateur,
+        "agent": evenement.agent,
+        "enregistre_le": evenement.timestamp,
+        "donnees": donnees,
+        "liens": en_json(evenement.liens),
+        "drapeaux": en_json(evenement.drapeaux),
+        "cible_step_id": donnees.get("cible_step_id") if evenement.TYPE in GESTION else None,
+    }
 
 
 def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], liens: Mapping[str, Any]) -> dict[str, Any]:

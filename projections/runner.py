@@ -12,6 +12,7 @@ Must not import flask or `web`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,13 +64,22 @@ class _PositionDejaAvancee(Exception):
     """Another runner committed this batch first."""
 
 
+# Built once: they run after every write (SQLAlchemy then skips rebuilding and hashing them).
+_POSITION = sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == sa.bindparam("nom"))
+_POSITION_VERROUILLEE = _POSITION.with_for_update()
+_AVANCER = (
+    t.suivi_projection.update()
+    .where(t.suivi_projection.c.nom == sa.bindparam("projection"), t.suivi_projection.c.position == sa.bindparam("depart"))
+    .values(position=sa.bindparam("arrivee"))
+)
+
+
 def position(source: sa.Engine | sa.Connection, nom: str = ProjectionLecture.nom) -> int:
     """The tracked position, read on `source` (a connection already checked out, or a new one of the engine)."""
-    requete = sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)
     if isinstance(source, sa.Connection):
-        return source.execute(requete).scalar() or 0
+        return source.execute(_POSITION, {"nom": nom}).scalar() or 0
     with connexion_de_lecture(source) as connexion:
-        return connexion.execute(requete).scalar() or 0
+        return connexion.execute(_POSITION, {"nom": nom}).scalar() or 0
 
 
 def connexion_de_lecture(engine: sa.Engine) -> sa.Connection:
@@ -99,26 +109,45 @@ def rattraper(
     after its own write); it returns as soon as they do, whoever applied it. `lecture`: a read-model
     connection the caller holds already, to look at the position without checking out another.
     """
-    projection = projection or ProjectionLecture()
-    if jusqua is not None and position(lecture or engine, projection.nom) >= jusqua:
-        return 0
+    return _rattraper(parcours, engine, projection or ProjectionLecture(), taille_lot, progression, jusqua, lecture)[0]
+
+
+def _rattraper(
+    parcours: Parcours,
+    engine: sa.Engine,
+    projection: ProjectionLecture,
+    taille_lot: int,
+    progression: Callable[[int], None] | None,
+    jusqua: int | None,
+    lecture: sa.Connection | None,
+    ecriture: sa.Connection | None = None,
+) -> tuple[int, int]:
+    """`rattraper`, also returning a position the read models include once it returns.
+
+    `ecriture`: a connection without a transaction, to hold the tracking row on (else one of `engine`'s).
+    """
+    if jusqua is not None:
+        deja = position(lecture or engine, projection.nom)
+        if deja >= jusqua:
+            return 0, deja
     applique = 0
     while True:
         try:
-            with _verrou_de_suivi(engine) as connexion:
+            with _verrou_de_suivi(ecriture or engine) as connexion:
                 depart = _position_suivie(connexion, projection.nom, verrouiller=True)
                 if jusqua is not None and depart >= jusqua:
-                    return applique
+                    return applique, depart
                 # Read the end of the log once the row is ours: everything up to it is committed (commit
                 # order = id order), so the position may jump over events of other topics without missing any.
                 fin = parcours.recorder.max_notification_id() or 0
                 if fin <= depart:
-                    return applique
+                    return applique, depart
                 notifications = parcours.recorder.select_notifications(
                     start=depart, limit=taille_lot, stop=fin, topics=projection.topics, inclusive_of_start=False
                 )
                 complet = len(notifications) == taille_lot
-                _avancer(connexion, projection.nom, depart, notifications[-1].id if complet else fin)
+                arrivee = notifications[-1].id if complet else fin
+                _avancer(connexion, projection.nom, depart, arrivee)
                 if notifications:
                     projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
         except _PositionDejaAvancee:
@@ -127,17 +156,92 @@ def rattraper(
         if progression is not None:
             progression(len(notifications))
         if not complet:
-            return applique
+            return applique, arrivee
+
+
+class RattrapageGroupe:
+    """A process's catch-ups after its writes, grouped: while one request thread applies the log, the
+    others wait for it, and those whose event it applied return without a query.
+
+    Without it each of a worker's concurrent requests queues on the tracking row in turn, paying a
+    transaction to find that the one before it already applied its event.
+    """
+
+    def __init__(self, parcours: Parcours, engine: sa.Engine, projection: ProjectionLecture | None = None) -> None:
+        self.parcours = parcours
+        self.engine = engine
+        self.projection = projection or ProjectionLecture()
+        self._condition = threading.Condition()
+        self._en_cours = False
+        self._atteinte = 0
+        """A log position the read models are known to include."""
+        # The applying thread's own two connections (one to look at the position, one to lock it), kept
+        # between catch-ups: no pool check-out per request, and none to wait for while the pool is lent
+        # to the requests that wait for this very catch-up.
+        self._connexions: tuple[sa.Connection, sa.Connection] | None = None
+
+    def jusqua(self, position_ecrite: int) -> None:
+        """Return once the read models include `position_ecrite`, applying the log if nobody else is."""
+        with self._condition:
+            while self._en_cours and self._atteinte < position_ecrite:
+                self._condition.wait()
+            if self._atteinte >= position_ecrite:
+                return
+            self._en_cours = True
+        atteinte = 0
+        try:
+            try:
+                atteinte = self._appliquer(position_ecrite)
+            except sa.exc.DBAPIError as erreur:
+                if not erreur.connection_invalidated:
+                    raise
+                # The database closed our kept connections (restart, failover): once more on new ones.
+                self._fermer_connexions()
+                atteinte = self._appliquer(position_ecrite)
+        except BaseException:
+            self._fermer_connexions()  # in an unknown state: the next catch-up opens new ones
+            raise
+        finally:
+            with self._condition:
+                self._en_cours = False
+                self._atteinte = max(self._atteinte, atteinte)
+                self._condition.notify_all()
+
+    def _appliquer(self, position_ecrite: int) -> int:
+        if self._connexions is None:
+            self._connexions = (connexion_de_lecture(self.engine), self.engine.connect())
+        lecture, ecriture = self._connexions
+        return _rattraper(self.parcours, self.engine, self.projection, TAILLE_LOT, None, position_ecrite, lecture, ecriture)[1]
+
+    def fermer(self) -> None:
+        with self._condition:
+            self._fermer_connexions()
+
+    def _fermer_connexions(self) -> None:
+        connexions, self._connexions = self._connexions, None
+        for connexion in connexions or ():
+            try:
+                connexion.close()
+            except Exception:  # noqa: BLE001 -- a broken connection is discarded all the same
+                connexion.invalidate()
 
 
 @contextmanager
-def _verrou_de_suivi(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A transaction that will hold the tracking row until it ends (SQLite: the whole database's write lock)."""
-    with engine.connect() as connexion:
-        if connexion.dialect.name == "sqlite":
-            connexion.exec_driver_sql("BEGIN IMMEDIATE")
-        yield connexion
-        connexion.commit()
+def _verrou_de_suivi(source: sa.Engine | sa.Connection) -> Iterator[sa.Connection]:
+    """A transaction that will hold the tracking row until it ends (SQLite: the whole database's write lock),
+    on a connection of the engine or on one the caller keeps."""
+    if isinstance(source, sa.Engine):
+        with source.connect() as connexion, _verrou_de_suivi(connexion):
+            yield connexion
+        return
+    if source.dialect.name == "sqlite":
+        source.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield source
+    except BaseException:
+        source.rollback()
+        raise
+    source.commit()
 
 
 def reconstruire(
@@ -196,22 +300,16 @@ def purger(engine: sa.Engine) -> None:
 
 
 def _position_suivie(connexion: sa.Connection, nom: str, verrouiller: bool = False) -> int:
-    requete = sa.select(t.suivi_projection.c.position).where(t.suivi_projection.c.nom == nom)
-    if verrouiller:
-        requete = requete.with_for_update()
-    position = connexion.execute(requete).scalar()
+    requete = _POSITION_VERROUILLEE if verrouiller else _POSITION
+    position = connexion.execute(requete, {"nom": nom}).scalar()
     if position is not None:
         return position
     inserer = postgresql.insert if connexion.dialect.name == "postgresql" else sqlite.insert
     connexion.execute(inserer(t.suivi_projection).values(nom=nom, position=0).on_conflict_do_nothing())
-    return connexion.execute(requete).scalar_one()
+    return connexion.execute(requete, {"nom": nom}).scalar_one()
 
 
 def _avancer(connexion: sa.Connection, nom: str, depart: int, arrivee: int) -> None:
-    resultat = connexion.execute(
-        t.suivi_projection.update()
-        .where(t.suivi_projection.c.nom == nom, t.suivi_projection.c.position == depart)
-        .values(position=arrivee)
-    )
+    resultat = connexion.execute(_AVANCER, {"projection": nom, "depart": depart, "arrivee": arrivee})
     if resultat.rowcount != 1:
         raise _PositionDejaAvancee

@@ -77,13 +77,19 @@ def exiger_ecriture(connexion: sa.Connection, acteur: Acteur, type_etape: TypeEt
         raise IntrouvableError(str(parcours_id))
 
 
+_UTILISATEUR = sa.select(
+    t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif
+).where(t.utilisateur.c.login == sa.bindparam("login"))
+_CLIENT_API = sa.select(t.client_api).where(
+    t.client_api.c.empreinte_jeton == sa.bindparam("empreinte"), t.client_api.c.revoque.is_(False)
+)
+"""Built once, as they run on every request."""
+
+
 def acteur_de_session(connexion: sa.Connection, login: str | None) -> Acteur | None:
     if not login:
         return None
-    ligne = connexion.execute(
-        sa.select(t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif)
-        .where(t.utilisateur.c.login == login)
-    ).first()
+    ligne = connexion.execute(_UTILISATEUR, {"login": login}).first()
     if ligne is None or not ligne.actif:
         return None
     role = Role(ligne.role)
@@ -91,9 +97,7 @@ def acteur_de_session(connexion: sa.Connection, login: str | None) -> Acteur | N
 
 
 def acteur_de_jeton(connexion: sa.Connection, empreinte: str) -> Acteur | None:
-    ligne = connexion.execute(
-        sa.select(t.client_api).where(t.client_api.c.empreinte_jeton == empreinte, t.client_api.c.revoque.is_(False))
-    ).mappings().first()
+    ligne = connexion.execute(_CLIENT_API, {"empreinte": empreinte}).mappings().first()
     if ligne is None:
         return None
     return Acteur(

@@ -21,7 +21,7 @@ from parcours.erreurs import ParcoursError, PersonneInconnueError
 from parcours.vocabulaire import TypeEtape, Visibilite
 from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
-from projections.lecture import en_json
+from projections.lecture import en_json, en_utc, ligne_etape
 from projections.requetes import chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
@@ -56,7 +56,9 @@ def _authentifier() -> None:
 
 
 @bp.teardown_request
-def _fermer_lectures(_: BaseException | None) -> None:
+def _fermer_lectures(_: BaseException | None = None) -> None:
+    """Give the request's read connection back (also before waiting for the catch-up after a write: the
+    thread applying the log may need one, and the waiting requests must not hold them all)."""
     connexion = g.pop("lectures", None)
     if connexion is not None:
         connexion.close()
@@ -130,6 +132,7 @@ def _etape_enregistree(step_id: UUID) -> dict[str, Any] | None:
 
 
 def _etape_publique(ligne: dict[str, Any]) -> dict[str, Any]:
+    """A step as partners see it, from its read-model row or from the event just recorded (`ligne_etape`)."""
     return {
         "position": ligne["position"],
         "step_id": ligne["step_id"],
@@ -138,7 +141,7 @@ def _etape_publique(ligne: dict[str, Any]) -> dict[str, Any]:
         "occurred_on": en_json(ligne["occurred_on"]),
         "operateur": ligne["operateur"],
         "agent": ligne["agent"],
-        "enregistre_le": en_json(ligne["enregistre_le"]),
+        "enregistre_le": en_json(en_utc(ligne["enregistre_le"])),
         "data": ligne["donnees"],
         "drapeaux": ligne["drapeaux"],
         "annulee_par": ligne.get("annulee_par"),
@@ -151,7 +154,11 @@ def _resultat(resultat: EtapeEnregistree) -> tuple[dict[str, Any], int]:
         "step_id": str(resultat.step_id),
         "parcours_id": str(resultat.parcours_id),
         "drapeaux": list(resultat.drapeaux),
-        "etape": _etape_enregistree(resultat.step_id),
+        "etape": (
+            _etape_publique(ligne_etape(resultat.position, resultat.evenement))
+            if resultat.evenement is not None and resultat.position is not None
+            else _etape_enregistree(resultat.step_id)
+        ),
     }
     return corps, 201 if resultat.statut == "acceptee" else 200
 
@@ -160,8 +167,9 @@ def _resultat(resultat: EtapeEnregistree) -> tuple[dict[str, Any], int]:
 def enregistrer_etape() -> Any:
     """Record one step; the same step_id again answers 200 with what was recorded the first time."""
     commande = _preparer(_acteur(), _corps_json())
+    _fermer_lectures()
     resultat = parcours().enregistrer_etape(commande)
-    services().rattraper(jusqua=resultat.position, lecture=_lectures())
+    services().rattraper(jusqua=resultat.position)
     corps, statut = _resultat(resultat)
     return jsonify(corps), statut
 
@@ -183,8 +191,9 @@ def enregistrer_lot() -> Any:
             a_enregistrer.append((index, _preparer(acteur, brut)))
         except (ParcoursError, IntrouvableError, AccesRefuseError) as erreur:
             resultats[index] = _echec(index, erreur)
+    _fermer_lectures()
     issues = parcours().enregistrer_lot([commande for _, commande in a_enregistrer]) if a_enregistrer else []
-    services().rattraper(jusqua=_position_a_lire(issues), lecture=_lectures())
+    services().rattraper(jusqua=_position_a_lire(issues))
     for (index, _), issue in zip(a_enregistrer, issues):
         if isinstance(issue, EtapeEnregistree):
             corps_etape, statut = _resultat(issue)
@@ -309,8 +318,9 @@ def _decider(orientation_step_id: UUID, type_etape: TypeEtape) -> Any:
         "data": donnees,
     }
     commande = _preparer(acteur, etape)
+    _fermer_lectures()
     resultat = parcours().enregistrer_etape(commande)
-    services().rattraper(jusqua=resultat.position, lecture=_lectures())
+    services().rattraper(jusqua=resultat.position)
     corps_reponse, statut = _resultat(resultat)
     return jsonify(corps_reponse), statut
 

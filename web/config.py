@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
-from projections.runner import assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
+from projections.runner import RattrapageGroupe, assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
@@ -138,10 +138,16 @@ class Services:
     parcours: Parcours
     lectures: sa.Engine
 
+    def __post_init__(self) -> None:
+        self.rattrapage = RattrapageGroupe(self.parcours, self.lectures)
+
     def rattraper(
         self, progression: Callable[[int], None] | None = None, jusqua: int | None = None, lecture: sa.Connection | None = None
     ) -> int:
         """Bring every read model up to the log, or (`jusqua`) at least up to a position just written."""
+        if jusqua is not None and progression is None:
+            self.rattrapage.jusqua(jusqua)
+            return 0
         return rattraper(self.parcours, self.lectures, progression=progression, jusqua=jusqua, lecture=lecture)
 
     def lire(self) -> sa.Connection:
@@ -155,6 +161,7 @@ class Services:
         purger(self.lectures)
 
     def fermer(self) -> None:
+        self.rattrapage.fermer()
         self.parcours.close()
         self.lectures.dispose()
 

@@ -180,8 +180,10 @@ def test_two_identical_requests_at_once_record_one_step(app, ofii) -> None:
 
 
 def test_concurrent_writers_each_read_back_their_own_step_and_every_step_is_projected_once(app, ofii) -> None:
+    """More writers than the read-model pool has connections: none waits for a connection another one holds."""
     services = app.extensions["parcours"]
-    depart = threading.Barrier(6)
+    ecrivains = services.lectures.pool.size() + services.lectures.pool._max_overflow + 5
+    depart = threading.Barrier(ecrivains)
     erreurs: list[str] = []
 
     def ecrire() -> None:
@@ -202,8 +204,13 @@ def test_concurrent_writers_each_read_back_their_own_step_and_every_step_is_proj
             corps = reponse.get_json()
             if reponse.status_code != 201 or corps["etape"] is None or corps["etape"]["step_id"] != etape_["step_id"]:
                 erreurs.append(f"{reponse.status_code} {corps}")
+                continue
+            with services.lectures.connect() as connexion:  # the answer was built from the event: is it projected?
+                lue = connexion.execute(sa.select(t.etape.c.position).where(t.etape.c.step_id == etape_["step_id"])).scalar()
+            if lue != corps["etape"]["position"]:
+                erreurs.append(f"{etape_['step_id']} : position projetée {lue}, répondue {corps['etape']['position']}")
 
-    fils = [threading.Thread(target=ecrire) for _ in range(6)]
+    fils = [threading.Thread(target=ecrire) for _ in range(ecrivains)]
     for fil in fils:
         fil.start()
     for fil in fils:
@@ -211,8 +218,17 @@ def test_concurrent_writers_each_read_back_their_own_step_and_every_step_is_proj
     assert erreurs == []
     with services.lectures.connect() as connexion:
         etapes = connexion.execute(sa.select(t.etape.c.step_id)).scalars().all()
-    assert len(etapes) == len(set(etapes)) == 6 * 5
+    assert len(etapes) == len(set(etapes)) == ecrivains * 5
     assert services.rattraper() == 0
+
+
+def test_the_step_answered_at_once_is_the_step_read_back_later(client, ofii) -> None:
+    """The 201 answer is built from the recorded event; the duplicate's 200 from the read model: they agree."""
+    premiere = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
+    encore = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
+    assert (premiere.status_code, encore.status_code) == (201, 200)
+    assert premiere.get_json()["etape"] == encore.get_json()["etape"]
+    assert premiere.get_json()["etape"]["enregistre_le"].endswith("+00:00")
 
 
 def test_the_change_feed_pages_through_visible_steps_in_log_order_without_gaps_or_repeats(app, client, ofii) -> None:

@@ -1,0 +1,200 @@
+"""Group commit of one process's concurrent steps, and the grouped catch-up after them, on both backends."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID, uuid4
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from parcours.chiffrement import nouvelle_cle_maitre
+from parcours.erreurs import PersonneInconnueError
+from projections import tables as t
+from tests.conftest import base_postgres_jetable, enregistrer_operateurs
+from web.config import Reglages, construire_parcours, construire_services
+from web.schemas import lire_etape
+
+
+@pytest.fixture
+def parcours(reglages: Reglages):
+    parcours = construire_parcours(reglages)
+    enregistrer_operateurs(parcours)
+    yield parcours
+    parcours.close()
+
+
+@pytest.fixture
+def services(reglages: Reglages):
+    services = construire_services(reglages)
+    enregistrer_operateurs(services.parcours)
+    services.rattraper()
+    yield services
+    services.fermer()
+
+
+def inscription(parcours_id: str | None = None) -> dict[str, Any]:
+    return {
+        "step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+        "agent": "a", "personne": {"parcours_id": parcours_id or str(uuid4())},
+        "data": {"nom": "Essai", "prenom": "Groupe", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG", "departement": "75"},
+    }
+
+
+def situation(parcours_id: str) -> dict[str, Any]:
+    return {"step_id": str(uuid4()), "type": "situation_logement", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
+            "agent": "a", "personne": {"parcours_id": parcours_id}, "data": {"situation": "DNA"}}
+
+
+class _SauvegardeRetenue:
+    """Wraps `parcours.save`: counts the transactions and holds the first one until released."""
+
+    def __init__(self, parcours: Any, echec: BaseException | None = None) -> None:
+        self.sauver = parcours.save
+        self.tailles: list[int] = []
+        self.commencee = threading.Event()
+        self.liberee = threading.Event()
+        self.echec = echec
+        parcours.save = self
+
+    def __call__(self, *agregats: Any, **options: Any) -> Any:
+        self.tailles.append(len(agregats))
+        if len(self.tailles) == 1:
+            self.commencee.set()
+            assert self.liberee.wait(10)
+        elif self.echec is not None:
+            raise self.echec
+        return self.sauver(*agregats, **options)
+
+
+def _attendre(condition: Callable[[], bool]) -> None:
+    limite = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < limite, "la condition n'est jamais devenue vraie"
+        time.sleep(0.005)
+
+
+def _lancer(taches: list[Callable[[], Any]], retenue: _SauvegardeRetenue, file: Callable[[], int]) -> list[Any]:
+    """Run each task in its thread: the first one holds the store while all the others queue behind it."""
+    issues: list[Any] = [None] * len(taches)
+
+    def executer(index: int) -> None:
+        try:
+            issues[index] = taches[index]()
+        except Exception as erreur:  # noqa: BLE001 -- the test looks at what each thread got
+            issues[index] = erreur
+
+    fils = [threading.Thread(target=executer, args=(i,)) for i in range(len(taches))]
+    fils[0].start()
+    assert retenue.commencee.wait(10)
+    for fil in fils[1:]:
+        fil.start()
+    _attendre(lambda: file() == len(taches) - 1)
+    retenue.liberee.set()
+    for fil in fils:
+        fil.join()
+    return issues
+
+
+def test_steps_recorded_at_once_by_one_process_share_one_transaction_and_each_gets_its_own_answer(parcours) -> None:
+    retenue = _SauvegardeRetenue(parcours)
+    premiere = inscription()
+    nouvelles = [inscription() for _ in range(6)]
+    inconnue = situation(str(uuid4()))
+    doublon = dict(nouvelles[0])
+    commandes = [premiere, *nouvelles, inconnue, doublon]
+
+    issues = _lancer(
+        [lambda brut=brut: parcours.enregistrer_etape(lire_etape(brut)) for brut in commandes],
+        retenue, lambda: len(parcours._ecritures_groupees._en_attente),
+    )
+
+    assert retenue.tailles == [2, 2 * len(nouvelles)], "one transaction for the first step, one for all the others"
+    assert [issue.statut for issue in (issues[0], *issues[2: 1 + len(nouvelles)])] == ["acceptee"] * len(nouvelles)
+    assert isinstance(issues[-2], PersonneInconnueError)
+    # The same step twice in one group (in whichever order they queued): recorded once, the other a duplicate.
+    assert sorted([issues[1].statut, issues[-1].statut]) == ["acceptee", "doublon"]
+    acceptees = [issue for issue in issues if getattr(issue, "statut", None) == "acceptee"]
+    positions = [issue.position for issue in acceptees]
+    assert len(acceptees) == 1 + len(nouvelles) and len(set(positions)) == len(positions) and None not in positions
+    for brut in (premiere, *nouvelles):
+        assert UUID(brut["step_id"]) in parcours.personne(UUID(brut["personne"]["parcours_id"])).etapes
+
+
+def test_when_the_store_fails_every_step_of_the_group_gets_the_error_and_none_is_recorded(parcours) -> None:
+    retenue = _SauvegardeRetenue(parcours, echec=RuntimeError("base indisponible"))
+    commandes = [inscription() for _ in range(4)]
+    issues = _lancer(
+        [lambda brut=brut: parcours.enregistrer_etape(lire_etape(brut)) for brut in commandes],
+        retenue, lambda: len(parcours._ecritures_groupees._en_attente),
+    )
+    assert issues[0].statut == "acceptee"
+    assert [str(issue) for issue in issues[1:]] == ["base indisponible"] * 3
+    for brut in commandes[1:]:
+        with pytest.raises(PersonneInconnueError):
+            parcours.personne(UUID(brut["personne"]["parcours_id"]))
+    retenue.echec = None
+    assert parcours.enregistrer_etape(lire_etape(commandes[1])).statut == "acceptee"
+
+
+def _position_projetee(services: Any, step_id: str) -> int | None:
+    with services.lectures.connect() as connexion:
+        return connexion.execute(sa.select(t.etape.c.position).where(t.etape.c.step_id == step_id)).scalar()
+
+
+def test_requests_waiting_for_the_same_catch_up_return_once_one_of_them_applied_their_steps(services) -> None:
+    etapes = [inscription() for _ in range(6)]
+    positions = [services.parcours.enregistrer_etape(lire_etape(brut)).position for brut in etapes]
+    projection = services.rattrapage.projection
+    appliquer, lots = projection.appliquer, []
+    commence, libere = threading.Event(), threading.Event()
+
+    def appliquer_retenu(connexion: Any, evenements: Any) -> None:
+        lots.append(len(evenements))
+        commence.set()
+        assert libere.wait(10)
+        appliquer(connexion, evenements)
+
+    projection.appliquer = appliquer_retenu
+    fils = [threading.Thread(target=services.rattraper, kwargs={"jusqua": p}) for p in positions]
+    fils[0].start()
+    assert commence.wait(10)
+    for fil in fils[1:]:
+        fil.start()
+    _attendre(lambda: all(fil.is_alive() for fil in fils))
+    time.sleep(0.1)
+    libere.set()
+    for fil in fils:
+        fil.join()
+    assert lots == [len(etapes)], "one thread applied every step; the others waited for it and applied nothing"
+    assert [_position_projetee(services, brut["step_id"]) for brut in etapes] == positions
+
+
+@pytest.fixture
+def services_postgres(tmp_path):  # noqa: ANN001
+    for url in base_postgres_jetable():
+        services = construire_services(Reglages(tmp_path / "instance", url, "secret-de-test", nouvelle_cle_maitre()))
+        enregistrer_operateurs(services.parcours)
+        yield services
+        services.fermer()
+
+
+@pytest.mark.postgres
+def test_a_catch_up_whose_kept_connections_the_server_closed_goes_on_with_new_ones(services_postgres) -> None:
+    services = services_postgres
+    premiere = inscription()
+    services.rattraper(jusqua=services.parcours.enregistrer_etape(lire_etape(premiere)).position)
+    gardees = [c.connection.driver_connection.info.backend_pid for c in services.rattrapage._connexions]
+    with psycopg.connect(services.lectures.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as admin:
+        for pid in gardees:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    seconde = situation(premiere["personne"]["parcours_id"])
+    resultat = services.parcours.enregistrer_etape(lire_etape(seconde))
+    services.rattraper(jusqua=resultat.position)
+    assert _position_projetee(services, seconde["step_id"]) == resultat.position
+    assert gardees != [c.connection.driver_connection.info.backend_pid for c in services.rattrapage._connexions]
