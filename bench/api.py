@@ -1,7 +1,7 @@
 """`python -m bench.api`: sustained `POST /api/v1/steps` throughput and p95 latency, 1/8/32 clients.
 
 Method: a fresh store per backend with the demo operators and one API client; gunicorn serves
-`web:create_app()` with 4 workers (`--fils 4` threads each, gthread, by default; `--fils 1` = sync
+`web:create_app()` with 4 workers (`--fils 8` threads each, gthread, by default; `--fils 1` = sync
 workers) on 127.0.0.1, and we wait until every worker has booted. N clients (keep-alive HTTP/1.1) post
 new pathways (a `personne_enregistree` then three situation steps, each once the previous one was
 answered) for a fixed duration; we count 201 answers and take latencies per request. The load comes
@@ -239,7 +239,7 @@ def main() -> None:
     arguments.add_argument("--backends", default="sqlite,postgres")
     arguments.add_argument("--duree", type=float, default=10.0)
     arguments.add_argument("--travailleurs", type=int, default=4)
-    arguments.add_argument("--fils", type=int, default=4, help="threads per worker (gthread worker class when > 1)")
+    arguments.add_argument("--fils", type=int, default=8, help="threads per worker (gthread worker class when > 1)")
     arguments.add_argument("--generateur", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
                            help="load generator: wrk (apt-get install wrk) or one Python process per client")
     arguments.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")

@@ -8,9 +8,8 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -103,9 +102,6 @@ class Parcours(Application[UUID]):
         self.horloge = horloge or (lambda: datetime.now(timezone.utc))
         self.valider_champs = valider_champs
         self._operateurs: dict[str, OperateurConnu] = {}
-        # Concurrent single steps are not looked up as duplicates before applying: their save fails on the
-        # step_id's `EtapeRecue` and the group is replayed step by step, which finds the duplicate then.
-        self._ecritures_groupees = _EcrituresGroupees(lambda commandes: self._enregistrer_lot(commandes, False))
         super().__init__(env)
 
     # Infrastructure ----------------------------------------------------------------------------
@@ -186,15 +182,17 @@ class Parcours(Application[UUID]):
     # Steps -------------------------------------------------------------------------------------
 
     def enregistrer_etape(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
-        """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing.
-
-        Steps that this process's threads record at the same moment are saved together (group commit):
-        one transaction for all, and each still accepted, a duplicate or rejected on its own.
-        """
-        resultat = self._ecritures_groupees.enregistrer(cmd)
+        """Record one step, or say it is a duplicate; raise `EtapeRejeteeError` and record nothing."""
+        resultat = self.enregistrer_ensemble([cmd])[0]
         if isinstance(resultat, ParcoursError):
             raise resultat
         return resultat
+
+    def enregistrer_ensemble(self, commandes: Sequence[EnregistrerEtape]) -> list[EtapeEnregistree | ParcoursError]:
+        """Steps sent separately (by concurrent requests, say), saved in one transaction: like
+        `enregistrer_lot`, but without looking each step_id up first. A retried step makes the save
+        fail on its `EtapeRecue`; the steps are then replayed one by one, which finds it a duplicate."""
+        return self._enregistrer_lot(commandes, doublons_d_abord=False)
 
     def enregistrer_lot(self, commandes: Sequence[EnregistrerEtape]) -> list[EtapeEnregistree | ParcoursError]:
         """Record several steps in one transaction; each one is accepted, a duplicate or rejected on its own.
@@ -344,56 +342,6 @@ class Parcours(Application[UUID]):
             return self.repository.get(parcours_id)
         except (AggregateNotFoundError, DonneesEffaceesError):
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
-
-
-class _EcrituresGroupees:
-    """Group commit of one process's concurrent steps: the first thread to arrive records, in one
-    transaction, every step queued meanwhile; the others wait for their result.
-
-    The event store locks its table for each transaction until it commits, so concurrent writers
-    queue there one commit at a time; gathered in one process first, they share that commit.
-    """
-
-    @dataclass
-    class _Demande:
-        commande: EnregistrerEtape
-        resultat: EtapeEnregistree | ParcoursError | None = None
-        erreur: BaseException | None = None
-        faite: bool = False
-
-    def __init__(self, enregistrer: Callable[[list[EnregistrerEtape]], list[EtapeEnregistree | ParcoursError]]) -> None:
-        self._enregistrer = enregistrer
-        self._condition = threading.Condition()
-        self._en_attente: list[_EcrituresGroupees._Demande] = []
-        self._en_cours = False
-
-    def enregistrer(self, commande: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
-        demande = self._Demande(commande)
-        with self._condition:
-            self._en_attente.append(demande)
-            while self._en_cours and not demande.faite:
-                self._condition.wait()
-            if not demande.faite:
-                self._en_cours = True
-                lot, self._en_attente = self._en_attente, []
-        if not demande.faite:
-            self._enregistrer_lot(lot)
-        if demande.erreur is not None:
-            raise demande.erreur
-        assert demande.resultat is not None
-        return demande.resultat
-
-    def _enregistrer_lot(self, lot: list[_EcrituresGroupees._Demande]) -> None:
-        try:
-            resultats: list[Any] = self._enregistrer([d.commande for d in lot])
-            erreur = None
-        except BaseException as echec:  # the database is gone, say: every step of the group learns it
-            resultats, erreur = [None] * len(lot), echec
-        with self._condition:
-            for demande, resultat in zip(lot, resultats):
-                demande.resultat, demande.erreur, demande.faite = resultat, erreur, True
-            self._en_cours = False
-            self._condition.notify_all()
 
 
 class _Lot:

@@ -8,6 +8,7 @@ only the standard library and `parcours.vocabulaire`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +44,25 @@ class EtapeTenue:
     def annulee(self) -> bool:
         return self.annulee_par is not None
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> EtapeTenue:
+        """The same deep copy as `copy.deepcopy`'s, several times faster (every command copies the person
+        it loads from the cache): only containers are copied, the scalars they hold are immutable."""
+        return EtapeTenue(
+            step_id=self.step_id,
+            type=self.type,
+            occurred_on=self.occurred_on,
+            operateur=self.operateur,
+            agent=self.agent,
+            enregistre_le=self.enregistre_le,
+            donnees=_copie(self.donnees, memo),
+            liens=dict(self.liens),
+            drapeaux=[dict(drapeau) for drapeau in self.drapeaux],
+            donnees_initiales=_copie(self.donnees_initiales, memo),
+            corrections=list(self.corrections),
+            annulee_par=self.annulee_par,
+            rang=self.rang,
+        )
+
     def get(self, champ: str, defaut: Any = None) -> Any:
         return self.donnees.get(champ, defaut)
 
@@ -54,6 +74,10 @@ class EtapeTenue:
             if lien in liens and isinstance(self.donnees.get(champ), UUID):
                 liens[lien] = self.donnees[champ]
         return liens
+
+
+def _copie(donnees: dict[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
+    return {champ: deepcopy(valeur, memo) if isinstance(valeur, (dict, list, set)) else valeur for champ, valeur in donnees.items()}
 
 
 class Historique:

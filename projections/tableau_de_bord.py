@@ -301,7 +301,6 @@ def _entonnoir(ctx: Contexte) -> list[tuple[str, str, int]]:
 
 def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, atteints: dict[str, set[str]]) -> None:
     """Who of the cohort reached each later stage; `signataires` (a subquery) keeps the rows read to the period's signatories."""
-    d = ctx.demande
     par_type = {
         TypeEtape.POSITIONNEMENT_LINGUISTIQUE.value: "positionnement",
         TypeEtape.FORMATION_CIVIQUE_JOURNEE.value: "formation",

@@ -168,8 +168,7 @@ def enregistrer_etape() -> Any:
     """Record one step; the same step_id again answers 200 with what was recorded the first time."""
     commande = _preparer(_acteur(), _corps_json())
     _fermer_lectures()
-    resultat = parcours().enregistrer_etape(commande)
-    services().rattraper(jusqua=resultat.position)
+    resultat = services().enregistrer_etape(commande)
     corps, statut = _resultat(resultat)
     return jsonify(corps), statut
 
@@ -319,8 +318,7 @@ def _decider(orientation_step_id: UUID, type_etape: TypeEtape) -> Any:
     }
     commande = _preparer(acteur, etape)
     _fermer_lectures()
-    resultat = parcours().enregistrer_etape(commande)
-    services().rattraper(jusqua=resultat.position)
+    resultat = services().enregistrer_etape(commande)
     corps_reponse, statut = _resultat(resultat)
     return jsonify(corps_reponse), statut
 

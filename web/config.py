@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from parcours.application import Parcours
+from parcours.commandes import EnregistrerEtape, EtapeEnregistree
+from parcours.groupement import Regroupement
 from parcours.chiffrement import nouvelle_cle_maitre
 from projections.runner import RattrapageGroupe, assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
@@ -140,15 +142,49 @@ class Services:
 
     def __post_init__(self) -> None:
         self.rattrapage = RattrapageGroupe(self.parcours, self.lectures)
+        self._ecritures: Regroupement[EnregistrerEtape, EtapeEnregistree | Exception] = Regroupement(
+            self._enregistrer_et_rattraper
+        )
 
-    def rattraper(
-        self, progression: Callable[[int], None] | None = None, jusqua: int | None = None, lecture: sa.Connection | None = None
-    ) -> int:
-        """Bring every read model up to the log, or (`jusqua`) at least up to a position just written."""
+    def enregistrer_etape(self, commande: EnregistrerEtape) -> EtapeEnregistree:
+        """Record one step and bring the read models up to it (read-your-writes); raise `ParcoursError`.
+
+        Steps that this process's threads record at the same moment are saved in one transaction and
+        caught up once (group commit): each is still accepted, a duplicate or rejected on its own.
+        """
+        resultat = self._ecritures.demander(commande)
+        if isinstance(resultat, Exception):
+            raise resultat
+        return resultat
+
+    def _enregistrer_et_rattraper(self, commandes: Sequence[EnregistrerEtape]) -> list[EtapeEnregistree | Exception]:
+        resultats: list[EtapeEnregistree | Exception]
+        try:
+            resultats = list(self.parcours.enregistrer_ensemble(commandes))
+        except Exception:
+            if len(commandes) == 1:
+                raise
+            resultats = [self._seule(commande) for commande in commandes]  # one step's failure is not the others'
+        enregistrees = [r for r in resultats if isinstance(r, EtapeEnregistree)]
+        if any(r.position is None for r in enregistrees):
+            self.rattraper()  # a duplicate: its original may have been recorded by another process just now
+        elif enregistrees:
+            self.rattrapage.jusqua(max(r.position for r in enregistrees if r.position is not None))
+        return resultats
+
+    def _seule(self, commande: EnregistrerEtape) -> EtapeEnregistree | Exception:
+        try:
+            return self.parcours.enregistrer_ensemble([commande])[0]
+        except Exception as erreur:  # noqa: BLE001 -- handed to the request that sent this step
+            return erreur
+
+    def rattraper(self, progression: Callable[[int], None] | None = None, jusqua: int | None = None) -> int:
+        """Bring every read model up to the log, or (`jusqua`) at least up to a position just written
+        (grouped with this process's other catch-ups; returns 0 then)."""
         if jusqua is not None and progression is None:
             self.rattrapage.jusqua(jusqua)
             return 0
-        return rattraper(self.parcours, self.lectures, progression=progression, jusqua=jusqua, lecture=lecture)
+        return rattraper(self.parcours, self.lectures, progression=progression, jusqua=jusqua)
 
     def lire(self) -> sa.Connection:
         """A read-model connection without a transaction: each statement sees what is committed when it runs."""

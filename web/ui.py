@@ -478,14 +478,13 @@ def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[s
         commande = replace(lire_etape(brut), version_attendue=version)
         with services().lectures.connect() as connexion:
             exiger_ecriture(connexion, acteur, commande.type, parcours_id)
-        resultat = parcours().enregistrer_etape(commande)
+        resultat = services().enregistrer_etape(commande)
     except EtapeInvalideError as erreur:
         return Issue(erreurs=erreur.erreurs, statut=422)
     except ConflitEcritureError:
         return Issue(erreurs={"": [MESSAGE_CONFLIT]}, statut=409, conflit=True)
     except EtapeRejeteeError as erreur:
         return Issue(erreurs={erreur.champ or "": [erreur.message]}, statut=422)
-    services().rattraper()
     return Issue(resultat=resultat)
 
 

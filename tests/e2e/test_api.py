@@ -272,7 +272,7 @@ def test_errors_never_leak_a_stack_trace(app, client, ofii, monkeypatch: pytest.
     def panne(*args, **kwargs):  # noqa: ANN002, ANN003
         raise RuntimeError("secret interne")
 
-    monkeypatch.setattr(app.extensions["parcours"].parcours, "enregistrer_etape", panne)
+    monkeypatch.setattr(app.extensions["parcours"].parcours, "enregistrer_ensemble", panne)
     reponse = client.post("/api/v1/steps", json=scenario()[0], headers=ofii)
     assert reponse.status_code == 500
     assert reponse.get_json() == {"code": "erreur_interne", "message": "Erreur interne."}

@@ -16,16 +16,8 @@ from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.erreurs import PersonneInconnueError
 from projections import tables as t
 from tests.conftest import base_postgres_jetable, enregistrer_operateurs
-from web.config import Reglages, construire_parcours, construire_services
+from web.config import Reglages, construire_services
 from web.schemas import lire_etape
-
-
-@pytest.fixture
-def parcours(reglages: Reglages):
-    parcours = construire_parcours(reglages)
-    enregistrer_operateurs(parcours)
-    yield parcours
-    parcours.close()
 
 
 @pytest.fixture
@@ -100,7 +92,8 @@ def _lancer(taches: list[Callable[[], Any]], retenue: _SauvegardeRetenue, file: 
     return issues
 
 
-def test_steps_recorded_at_once_by_one_process_share_one_transaction_and_each_gets_its_own_answer(parcours) -> None:
+def test_steps_recorded_at_once_by_one_process_share_one_transaction_and_each_gets_its_own_answer(services) -> None:
+    parcours = services.parcours
     retenue = _SauvegardeRetenue(parcours)
     premiere = inscription()
     nouvelles = [inscription() for _ in range(6)]
@@ -109,8 +102,8 @@ def test_steps_recorded_at_once_by_one_process_share_one_transaction_and_each_ge
     commandes = [premiere, *nouvelles, inconnue, doublon]
 
     issues = _lancer(
-        [lambda brut=brut: parcours.enregistrer_etape(lire_etape(brut)) for brut in commandes],
-        retenue, lambda: len(parcours._ecritures_groupees._en_attente),
+        [lambda brut=brut: services.enregistrer_etape(lire_etape(brut)) for brut in commandes],
+        retenue, lambda: services._ecritures.en_attente,
     )
 
     assert retenue.tailles == [2, 2 * len(nouvelles)], "one transaction for the first step, one for all the others"
@@ -121,16 +114,19 @@ def test_steps_recorded_at_once_by_one_process_share_one_transaction_and_each_ge
     acceptees = [issue for issue in issues if getattr(issue, "statut", None) == "acceptee"]
     positions = [issue.position for issue in acceptees]
     assert len(acceptees) == 1 + len(nouvelles) and len(set(positions)) == len(positions) and None not in positions
-    for brut in (premiere, *nouvelles):
+    for issue, brut in zip(issues, (premiere, *nouvelles)):
         assert UUID(brut["step_id"]) in parcours.personne(UUID(brut["personne"]["parcours_id"])).etapes
+        if issue.statut == "acceptee":
+            assert _position_projetee(services, brut["step_id"]) == issue.position, "caught up before answering"
 
 
-def test_when_the_store_fails_every_step_of_the_group_gets_the_error_and_none_is_recorded(parcours) -> None:
+def test_when_the_store_fails_every_step_of_the_group_gets_the_error_and_none_is_recorded(services) -> None:
+    parcours = services.parcours
     retenue = _SauvegardeRetenue(parcours, echec=RuntimeError("base indisponible"))
     commandes = [inscription() for _ in range(4)]
     issues = _lancer(
-        [lambda brut=brut: parcours.enregistrer_etape(lire_etape(brut)) for brut in commandes],
-        retenue, lambda: len(parcours._ecritures_groupees._en_attente),
+        [lambda brut=brut: services.enregistrer_etape(lire_etape(brut)) for brut in commandes],
+        retenue, lambda: services._ecritures.en_attente,
     )
     assert issues[0].statut == "acceptee"
     assert [str(issue) for issue in issues[1:]] == ["base indisponible"] * 3
@@ -138,7 +134,30 @@ def test_when_the_store_fails_every_step_of_the_group_gets_the_error_and_none_is
         with pytest.raises(PersonneInconnueError):
             parcours.personne(UUID(brut["personne"]["parcours_id"]))
     retenue.echec = None
-    assert parcours.enregistrer_etape(lire_etape(commandes[1])).statut == "acceptee"
+    assert services.enregistrer_etape(lire_etape(commandes[1])).statut == "acceptee"
+
+
+def test_a_step_that_fails_unexpectedly_in_a_group_costs_the_others_nothing(services, monkeypatch) -> None:
+    parcours = services.parcours
+    retenue = _SauvegardeRetenue(parcours)
+    commandes = [inscription() for _ in range(4)]
+    fautive = UUID(commandes[2]["step_id"])
+    empreinte = parcours._empreinte
+
+    def empreinte_fautive(commande: Any) -> str:
+        if commande.step_id == fautive:
+            raise KeyError("défaut de programmation")
+        return empreinte(commande)
+
+    monkeypatch.setattr(parcours, "_empreinte", empreinte_fautive)
+    issues = _lancer(
+        [lambda brut=brut: services.enregistrer_etape(lire_etape(brut)) for brut in commandes],
+        retenue, lambda: services._ecritures.en_attente,
+    )
+    assert isinstance(issues[2], KeyError)
+    assert [issues[i].statut for i in (0, 1, 3)] == ["acceptee"] * 3
+    for i in (0, 1, 3):
+        assert _position_projetee(services, commandes[i]["step_id"]) == issues[i].position
 
 
 def _position_projetee(services: Any, step_id: str) -> int | None:
@@ -198,3 +217,21 @@ def test_a_catch_up_whose_kept_connections_the_server_closed_goes_on_with_new_on
     services.rattraper(jusqua=resultat.position)
     assert _position_projetee(services, seconde["step_id"]) == resultat.position
     assert gardees != [c.connection.driver_connection.info.backend_pid for c in services.rattrapage._connexions]
+
+
+@pytest.mark.postgres
+def test_read_connections_the_server_closed_are_replaced_when_checked_out(services_postgres) -> None:
+    services = services_postgres
+    connexions = [services.lire() for _ in range(3)]
+    pids = [c.execute(sa.text("SELECT pg_backend_pid()")).scalar() for c in connexions]
+    for connexion in connexions:
+        connexion.close()  # back to the pool
+    with psycopg.connect(services.lectures.url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        _attendre(lambda: not admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", (pids,)).fetchone())
+    time.sleep(0.05)
+    for _ in range(4):
+        with services.lire() as connexion:
+            assert connexion.execute(sa.text("SELECT pg_backend_pid()")).scalar() not in pids

@@ -287,3 +287,25 @@ def test_a_voided_step_cannot_be_voided_again_nor_can_a_void_or_a_registration(s
     annulation = str(annuler(signataire, note, operateur="fta-paris").step_id)
     signataire.rejet("data.cible_step_id", "evenement_annule", "2024-06-02", "fta-paris", {"cible_step_id": note, "motif": "x"})
     signataire.rejet("data.cible_step_id", "evenement_annule", "2024-06-02", "fta-paris", {"cible_step_id": annulation, "motif": "x"})
+
+
+def test_a_copy_of_a_person_shares_no_step_data_with_the_cached_original(signataire) -> None:
+    """Commands work on a copy of the cached person: correcting the copy must leave the original as it was."""
+    import copy
+    import dataclasses
+
+    cible = str(uuid4())
+    signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)
+    original = signataire.personne()
+    avant = {step_id: dataclasses.asdict(etape) for step_id, etape in original.etapes.items()}
+    copie = copy.deepcopy(original)
+    assert {step_id: dataclasses.asdict(etape) for step_id, etape in copie.etapes.items()} == avant
+    for etape in copie.etapes.values():
+        etape.donnees["ajout"] = 1
+        etape.donnees_initiales.clear()
+        etape.liens["x"] = uuid4()
+        etape.drapeaux.append({"code": "X"})
+        for drapeau in etape.drapeaux:
+            drapeau["code"] = "Y"
+        etape.corrections.append(uuid4())
+    assert {step_id: dataclasses.asdict(etape) for step_id, etape in original.etapes.items()} == avant
