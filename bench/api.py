@@ -8,7 +8,8 @@ answered) for a fixed duration; we count 201 answers and take latencies per requ
 from wrk with `api_wrk.lua` (one thread, N connections) when it is installed, else from N Python
 processes (`--generateur python`, which spends about 1–2 ms of CPU per request on the same 2 cores).
 In the same run we measure the event store's raw single-save rate (one new one-event aggregate per
-`save`, one writer) on the same database: the target is PostgreSQL with 4 workers sustaining ≥ 50 % of it.
+`save`, one writer) on the same database, just before the server starts and again once it has stopped
+(the mean is the reference): the target is PostgreSQL with 4 workers sustaining ≥ 50 % of it.
 Each level also reports the CPU time per step of the gunicorn workers and of the database's PostgreSQL
 backends (read in /proc: Linux, server on this machine), which the machine's other load changes far less
 than the rates.
@@ -150,7 +151,7 @@ def mesurer(
     jeton = nouveau_jeton()
     services.parcours.creer_client_api("bench", "ofii-dt-paris", [Portee.LECTURE, Portee.ECRITURE], empreinte_jeton(jeton))
     services.rattraper()
-    brut = debit_brut(services)
+    brut_avant = debit_brut(services)
     services.fermer()
     env = {**os.environ, "PYTHONPATH": str(RACINE), "PARCOURS_DATA_DIR": str(dossier), "PARCOURS_MASTER_KEY": cle,
            "PARCOURS_SECRET_KEY": "bench-secret", "PARCOURS_COOKIE_SECURE": "0", "PARCOURS_ENV": "production",
@@ -181,9 +182,15 @@ def mesurer(
     finally:
         serveur_web.send_signal(signal.SIGTERM)
         serveur_web.wait(timeout=30)
+    # The raw rate again once the server has stopped: this machine's disk and neighbours drift over a
+    # run, so the API is compared with the mean of the raw rates measured just before and just after it.
+    services = construire_services(reglages, migrer_lectures=False)
+    brut_apres = debit_brut(services)
+    services.fermer()
+    brut = (brut_avant + brut_apres) / 2
     meilleur = max(c["debit"] for c in charges)
-    return {"backend": backend, "travailleurs": travailleurs, "fils": fils, "generateur": generateur, "debit_brut": brut, "charges": charges,
-            "part_du_brut": meilleur / brut}
+    return {"backend": backend, "travailleurs": travailleurs, "fils": fils, "generateur": generateur, "debit_brut": brut,
+            "debit_brut_avant": brut_avant, "debit_brut_apres": brut_apres, "charges": charges, "part_du_brut": meilleur / brut}
 
 
 def _attendre_serveur() -> None:
@@ -249,7 +256,8 @@ def main() -> None:
         resultat = mesurer(backend, options.postgres, options.duree, options.travailleurs, options.fils, options.generateur)
         fils = f" × {options.fils} fils" if options.fils > 1 else ""
         print(f"\n== API {backend}, gunicorn {options.travailleurs} workers{fils}, charge {options.generateur} ; "
-              f"écriture brute du journal : {resultat['debit_brut']:.0f} év./s")
+              f"écriture brute du journal : {resultat['debit_brut']:.0f} év./s "
+              f"(avant {resultat['debit_brut_avant']:.0f}, après {resultat['debit_brut_apres']:.0f})")
         for c in resultat["charges"]:
             print(f"   {c['clients']:>2} clients : {c['debit']:.0f} étapes/s (p50 {c['p50_ms']:.1f} ms, p95 {c['p95_ms']:.1f} ms, "
                   f"{c['erreurs']} erreurs ; CPU par étape : workers {c['cpu_travailleurs_ms']:.1f} ms"
