@@ -35,6 +35,12 @@ class Acteur:
     nom: str = ""
     portees: frozenset[Portee] = frozenset({Portee.LECTURE, Portee.ECRITURE})
     """An API client's scopes; users act with read and write (COPIL: statistics only)."""
+    implique_dans: frozenset[str] = frozenset()
+    """Pathways this actor's operator was found involved in while the actor was read, in the same query
+    (the one a request names): no second query to check it. Valid for the request only."""
+
+    def implique(self, connexion: sa.Connection, parcours_id: str) -> bool:
+        return parcours_id in self.implique_dans or implique(connexion, parcours_id, self.operateur)
 
     @property
     def copil(self) -> bool:
@@ -61,7 +67,7 @@ def exiger_personne_visible(connexion: sa.Connection, acteur: Acteur, parcours_i
         raise AccesRefuseError("le comité de pilotage ne consulte que des données agrégées.")
     acteur.exiger_portee(Portee.LECTURE)
     parcours_id = str(parcours_id)
-    if not implique(connexion, parcours_id, acteur.operateur):
+    if not acteur.implique(connexion, parcours_id):
         raise IntrouvableError(parcours_id)
     return parcours_id
 
@@ -73,16 +79,19 @@ def exiger_ecriture(connexion: sa.Connection, acteur: Acteur, type_etape: TypeEt
     acteur.exiger_portee(Portee.ECRITURE)
     if type_etape is TypeEtape.PERSONNE_ENREGISTREE or parcours_id is None:
         return
-    if not implique(connexion, str(parcours_id), acteur.operateur):
+    if not acteur.implique(connexion, str(parcours_id)):
         raise IntrouvableError(str(parcours_id))
 
 
 _UTILISATEUR = sa.select(
     t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif
 ).where(t.utilisateur.c.login == sa.bindparam("login"))
-_CLIENT_API = sa.select(t.client_api).where(
-    t.client_api.c.empreinte_jeton == sa.bindparam("empreinte"), t.client_api.c.revoque.is_(False)
-)
+_CLIENT_API = sa.select(
+    t.client_api,
+    sa.exists()
+    .where(t.implication.c.parcours_id == sa.bindparam("parcours_id"), t.implication.c.operateur == t.client_api.c.operateur)
+    .label("implique"),
+).where(t.client_api.c.empreinte_jeton == sa.bindparam("empreinte"), t.client_api.c.revoque.is_(False))
 """Built once, as they run on every request."""
 
 
@@ -96,8 +105,10 @@ def acteur_de_session(connexion: sa.Connection, login: str | None) -> Acteur | N
     return Acteur(ligne.login, ligne.operateur, role, ligne.nom, portees_du_role(role))
 
 
-def acteur_de_jeton(connexion: sa.Connection, empreinte: str) -> Acteur | None:
-    ligne = connexion.execute(_CLIENT_API, {"empreinte": empreinte}).mappings().first()
+def acteur_de_jeton(connexion: sa.Connection, empreinte: str, parcours_id: str | None = None) -> Acteur | None:
+    """The API client of this token fingerprint, unless revoked; with `parcours_id` (the pathway the
+    request names, unchecked), whether its operator is involved in it is read by the same query."""
+    ligne = connexion.execute(_CLIENT_API, {"empreinte": empreinte, "parcours_id": parcours_id}).mappings().first()
     if ligne is None:
         return None
     return Acteur(
@@ -106,4 +117,5 @@ def acteur_de_jeton(connexion: sa.Connection, empreinte: str) -> Acteur | None:
         role=Role.AGENT,
         nom=ligne["nom"],
         portees=frozenset(Portee(p) for p in ligne["portees"]),
+        implique_dans=frozenset({parcours_id}) if parcours_id is not None and ligne["implique"] else frozenset(),
     )

@@ -46,13 +46,27 @@ def _authentifier() -> None:
     schema, _, jeton = entete.partition(" ")
     acteur = None
     if schema.lower() == "bearer" and jeton:
-        acteur = acteur_de_jeton(_lectures(), empreinte_jeton(jeton.strip()))
+        acteur = acteur_de_jeton(_lectures(), empreinte_jeton(jeton.strip()), _parcours_nomme())
     if acteur is None:
         reponse = jsonify({"code": "authentification_requise", "message": "Jeton d'API absent, invalide ou révoqué."})
         reponse.status_code = 401
         reponse.headers["WWW-Authenticate"] = 'Bearer realm="parcours"'
         abort(reponse)
     g.acteur = acteur
+
+
+def _parcours_nomme() -> str | None:
+    """The pathway a request names (in its path, or the `personne.parcours_id` of a step), read before
+    any check, so that authentication also tells whether the client is involved in it."""
+    if request.view_args and "parcours_id" in request.view_args:
+        return str(request.view_args["parcours_id"])
+    if request.endpoint == "api.enregistrer_etape" and request.is_json:
+        corps = request.get_json(silent=True)
+        personne = corps.get("personne") if isinstance(corps, dict) else None
+        parcours_id = personne.get("parcours_id") if isinstance(personne, dict) else None
+        if isinstance(parcours_id, str) and len(parcours_id) <= 64:
+            return parcours_id
+    return None
 
 
 @bp.teardown_request

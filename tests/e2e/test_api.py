@@ -120,6 +120,36 @@ def test_a_person_of_a_pathway_the_operator_is_not_involved_in_is_404(app, clien
     assert client.post("/api/v1/steps", json=logement, headers=agir).status_code == 404
 
 
+def test_the_involvement_in_the_pathway_a_request_names_is_read_with_its_token_and_never_lent_to_another(
+    app, client, ofii, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.acces
+
+    enregistrer(client, ofii, scenario()[:3])
+    parcours_id = client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=ofii).get_json()["personnes"][0]["parcours_id"]
+    agir = jeton(app, "agir-75")
+    requetes_a_part: list[str] = []
+    implique = web.acces.implique
+
+    def compter(connexion, parcours, operateur):  # noqa: ANN001
+        requetes_a_part.append(operateur)
+        return implique(connexion, parcours, operateur)
+
+    monkeypatch.setattr(web.acces, "implique", compter)
+    logement = etape("o-logement", "situation_logement", "2023-10-01", "ofii-dt-paris", {"situation": "DNA"}, {"parcours_id": parcours_id})
+    assert client.post("/api/v1/steps", json=logement, headers=ofii).status_code == 201
+    assert client.get(f"/api/v1/personnes/{parcours_id}", headers=ofii).status_code == 200
+    assert requetes_a_part == [], "read with the token, in one query"
+    etranger = etape("a-logement", "situation_logement", "2023-10-01", "agir-75", {"situation": "DNA"}, {"parcours_id": parcours_id})
+    assert client.post("/api/v1/steps", json=etranger, headers=agir).status_code == 404
+    assert client.get(f"/api/v1/personnes/{parcours_id}", headers=agir).status_code == 404
+    assert requetes_a_part == ["agir-75", "agir-75"], "not involved: asked again, and refused"
+    # Named otherwise than the canonical id the check compares (upper case): the query asks again.
+    majuscules = dict(logement, step_id=str(uuid4()), personne={"parcours_id": parcours_id.upper()})
+    assert client.post("/api/v1/steps", json=majuscules, headers=ofii).status_code == 201
+    assert requetes_a_part == ["agir-75", "agir-75", "ofii-dt-paris"]
+
+
 def test_the_person_resource_gives_summary_and_timeline_and_journals_the_read(app, client, ofii) -> None:
     enregistrer(client, ofii, par("ofii-dt-paris", scenario())[:4])
     parcours_id = client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=ofii).get_json()["personnes"][0]["parcours_id"]
