@@ -13,8 +13,7 @@ Must not import flask or `web`.
 from __future__ import annotations
 
 import select
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parcours.application import Parcours
+from parcours.groupement import Regroupement
 from projections import tables as t
 from projections.lecture import ProjectionLecture
 
@@ -171,8 +171,8 @@ def _rattraper(
 
 
 class RattrapageGroupe:
-    """A process's catch-ups after its writes, grouped: while one request thread applies the log, the
-    others wait for it, and those whose event it applied return without a query.
+    """A process's catch-ups after its writes, grouped (`Regroupement`): while one request thread applies
+    the log, the others queue, and a group whose events the one before applied returns without a query.
 
     Without it each of a worker's concurrent requests queues on the tracking row in turn, paying a
     transaction to find that the one before it already applied its event.
@@ -182,10 +182,9 @@ class RattrapageGroupe:
         self.parcours = parcours
         self.engine = engine
         self.projection = projection or ProjectionLecture()
-        self._condition = threading.Condition()
-        self._en_cours = False
+        self._groupes: Regroupement[int, None] = Regroupement(self._rattraper_groupe)
         self._atteinte = 0
-        """A log position the read models are known to include."""
+        """A log position the read models are known to include (written by the applying thread only)."""
         # The applying thread's own two connections (one to look at the position, one to lock it), kept
         # between catch-ups: no pool check-out per request, and none to wait for while the pool is lent
         # to the requests that wait for this very catch-up.
@@ -193,30 +192,26 @@ class RattrapageGroupe:
 
     def jusqua(self, position_ecrite: int) -> None:
         """Return once the read models include `position_ecrite`, applying the log if nobody else is."""
-        with self._condition:
-            while self._en_cours and self._atteinte < position_ecrite:
-                self._condition.wait()
-            if self._atteinte >= position_ecrite:
-                return
-            self._en_cours = True
-        atteinte = 0
-        try:
+        if position_ecrite > self._atteinte:
+            self._groupes.demander(position_ecrite)
+
+    def _rattraper_groupe(self, positions: Sequence[int]) -> list[None]:
+        cible = max(positions)
+        if cible > self._atteinte:
             try:
-                atteinte = self._appliquer(position_ecrite)
-            except sa.exc.DBAPIError as erreur:
-                if not erreur.connection_invalidated:
-                    raise
-                # The database closed our kept connections (restart, failover): once more on new ones.
-                self._fermer_connexions()
-                atteinte = self._appliquer(position_ecrite)
-        except BaseException:
-            self._fermer_connexions()  # in an unknown state: the next catch-up opens new ones
-            raise
-        finally:
-            with self._condition:
-                self._en_cours = False
-                self._atteinte = max(self._atteinte, atteinte)
-                self._condition.notify_all()
+                try:
+                    atteinte = self._appliquer(cible)
+                except sa.exc.DBAPIError as erreur:
+                    if not erreur.connection_invalidated:
+                        raise
+                    # The database closed our kept connections (restart, failover): once more on new ones.
+                    self._fermer_connexions()
+                    atteinte = self._appliquer(cible)
+            except BaseException:
+                self._fermer_connexions()  # in an unknown state: the next catch-up opens new ones
+                raise
+            self._atteinte = max(self._atteinte, atteinte)
+        return [None] * len(positions)
 
     def _appliquer(self, position_ecrite: int) -> int:
         if self._connexions is None:
@@ -225,8 +220,7 @@ class RattrapageGroupe:
         return _rattraper(self.parcours, self.engine, self.projection, TAILLE_LOT, None, position_ecrite, lecture, ecriture)[1]
 
     def fermer(self) -> None:
-        with self._condition:
-            self._fermer_connexions()
+        self._fermer_connexions()
 
     def _fermer_connexions(self) -> None:
         connexions, self._connexions = self._connexions, None
