@@ -203,20 +203,19 @@ def services_postgres(tmp_path):  # noqa: ANN001
 
 
 @pytest.mark.postgres
-def test_a_catch_up_whose_kept_connections_the_server_closed_goes_on_with_new_ones(services_postgres) -> None:
+def test_a_catch_up_whose_kept_connection_the_server_closed_goes_on_with_a_new_one(services_postgres) -> None:
     services = services_postgres
     premiere = inscription()
     services.rattraper(jusqua=services.parcours.enregistrer_etape(lire_etape(premiere)).position)
-    gardees = [c.connection.driver_connection.info.backend_pid for c in services.rattrapage._connexions]
+    gardee = services.rattrapage._connexion.connection.driver_connection.info.backend_pid
     with psycopg.connect(services.lectures.url.set(drivername="postgresql").render_as_string(hide_password=False),
                          autocommit=True) as admin:
-        for pid in gardees:
-            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        admin.execute("SELECT pg_terminate_backend(%s)", (gardee,))
     seconde = situation(premiere["personne"]["parcours_id"])
     resultat = services.parcours.enregistrer_etape(lire_etape(seconde))
     services.rattraper(jusqua=resultat.position)
     assert _position_projetee(services, seconde["step_id"]) == resultat.position
-    assert gardees != [c.connection.driver_connection.info.backend_pid for c in services.rattrapage._connexions]
+    assert services.rattrapage._connexion.connection.driver_connection.info.backend_pid != gardee
 
 
 @pytest.mark.postgres
