@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -47,20 +47,13 @@ class EtapeTenue:
     def __deepcopy__(self, memo: dict[int, Any]) -> EtapeTenue:
         """The same deep copy as `copy.deepcopy`'s, several times faster (every command copies the person
         it loads from the cache): only containers are copied, the scalars they hold are immutable."""
-        return EtapeTenue(
-            step_id=self.step_id,
-            type=self.type,
-            occurred_on=self.occurred_on,
-            operateur=self.operateur,
-            agent=self.agent,
-            enregistre_le=self.enregistre_le,
+        return replace(
+            self,
             donnees=_copie(self.donnees, memo),
             liens=dict(self.liens),
             drapeaux=[dict(drapeau) for drapeau in self.drapeaux],
             donnees_initiales=_copie(self.donnees_initiales, memo),
             corrections=list(self.corrections),
-            annulee_par=self.annulee_par,
-            rang=self.rang,
         )
 
     def get(self, champ: str, defaut: Any = None) -> Any:

@@ -112,15 +112,13 @@ def rattraper(
     taille_lot: int = TAILLE_LOT,
     progression: Callable[[int], None] | None = None,
     jusqua: int | None = None,
-    lecture: sa.Connection | None = None,
 ) -> int:
     """Apply every event recorded after the tracked position; returns how many were applied.
 
     `jusqua`: the caller only needs the read models to include this log position (read-your-writes
-    after its own write); it returns as soon as they do, whoever applied it. `lecture`: a read-model
-    connection the caller holds already, to look at the position without checking out another.
+    after its own write); it returns as soon as they do, whoever applied it.
     """
-    return _rattraper(parcours, engine, projection or ProjectionLecture(), taille_lot, progression, jusqua, lecture)[0]
+    return _rattraper(parcours, engine, projection or ProjectionLecture(), taille_lot, progression, jusqua)[0]
 
 
 def _rattraper(
@@ -130,7 +128,6 @@ def _rattraper(
     taille_lot: int,
     progression: Callable[[int], None] | None,
     jusqua: int | None,
-    lecture: sa.Connection | None,
     ecriture: sa.Connection | None = None,
     regarder_d_abord: bool = True,
 ) -> tuple[int, int]:
@@ -140,7 +137,7 @@ def _rattraper(
     `regarder_d_abord`: with `jusqua`, look at the position before queueing for the tracking row.
     """
     if jusqua is not None and regarder_d_abord:
-        deja = position(lecture or engine, projection.nom)
+        deja = position(engine, projection.nom)
         if deja >= jusqua:
             return 0, deja
     applique = 0
@@ -221,7 +218,7 @@ class RattrapageGroupe:
         # process had applied the group's steps before it looked in 2 catch-ups out of 2,000, but in one out
         # of five by the time it held the row (which the lock tells anyway).
         return _rattraper(
-            self.parcours, self.engine, self.projection, TAILLE_LOT, None, position_ecrite, None, self._connexion,
+            self.parcours, self.engine, self.projection, TAILLE_LOT, None, position_ecrite, self._connexion,
             regarder_d_abord=False,
         )[1]
 
