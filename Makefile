@@ -1,10 +1,12 @@
 # Parcours — the two commands of the README: `make run` and `make test`.
 PYTHON ?= python3
 VENV   := .venv
+HOTE   ?= 127.0.0.1
+PORT   ?= 5000
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-unit test-integration bench install clean lock audit
+.PHONY: run test test-unit test-integration test-clone bench install clean lock audit
 
 # Dependencies come from requirements.lock, pinned with their hashes (regenerate with `make lock`).
 $(STAMP): pyproject.toml requirements.lock
@@ -25,10 +27,17 @@ run: $(STAMP)
 	$(BIN)/parcours init
 	$(BIN)/parcours demo-data --personnes 300 --graine 1 --si-vide
 	$(BIN)/parcours demo-users
-	$(BIN)/parcours serve --hote 127.0.0.1 --port 5000
+	$(BIN)/parcours serve --hote $(HOTE) --port $(PORT)
 
+# Starts the local PostgreSQL and installs Debian's chromium when this machine allows it; the tests that
+# still lack one are skipped with one line saying what to install (required when CI=true).
 test: $(STAMP)
+	bash tests/outillage/provisionner.sh
 	$(BIN)/python -m pytest -n 2 -q
+
+# The README's two commands in a fresh clone of this repository (also part of `make test` under CI=true).
+test-clone: $(STAMP)
+	PARCOURS_TEST_CLONE=1 $(BIN)/python -m pytest -q -m clone_neuf tests/e2e/test_fresh_clone.py
 
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

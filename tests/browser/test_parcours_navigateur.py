@@ -1,8 +1,8 @@
 """A real browser (Debian's chromium driven by Playwright) through the hand-over from OFII to a Mission locale.
 
 The app runs on a real HTTP server on 127.0.0.1 (werkzeug in a thread). Screenshots of the main pages go to
-$PARCOURS_CAPTURES (default: the test's temporary folder). Chromium is never downloaded: without
-/usr/bin/chromium (`apt-get install chromium`) the test fails, it is not skipped.
+$PARCOURS_CAPTURES (default: the test's temporary folder). Chromium is never downloaded: `make test` installs
+Debian's package when it can; without /usr/bin/chromium the test is skipped, except under CI=true where it fails.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def incidents() -> Incidents:
 @pytest.fixture
 def page(incidents: Incidents) -> Iterator[Page]:
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} est introuvable : installez le chromium de Debian (`apt-get install -y chromium`, fait par .ci/run). "
+        pytest.fail(f"{CHROMIUM} est introuvable : installez le chromium de Debian (`apt-get install -y chromium`, fait par `make test` quand il le peut). "
                     "Les tests du navigateur ne téléchargent jamais de navigateur.")
     with sync_playwright() as playwright:
         navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
