@@ -156,6 +156,21 @@ class Historique:
         premiers = [t for t in self.de_type(TypeEtape.TITRE_SEJOUR_DELIVRE) if t.get("premier_titre")]
         return min(premiers, key=lambda t: (t.get("valid_from"), t.rang)) if premiers else None
 
+    def refus_agir(self, orientation: EtapeTenue) -> EtapeTenue | None:
+        """The `agir_refus` that closed this AGIR orientation, if any."""
+        refus = self.liees_a(orientation.step_id, TypeEtape.AGIR_REFUS)
+        return refus[0] if refus else None
+
+    def orientation_spe_acceptee(self, operateur: str, jour: date) -> EtapeTenue | None:
+        """The latest SPE orientation sent to `operateur` and accepted by it on or before `jour`."""
+        for orientation in reversed(self.de_type(TypeEtape.ORIENTATION_SPE, jusquau=jour)):
+            if orientation.get("vers") != operateur:
+                continue
+            decision = self.decision_sur(orientation.step_id)
+            if decision is not None and decision.type is TypeEtape.ORIENTATION_ACCEPTEE and decision.occurred_on <= jour:
+                return orientation
+        return None
+
     def decision_sur(self, orientation_id: UUID) -> EtapeTenue | None:
         decisions = self.liees_a(orientation_id, TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)
         return decisions[0] if decisions else None

@@ -146,15 +146,50 @@ class Personne(Aggregate):
         class_version = 1
         TYPE = TypeEtape.ORIENTATION_AGIR
 
+    class AgirAccueil(EtapeEvenement):
+        TOPIC = "parcours.personne.agir_accueil"
+        class_version = 1
+        TYPE = TypeEtape.AGIR_ACCUEIL
+
+    class AgirRefus(EtapeEvenement):
+        TOPIC = "parcours.personne.agir_refus"
+        class_version = 1
+        TYPE = TypeEtape.AGIR_REFUS
+
     class AgirEntree(EtapeEvenement):
         TOPIC = "parcours.personne.agir_entree"
         class_version = 1
         TYPE = TypeEtape.AGIR_ENTREE
 
+    class AgirVoletCloture(EtapeEvenement):
+        TOPIC = "parcours.personne.agir_volet_cloture"
+        class_version = 1
+        TYPE = TypeEtape.AGIR_VOLET_CLOTURE
+
     class AgirSortie(EtapeEvenement):
         TOPIC = "parcours.personne.agir_sortie"
         class_version = 1
         TYPE = TypeEtape.AGIR_SORTIE
+
+    class InscriptionSpe(EtapeEvenement):
+        TOPIC = "parcours.personne.inscription_spe"
+        class_version = 1
+        TYPE = TypeEtape.INSCRIPTION_SPE
+
+    class PremierRendezVousSpe(EtapeEvenement):
+        TOPIC = "parcours.personne.premier_rendez_vous_spe"
+        class_version = 1
+        TYPE = TypeEtape.PREMIER_RENDEZ_VOUS_SPE
+
+    class DiagnosticApprofondi(EtapeEvenement):
+        TOPIC = "parcours.personne.diagnostic_approfondi"
+        class_version = 1
+        TYPE = TypeEtape.DIAGNOSTIC_APPROFONDI
+
+    class ReconnaissanceQualifications(EtapeEvenement):
+        TOPIC = "parcours.personne.reconnaissance_qualifications"
+        class_version = 1
+        TYPE = TypeEtape.RECONNAISSANCE_QUALIFICATIONS
 
     class AccompagnementEmploiDebute(EtapeEvenement):
         TOPIC = "parcours.personne.accompagnement_emploi_debute"

@@ -30,10 +30,16 @@ from parcours.vocabulaire import (
     NiveauLangue,
     TypeEtape,
     TypeFormationLinguistique,
+    TypeContrat,
+    TypeFormationPro,
     TypeOperateur,
+    VoletAgir,
 )
 
 DEBUT_FRANCE_TRAVAIL = date(2024, 1, 1)
+DUREE_MAX_AGIR_MOIS = 24
+DELAI_ACCUEIL_AGIR_MOIS = 1
+"""AGIR's intake is held within a month of the orientation (reference/domain.md glossary #31, R-16)."""
 DUREE_MAX_CIR_MOIS = 24
 """A CIR lasts one year and may be extended once by at most one year (R413-4)."""
 PRECISION_HEURES = 6
@@ -386,6 +392,63 @@ def _orientation_agir(historique: Historique, etape: EtapeTenue, contexte: Conte
     verdict.liens["protection"] = protection.step_id
 
 
+def _exiger_operateur_agir(contexte: Contexte, etape: EtapeTenue) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.AGIR:
+        raise rejet("operateur", f"une étape « {etape.type.value} » est enregistrée par un opérateur AGIR.")
+
+
+def _orientation_agir_ouverte(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> EtapeTenue:
+    """The latest AGIR orientation on or before the step, sent to its operator and not closed by a refusal."""
+    orientation = historique.derniere(TypeEtape.ORIENTATION_AGIR, jusquau=etape.occurred_on)
+    if orientation is None:
+        raise rejet("type", f"« {etape.type.value} » demande une orientation AGIR au plus tard le {etape.occurred_on:%d/%m/%Y}.")
+    if orientation.get("vers") != etape.operateur:
+        raise rejet("operateur", f"la personne a été orientée vers « {orientation.get('vers')} » : seul cet opérateur AGIR l'enregistre.")
+    refus = historique.refus_agir(orientation)
+    if refus is not None:
+        raise rejet("type", f"l'orientation AGIR du {orientation.occurred_on:%d/%m/%Y} a été close par un refus le {refus.occurred_on:%d/%m/%Y}.")
+    verdict.liens["orientation"] = orientation.step_id
+    return orientation
+
+
+@regle(TypeEtape.AGIR_ACCUEIL)
+def _agir_accueil(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_operateur_agir(contexte, etape)
+    orientation = _orientation_agir_ouverte(historique, etape, verdict)
+    deja = historique.liees_a(orientation.step_id, TypeEtape.AGIR_ACCUEIL)
+    if deja:
+        raise rejet("type", f"l'accueil de cette orientation AGIR est déjà enregistré (le {deja[0].occurred_on:%d/%m/%Y}).")
+    if etape.occurred_on > add_months(orientation.occurred_on, DELAI_ACCUEIL_AGIR_MOIS):
+        jours = (etape.occurred_on - orientation.occurred_on).days
+        verdict.signaler("AGIR_ACCUEIL_HORS_DELAI", f"accueil {jours} jours après l'orientation AGIR (plus d'un mois).")
+
+
+@regle(TypeEtape.AGIR_REFUS)
+def _agir_refus(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_operateur_agir(contexte, etape)
+    orientation = _orientation_agir_ouverte(historique, etape, verdict)
+    entrees = historique.liees_a(orientation.step_id, TypeEtape.AGIR_ENTREE)
+    if entrees:
+        raise rejet("type", f"la personne est entrée dans AGIR le {entrees[0].occurred_on:%d/%m/%Y} : enregistrez une sortie, pas un refus.")
+
+
+@regle(TypeEtape.AGIR_VOLET_CLOTURE)
+def _agir_volet_cloture(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _exiger_operateur_agir(contexte, etape)
+    entree = historique.episode_agir_ouvert(etape.occurred_on)
+    if entree is None:
+        raise rejet("type", "aucun accompagnement AGIR en cours à cette date.")
+    if etape.occurred_on < entree.occurred_on:
+        raise rejet("occurred_on", f"la clôture précède l'entrée dans AGIR du {entree.occurred_on:%d/%m/%Y}.")
+    verdict.liens["entree"] = entree.step_id
+    volet: VoletAgir = etape.get("volet")
+    if volet not in entree.get("volets"):
+        raise rejet("data.volet", f"le volet {volet.value} n'a pas été ouvert à l'entrée dans AGIR.")
+    for cloture in historique.liees_a(entree.step_id, TypeEtape.AGIR_VOLET_CLOTURE):
+        if cloture.get("volet") is volet:
+            raise rejet("data.volet", f"le volet {volet.value} est déjà clôturé (le {cloture.occurred_on:%d/%m/%Y}).")
+
+
 @regle(TypeEtape.AGIR_ENTREE)
 def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.AGIR:
@@ -399,6 +462,9 @@ def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
     decision = historique.decision_sur(orientation.step_id)
     if decision is not None and decision.type is TypeEtape.ORIENTATION_REFUSEE:
         verdict.signaler("AGIR_ORIENTATION_REFUSEE", "l'orientation AGIR avait été refusée.")
+    refus = historique.refus_agir(orientation)
+    if refus is not None:
+        raise rejet("type", f"l'orientation AGIR du {orientation.occurred_on:%d/%m/%Y} a été close par un refus le {refus.occurred_on:%d/%m/%Y}.")
     if historique.episode_agir_ouvert() is not None:
         raise rejet("type", "un accompagnement AGIR est déjà en cours.")
     cir = historique.cir_du(etape.occurred_on)
@@ -406,20 +472,28 @@ def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
         verdict.signaler("AGIR_ACCUEIL_TARDIF", "entrée dans AGIR plus d'un mois après la signature du CIR.")
 
 
+def contrat_durable_actif(type_contrat: TypeContrat, debut: date, fin: date | None, jour: date) -> bool:
+    """A lasting job on `jour`: started on or before it, not ended before it, and durable (CONTRACT §4)."""
+    if debut > jour or (fin is not None and fin < jour):
+        return False
+    return type_contrat in CONTRATS_TOUJOURS_DURABLES or (
+        type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
+    )
+
+
+def formation_durable_active(type_formation: TypeFormationPro, debut: date, fin: date | None, jour: date) -> bool:
+    """A qualifying, certifying or diploma training under way on `jour`."""
+    return type_formation in FORMATIONS_DURABLES and debut <= jour and (fin is None or fin >= jour)
+
+
 def emploi_ou_formation_durable(historique: Historique, jour: date) -> EtapeTenue | None:
-    """A durable job or qualifying training active on `jour` (reference/domain.md R-17)."""
+    """A durable job or qualifying training active on `jour` (reference/domain.md R-17): one that starts
+    the day after does not count."""
     for contrat in reversed(historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, jusquau=jour)):
-        debut, fin = contrat.get("date_debut"), contrat.get("date_fin_prevue")
-        if debut > jour or (fin is not None and fin < jour):
-            continue
-        type_contrat = contrat.get("type_contrat")
-        if type_contrat in CONTRATS_TOUJOURS_DURABLES or (
-            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
-        ):
+        if contrat_durable_actif(contrat.get("type_contrat"), contrat.get("date_debut"), contrat.get("date_fin_prevue"), jour):
             return contrat
     for formation in reversed(historique.de_type(TypeEtape.ENTREE_FORMATION, jusquau=jour)):
-        debut, fin = formation.get("date_debut"), formation.get("date_fin_prevue")
-        if formation.get("type") in FORMATIONS_DURABLES and debut <= jour and (fin is None or fin >= jour):
+        if formation_durable_active(formation.get("type"), formation.get("date_debut"), formation.get("date_fin_prevue"), jour):
             return formation
     return None
 
@@ -430,7 +504,7 @@ def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
     if entree is None:
         raise rejet("type", "aucun accompagnement AGIR en cours à cette date.")
     verdict.liens["entree"] = entree.step_id
-    if etape.occurred_on > add_months(entree.occurred_on, 24):
+    if etape.occurred_on > add_months(entree.occurred_on, DUREE_MAX_AGIR_MOIS):
         verdict.signaler("AGIR_DUREE_DEPASSEE", "accompagnement AGIR de plus de 24 mois.")
     if etape.get("motif") is MotifSortieAgir.OBJECTIFS_ATTEINTS:
         logement = historique.derniere(TypeEtape.SITUATION_LOGEMENT, jusquau=etape.occurred_on)
@@ -438,6 +512,58 @@ def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
             raise rejet("data.motif", "OBJECTIFS_ATTEINTS demande un logement pérenne à la sortie.")
         if emploi_ou_formation_durable(historique, etape.occurred_on) is None:
             raise rejet("data.motif", "OBJECTIFS_ATTEINTS demande un emploi durable ou une formation qualifiante en cours à la sortie.")
+
+
+# Return of the employment service to OFII ------------------------------------------------------
+
+
+def _orientation_spe_acceptee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> EtapeTenue:
+    orientation = historique.orientation_spe_acceptee(etape.operateur, etape.occurred_on)
+    if orientation is None:
+        raise rejet(
+            "operateur",
+            f"« {etape.type.value} » est enregistrée par l'opérateur dont l'orientation a été acceptée "
+            f"(aucune orientation acceptée par « {etape.operateur} » au {etape.occurred_on:%d/%m/%Y}).",
+        )
+    verdict.liens["orientation"] = orientation.step_id
+    return orientation
+
+
+@regle(TypeEtape.INSCRIPTION_SPE)
+def _inscription_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    orientation = _orientation_spe_acceptee(historique, etape, contexte, verdict)
+    deja = historique.liees_a(orientation.step_id, TypeEtape.INSCRIPTION_SPE)
+    if deja:
+        raise rejet("type", f"l'inscription suite à cette orientation est déjà enregistrée (le {deja[0].occurred_on:%d/%m/%Y}).")
+
+
+@regle(TypeEtape.PREMIER_RENDEZ_VOUS_SPE)
+def _premier_rendez_vous_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    orientation = _orientation_spe_acceptee(historique, etape, contexte, verdict)
+    date_rdv = etape.get("date_rdv")
+    if date_rdv < orientation.occurred_on:
+        raise rejet("data.date_rdv", f"le rendez-vous précède l'orientation du {orientation.occurred_on:%d/%m/%Y}.")
+    if etape.get("honore") and date_rdv > etape.occurred_on:
+        raise rejet("data.date_rdv", "un rendez-vous honoré ne peut pas être postérieur à la date de l'étape.")
+    for precedent in historique.liees_a(orientation.step_id, TypeEtape.PREMIER_RENDEZ_VOUS_SPE):
+        if precedent.get("honore"):
+            raise rejet("type", f"le premier rendez-vous de cette orientation a déjà eu lieu (le {precedent.get('date_rdv'):%d/%m/%Y}).")
+
+
+@regle(TypeEtape.DIAGNOSTIC_APPROFONDI)
+def _diagnostic_approfondi(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type is TypeOperateur.AGIR:
+        orientation = _orientation_agir_ouverte(historique, etape, verdict)
+    else:
+        orientation = _orientation_spe_acceptee(historique, etape, contexte, verdict)
+    deja = historique.liees_a(orientation.step_id, TypeEtape.DIAGNOSTIC_APPROFONDI)
+    if deja:
+        raise rejet("type", f"un diagnostic approfondi est déjà enregistré pour cette orientation (le {deja[0].occurred_on:%d/%m/%Y}) : corrigez-le.")
+
+
+@regle(TypeEtape.RECONNAISSANCE_QUALIFICATIONS)
+def _reconnaissance_qualifications(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    return None
 
 
 # Employment support ---------------------------------------------------------------------------

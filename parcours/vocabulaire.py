@@ -36,8 +36,15 @@ class TypeEtape(Vocabulaire):
     ORIENTATION_ACCEPTEE = "orientation_acceptee"
     ORIENTATION_REFUSEE = "orientation_refusee"
     ORIENTATION_AGIR = "orientation_agir"
+    AGIR_ACCUEIL = "agir_accueil"
+    AGIR_REFUS = "agir_refus"
     AGIR_ENTREE = "agir_entree"
+    AGIR_VOLET_CLOTURE = "agir_volet_cloture"
     AGIR_SORTIE = "agir_sortie"
+    INSCRIPTION_SPE = "inscription_spe"
+    PREMIER_RENDEZ_VOUS_SPE = "premier_rendez_vous_spe"
+    DIAGNOSTIC_APPROFONDI = "diagnostic_approfondi"
+    RECONNAISSANCE_QUALIFICATIONS = "reconnaissance_qualifications"
     ACCOMPAGNEMENT_EMPLOI_DEBUTE = "accompagnement_emploi_debute"
     CONTRAT_TRAVAIL_DEBUTE = "contrat_travail_debute"
     ENTREE_FORMATION = "entree_formation"
@@ -213,6 +220,45 @@ class VoletAgir(Vocabulaire):
     EMPLOI_FORMATION = "EMPLOI_FORMATION"
 
 
+class MotifRefusAgir(Vocabulaire):
+    REFUS_PERSONNE = "REFUS_PERSONNE"
+    NON_ELIGIBLE = "NON_ELIGIBLE"
+    INJOIGNABLE = "INJOIGNABLE"
+
+
+class ResultatVolet(Vocabulaire):
+    ATTEINT = "ATTEINT"
+    NON_ATTEINT = "NON_ATTEINT"
+    SANS_OBJET = "SANS_OBJET"
+
+
+class Frein(Vocabulaire):
+    """Barriers to employment named by an in-depth diagnostic (accord-cadre OFII–SPE)."""
+
+    GARDE_ENFANTS = "GARDE_ENFANTS"
+    MOBILITE = "MOBILITE"
+    SANTE = "SANTE"
+    LOGEMENT = "LOGEMENT"
+    LANGUE = "LANGUE"
+    NUMERIQUE = "NUMERIQUE"
+    RECONNAISSANCE_DIPLOMES = "RECONNAISSANCE_DIPLOMES"
+    DROITS = "DROITS"
+    AUTRE = "AUTRE"
+
+
+class DemarcheQualification(Vocabulaire):
+    VAE = "VAE"
+    COMPARABILITE_DIPLOME = "COMPARABILITE_DIPLOME"
+    EQUIVALENCE = "EQUIVALENCE"
+    AUTRE = "AUTRE"
+
+
+class StatutDemarche(Vocabulaire):
+    DEPOSEE = "DEPOSEE"
+    OBTENUE = "OBTENUE"
+    REFUSEE = "REFUSEE"
+
+
 class MotifSortieAgir(Vocabulaire):
     OBJECTIFS_ATTEINTS = "OBJECTIFS_ATTEINTS"
     DUREE_MAX = "DUREE_MAX"
@@ -365,6 +411,11 @@ ENUMERATIONS: tuple[type[Vocabulaire], ...] = (
     MotifChoixSpe,
     MotifDispenseOrientation,
     VoletAgir,
+    MotifRefusAgir,
+    ResultatVolet,
+    Frein,
+    DemarcheQualification,
+    StatutDemarche,
     MotifSortieAgir,
     Programme,
     TypeContrat,
@@ -394,8 +445,15 @@ LIBELLES_ETAPES: dict[TypeEtape, str] = {
     TypeEtape.ORIENTATION_ACCEPTEE: "Orientation acceptée",
     TypeEtape.ORIENTATION_REFUSEE: "Orientation refusée",
     TypeEtape.ORIENTATION_AGIR: "Orientation vers AGIR",
+    TypeEtape.AGIR_ACCUEIL: "Accueil AGIR (diagnostic)",
+    TypeEtape.AGIR_REFUS: "Refus d'AGIR",
     TypeEtape.AGIR_ENTREE: "Entrée dans AGIR",
+    TypeEtape.AGIR_VOLET_CLOTURE: "Volet AGIR clôturé",
     TypeEtape.AGIR_SORTIE: "Sortie d'AGIR",
+    TypeEtape.INSCRIPTION_SPE: "Inscription au service public de l'emploi",
+    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: "Premier rendez-vous au service public de l'emploi",
+    TypeEtape.DIAGNOSTIC_APPROFONDI: "Diagnostic approfondi",
+    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: "Reconnaissance des qualifications",
     TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: "Accompagnement vers l'emploi débuté",
     TypeEtape.CONTRAT_TRAVAIL_DEBUTE: "Contrat de travail débuté",
     TypeEtape.ENTREE_FORMATION: "Entrée en formation",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from parcours.vocabulaire import NiveauLangue, TypeEtape
+from parcours.vocabulaire import Frein, NiveauLangue, TypeEtape
 
 Donnees = Mapping[str, Any]
 LIEN_DANS_LES_DONNEES = {
@@ -32,8 +32,14 @@ LIEN_DERIVE = {
     TypeEtape.ENTRETIEN_FIN_CIR: "cir",
     TypeEtape.ORIENTATION_SPE: "cir",
     TypeEtape.DISPENSE_ORIENTATION_SPE: "cir",
+    TypeEtape.AGIR_ACCUEIL: "orientation",
+    TypeEtape.AGIR_REFUS: "orientation",
     TypeEtape.AGIR_ENTREE: "orientation",
+    TypeEtape.AGIR_VOLET_CLOTURE: "entree",
     TypeEtape.AGIR_SORTIE: "entree",
+    TypeEtape.INSCRIPTION_SPE: "orientation",
+    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: "orientation",
+    TypeEtape.DIAGNOSTIC_APPROFONDI: "orientation",
     TypeEtape.SORTIE_ACCOMPAGNEMENT: "entree",
 }
 
@@ -48,6 +54,18 @@ def _rang(valeur: Any) -> int | None:
 
 def _nombre(valeur: Any) -> float | None:
     return float(valeur) if valeur is not None else None
+
+
+def masque_freins(freins: Any) -> float:
+    """The barriers of a diagnostic as a bit mask (bit i = the i-th `Frein`): nine codes overflow a code column."""
+    valeurs = {f.value if isinstance(f, Frein) else f for f in freins or []}
+    return float(sum(1 << rang for rang, frein in enumerate(Frein) if frein.value in valeurs))
+
+
+def freins_du_masque(masque: float | None) -> list[str]:
+    """The barrier codes stored by `masque_freins`, in the enumeration's order."""
+    bits = int(masque or 0)
+    return [frein.value for rang, frein in enumerate(Frein) if bits & (1 << rang)]
 
 
 COLONNES: dict[TypeEtape, Callable[[Donnees], dict[str, Any]]] = {
@@ -97,8 +115,20 @@ COLONNES: dict[TypeEtape, Callable[[Donnees], dict[str, Any]]] = {
     TypeEtape.ORIENTATION_ACCEPTEE: lambda d: {},
     TypeEtape.ORIENTATION_REFUSEE: lambda d: {},
     TypeEtape.ORIENTATION_AGIR: lambda d: {"texte": d.get("vers"), "booleen": d.get("derogation_prefet")},
+    TypeEtape.AGIR_ACCUEIL: lambda d: {
+        "code": ",".join(sorted(d.get("diagnostic") or [])),
+        "code2": d.get("situation_logement"),
+        "texte": d.get("situation_pro"),
+    },
+    TypeEtape.AGIR_REFUS: lambda d: {"code": d.get("motif")},
     TypeEtape.AGIR_ENTREE: lambda d: {"code": ",".join(sorted(d.get("volets") or []))},
+    TypeEtape.AGIR_VOLET_CLOTURE: lambda d: {"code": d.get("volet"), "code2": d.get("resultat")},
     TypeEtape.AGIR_SORTIE: lambda d: {"code": d.get("motif")},
+    # `identifiant_spe` is personal data: it stays in the encrypted log and the person-level timeline, never in facts.
+    TypeEtape.INSCRIPTION_SPE: lambda d: {},
+    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: lambda d: {"date_a": _date(d.get("date_rdv")), "booleen": d.get("honore")},
+    TypeEtape.DIAGNOSTIC_APPROFONDI: lambda d: {"nombre_a": masque_freins(d.get("freins"))},
+    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: lambda d: {"code": d.get("demarche"), "code2": d.get("statut")},
     TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: lambda d: {"code": d.get("programme")},
     TypeEtape.CONTRAT_TRAVAIL_DEBUTE: lambda d: {
         "code": d.get("type_contrat"),

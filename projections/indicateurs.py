@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from parcours.dates import JOURS_PAR_MOIS, add_months, age_revolu
+from parcours.regles import DUREE_MAX_AGIR_MOIS, contrat_durable_actif, formation_durable_active
 from parcours.vocabulaire import (
     LOGEMENTS_PERENNES,
     OPERATEURS_SPE,
@@ -26,14 +27,21 @@ from parcours.vocabulaire import (
     SORTIES_FORMATION,
     SORTIES_NEUTRES,
     SORTIES_POSITIVES,
+    Frein,
     MotifFinFormation,
+    MotifRefusAgir,
     MotifSejour,
+    MotifSortieAgir,
     NiveauLangue,
     Programme,
+    TypeContrat,
     TypeEtape,
     TypeFormationLinguistique,
+    TypeFormationPro,
+    VoletAgir,
 )
 from projections import tables as t
+from projections.faits import freins_du_masque
 from projections.lecture import ProjectionLecture
 
 FUSEAU = ZoneInfo("Europe/Paris")
@@ -514,6 +522,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
         anticipe = formation.motif == MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE.value
         c["assidus"] += anticipe or (planifiees > 0 and realisees >= SEUIL_ASSIDUITE * planifiees)
         initial = _positionnement_avant(positionnements.get(formation.parcours_id, []), formation.occurred_on)
+        c["obligatoires"] += formation.type == TypeFormationLinguistique.CIR_OBLIGATOIRE.value
         evaluation = derniere_evaluation.get(step_id)
         if evaluation is not None:
             final = evaluation.niveau
@@ -530,6 +539,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
         "evalues": c["evalues"],
         "progression_un_niveau": c["progression"],
         "atteignant_a1": c["a1"],
+        "taux_atteignant_a1": taux(c["a1"], c["obligatoires"]),
     }
 
 
@@ -606,8 +616,8 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     titres = _titres(ctx, {ligne.parcours_id for ligne in lignes})
     prescrits = _cir_avec_prescription_obligatoire(ctx)
     par_sexe = {"F": 0, "M": 0, "X": 0}
-    par_age = {"moins_de_26": 0, "26_plus": 0}
-    par_statut = {"BPI": 0, "FAMILIAL": 0, "ECONOMIQUE": 0, "AUTRE": 0}
+    par_age = {"moins_de_26": 0, "26_plus": 0, "moins_de_25": 0}
+    par_statut = {"BPI": 0, "FAMILIAL": 0, "ECONOMIQUE": 0, "AUTRE": 0, "HUMANITAIRE": 0}
     prescriptions = 0
     for ligne in lignes:
         personne = ctx.personnes[ligne.parcours_id]
@@ -616,7 +626,11 @@ def cir(ctx: Contexte) -> dict[str, Any]:
         age = personne.age(ligne.occurred_on)
         if age is not None:
             par_age["moins_de_26" if age < 26 else "26_plus"] += 1
-        par_statut[_statut(personne, titres.get(ligne.parcours_id, []), ligne.occurred_on)] += 1
+            par_age["moins_de_25"] += age < 25
+        statut = _statut(personne, titres.get(ligne.parcours_id, []), ligne.occurred_on)
+        par_statut[statut] += 1
+        # HUMANITAIRE (§9) is counted within AUTRE, whose §5 figure stays as it was.
+        par_statut["HUMANITAIRE"] += statut == "AUTRE" and _motif_du_dernier_titre(titres.get(ligne.parcours_id, []), ligne.occurred_on) == MotifSejour.HUMANITAIRE.value
         prescriptions += ligne.step_id in prescrits
     orientations = {type_.value: 0 for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)}
     dispenses = 0
@@ -637,6 +651,7 @@ def cir(ctx: Contexte) -> dict[str, Any]:
         "par_age": par_age,
         "par_statut": par_statut,
         "prescriptions_obligatoires": prescriptions,
+        "taux_prescription_obligatoire": taux(prescriptions, len(lignes)),
         "dispenses_orientation_spe": dispenses,
         "orientations_spe": orientations,
     }
@@ -655,13 +670,15 @@ def _titres(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date,
     return titres
 
 
+def _motif_du_dernier_titre(titres: list[tuple[date, date, int, str]], signature: date) -> str | None:
+    anterieurs = [titre for titre in titres if titre[0] <= signature]
+    return max(anterieurs)[3] if anterieurs else None
+
+
 def _statut(personne: Personne, titres: list[tuple[date, date, int, str]], signature: date) -> str:
     if personne.bpi(signature):
         return "BPI"
-    anterieurs = [titre for titre in titres if titre[0] <= signature]
-    if not anterieurs:
-        return "AUTRE"
-    motif = max(anterieurs)[3]
+    motif = _motif_du_dernier_titre(titres, signature)
     return motif if motif in (MotifSejour.FAMILIAL.value, MotifSejour.ECONOMIQUE.value) else "AUTRE"
 
 
@@ -675,12 +692,214 @@ def _cir_avec_prescription_obligatoire(ctx: Contexte) -> set[str]:
     }
 
 
+# AGIR and the employment service's return to OFII (CONTRACT §9) ------------------------------------------
+
+
+def _moyenne_jours(jours: list[int]) -> float | None:
+    return arrondi(sum(jours) / len(jours), 1) if jours else None
+
+
+def agir(ctx: Contexte) -> dict[str, Any]:
+    """`orientations` (dated in the period), `accueils`, `delai_moyen_accueil_jours` (mean days orientation →
+    accueil, accueils of the period), `refus` (by motif), `entrees`, `volets` (entrants of the period with
+    each strand, and `tous_les_trois`), `sorties`, `sorties_neutres` (DEMENAGEMENT), `duree_moyenne_mois`
+    (§5 method), `sorties_objectifs_atteints`, `sorties_emploi_formation_durable` (lasting job or
+    qualifying/certifying/diploma training active at exit, as the OBJECTIFS_ATTEINTS rule judges it),
+    `taux_emploi_formation_durable`, `sorties_logement_perenne` (latest situation on or before exit
+    durable), `taux_logement_perenne` (both rates over non-neutral exits), `en_cours` (open at the
+    period's end), `au_dela_24_mois` (of those, open past entry + 24 months at the period's end)."""
+    d = ctx.demande
+    f = ctx.faits(TypeEtape.ORIENTATION_AGIR, TypeEtape.AGIR_ACCUEIL, TypeEtape.AGIR_REFUS, TypeEtape.AGIR_ENTREE,
+                  TypeEtape.AGIR_SORTIE, alias="agir")
+    par_type: dict[str, list[Any]] = defaultdict(list)
+    for ligne in ctx.connexion.execute(
+        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.code, f.c.texte, f.c.lien)
+        .where(f.c.occurred_on <= d.au)
+    ):
+        par_type[ligne.type].append(ligne)
+    orientations = {o.step_id: o for o in par_type[TypeEtape.ORIENTATION_AGIR.value]}
+    entrees = {e.step_id: e for e in par_type[TypeEtape.AGIR_ENTREE.value]}
+    sorties_par_entree = {s.lien: s for s in par_type[TypeEtape.AGIR_SORTIE.value]}
+
+    def dans_periode(ligne: Any) -> bool:
+        return d.du <= ligne.occurred_on <= d.au
+
+    def retenue(ligne: Any, jour: date | None = None, *operateurs: str | None) -> bool:
+        return ctx.de_l_operateur(ligne.operateur, *operateurs) and ctx.retenu(ligne.parcours_id, jour or ligne.occurred_on)
+
+    resultat: dict[str, Any] = {
+        "orientations": sum(1 for o in orientations.values() if dans_periode(o) and retenue(o, None, o.texte)),
+    }
+    delais = []
+    accueils = 0
+    for accueil in par_type[TypeEtape.AGIR_ACCUEIL.value]:
+        if dans_periode(accueil) and retenue(accueil):
+            accueils += 1
+            orientation = orientations.get(accueil.lien)
+            if orientation is not None:
+                delais.append((accueil.occurred_on - orientation.occurred_on).days)
+    resultat["accueils"] = accueils
+    resultat["delai_moyen_accueil_jours"] = _moyenne_jours(delais)
+    refus = {motif.value: 0 for motif in MotifRefusAgir}
+    for ligne in par_type[TypeEtape.AGIR_REFUS.value]:
+        if dans_periode(ligne) and retenue(ligne) and ligne.code in refus:
+            refus[ligne.code] += 1
+    resultat["refus"] = refus
+    volets = {volet.value: 0 for volet in VoletAgir} | {"tous_les_trois": 0}
+    nombre_entrees = 0
+    for entree in entrees.values():
+        if dans_periode(entree) and retenue(entree):
+            nombre_entrees += 1
+            codes = set((entree.code or "").split(","))
+            for volet in VoletAgir:
+                volets[volet.value] += volet.value in codes
+            volets["tous_les_trois"] += all(volet.value in codes for volet in VoletAgir)
+    resultat["entrees"] = nombre_entrees
+    resultat["volets"] = volets
+
+    sorties = []
+    for sortie in par_type[TypeEtape.AGIR_SORTIE.value]:
+        entree = entrees.get(sortie.lien)
+        if dans_periode(sortie) and entree is not None and retenue(sortie, entree.occurred_on):
+            sorties.append((sortie, entree))
+    non_neutres = [(s, e) for s, e in sorties if s.code != MotifSortieAgir.DEMENAGEMENT.value]
+    situations = _situations_a_la_sortie(ctx, {s.parcours_id for s, _ in non_neutres}, d.au)
+    durables = logees = 0
+    for sortie, _ in non_neutres:
+        contrats, formations, logements = situations.get(sortie.parcours_id, ([], [], []))
+        jour = sortie.occurred_on
+        durables += any(
+            ecrit_le <= jour and contrat_durable_actif(TypeContrat(code), debut, fin, jour) for ecrit_le, code, debut, fin in contrats
+        ) or any(
+            ecrit_le <= jour and formation_durable_active(TypeFormationPro(code), debut, fin, jour)
+            for ecrit_le, code, debut, fin in formations
+        )
+        anterieurs = [logement for logement in logements if logement[0] <= jour]
+        logees += bool(anterieurs) and max(anterieurs)[2] in PERENNES
+    jours = sum((s.occurred_on - e.occurred_on).days for s, e in non_neutres)
+    resultat.update(
+        sorties=len(sorties),
+        sorties_neutres=len(sorties) - len(non_neutres),
+        duree_moyenne_mois=arrondi(jours / len(non_neutres) / JOURS_PAR_MOIS, 1) if non_neutres else None,
+        sorties_objectifs_atteints=sum(1 for s, _ in non_neutres if s.code == MotifSortieAgir.OBJECTIFS_ATTEINTS.value),
+        sorties_emploi_formation_durable=durables,
+        taux_emploi_formation_durable=taux(durables, len(non_neutres)),
+        sorties_logement_perenne=logees,
+        taux_logement_perenne=taux(logees, len(non_neutres)),
+    )
+    en_cours = au_dela = 0
+    for entree in entrees.values():
+        sortie = sorties_par_entree.get(entree.step_id)
+        if (sortie is None or sortie.occurred_on > d.au) and retenue(entree):
+            en_cours += 1
+            au_dela += d.au > add_months(entree.occurred_on, DUREE_MAX_AGIR_MOIS)
+    resultat["en_cours"] = en_cours
+    resultat["au_dela_24_mois"] = au_dela
+    return resultat
+
+
+def _situations_a_la_sortie(ctx: Contexte, parcours_ids: set[str], jusquau: date) -> dict[str, tuple[list[Any], list[Any], list[Any]]]:
+    """Contracts, trainings and housing situations of these persons recorded up to `jusquau`."""
+    if not parcours_ids:
+        return {}
+    f = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION, TypeEtape.SITUATION_LOGEMENT, alias="situation")
+    trouvees: dict[str, tuple[list[Any], list[Any], list[Any]]] = defaultdict(lambda: ([], [], []))
+    for type_, parcours_id, jour, pos, code, debut, fin in ctx.connexion.execute(
+        sa.select(f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.pos_debut, f.c.code, f.c.date_a, f.c.date_b)
+        .where(f.c.occurred_on <= jusquau, f.c.parcours_id.in_(sorted(parcours_ids)))
+    ):
+        contrats, formations, logements = trouvees[parcours_id]
+        if type_ == TypeEtape.CONTRAT_TRAVAIL_DEBUTE.value:
+            contrats.append((jour, code, debut, fin))
+        elif type_ == TypeEtape.ENTREE_FORMATION.value:
+            formations.append((jour, code, debut, fin))
+        else:
+            logements.append((jour, pos, code))
+    return trouvees
+
+
+CLES_SPE = ("orientations", "acceptees", "refusees", "sans_reponse", "delai_moyen_reponse_jours", "inscrits",
+            "premier_rdv_honore", "delai_moyen_premier_rdv_jours", "diagnostics", "freins")
+
+
+def spe(ctx: Contexte) -> dict[str, Any]:
+    """Orientations (`orientation_spe`) dated in the period, and what became of them as far as recorded:
+    `orientations`, `acceptees`, `refusees`, `sans_reponse`, `delai_moyen_reponse_jours` (orientation →
+    answer), `inscrits`, `premier_rdv_honore`, `delai_moyen_premier_rdv_jours` (orientation → first
+    appointment held), `diagnostics`, `freins` (count of diagnostics naming each), each also
+    `par_type_operateur` (the receiving operator's kind)."""
+    d = ctx.demande
+    o = ctx.faits(TypeEtape.ORIENTATION_SPE, alias="orientation_spe")
+    types_operateur = dict(ctx.connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type)).all())
+    orientations = {
+        ligne.step_id: ligne
+        for ligne in ctx.connexion.execute(
+            sa.select(o.c.step_id, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.texte)
+            .where(o.c.occurred_on.between(d.du, d.au))
+        )
+        if ctx.de_l_operateur(ligne.operateur, ligne.texte) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
+    }
+    suites: dict[str, list[Any]] = defaultdict(list)
+    if orientations:
+        s = ctx.faits(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, TypeEtape.INSCRIPTION_SPE,
+                      TypeEtape.PREMIER_RENDEZ_VOUS_SPE, TypeEtape.DIAGNOSTIC_APPROFONDI, alias="suite_spe")
+        for ligne in ctx.connexion.execute(
+            sa.select(s.c.lien, s.c.type, s.c.occurred_on, s.c.pos_debut, s.c.date_a, s.c.booleen, s.c.nombre_a)
+            .where(s.c.lien.in_(sorted(orientations)))
+        ):
+            suites[ligne.lien].append(ligne)
+    groupes: dict[str, dict[str, Any]] = {"": _compte_spe_vide()}
+    groupes |= {type_.value: _compte_spe_vide() for type_ in sorted(OPERATEURS_SPE, key=lambda type_: type_.value)}
+    for step_id, orientation in orientations.items():
+        cibles = [groupes[""]]
+        if types_operateur.get(orientation.texte) in groupes:
+            cibles.append(groupes[types_operateur[orientation.texte]])
+        lignes = sorted(suites.get(step_id, []), key=lambda ligne: (ligne.occurred_on, ligne.pos_debut))
+        decision = next((ligne for ligne in lignes if ligne.type in (TypeEtape.ORIENTATION_ACCEPTEE.value,
+                                                                     TypeEtape.ORIENTATION_REFUSEE.value)), None)
+        honores = [ligne.date_a for ligne in lignes if ligne.type == TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value and ligne.booleen]
+        diagnostic = next((ligne for ligne in reversed(lignes) if ligne.type == TypeEtape.DIAGNOSTIC_APPROFONDI.value), None)
+        for c in cibles:
+            c["orientations"] += 1
+            if decision is not None:
+                c["acceptees" if decision.type == TypeEtape.ORIENTATION_ACCEPTEE.value else "refusees"] += 1
+                c["_reponse"].append((decision.occurred_on - orientation.occurred_on).days)
+            c["inscrits"] += any(ligne.type == TypeEtape.INSCRIPTION_SPE.value for ligne in lignes)
+            if honores:
+                c["premier_rdv_honore"] += 1
+                c["_rdv"].append((min(honores) - orientation.occurred_on).days)
+            if diagnostic is not None:
+                c["diagnostics"] += 1
+                for frein in freins_du_masque(diagnostic.nombre_a):
+                    c["freins"][frein] += 1
+    resultat = _compte_spe(groupes.pop(""))
+    resultat["par_type_operateur"] = {type_: _compte_spe(c) for type_, c in groupes.items()}
+    return resultat
+
+
+def _compte_spe_vide() -> dict[str, Any]:
+    return {"orientations": 0, "acceptees": 0, "refusees": 0, "inscrits": 0, "premier_rdv_honore": 0, "diagnostics": 0,
+            "freins": {frein.value: 0 for frein in Frein}, "_reponse": [], "_rdv": []}
+
+
+def _compte_spe(c: dict[str, Any]) -> dict[str, Any]:
+    valeurs = {
+        **c,
+        "sans_reponse": c["orientations"] - c["acceptees"] - c["refusees"],
+        "delai_moyen_reponse_jours": _moyenne_jours(c["_reponse"]),
+        "delai_moyen_premier_rdv_jours": _moyenne_jours(c["_rdv"]),
+    }
+    return {cle: valeurs[cle] for cle in CLES_SPE}
+
+
 FAMILLES: dict[str, Callable[[Contexte], dict[str, Any]]] = {
     "public_cible": public_cible,
     "accompagnement_emploi": accompagnement_emploi,
     "langue": langue,
     "logement": logement,
     "cir": cir,
+    "agir": agir,
+    "spe": spe,
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from parcours.dates import JOURS_PAR_MOIS, add_months
-from parcours.vocabulaire import OPERATEURS_SPE, TypeEtape
+from parcours.vocabulaire import OPERATEURS_SPE, MotifRefusAgir, TypeEtape
 from projections import tables as t
 from projections.indicateurs import (
     DURABLES,
@@ -40,6 +40,48 @@ from projections.indicateurs import (
     public_cible,
     taux,
 )
+
+LIBELLES_AGIR: dict[str, str] = {
+    "agir.orientations": "AGIR : orientations",
+    "agir.accueils": "AGIR : accueils (diagnostic)",
+    "agir.delai_moyen_accueil_jours": "AGIR : délai moyen orientation → accueil (jours)",
+    **{f"agir.refus.{motif.value}": f"AGIR : refus — {libelle}" for motif, libelle in (
+        (MotifRefusAgir.REFUS_PERSONNE, "refus de la personne"), (MotifRefusAgir.NON_ELIGIBLE, "non éligible"),
+        (MotifRefusAgir.INJOIGNABLE, "injoignable"))},
+    "agir.entrees": "AGIR : entrées",
+    "agir.volets.DROITS": "AGIR : entrants avec le volet accès aux droits",
+    "agir.volets.LOGEMENT": "AGIR : entrants avec le volet logement",
+    "agir.volets.EMPLOI_FORMATION": "AGIR : entrants avec le volet emploi et formation",
+    "agir.volets.tous_les_trois": "AGIR : entrants avec les trois volets",
+    "agir.sorties": "AGIR : sorties",
+    "agir.sorties_neutres": "AGIR : sorties neutres (déménagement)",
+    "agir.duree_moyenne_mois": "AGIR : durée moyenne d'accompagnement (mois)",
+    "agir.sorties_objectifs_atteints": "AGIR : sorties objectifs atteints",
+    "agir.sorties_emploi_formation_durable": "AGIR : sorties en emploi ou formation durable",
+    "agir.taux_emploi_formation_durable": "AGIR : taux de sortie en emploi ou formation durable (cible ≥ 60 %)",
+    "agir.sorties_logement_perenne": "AGIR : sorties en logement pérenne",
+    "agir.taux_logement_perenne": "AGIR : taux de sortie en logement pérenne (cible ≥ 80 %)",
+    "agir.en_cours": "AGIR : accompagnements en cours en fin de période",
+    "agir.au_dela_24_mois": "AGIR : accompagnements en cours au-delà de 24 mois",
+}
+LIBELLES_FREINS = {
+    "GARDE_ENFANTS": "garde d'enfants", "MOBILITE": "mobilité", "SANTE": "santé", "LOGEMENT": "logement",
+    "LANGUE": "langue", "NUMERIQUE": "numérique", "RECONNAISSANCE_DIPLOMES": "reconnaissance des diplômes",
+    "DROITS": "accès aux droits", "AUTRE": "autre",
+}
+LIBELLES_TYPES_SPE = {"APEC": "Apec", "CAP_EMPLOI": "Cap emploi", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale"}
+LIBELLES_SPE: dict[str, str] = {
+    "spe.orientations": "SPE : orientations",
+    "spe.acceptees": "SPE : orientations acceptées",
+    "spe.refusees": "SPE : orientations refusées",
+    "spe.sans_reponse": "SPE : orientations sans réponse",
+    "spe.delai_moyen_reponse_jours": "SPE : délai moyen de réponse (jours)",
+    "spe.inscrits": "SPE : personnes inscrites",
+    "spe.premier_rdv_honore": "SPE : premier rendez-vous honoré",
+    "spe.delai_moyen_premier_rdv_jours": "SPE : délai moyen orientation → premier rendez-vous (jours)",
+    "spe.diagnostics": "SPE : diagnostics approfondis",
+    **{f"spe.freins.{code}": f"SPE : frein — {libelle}" for code, libelle in LIBELLES_FREINS.items()},
+}
 
 LIBELLES_INDICATEURS: dict[str, str] = {
     "public_cible.total": "Public cible : personnes entrées",
@@ -70,6 +112,7 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     "langue.evalues": "Langue : stagiaires évalués",
     "langue.progression_un_niveau": "Langue : progression d'au moins un niveau",
     "langue.atteignant_a1": "Langue : niveau A1 atteint (formation obligatoire)",
+    "langue.taux_atteignant_a1": "Langue : taux d'atteinte du niveau A1 (formation obligatoire)",
     "logement.menages_logement_perenne": "Logement : ménages accédant à un logement pérenne",
     "cir.signataires": "CIR : signataires",
     "cir.par_sexe.F": "CIR : signataires femmes",
@@ -77,14 +120,22 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     "cir.par_sexe.X": "CIR : signataires de sexe X",
     "cir.par_age.moins_de_26": "CIR : signataires de moins de 26 ans",
     "cir.par_age.26_plus": "CIR : signataires de 26 ans et plus",
+    "cir.par_age.moins_de_25": "CIR : signataires de moins de 25 ans",
     "cir.par_statut.BPI": "CIR : signataires BPI",
     "cir.par_statut.FAMILIAL": "CIR : signataires au titre familial",
     "cir.par_statut.ECONOMIQUE": "CIR : signataires au titre économique",
     "cir.par_statut.AUTRE": "CIR : signataires à un autre titre",
+    "cir.par_statut.HUMANITAIRE": "CIR : dont titre humanitaire (hors BPI)",
     "cir.prescriptions_obligatoires": "CIR : formations linguistiques obligatoires prescrites",
+    "cir.taux_prescription_obligatoire": "CIR : taux de prescription d'une formation linguistique obligatoire",
     "cir.dispenses_orientation_spe": "CIR : dispenses d'orientation vers le SPE",
     **{f"cir.orientations_spe.{type_.value}": f"CIR : orientations vers {type_.value.replace('_', ' ').lower()}"
        for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)},
+    **LIBELLES_AGIR,
+    **LIBELLES_SPE,
+    **{f"spe.par_type_operateur.{type_.value}.{cle}": f"{libelle} — {LIBELLES_TYPES_SPE[type_.value]}"
+       for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)
+       for cle, libelle in ((c.removeprefix("spe."), l) for c, l in LIBELLES_SPE.items())},
 }
 """Every indicator of the §5 document an objective can be set for, in the document's order."""
 

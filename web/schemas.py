@@ -20,6 +20,11 @@ from parcours.vocabulaire import (
     FORFAITS_HEURES,
     SOUS_MOTIFS,
     CategorieSortie,
+    DemarcheQualification,
+    Frein,
+    MotifRefusAgir,
+    ResultatVolet,
+    StatutDemarche,
     MotifChoixSpe,
     MotifDispenseFormation,
     MotifDispenseOrientation,
@@ -311,6 +316,67 @@ class AgirEntreeSchema(SchemaStrict):
             raise ValidationError("Chaque volet une seule fois.", "volets")
 
 
+def _sans_doublon(valeurs: list[Any] | None, champ: str, message: str) -> None:
+    valeurs = valeurs or []
+    if len(set(valeurs)) != len(valeurs):
+        raise ValidationError(message, champ)
+
+
+class AgirAccueilSchema(SchemaStrict):
+    diagnostic = Liste(
+        Enumeration(VoletAgir),
+        required=True,
+        validate=validate.Length(max=3, error="Au plus 3 volets."),
+        metadata={"label": "Besoins repérés au diagnostic", "hint": "volets à travailler"},
+    )
+    situation_logement = Enumeration(SituationLogement, required=True, metadata={"label": "Situation de logement à l'accueil"})
+    situation_pro = Enumeration(SituationPro, required=True, metadata={"label": "Situation professionnelle à l'accueil"})
+
+    @validates_schema
+    def _volets_distincts(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _sans_doublon(data.get("diagnostic"), "diagnostic", "Chaque volet une seule fois.")
+
+
+class AgirRefusSchema(SchemaStrict):
+    motif = Enumeration(MotifRefusAgir, required=True, metadata={"label": "Motif du refus"})
+
+
+class AgirVoletClotureSchema(SchemaStrict):
+    volet = Enumeration(VoletAgir, required=True, metadata={"label": "Volet clôturé"})
+    resultat = Enumeration(ResultatVolet, required=True, metadata={"label": "Résultat"})
+
+
+class InscriptionSpeSchema(SchemaStrict):
+    identifiant_spe = Texte(
+        allow_none=True,
+        longueur_max=40,
+        metadata={"label": "Identifiant au service public de l'emploi", "hint": "donnée personnelle, chiffrée comme l'identité"},
+    )
+
+
+class PremierRendezVousSpeSchema(SchemaStrict):
+    date_rdv = Date(required=True, metadata={"label": "Date du rendez-vous"})
+    honore = Booleen(required=True, metadata={"label": "Rendez-vous honoré"})
+
+
+class DiagnosticApprofondiSchema(SchemaStrict):
+    freins = Liste(
+        Enumeration(Frein),
+        required=True,
+        validate=validate.Length(max=len(Frein), error="Chaque frein une seule fois."),
+        metadata={"label": "Freins repérés"},
+    )
+
+    @validates_schema
+    def _freins_distincts(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _sans_doublon(data.get("freins"), "freins", "Chaque frein une seule fois.")
+
+
+class ReconnaissanceQualificationsSchema(SchemaStrict):
+    demarche = Enumeration(DemarcheQualification, required=True, metadata={"label": "Démarche"})
+    statut = Enumeration(StatutDemarche, required=True, metadata={"label": "Statut de la démarche"})
+
+
 class AgirSortieSchema(SchemaStrict):
     motif = Enumeration(MotifSortieAgir, required=True, metadata={"label": "Motif de sortie"})
 
@@ -379,8 +445,15 @@ SCHEMAS_DONNEES: dict[TypeEtape, type[SchemaStrict]] = {
     TypeEtape.ORIENTATION_ACCEPTEE: OrientationAccepteeSchema,
     TypeEtape.ORIENTATION_REFUSEE: OrientationRefuseeSchema,
     TypeEtape.ORIENTATION_AGIR: OrientationAgirSchema,
+    TypeEtape.AGIR_ACCUEIL: AgirAccueilSchema,
+    TypeEtape.AGIR_REFUS: AgirRefusSchema,
     TypeEtape.AGIR_ENTREE: AgirEntreeSchema,
+    TypeEtape.AGIR_VOLET_CLOTURE: AgirVoletClotureSchema,
     TypeEtape.AGIR_SORTIE: AgirSortieSchema,
+    TypeEtape.INSCRIPTION_SPE: InscriptionSpeSchema,
+    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: PremierRendezVousSpeSchema,
+    TypeEtape.DIAGNOSTIC_APPROFONDI: DiagnosticApprofondiSchema,
+    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: ReconnaissanceQualificationsSchema,
     TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: AccompagnementEmploiDebuteSchema,
     TypeEtape.CONTRAT_TRAVAIL_DEBUTE: ContratTravailDebuteSchema,
     TypeEtape.ENTREE_FORMATION: EntreeFormationSchema,

@@ -65,7 +65,10 @@ GROUPES_D_ETAPES: list[tuple[str, list[TypeEtape]]] = [
                      TypeEtape.ORIENTATION_REFUSEE, TypeEtape.ORIENTATION_AGIR]),
     ("Emploi et formation", [TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION,
                              TypeEtape.SORTIE_ACCOMPAGNEMENT, TypeEtape.SUIVI_SIX_MOIS]),
-    ("AGIR et logement", [TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, TypeEtape.SITUATION_LOGEMENT]),
+    ("Service public de l'emploi", [TypeEtape.INSCRIPTION_SPE, TypeEtape.PREMIER_RENDEZ_VOUS_SPE,
+                                    TypeEtape.DIAGNOSTIC_APPROFONDI, TypeEtape.RECONNAISSANCE_QUALIFICATIONS]),
+    ("AGIR et logement", [TypeEtape.AGIR_ACCUEIL, TypeEtape.AGIR_REFUS, TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_VOLET_CLOTURE,
+                          TypeEtape.AGIR_SORTIE, TypeEtape.SITUATION_LOGEMENT]),
     ("Notes", [TypeEtape.NOTE]),
 ]
 assert {ty for _, types in GROUPES_D_ETAPES for ty in types} == set(TypeEtape) - ETAPES_DE_GESTION - {TypeEtape.PERSONNE_ENREGISTREE}
@@ -764,6 +767,8 @@ LIBELLES_INDICATEURS = {
     "langue": "Formation linguistique (formations terminées dans la période)",
     "logement": "Logement",
     "cir": "Contrat d'intégration républicaine",
+    "agir": "AGIR (accompagnement global des réfugiés)",
+    "spe": "Retour du service public de l'emploi (orientations de la période)",
 }
 
 

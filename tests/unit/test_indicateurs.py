@@ -82,7 +82,7 @@ def t(tmp_path: Path) -> Territoire:
 
 def test_an_empty_store_gives_every_key_with_zero_counts_and_null_rates(t: Territoire) -> None:
     document = t.indicateurs("2025-01-01", "2025-12-31")
-    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "public_cible", "accompagnement_emploi", "langue", "logement", "cir"}
+    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "public_cible", "accompagnement_emploi", "langue", "logement", "cir", "agir", "spe"}
     assert document["public_cible"]["total"] == 0 and document["public_cible"]["part_non_bpi"] is None
     emploi = document["accompagnement_emploi"]
     assert (emploi["sorties"], emploi["duree_moyenne_mois"], emploi["taux_sortie_positive"]) == (0, None, None)
@@ -158,9 +158,9 @@ def test_language_assiduity_progression_and_a1(t: Territoire) -> None:
     langue = t.indicateurs("2025-01-01", "2025-12-31")["langue"]
     # 5 trainings; hours 80 + 50 + 79 + 30 = 239; assidus: 80/100 yes, early yes, 79/100 no, 30/100 no, B1 (no hours) no = 2
     # evalues (B1 excluded, abandon without evaluation excluded) = 3; progression: 0→1, 0→1 (last eval A2/A1 → 1), 0→0 = 2
-    # atteignant_a1: first (A1/A1) and second (A2/A1) = 2
+    # atteignant_a1: first (A1/A1) and second (A2/A1) = 2, of 4 CIR_OBLIGATOIRE trainings ended → 0.5
     assert langue == {"formations_terminees": 5, "heures_realisees": 239, "assidus": 2, "evalues": 3,
-                      "progression_un_niveau": 2, "atteignant_a1": 2}
+                      "progression_un_niveau": 2, "atteignant_a1": 2, "taux_atteignant_a1": 0.5}
 
 
 def test_public_cible_takes_age_and_bpi_status_at_the_first_entry_of_the_period(t: Territoire) -> None:
@@ -214,9 +214,11 @@ def test_cir_signatories_by_sex_age_and_status(t: Territoire) -> None:
     cir = t.indicateurs("2025-01-01", "2025-12-31")["cir"]
     assert cir["signataires"] == 4
     assert cir["par_sexe"] == {"F": 2, "M": 1, "X": 1}
-    assert cir["par_age"] == {"moins_de_26": 1, "26_plus": 3}
-    assert cir["par_statut"] == {"BPI": 1, "FAMILIAL": 1, "ECONOMIQUE": 1, "AUTRE": 1}
+    # jeune is 25 at signature: under 26, not under 25. The sick foreigner's humanitarian permit: AUTRE, of which HUMANITAIRE.
+    assert cir["par_age"] == {"moins_de_26": 1, "26_plus": 3, "moins_de_25": 0}
+    assert cir["par_statut"] == {"BPI": 1, "FAMILIAL": 1, "ECONOMIQUE": 1, "AUTRE": 1, "HUMANITAIRE": 1}
     assert cir["prescriptions_obligatoires"] == 1
+    assert cir["taux_prescription_obligatoire"] == 0.25  # 1 / 4
     assert cir["dispenses_orientation_spe"] == 1
     assert cir["orientations_spe"] == {"APEC": 0, "CAP_EMPLOI": 0, "FRANCE_TRAVAIL": 1, "MISSION_LOCALE": 1}
 

@@ -53,8 +53,9 @@ def test_signatories_by_sex_age_at_signature_and_status(territoire: Territoire) 
     # BPI s4, s8 = 2; FAMILIAL s1 = 1; ECONOMIQUE s2, s7 = 2; AUTRE s3, s5, s6 = 3.
     assert cir["signataires"] == 8
     assert cir["par_sexe"] == {"F": 3, "M": 4, "X": 1}
-    assert cir["par_age"] == {"moins_de_26": 1, "26_plus": 7}
-    assert cir["par_statut"] == {"BPI": 2, "FAMILIAL": 1, "ECONOMIQUE": 2, "AUTRE": 3}
+    # Under 25: none (s1 is 25). HUMANITAIRE (within AUTRE): s3, and s5 protected only after signing = 2.
+    assert cir["par_age"] == {"moins_de_26": 1, "26_plus": 7, "moins_de_25": 0}
+    assert cir["par_statut"] == {"BPI": 2, "FAMILIAL": 1, "ECONOMIQUE": 2, "AUTRE": 3, "HUMANITAIRE": 2}
 
 
 def test_compulsory_prescriptions_count_signatories_of_the_period_with_a_cir_obligatoire_training(territoire: Territoire) -> None:

@@ -27,19 +27,40 @@ def document_vide(du: str, au: str, position: int, vu_au: str | None = None, **f
         },
         "langue": {
             "formations_terminees": 0, "heures_realisees": 0, "assidus": 0, "evalues": 0,
-            "progression_un_niveau": 0, "atteignant_a1": 0,
+            "progression_un_niveau": 0, "atteignant_a1": 0, "taux_atteignant_a1": None,
         },
         "logement": {"menages_logement_perenne": 0},
         "cir": {
             "signataires": 0,
             "par_sexe": {"F": 0, "M": 0, "X": 0},
-            "par_age": {"moins_de_26": 0, "26_plus": 0},
-            "par_statut": {"BPI": 0, "FAMILIAL": 0, "ECONOMIQUE": 0, "AUTRE": 0},
+            "par_age": {"moins_de_26": 0, "26_plus": 0, "moins_de_25": 0},
+            "par_statut": {"BPI": 0, "FAMILIAL": 0, "ECONOMIQUE": 0, "AUTRE": 0, "HUMANITAIRE": 0},
             "prescriptions_obligatoires": 0,
+            "taux_prescription_obligatoire": None,
             "dispenses_orientation_spe": 0,
             "orientations_spe": {"FRANCE_TRAVAIL": 0, "MISSION_LOCALE": 0, "CAP_EMPLOI": 0, "APEC": 0},
         },
+        "agir": {
+            "orientations": 0, "accueils": 0, "delai_moyen_accueil_jours": None,
+            "refus": {"REFUS_PERSONNE": 0, "NON_ELIGIBLE": 0, "INJOIGNABLE": 0},
+            "entrees": 0, "volets": {"DROITS": 0, "LOGEMENT": 0, "EMPLOI_FORMATION": 0, "tous_les_trois": 0},
+            "sorties": 0, "sorties_neutres": 0, "duree_moyenne_mois": None, "sorties_objectifs_atteints": 0,
+            "sorties_emploi_formation_durable": 0, "taux_emploi_formation_durable": None,
+            "sorties_logement_perenne": 0, "taux_logement_perenne": None, "en_cours": 0, "au_dela_24_mois": 0,
+        },
+        "spe": {
+            **SPE_VIDE,
+            "par_type_operateur": {kind: SPE_VIDE for kind in ("APEC", "CAP_EMPLOI", "FRANCE_TRAVAIL", "MISSION_LOCALE")},
+        },
     }
+
+
+SPE_VIDE = {
+    "orientations": 0, "acceptees": 0, "refusees": 0, "sans_reponse": 0, "delai_moyen_reponse_jours": None, "inscrits": 0,
+    "premier_rdv_honore": 0, "delai_moyen_premier_rdv_jours": None, "diagnostics": 0,
+    "freins": {frein: 0 for frein in ("GARDE_ENFANTS", "MOBILITE", "SANTE", "LOGEMENT", "LANGUE", "NUMERIQUE",
+                                      "RECONNAISSANCE_DIPLOMES", "DROITS", "AUTRE")},
+}
 
 
 def test_an_empty_store_gives_every_key_with_zero_counts_and_null_rates(territoire: Territoire) -> None:

@@ -112,9 +112,11 @@ def test_a_voided_evaluation_or_hours_entry_counts_nowhere(territoire: Territoir
     t.fin_formation(qui, "2025-06-30")
     # Before: 50 h done of 100 planned = 0.5, not assidu; evaluated A1/A1 → progression and A1.
     assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 50, "assidus": 0,
-                                                 "evalues": 1, "progression_un_niveau": 1, "atteignant_a1": 1}
+                                                 "evalues": 1, "progression_un_niveau": 1, "atteignant_a1": 1,
+                                                 "taux_atteignant_a1": 1.0}
     t.annuler(qui, heures, "2025-07-01", operateur="langues-75")
     t.annuler(qui, evaluation, "2025-07-01", operateur="langues-75")
     # After: 40 / 50 = 0.8, assidu; no evaluation left.
     assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 40, "assidus": 1,
-                                                 "evalues": 0, "progression_un_niveau": 0, "atteignant_a1": 0}
+                                                 "evalues": 0, "progression_un_niveau": 0, "atteignant_a1": 0,
+                                                 "taux_atteignant_a1": 0.0}
