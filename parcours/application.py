@@ -42,13 +42,14 @@ from parcours.erreurs import (
     PersonneInconnueError,
     StepIdReutiliseError,
 )
+from parcours.action import Action
 from parcours.historique import EtapeTenue
-from parcours.index import ESPACE, Effacement, EtapeRecue, NumeroEtranger, Operateur
+from parcours.index import ESPACE, BinomeReference, Effacement, EtapeRecue, NumeroEtranger, Operateur
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
-from parcours.regles import Contexte
+from parcours.regles import ActionConnue, Contexte
 from parcours.regles import Operateur as OperateurConnu
-from parcours.vocabulaire import ENUMERATIONS, TypeEtape, Vocabulaire
+from parcours.vocabulaire import ENUMERATIONS, ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, Vocabulaire
 
 FUSEAU = ZoneInfo("Europe/Paris")
 
@@ -359,10 +360,12 @@ class _Lot:
         self.empreintes: dict[UUID, str] = {}
         self.index: list[Any] = []
         self.personnes_touchees: dict[UUID, UUID] = {}
+        self.actions: dict[UUID, Action] = {}
+        self.binomes: dict[tuple[str, str], UUID] = {}
 
     @property
     def a_sauver(self) -> list[Any]:
-        return [*self.personnes.values(), *self.index]
+        return [*self.personnes.values(), *self.actions.values(), *self.index]
 
     def enregistrer(self, cmd: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
         try:
@@ -395,8 +398,17 @@ class _Lot:
             agent=cmd.agent,
             enregistre_le=enregistre_le,
             donnees=dict(cmd.donnees),
+            action=cmd.action,
         )
-        contexte = Contexte(parcours.operateur, aujourdhui=enregistre_le.astimezone(FUSEAU).date())
+        contexte = Contexte(
+            parcours.operateur,
+            aujourdhui=enregistre_le.astimezone(FUSEAU).date(),
+            action=self._action_connue,
+            hors_de_l_action=self._hors_de_l_action,
+            binome_pris=self._binome_pris,
+        )
+        if cmd.type in ETAPES_D_ACTION or (cmd.type in ETAPES_DE_GESTION and cmd.personne is None and cmd.action):
+            return self._sur_action(cmd, etape, contexte, empreinte)
         if cmd.type is TypeEtape.PERSONNE_ENREGISTREE:
             personne = self._nouvelle_personne(cmd, etape, contexte)
         else:
@@ -407,6 +419,8 @@ class _Lot:
                 self._valider_correction(personne, etape)
             personne.ajouter(etape, contexte)
         self.personnes[personne.id] = personne
+        if cmd.type is TypeEtape.BINOME_CONSTITUE and cmd.action:
+            self._prendre_binome(cmd.action, etape.get("binome_ref"), cmd.step_id)
         self.index.append(EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte))
         self.empreintes[cmd.step_id] = empreinte
         self.personnes_touchees[cmd.step_id] = personne.id
@@ -416,6 +430,97 @@ class _Lot:
             parcours_id=personne.id,
             drapeaux=tuple(personne.etapes[cmd.step_id].drapeaux),
         )
+
+    # Funded actions (CONTRACT §8) ----------------------------------------------------------------
+
+    def _sur_action(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte, empreinte: str) -> EtapeEnregistree:
+        """Record a step on the action's own stream (declaration, budget, session, tool, event, their corrections)."""
+        if not cmd.action:
+            raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur une action : indiquez-la.", "action")
+        if cmd.personne is not None:
+            raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur l'action, sans personne.", "personne")
+        if "presents" in etape.donnees:
+            etape.donnees["presents"] = self._presents(etape.donnees["presents"], "data.presents")
+        if cmd.type is TypeEtape.ACTION_DECLAREE:
+            action_id = Action.create_id(cmd.action)
+            if action_id in self.actions or self.parcours._existe(action_id):
+                raise EtapeRejeteeError(f"l'action « {cmd.action} » est déjà déclarée.", "action")
+            action = Action.declarer(etape, contexte)
+        else:
+            action = self._action(cmd.action)
+            if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
+                cible = action.etapes.get(etape.get("cible_step_id"))
+                if cible is not None and isinstance(etape.get("champs"), Mapping):
+                    champs = self.parcours.valider_champs(cible.type, etape.get("champs"))
+                    if "presents" in champs:
+                        champs["presents"] = self._presents(champs["presents"], "data.champs.presents")
+                    etape.donnees["champs"] = champs
+            action.ajouter(etape, contexte)
+        self.actions[action.id] = action
+        self.index.append(EtapeRecue(step_id=cmd.step_id, parcours_id=action.id, empreinte=empreinte))
+        self.empreintes[cmd.step_id] = empreinte
+        self.personnes_touchees[cmd.step_id] = action.id
+        return EtapeEnregistree(statut="acceptee", step_id=cmd.step_id, parcours_id=action.id,
+                                drapeaux=tuple(action.etapes[cmd.step_id].drapeaux))
+
+    def _action(self, action_id: str) -> Action:
+        identifiant = Action.create_id(action_id)
+        if identifiant in self.actions:
+            return self.actions[identifiant]
+        try:
+            return self.parcours.repository.get(identifiant)
+        except AggregateNotFoundError:
+            raise EtapeRejeteeError(f"action inconnue « {action_id} » : déclarez-la d'abord (action_declaree).", "action") from None
+
+    def _action_connue(self, action_id: str) -> ActionConnue | None:
+        try:
+            return self._action(action_id).connue
+        except EtapeRejeteeError:
+            return None
+
+    def _presents(self, references: Sequence[Any], champ: str) -> list[UUID]:
+        """A roll call's person references → pathway ids (the action's stream never holds a numéro étranger)."""
+        presents: list[UUID] = []
+        for rang, reference in enumerate(references):
+            if isinstance(reference, UUID):
+                presents.append(reference)
+                continue
+            reference = reference if isinstance(reference, ReferencePersonne) else ReferencePersonne(**reference)
+            if reference.parcours_id is not None:
+                presents.append(reference.parcours_id)
+                continue
+            numero = reference.numero_etranger or ""
+            parcours_id = self.numeros.get(numero) or self.parcours.trouver_par_numero(numero)
+            if parcours_id is None:
+                raise EtapeRejeteeError(f"aucune personne n'a le numéro étranger {numero}.", f"{champ}.{rang}")
+            presents.append(parcours_id)
+        return presents
+
+    def _hors_de_l_action(self, parcours_id: UUID, action_id: str, jour: date) -> str | None:
+        personne = self.personnes.get(parcours_id)
+        if personne is None:
+            try:
+                personne = self.parcours.repository.get(parcours_id)
+            except (AggregateNotFoundError, DonneesEffaceesError):
+                return "personne inconnue (ou effacée)."
+            if not isinstance(personne, Personne):
+                return "personne inconnue."
+        return personne.historique.hors_de_l_action(action_id, jour)
+
+    def _binome_pris(self, action_id: str, reference: str, step_id: UUID) -> bool:
+        pris = self.binomes.get((action_id, reference))
+        if pris is None:
+            try:
+                pris = self.parcours.repository.get(BinomeReference.create_id(action_id, reference)).step_id
+            except AggregateNotFoundError:
+                return False
+        return pris != step_id
+
+    def _prendre_binome(self, action_id: str, reference: str, step_id: UUID) -> None:
+        if (action_id, reference) in self.binomes or self.parcours._existe(BinomeReference.create_id(action_id, reference)):
+            return
+        self.binomes[(action_id, reference)] = step_id
+        self.index.append(BinomeReference(action=action_id, reference=reference, step_id=step_id))
 
     def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte) -> Personne:
         reference = cmd.personne or ReferencePersonne()
@@ -480,6 +585,8 @@ def _canonique(cmd: EnregistrerEtape) -> str:
         "personne": cmd.personne and {"numero_etranger": cmd.personne.numero_etranger, "parcours_id": cmd.personne.parcours_id},
         "data": cmd.donnees,
     }
+    if cmd.action is not None:  # only then: the fingerprints of steps recorded before actions existed stay the same
+        contenu["action"] = cmd.action
     return json.dumps(contenu, sort_keys=True, ensure_ascii=False, default=_valeur_simple)
 
 

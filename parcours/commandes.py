@@ -37,6 +37,8 @@ class EnregistrerEtape:
     """The system's clock by default; only the demo generator simulates a past recording time."""
     version_attendue: int | None = None
     """The pathway's version the caseworker saw: if another step was recorded since, refuse (409)."""
+    action: str | None = None
+    """The funded action (CONTRACT §8) the step is recorded on (alone) or tied to (with `personne`)."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class EtapeTenue:
     annulee_par: UUID | None = None
     rang: int = 0
     """Position of the step in the person's recording order."""
+    action: str | None = None
+    """The funded action (CONTRACT §8) the step is recorded on or tied to, by its id."""
 
     @property
     def annulee(self) -> bool:
@@ -169,6 +171,29 @@ class Historique:
             decision = self.decision_sur(orientation.step_id)
             if decision is not None and decision.type is TypeEtape.ORIENTATION_ACCEPTEE and decision.occurred_on <= jour:
                 return orientation
+        return None
+
+    def inscription_a(self, action: str, jour: date | None = None) -> EtapeTenue | None:
+        """The person's inscription in that action (on or before `jour`)."""
+        for inscription in self.de_type(TypeEtape.BENEFICIAIRE_INSCRIT, jusquau=jour):
+            if inscription.action == action:
+                return inscription
+        return None
+
+    def sortie_de(self, action: str, avant: date | None = None) -> EtapeTenue | None:
+        """The person's exit from that action (strictly before `avant`)."""
+        for sortie in self.de_type(TypeEtape.BENEFICIAIRE_SORTI_ACTION):
+            if sortie.action == action and (avant is None or sortie.occurred_on < avant):
+                return sortie
+        return None
+
+    def hors_de_l_action(self, action: str, jour: date) -> str | None:
+        """Why the person cannot take part in the action on `jour` (not inscribed, already exited), or None."""
+        if self.inscription_a(action, jour) is None:
+            return f"cette personne n'est pas inscrite à l'action « {action} » au {jour:%d/%m/%Y}."
+        sortie = self.sortie_de(action, avant=jour)
+        if sortie is not None:
+            return f"cette personne est sortie de l'action « {action} » le {sortie.occurred_on:%d/%m/%Y}."
         return None
 
     def decision_sur(self, orientation_id: UUID) -> EtapeTenue | None:

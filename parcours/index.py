@@ -159,3 +159,29 @@ class Effacement(Aggregate):
     @staticmethod
     def create_id(parcours_id: UUID) -> UUID:
         return uuid5(ESPACE, f"effacement/{parcours_id}")
+
+
+class BinomeReference(Aggregate):
+    """A mentoring pair's reference taken in one action (CONTRACT §8: one pair per reference)."""
+
+    TOPIC = "parcours.binome_reference"
+
+    class Created(Aggregate.Created):
+        TOPIC = "parcours.binome_reference.created"
+
+    class Prise(Aggregate.Created):
+        TOPIC = "parcours.binome_reference.prise"
+        class_version = 1
+        action: str
+        reference: str
+        step_id: UUID
+
+    @event(Prise)
+    def __init__(self, action: str, reference: str, step_id: UUID) -> None:
+        self.action = action
+        self.reference = reference
+        self.step_id = step_id
+
+    @staticmethod
+    def create_id(action: str, reference: str) -> UUID:
+        return uuid5(ESPACE, f"binome/{action}/{reference}")

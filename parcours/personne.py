@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 from parcours.erreurs import EtapeRejeteeError
 from parcours.historique import EtapeTenue, Historique
 from parcours.regles import Contexte, Verdict, reverifier, verifier
-from parcours.vocabulaire import TypeEtape
+from parcours.vocabulaire import ETAPES_D_ACTION, TypeEtape
 
 PREFIXE_TOPIC = "parcours.personne."
 """Events under this topic prefix hold personal data: the mapper encrypts them with the person's key."""
@@ -226,6 +226,31 @@ class Personne(Aggregate):
         class_version = 1
         TYPE = TypeEtape.NOTE
 
+    class BeneficiaireInscrit(EtapeEvenement):
+        TOPIC = "parcours.personne.beneficiaire_inscrit"
+        class_version = 1
+        TYPE = TypeEtape.BENEFICIAIRE_INSCRIT
+
+    class BeneficiaireSortiAction(EtapeEvenement):
+        TOPIC = "parcours.personne.beneficiaire_sorti_action"
+        class_version = 1
+        TYPE = TypeEtape.BENEFICIAIRE_SORTI_ACTION
+
+    class OutilNumeriquePrete(EtapeEvenement):
+        TOPIC = "parcours.personne.outil_numerique_prete"
+        class_version = 1
+        TYPE = TypeEtape.OUTIL_NUMERIQUE_PRETE
+
+    class ConsultationMedicale(EtapeEvenement):
+        TOPIC = "parcours.personne.consultation_medicale"
+        class_version = 1
+        TYPE = TypeEtape.CONSULTATION_MEDICALE
+
+    class BinomeConstitue(EtapeEvenement):
+        TOPIC = "parcours.personne.binome_constitue"
+        class_version = 1
+        TYPE = TypeEtape.BINOME_CONSTITUE
+
     class EvenementCorrige(GestionEvenement):
         TOPIC = "parcours.personne.evenement_corrige"
         class_version = 1
@@ -275,28 +300,7 @@ class Personne(Aggregate):
     # Evolution ---------------------------------------------------------------------------------
 
     def tenir(self, evenement: EtapeEvenement) -> None:
-        etape = EtapeTenue(
-            step_id=evenement.step_id,
-            type=evenement.TYPE,
-            occurred_on=evenement.occurred_on,
-            operateur=evenement.operateur,
-            agent=evenement.agent,
-            enregistre_le=evenement.timestamp,
-            donnees=dict(evenement.donnees),
-            liens=dict(evenement.liens),
-            drapeaux=list(evenement.drapeaux),
-            donnees_initiales=dict(evenement.donnees),
-            rang=len(self.etapes),
-        )
-        self.etapes[etape.step_id] = etape
-        if isinstance(evenement, GestionEvenement):
-            appliquer_gestion(self.etapes, etape)
-            for step_id, raison in evenement.a_reverifier.items():
-                dependante = self.etapes.get(UUID(step_id))
-                if dependante is not None:
-                    dependante.drapeaux.append(
-                        {"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)}
-                    )
+        tenir_etape(self.etapes, evenement)
 
     # Queries -----------------------------------------------------------------------------------
 
@@ -308,6 +312,32 @@ class Personne(Aggregate):
     def identite(self) -> dict[str, Any]:
         identite = self.historique.identite
         return dict(identite.donnees) if identite else {}
+
+
+def tenir_etape(etapes: dict[UUID, EtapeTenue], evenement: EtapeEvenement) -> None:
+    """Add a recorded step to a stream's steps; a correction or void takes effect on its target."""
+    action = evenement.liens.get("action")
+    etape = EtapeTenue(
+        step_id=evenement.step_id,
+        type=evenement.TYPE,
+        occurred_on=evenement.occurred_on,
+        operateur=evenement.operateur,
+        agent=evenement.agent,
+        enregistre_le=evenement.timestamp,
+        donnees=dict(evenement.donnees),
+        liens=dict(evenement.liens),
+        drapeaux=list(evenement.drapeaux),
+        donnees_initiales=dict(evenement.donnees),
+        rang=len(etapes),
+        action=str(action) if action is not None else None,
+    )
+    etapes[etape.step_id] = etape
+    if isinstance(evenement, GestionEvenement):
+        appliquer_gestion(etapes, etape)
+        for step_id, raison in evenement.a_reverifier.items():
+            dependante = etapes.get(UUID(step_id))
+            if dependante is not None:
+                dependante.drapeaux.append({"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)})
 
 
 def appliquer_gestion(etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue) -> None:
@@ -333,13 +363,16 @@ def _recalculer(etapes: dict[UUID, EtapeTenue], etape: EtapeTenue) -> None:
 
 
 def _envelope(etape: EtapeTenue, verdict: Verdict) -> dict[str, Any]:
+    liens: dict[str, Any] = dict(verdict.liens)
+    if etape.action is not None:
+        liens["action"] = etape.action  # the action's id (a slug): the one link a caller gives, not a rule
     return {
         "step_id": etape.step_id,
         "occurred_on": etape.occurred_on,
         "operateur": etape.operateur,
         "agent": etape.agent,
         "donnees": etape.donnees,
-        "liens": verdict.liens,
+        "liens": liens,
         "drapeaux": verdict.drapeaux,
     }
 
@@ -349,4 +382,4 @@ EVENEMENTS: dict[TypeEtape, type[EtapeEvenement]] = {
     for classe in vars(Personne).values()
     if isinstance(classe, type) and issubclass(classe, EtapeEvenement)
 }
-assert set(EVENEMENTS) == set(TypeEtape), "every step type needs its event class"
+assert set(EVENEMENTS) == set(TypeEtape) - ETAPES_D_ACTION, "every step type of a person needs its event class"

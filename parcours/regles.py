@@ -17,6 +17,9 @@ from parcours.dates import add_months, age_revolu, contrat_durable, fenetre_suiv
 from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError
 from parcours.historique import EtapeTenue, Historique
 from parcours.vocabulaire import (
+    ETAPES_D_ACTION,
+    ETAPES_PERSONNE_ET_ACTION,
+    ETAPES_RATTACHABLES_A_UNE_ACTION,
     CONTRATS_A_DUREE_DETERMINEE,
     CONTRATS_TOUJOURS_DURABLES,
     FORMATIONS_DURABLES,
@@ -32,6 +35,7 @@ from parcours.vocabulaire import (
     TypeFormationLinguistique,
     TypeContrat,
     TypeFormationPro,
+    Thematique,
     TypeOperateur,
     VoletAgir,
 )
@@ -57,10 +61,38 @@ class Operateur:
 
 
 @dataclass(frozen=True)
+class ActionConnue:
+    """What the rules need to know of a funded action (CONTRACT §8): its carrier and its thematics."""
+
+    id: str
+    porteur: str
+    annee: int
+    thematiques: frozenset[Thematique]
+
+
+def _aucune_action(action_id: str) -> ActionConnue | None:
+    return None
+
+
+def _personne_hors_action(parcours_id: UUID, action_id: str, jour: date) -> str | None:
+    return "personne inconnue."
+
+
+def _binome_libre(action_id: str, reference: str, step_id: UUID) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
 class Contexte:
     operateur: Callable[[str], Operateur | None]
     aujourdhui: date | None = None
     """None while re-checking past steps: "not in the future" was checked when they were recorded."""
+    action: Callable[[str], ActionConnue | None] = _aucune_action
+    """The funded action of that id, if declared."""
+    hors_de_l_action: Callable[[UUID, str, date], str | None] = _personne_hors_action
+    """Why that person cannot be counted present in that action on that day (None: inscribed, not exited)."""
+    binome_pris: Callable[[str, str, UUID], bool] = _binome_libre
+    """Whether another step already formed the pair of that reference in that action."""
 
 
 @dataclass
@@ -99,8 +131,24 @@ def verifier(historique: Historique, etape: EtapeTenue, contexte: Contexte) -> V
     naissance = etape.get("date_naissance") if etape.type is TypeEtape.PERSONNE_ENREGISTREE else historique.date_naissance
     if naissance is not None and etape.occurred_on < naissance:
         raise rejet("occurred_on", f"la date {etape.occurred_on:%d/%m/%Y} précède la naissance.")
+    if etape.action is not None and etape.type not in ETAPES_PERSONNE_ET_ACTION | ETAPES_RATTACHABLES_A_UNE_ACTION:
+        raise rejet("action", f"une étape « {etape.type.value} » ne se rattache pas à une action.")
+    if etape.type in ETAPES_RATTACHABLES_A_UNE_ACTION and etape.action is not None:
+        action_du_porteur(etape, contexte)
     REGLES[etape.type](historique, etape, contexte, verdict)
     return verdict
+
+
+def action_du_porteur(etape: EtapeTenue, contexte: Contexte) -> ActionConnue:
+    """The declared action the step names; only its carrier records on it."""
+    if etape.action is None:
+        raise rejet("action", f"une étape « {etape.type.value} » indique son action (identifiant).")
+    action = contexte.action(etape.action)
+    if action is None:
+        raise rejet("action", f"action inconnue « {etape.action} » : déclarez-la d'abord (action_declaree).")
+    if action.porteur != etape.operateur:
+        raise rejet("operateur", f"seul le porteur de l'action « {action.id} » ({action.porteur}) enregistre sur elle.")
+    return action
 
 
 def _type_operateur(contexte: Contexte, operateur_id: str, champ: str) -> Operateur:
@@ -626,6 +674,89 @@ def _logement(historique: Historique, etape: EtapeTenue, contexte: Contexte, ver
 @regle(TypeEtape.NOTE)
 def _note(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
     return None
+
+
+# Beneficiaries of a funded action (CONTRACT §8) ------------------------------------------------------------
+
+
+def non_eligible(historique: Historique, jour: date) -> str | None:
+    """Why the person is not eligible to a programme 104 action on `jour`, or None.
+
+    Eligible: BPI on that day, or holding a first residence permit (not ETUDIANT) within its 5-year window.
+    """
+    if historique.protection_du(jour) is not None:
+        return None
+    premiers = [t for t in historique.de_type(TypeEtape.TITRE_SEJOUR_DELIVRE) if t.get("premier_titre")]
+    if not premiers:
+        return f"ni premier titre de séjour ni protection internationale enregistrés au {jour:%d/%m/%Y}."
+    non_etudiants = [t for t in premiers if t.get("motif") is not MotifSejour.ETUDIANT]
+    if not non_etudiants:
+        return "un premier titre de séjour « étudiant » n'ouvre pas droit aux actions d'intégration."
+    premier = min(non_etudiants, key=lambda t: (t.get("valid_from"), t.rang))
+    debut = premier.get("valid_from")
+    if jour < debut:
+        return f"son premier titre de séjour n'est valable qu'à partir du {debut:%d/%m/%Y}."
+    if jour >= add_months(debut, 60):
+        return (f"son premier titre de séjour (valable depuis le {debut:%d/%m/%Y}) a plus de 5 ans et elle n'est pas "
+                "bénéficiaire de la protection internationale.")
+    return None
+
+
+@regle(TypeEtape.BENEFICIAIRE_INSCRIT)
+def _inscription(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    action = action_du_porteur(etape, contexte)
+    deja = historique.inscription_a(action.id)
+    if deja is not None:
+        raise rejet("action", f"cette personne est déjà inscrite à l'action « {action.id} » (le {deja.occurred_on:%d/%m/%Y}).")
+    raison = non_eligible(historique, etape.occurred_on)
+    if raison is not None:
+        raise rejet("personne", f"personne non éligible : {raison}")
+    if Thematique.FRANCAIS in action.thematiques and etape.get("heures_prevues") is None:
+        raise rejet("data.heures_prevues", "obligatoire pour une action d'apprentissage du français "
+                                           "(heures prévues dans le parcours individuel de formation).")
+
+
+@regle(TypeEtape.BENEFICIAIRE_SORTI_ACTION)
+def _sortie_action(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    action = action_du_porteur(etape, contexte)
+    inscription = historique.inscription_a(action.id)
+    if inscription is None:
+        raise rejet("action", f"cette personne n'est pas inscrite à l'action « {action.id} ».")
+    if etape.occurred_on < inscription.occurred_on:
+        raise rejet("occurred_on", f"la sortie précède l'inscription du {inscription.occurred_on:%d/%m/%Y}.")
+    sortie = historique.sortie_de(action.id)
+    if sortie is not None:
+        raise rejet("action", f"cette personne est déjà sortie de l'action « {action.id} » le {sortie.occurred_on:%d/%m/%Y}.")
+    verdict.liens["inscription"] = inscription.step_id
+
+
+def _beneficiaire_present(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    action = action_du_porteur(etape, contexte)
+    raison = historique.hors_de_l_action(action.id, etape.occurred_on)
+    if raison is not None:
+        raise rejet("action", raison)
+    inscription = historique.inscription_a(action.id)
+    if inscription is not None:
+        verdict.liens["inscription"] = inscription.step_id
+
+
+regle(TypeEtape.OUTIL_NUMERIQUE_PRETE)(_beneficiaire_present)
+regle(TypeEtape.CONSULTATION_MEDICALE)(_beneficiaire_present)
+
+
+@regle(TypeEtape.BINOME_CONSTITUE)
+def _binome(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    _beneficiaire_present(historique, etape, contexte, verdict)
+    if contexte.binome_pris(etape.action or "", etape.get("binome_ref"), etape.step_id):
+        raise rejet("data.binome_ref", f"le binôme « {etape.get('binome_ref')} » est déjà constitué dans cette action.")
+
+
+def _pas_sur_une_personne(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    raise rejet("action", f"une étape « {etape.type.value} » s'enregistre sur l'action, sans personne.")
+
+
+for _type in ETAPES_D_ACTION:
+    regle(_type)(_pas_sur_une_personne)
 
 
 # Corrections and voids ------------------------------------------------------------------------

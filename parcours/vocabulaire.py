@@ -54,10 +54,38 @@ class TypeEtape(Vocabulaire):
     EVENEMENT_CORRIGE = "evenement_corrige"
     EVENEMENT_ANNULE = "evenement_annule"
     NOTE = "note"
+    ACTION_DECLAREE = "action_declaree"
+    ACTION_BUDGET = "action_budget"
+    BENEFICIAIRE_INSCRIT = "beneficiaire_inscrit"
+    BENEFICIAIRE_SORTI_ACTION = "beneficiaire_sorti_action"
+    SEANCE_TENUE = "seance_tenue"
+    OUTIL_DECRIT = "outil_decrit"
+    OUTIL_NUMERIQUE_PRETE = "outil_numerique_prete"
+    CONSULTATION_MEDICALE = "consultation_medicale"
+    BINOME_CONSTITUE = "binome_constitue"
+    EVENEMENT_TENU = "evenement_tenu"
 
 
 ETAPES_DE_GESTION = frozenset({TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE})
 """Steps that act on another step instead of describing the pathway."""
+
+ETAPES_D_ACTION = frozenset(
+    {TypeEtape.ACTION_DECLAREE, TypeEtape.ACTION_BUDGET, TypeEtape.SEANCE_TENUE, TypeEtape.OUTIL_DECRIT,
+     TypeEtape.EVENEMENT_TENU}
+)
+"""Steps recorded on a funded action's own stream (CONTRACT §8: « on action »)."""
+
+ETAPES_PERSONNE_ET_ACTION = frozenset(
+    {TypeEtape.BENEFICIAIRE_INSCRIT, TypeEtape.BENEFICIAIRE_SORTI_ACTION, TypeEtape.OUTIL_NUMERIQUE_PRETE,
+     TypeEtape.CONSULTATION_MEDICALE, TypeEtape.BINOME_CONSTITUE}
+)
+"""Steps about one beneficiary of an action: recorded (encrypted) on the person's stream, naming the action."""
+
+ETAPES_RATTACHABLES_A_UNE_ACTION = frozenset(
+    {TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION,
+     TypeEtape.SORTIE_ACCOMPAGNEMENT, TypeEtape.SUIVI_SIX_MOIS, TypeEtape.SITUATION_LOGEMENT}
+)
+"""Person steps that may name (optionally) the action that did the work."""
 
 
 class TypeOperateur(Vocabulaire):
@@ -393,6 +421,69 @@ class Visibilite(Vocabulaire):
     PARTAGEE = "PARTAGEE"
 
 
+class Thematique(Vocabulaire):
+    """The annex's thematics, with the section each one fills."""
+
+    FORMATION_ACTEURS = "FORMATION_ACTEURS"
+    FRANCAIS = "FRANCAIS"
+    EMPLOI = "EMPLOI"
+    VALEURS_REPUBLIQUE = "VALEURS_REPUBLIQUE"
+    LOGEMENT = "LOGEMENT"
+    SANTE = "SANTE"
+    NUMERIQUE = "NUMERIQUE"
+    MENTORAT = "MENTORAT"
+    SPORT_CULTURE = "SPORT_CULTURE"
+    ACCOMPAGNEMENT_GLOBAL = "ACCOMPAGNEMENT_GLOBAL"
+
+
+class ThemeValeurs(Vocabulaire):
+    LAICITE = "LAICITE"
+    EGALITE_FEMMES_HOMMES = "EGALITE_FEMMES_HOMMES"
+    CITOYENNETE = "CITOYENNETE"
+    PARENTALITE = "PARENTALITE"
+    LIENS_SOCIETE_ACCUEIL = "LIENS_SOCIETE_ACCUEIL"
+    AUTRES = "AUTRES"
+
+
+class PublicAction(Vocabulaire):
+    BENEFICIAIRES = "BENEFICIAIRES"
+    ACTEURS = "ACTEURS"
+
+
+class MotifSortieAction(Vocabulaire):
+    PARCOURS_TERMINE = "PARCOURS_TERMINE"
+    ABANDON = "ABANDON"
+    DEMENAGEMENT = "DEMENAGEMENT"
+    AUTRE = "AUTRE"
+
+
+class OutilNumerique(Vocabulaire):
+    TABLETTE = "TABLETTE"
+    ORDINATEUR = "ORDINATEUR"
+    TELEPHONE = "TELEPHONE"
+    CONNEXION = "CONNEXION"
+    AUTRE = "AUTRE"
+
+
+class NatureEvenement(Vocabulaire):
+    SPORTIF = "SPORTIF"
+    CULTUREL = "CULTUREL"
+
+
+LIBELLES_THEMATIQUES: dict[Thematique, str] = {
+    Thematique.FORMATION_ACTEURS: "Formation des acteurs de l'intégration (1.2)",
+    Thematique.FRANCAIS: "Apprentissage du français (3.1)",
+    Thematique.EMPLOI: "Accompagnement vers l'emploi (3.2)",
+    Thematique.VALEURS_REPUBLIQUE: "Principes de la République et usages de la société française (3.3)",
+    Thematique.LOGEMENT: "Accès au logement (3.4)",
+    Thematique.SANTE: "Accès à la santé (3.5)",
+    Thematique.NUMERIQUE: "Fracture numérique et illectronisme (3.6)",
+    Thematique.MENTORAT: "Mentorat / parrainage (3.7)",
+    Thematique.SPORT_CULTURE: "Accès au sport et à la culture (3.8)",
+    Thematique.ACCOMPAGNEMENT_GLOBAL: "Accompagnement global (3.9)",
+}
+
+
 ENUMERATIONS: tuple[type[Vocabulaire], ...] = (
     TypeEtape,
     TypeOperateur,
@@ -423,6 +514,12 @@ ENUMERATIONS: tuple[type[Vocabulaire], ...] = (
     CategorieSortie,
     SituationLogement,
     Visibilite,
+    Thematique,
+    ThemeValeurs,
+    PublicAction,
+    MotifSortieAction,
+    OutilNumerique,
+    NatureEvenement,
 )
 """Every enumeration that may appear in an event: each gets a registered transcoding."""
 
@@ -463,6 +560,16 @@ LIBELLES_ETAPES: dict[TypeEtape, str] = {
     TypeEtape.EVENEMENT_CORRIGE: "Correction",
     TypeEtape.EVENEMENT_ANNULE: "Annulation",
     TypeEtape.NOTE: "Note",
+    TypeEtape.ACTION_DECLAREE: "Action financée déclarée",
+    TypeEtape.ACTION_BUDGET: "Budget de l'action",
+    TypeEtape.BENEFICIAIRE_INSCRIT: "Inscription à une action",
+    TypeEtape.BENEFICIAIRE_SORTI_ACTION: "Sortie d'une action",
+    TypeEtape.SEANCE_TENUE: "Séance tenue",
+    TypeEtape.OUTIL_DECRIT: "Outil décrit",
+    TypeEtape.OUTIL_NUMERIQUE_PRETE: "Outil numérique prêté",
+    TypeEtape.CONSULTATION_MEDICALE: "Consultation médicale",
+    TypeEtape.BINOME_CONSTITUE: "Binôme de mentorat constitué",
+    TypeEtape.EVENEMENT_TENU: "Événement sportif ou culturel",
 }
 """French label of each step type, for pages, exports and reports."""
 assert set(LIBELLES_ETAPES) == set(TypeEtape), "every step type needs its French label"

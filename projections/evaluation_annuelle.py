@@ -1,179 +1,131 @@
-"""The ministry's annual evaluation table of an action, filled from the §5 indicators.
+"""The ministry's annual evaluation table of funded actions (CONTRACT §8), section by section, as in the annex.
 
 The annex "Critères d'évaluation des actions de la politique d'intégration des étrangers éligibles"
-of the instruction NOR INTV2202529J asks every action funded by the programme 104 for the rows below
-(1.1 public cible, 3.1 language, 3.2 employment, 3.4 housing), under its own labels. Every figure is
-read from `projections.indicateurs.calculer` for the calendar year: an indicator is defined once, in
-`indicateurs.py`, and only copied here. The action is one operator (`operateur`: its steps), the people
-of one département (`departement`, as `parcours indicators --departement`: every operator of the
-territory, each person counted once) or the whole country. Must not import flask or `web`.
+of the instruction NOR INTV2202529J is filled per action funded by the programme 104, every year: the
+public (1.1), the integration actors trained (1.2), cost and subsidy (2), then one section per
+thematic (3.1 to 3.9). Every figure is computed once, in `projections.actions`; this module lays them
+out under the annex's labels with « Objectif » and « Réalisé » columns, prints « sans objet » for the
+thematics no action of the set carries, and writes the metadata sheet. The set is one action, the
+actions a carrier carries (`operateur`), those of a département, or all of them (national): distinct
+persons and households are counted once. Must not import flask or `web`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from parcours.vocabulaire import LIBELLES_THEMATIQUES, Thematique
 from projections import tables as t
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
-from projections.tableau_de_bord import objectifs_en_vigueur
+from projections.actions import Chiffres, Perimetre, chiffres
+from projections.indicateurs import Cliche, Contexte, Demande, DemandeInvalideError, fin_de_journee, position_suivie
 from projections.tableurs import Feuille, feuille_de_metadonnees
 
 SOURCE = ("Instruction du ministre de l'intérieur sur les priorités 2022 de la politique d'intégration "
           "(NOR INTV2202529J), annexe « Critères "
           "d'évaluation des actions de la politique d'intégration des étrangers éligibles, dont les bénéficiaires "
           "de la protection internationale »")
-ENTETES = ["Rubrique", "Indicateur", "Objectif (valeur-cible)", "Réalisé", "Numérateur", "Dénominateur", "Taux", "Précision"]
-
-
-@dataclass(frozen=True)
-class LigneAnnexe:
-    """One row of the annex: its section, its label, what it reads in the §5 document."""
-
-    rubrique: str
-    libelle: str
-    realise: Callable[[dict[str, Any]], Any]
-    numerateur: Callable[[dict[str, Any]], Any] | None = None
-    denominateur: Callable[[dict[str, Any]], Any] | None = None
-    taux: Callable[[dict[str, Any]], Any] | None = None
-    precision: Callable[[dict[str, Any]], str | None] | None = None
-    objectif: str | None = None
-    """The §5 indicator whose objective (`projections.tableau_de_bord`) is this row's target value, if the annex asks one."""
-
-
-def _non_neutres(document: dict[str, Any]) -> int:
-    e = document["accompagnement_emploi"]
-    return e["sorties"] - e["sorties_neutres"]
-
-
-def _precision_non_bpi(document: dict[str, Any]) -> str | None:
-    part = document["public_cible"]["part_non_bpi"]
-    return None if part is None else f"part des non-BPI : {part * 100:.1f} % (au moins 30 % attendus)".replace(".", ",")
-
-
-def _precision_suivi(document: dict[str, Any]) -> str:
-    suivi = document["accompagnement_emploi"]["suivi_6_mois"]
-    if suivi["cohorte"] == 0:
-        return "aucune sortie dont le suivi à 6 mois tombe dans l'année"
-    if suivi["renseignes"] == 0:
-        return "suivi à 6 mois non réalisé : aucune personne de la cohorte n'a été jointe"
-    return (f"{suivi['renseignes']} répondants sur {suivi['cohorte']} sorties dues dans l'année ; "
-            "les non-répondants comptent comme non positifs")
-
-
-def _public(cle: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda d: d["public_cible"][cle]
-
-
-def _langue(cle: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda d: d["langue"][cle]
-
-
-def _emploi(cle: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda d: d["accompagnement_emploi"][cle]
-
+ENTETES = ["Rubrique", "Indicateur", "Objectif", "Réalisé", "Précision"]
+SANS_OBJET = "sans objet"
+COCHE, NON_COCHE = "☒", "☐"
 
 R11 = "1.1 Pour les actions à destination des éligibles"
+R12 = "1.2 Pour les actions à destination des acteurs de l'intégration"
+R2 = "2. Indicateurs financiers (obligatoires pour toutes les actions)"
 R31 = "3.1. Apprentissage du français (y compris à visée professionnelle)"
 R32 = "3.2. Accompagnement vers l'emploi"
+R33 = "3.3. Appropriation des principes de la République et des usages de la société française"
 R34 = "3.4. Accès au logement"
+R35 = "3.5. Accès à la santé"
+R36 = "3.6. Lutte contre la fracture numérique et l'illectronisme"
+R37 = "3.7. Actions de mentorat / parrainage"
+R38 = "3.8. Accès au sport et à la culture"
+R39 = "3.9. Accompagnement global"
 
-LIGNES: list[LigneAnnexe] = [
-    # The annex asks a target value for this row only, "et non pour toutes les sous-catégories".
-    LigneAnnexe(R11, "Nombre total d'étrangers éligibles bénéficiaires de l'action", _public("total"),
-                precision=_precision_non_bpi, objectif="public_cible.total"),
-    LigneAnnexe(R11, "dont hommes", _public("hommes")),
-    LigneAnnexe(R11, "dont femmes", _public("femmes")),
-    LigneAnnexe(R11, "dont moins de 25 ans", _public("moins_de_25_ans")),
-    LigneAnnexe(R11, "dont BPI", _public("bpi")),
-    LigneAnnexe(R11, "dont BPI hommes", _public("bpi_hommes")),
-    LigneAnnexe(R11, "dont BPI femmes", _public("bpi_femmes")),
-    LigneAnnexe(R11, "dont BPI moins de 25 ans", _public("bpi_moins_de_25_ans")),
-    LigneAnnexe(R31, "Nombre d'heures de formation dispensées", _langue("heures_realisees"),
-                precision=lambda d: "heures réalisées par les participants des formations terminées dans l'année "
-                                    "(somme par participant : les séances collectives ne sont pas enregistrées)"),
-    LigneAnnexe(R31, "Nombre de participants assidus", _langue("assidus"), _langue("assidus"), _langue("formations_terminees"),
-                precision=lambda d: "présence égale ou supérieure à 80 % des heures prévues ; dénominateur : "
-                                    "formations terminées dans l'année"),
-    LigneAnnexe(R31, "Nombre de participants ayant progressé d'au moins un niveau du Cadre européen commun de "
-                     "référence pour les langues (CECRL) entre le début et la fin de la formation",
-                _langue("progression_un_niveau"), _langue("progression_un_niveau"), _langue("evalues"),
-                precision=lambda d: "dénominateur : participants évalués (hors niveau B1 ou plus au positionnement)"),
-    LigneAnnexe(R32, "Durée moyenne du parcours d'accompagnement vers l'emploi (exprimée en mois entre "
-                     "l'inscription du bénéficiaire dans le parcours et sa sortie)",
-                _emploi("duree_moyenne_mois"), denominateur=_non_neutres,
-                precision=lambda d: "moyenne sur les sorties de l'année, hors sorties neutres (déménagement, décès, transfert)"),
-    LigneAnnexe(R32, "Nombre de bénéficiaires en sortie positive à l'issue du parcours d'accompagnement vers l'emploi",
-                _emploi("sorties_positives"), _emploi("sorties_positives"), _non_neutres, _emploi("taux_sortie_positive"),
-                precision=lambda d: "dénominateur : sorties de l'année hors sorties neutres"),
-    LigneAnnexe(R32, "Dont nombre de bénéficiaires en formation professionnelle", _emploi("dont_formation")),
-    LigneAnnexe(R32, "Dont nombre de bénéficiaires en emploi durable à l'issue du parcours", _emploi("dont_emploi_durable"),
-                precision=lambda d: "contrat de 6 mois ou plus, CDI, fonction publique, création d'entreprise"),
-    LigneAnnexe(R32, "Dont nombre de bénéficiaires en sortie positive 6 mois après leur sortie de parcours",
-                lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["positifs"],
-                lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["positifs"],
-                lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["cohorte"],
-                lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["taux_positif"],
-                _precision_suivi),
-    LigneAnnexe(R34, "Nombre de ménages d'étrangers éligibles ayant pu accéder à un logement pérenne",
-                lambda d: d["logement"]["menages_logement_perenne"]),
+HEURES_DISPENSEES = "Nombre d'heures de formation dispensées"
+PRECISION_HEURES = ("heures comptées indépendamment du nombre de participants (exemple : 6 heures de formation "
+                    "pour 12 participants = 6)")
+THEMES_VALEURS = [
+    ("LAICITE", "laïcité"),
+    ("EGALITE_FEMMES_HOMMES", "égalité femmes-hommes"),
+    ("CITOYENNETE", "citoyenneté"),
+    ("PARENTALITE", "parentalité"),
+    ("LIENS_SOCIETE_ACCUEIL", "liens avec la société d'accueil (parrainage, mentorat…)"),
+    ("AUTRES", "autres (préciser)"),
 ]
+SECTION_DE = {
+    R12: Thematique.FORMATION_ACTEURS, R31: Thematique.FRANCAIS, R32: Thematique.EMPLOI,
+    R33: Thematique.VALEURS_REPUBLIQUE, R34: Thematique.LOGEMENT, R35: Thematique.SANTE, R36: Thematique.NUMERIQUE,
+    R37: Thematique.MENTORAT, R38: Thematique.SPORT_CULTURE, R39: Thematique.ACCOMPAGNEMENT_GLOBAL,
+}
+"""The thematic each optional section belongs to; 1.1 and 2 are « obligatoires pour toutes les actions »."""
 
 
 class ActionInconnueError(DemandeInvalideError):
-    """The action names an operator or a département the system does not know; the message is French."""
+    """The action, operator or département named is unknown; the message is French."""
 
 
 @dataclass(frozen=True)
 class Action:
-    """Whose evaluation: one operator, the people of one département, or everyone (both None)."""
+    """Whose evaluation: one action, the actions of an operator, those of a département, or all (national)."""
 
     operateur: str | None = None
     departement: str | None = None
+    action: str | None = None
 
     def __post_init__(self) -> None:
-        if self.operateur and self.departement:
-            raise DemandeInvalideError("choisir un opérateur ou un département, pas les deux.")
+        if sum(bool(x) for x in (self.operateur, self.departement, self.action)) > 1:
+            raise DemandeInvalideError("choisir une action, un opérateur ou un département (ou le national), pas plusieurs.")
 
     @property
     def libelle(self) -> str:
-        if self.operateur:
-            return f"opérateur {self.operateur}"
-        if self.departement:
-            return f"département {self.departement} (tous les opérateurs)"
-        return "national (tous les opérateurs)"
+        return Perimetre(self.action, self.operateur, self.departement).libelle
+
+    @property
+    def portee(self) -> str:
+        """A short name for files: the action, the operator, `departement-75` or `national`."""
+        return self.action or self.operateur or (f"departement-{self.departement}" if self.departement else "national")
 
 
 @dataclass(frozen=True)
 class LigneEvaluation:
     rubrique: str
     libelle: str
-    objectif: float | None
+    objectif: Any
     realise: Any
-    numerateur: Any
-    denominateur: Any
-    taux: Any
-    precision: str | None
+    precision: str | None = None
 
     def cellules(self) -> list[Any]:
-        return [self.rubrique, self.libelle, self.objectif, self.realise, self.numerateur, self.denominateur, self.taux,
-                self.precision]
+        return [self.rubrique, self.libelle, self.objectif, self.realise, self.precision]
 
 
 @dataclass(frozen=True)
 class Evaluation:
     annee: int
     action: Action
-    document: dict[str, Any]
+    chiffres: Chiffres
     lignes: list[LigneEvaluation]
+    position: int
+    vu_au: date | None
+
+
+def emploi_durable_strict() -> bool:
+    """CONTRACT §10: `PARCOURS_EMPLOI_DURABLE_STRICT=1` switches to the annex's « plus de 6 mois »."""
+    return os.environ.get("PARCOURS_EMPLOI_DURABLE_STRICT", "") == "1"
+
+
+def seuil_emploi_durable() -> str:
+    if emploi_durable_strict():
+        return "plus de 6 mois (annexe, PARCOURS_EMPLOI_DURABLE_STRICT=1) : un CDD doit finir au moins 6 mois pleins après son début"
+    return "6 mois ou plus (CONTRACT §4 : CDI, fonction publique, création d'entreprise, contrat d'au moins 6 mois)"
 
 
 def verifier_action(engine: sa.Engine, action: Action) -> None:
-    """Refuse an operator or a département no registered operator has."""
+    """Refuse an operator or a département no registered operator has (an unknown action is refused by the figures)."""
     with engine.connect() as connexion:
         if action.operateur is not None:
             connu = connexion.execute(sa.select(t.operateur.c.slug).where(t.operateur.c.slug == action.operateur)).first()
@@ -193,47 +145,143 @@ def evaluer(engine: sa.Engine, annee: int, action: Action = Action(), vu_au: dat
     if not 1900 <= annee <= 9999:
         raise DemandeInvalideError(f"année invalide : {annee}.")
     verifier_action(engine, action)
-    demande = Demande(date(annee, 1, 1), date(annee, 12, 31), vu_au=vu_au, position=position,
-                      departement=action.departement, operateur=action.operateur)
-    document = calculer(engine, demande)
-    objectifs: dict[str, float] = {}
-    # Objectives are set per operator (or for all of them), never per département.
-    if action.departement is None:
-        with engine.connect() as connexion:
-            objectifs = objectifs_en_vigueur(connexion, demande)
-    return Evaluation(annee, action, document, lignes_de(document, objectifs))
+    demande = Demande(date(annee, 1, 1), date(annee, 12, 31), vu_au=vu_au, position=position)
+    perimetre = Perimetre(action.action, action.operateur, action.departement, annee=None if action.action else annee)
+    with engine.connect() as connexion:
+        suivie = position_suivie(connexion)
+        if position is not None and position > suivie:
+            raise DemandeInvalideError(f"--position {position} dépasse ce que les modèles de lecture ont appliqué ({suivie}).")
+        instant = fin_de_journee(vu_au) if vu_au else None
+        derniere = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= (position if position is not None else suivie))
+        if instant is not None:
+            derniere = derniere.where(t.etape.c.enregistre_le <= instant)
+        vue = connexion.execute(derniere).scalar() or 0
+        ctx = Contexte(connexion, demande, Cliche(vue, instant))
+        try:
+            resultat = chiffres(ctx, perimetre, avec_emploi=True)
+        except DemandeInvalideError as erreur:
+            raise ActionInconnueError(str(erreur)) from None
+    return Evaluation(annee, action, resultat, lignes_de(resultat), vue, vu_au)
 
 
-def lignes_de(document: dict[str, Any], objectifs: dict[str, float] | None = None) -> list[LigneEvaluation]:
-    """The annex rows read from one §5 document, with the objectives in force for the action."""
-    objectifs = objectifs or {}
+def lignes_de(c: Chiffres) -> list[LigneEvaluation]:
+    """The annex, section by section: a thematic no action of the set carries is printed « sans objet »."""
+    v, p = c.valeurs, c.public
+    portees = c.thematiques
+    lignes: list[LigneEvaluation] = []
 
-    def lire(fonction: Callable[[dict[str, Any]], Any] | None) -> Any:
-        return fonction(document) if fonction is not None else None
+    def section(rubrique: str, rangees: list[tuple[str, Any, Any, str | None]]) -> None:
+        thematique = SECTION_DE.get(rubrique)
+        if thematique is not None and thematique.value not in portees:
+            lignes.extend(LigneEvaluation(rubrique, libelle, None, SANS_OBJET) for libelle, _, _, _ in rangees)
+            return
+        lignes.extend(LigneEvaluation(rubrique, libelle, objectif, realise, precision)
+                      for libelle, objectif, realise, precision in rangees)
 
+    section(R11, [
+        # The annex asks a target value for the total only, « et non pour toutes les sous-catégories ».
+        ("Nombre total d'étrangers éligibles bénéficiaires de l'action", v["objectif_beneficiaires"], p["total"],
+         "personnes distinctes inscrites au plus tard le 31 décembre et non sorties avant le 1er janvier"),
+        ("dont hommes", None, p["hommes"], None),
+        ("dont femmes", None, p["femmes"], None),
+        ("dont moins de 25 ans", None, p["moins_de_25_ans"], "âge au 1er janvier ou à l'inscription si elle est postérieure"),
+        ("dont BPI", None, p["bpi"], None),
+        ("dont BPI hommes", None, p["bpi_hommes"], None),
+        ("dont BPI femmes", None, p["bpi_femmes"], None),
+        ("dont BPI moins de 25 ans", None, p["bpi_moins_de_25_ans"], None),
+    ])
+    section(R12, [
+        ("Nombre d'acteurs de l'intégration bénéficiaires d'une action de formation", v["objectif_acteurs"],
+         v["acteurs_formes"], "nouveaux acteurs formés lors des séances destinées aux acteurs"),
+        ("Nombre d'heures de formation dispensées aux acteurs de l'intégration", None, v["heures_acteurs"], PRECISION_HEURES),
+        ("Outils créés et/ou mis à disposition des professionnels", None, " ; ".join(c.outils_acteurs) or None,
+         "description des outils"),
+    ])
+    section(R2, [
+        ("Coût total de l'action", None, v["cout_total"], "euros, dernier budget déclaré"),
+        ("Dont montant de la subvention sur les crédits du programme 104", None, v["subvention_p104"], "euros"),
+    ])
+    section(R31, [
+        (HEURES_DISPENSEES, None, v["heures_francais"], PRECISION_HEURES),
+        ("Nombre de participants assidus", None, v["assidus_francais"],
+         "taux de présence aux séances égal ou supérieur à 80 % des heures prévues dans leur parcours individuel de formation"),
+        ("Nombre de participants ayant progressé d'au moins un niveau du Cadre européen commun de référence pour les "
+         "langues (CECRL) entre le début et la fin de la formation", None, v["progression_francais"],
+         "bénéficiaires sortis dans l'année, niveaux de début et de fin renseignés (le plus faible de l'oral et de l'écrit)"),
+    ])
+    section(R32, _lignes_emploi(c.emploi))
+    themes = [(libelle, None, COCHE if code in c.themes_valeurs else NON_COCHE,
+               " ; ".join(c.themes_autres) or None if code == "AUTRES" else None) for code, libelle in THEMES_VALEURS]
+    section(R33, [
+        (HEURES_DISPENSEES, None, v["heures_valeurs"], PRECISION_HEURES),
+        ("Outils et méthodes utilisés pour l'appropriation des principes de la République et les usages de la société "
+         "française", None, " ; ".join(c.outils_beneficiaires) or None, "description des outils et des méthodes"),
+        *[("Thématique(s) de l'action menée (plusieurs réponses possibles) : " + libelle, objectif, realise, precision)
+          for libelle, objectif, realise, precision in themes],
+    ])
+    section(R34, [("Nombre de ménages d'étrangers éligibles ayant pu accéder à un logement pérenne", None,
+                   v["menages_logement_perenne"], "ménages distincts ; situation précédente non pérenne")])
+    section(R35, [("Nombre de consultations médicales pour des étrangers éligibles", None, v["consultations"], None)])
+    section(R36, [
+        ("Nombre d'outils (tablette, etc.) mis à disposition individuellement des étrangers éligibles", None,
+         v["outils_pretes"], None),
+        ("Nombre d'heures de formation consacrée à la réduction de l'illectronisme", None, v["heures_numerique"], PRECISION_HEURES),
+    ])
+    section(R37, [("Nombre de binômes constitués", None, v["binomes"], None)])
+    section(R38, [
+        ("Nombre d'événements sportifs auxquels les bénéficiaires ont participé", None, v["evenements_sportifs"], None),
+        ("Nombre d'événements culturels auxquels les bénéficiaires ont participé", None, v["evenements_culturels"], None),
+    ])
+    autres = sorted(LIBELLES_THEMATIQUES[Thematique(th)] for th in portees
+                    if th not in (Thematique.ACCOMPAGNEMENT_GLOBAL.value,))
+    section(R39, [("Cette thématique ne comprend pas d'indicateurs spécifiques, mais reprend les indicateurs correspondant "
+                   "aux différents axes d'intervention du projet d'accompagnement global", None,
+                   "voir les sections : " + ", ".join(autres) if autres else "aucune autre thématique portée", None)])
+    return lignes
+
+
+def _lignes_emploi(emploi: dict[str, Any] | None) -> list[tuple[str, Any, Any, str | None]]:
+    e = emploi or {"duree_moyenne_mois": None, "sorties_positives": 0, "dont_formation": 0, "dont_emploi_durable": 0,
+                   "suivi_6_mois": {"cohorte": 0, "renseignes": 0, "positifs": 0}}
+    suivi = e["suivi_6_mois"]
+    if suivi["cohorte"] and not suivi["renseignes"]:
+        six_mois: Any = "suivi non réalisé"
+        precision = f"{suivi['cohorte']} sorties dont le suivi à 6 mois tombe dans l'année, aucune renseignée"
+    else:
+        six_mois = suivi["positifs"]
+        precision = (f"{suivi['renseignes']} répondants sur {suivi['cohorte']} sorties dues dans l'année"
+                     if suivi["cohorte"] else "aucune sortie dont le suivi à 6 mois tombe dans l'année")
     return [
-        LigneEvaluation(ligne.rubrique, ligne.libelle, objectifs.get(ligne.objectif) if ligne.objectif else None,
-                        ligne.realise(document), lire(ligne.numerateur),
-                        lire(ligne.denominateur), lire(ligne.taux), lire(ligne.precision))
-        for ligne in LIGNES
+        ("Durée moyenne du parcours d'accompagnement vers l'emploi (exprimée en mois entre l'inscription du "
+         "bénéficiaire dans le parcours et sa sortie)", None, e["duree_moyenne_mois"],
+         "accompagnements ACTION_BOP104 rattachés à l'action, hors sorties neutres"),
+        ("Nombre de bénéficiaires en sortie positive à l'issue du parcours d'accompagnement vers l'emploi", None,
+         e["sorties_positives"], None),
+        ("Dont nombre de bénéficiaires en formation professionnelle", None, e["dont_formation"], None),
+        ("Dont nombre de bénéficiaires en emploi durable à l'issue du parcours", None, e["dont_emploi_durable"],
+         f"emploi durable : {seuil_emploi_durable()}"),
+        ("Dont nombre de bénéficiaires en sortie positive 6 mois après leur sortie de parcours", None, six_mois, precision),
     ]
 
 
 def feuilles(evaluation: Evaluation, produit_le: datetime | None = None) -> list[Feuille]:
     """The table, then its metadata (what was counted, as of which log position), ready for `tableurs.ecrire`."""
-    document = evaluation.document
     tableau = Feuille(f"Évaluation {evaluation.annee}", ENTETES, [ligne.cellules() for ligne in evaluation.lignes])
+    actions = evaluation.chiffres.actions
     champs: list[tuple[str, Any]] = [
-        ("Objet", "Tableau annuel d'évaluation de l'action (indicateurs 1.1, 3.1, 3.2 et 3.4 de l'annexe)"),
+        ("Objet", "Tableau annuel d'évaluation des actions financées sur le programme 104 (annexe complète : 1.1 à 3.9)"),
         ("Source des libellés", SOURCE),
-        ("Action", evaluation.action.libelle),
+        ("Périmètre", evaluation.action.libelle),
+        ("Actions", ", ".join(sorted(actions)) or "aucune action déclarée pour cette année"),
+        ("Thématiques portées", ", ".join(sorted(evaluation.chiffres.thematiques)) or "aucune"),
         ("Année", evaluation.annee),
-        ("Période", f"du {document['periode']['du']} au {document['periode']['au']}"),
-        ("Position du journal", document["position_journal"]),
-        ("Vu au", document["vu_au"] or "tout ce qui était enregistré"),
-        ("Objectif (valeur-cible)", "celui fixé au tableau de bord pour l'année et cet opérateur (ou pour tous les "
-                                    "opérateurs au national) ; l'annexe n'en demande que pour le nombre total"),
-        ("Définitions", "CONTRACT §5 (parcours indicators) : chaque valeur est celle du rapport de ces mêmes "
-                        "critères ; le taux n'est donné que là où le rapport en calcule un"),
+        ("Période", f"du {evaluation.annee}-01-01 au {evaluation.annee}-12-31"),
+        ("Position du journal", evaluation.position),
+        ("Vu au", evaluation.vu_au or "tout ce qui était enregistré"),
+        ("Seuil de l'emploi durable", seuil_emploi_durable()),
+        ("Consolidation", "plusieurs actions : les nombres s'additionnent, les personnes et les ménages distincts "
+                          "ne comptent qu'une fois"),
+        ("Définitions", "CONTRACT §8 (parcours evaluation-annuelle) ; « sans objet » : thématique qu'aucune action "
+                        "du périmètre ne porte"),
     ]
     return [tableau, feuille_de_metadonnees(champs, produit_le)]

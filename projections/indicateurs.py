@@ -92,6 +92,10 @@ class Demande:
     programme: str | None = None
     departements: tuple[str, ...] = ()
     """Several départements (the union); `departement` alone is the one-element case."""
+    action: str | None = None
+    """`--action`: the `actions` key narrowed to that funded action (CONTRACT §8)."""
+    actions: tuple[str, ...] = ()
+    """Employment episodes only of these funded actions (their entry names one): the annex's 3.2."""
 
     def __post_init__(self) -> None:
         if self.au < self.du:
@@ -115,6 +119,8 @@ class Demande:
         }
         if self.programme is not None:
             filtres["programme"] = self.programme
+        if self.action is not None:
+            filtres["action"] = self.action
         return filtres
 
     @property
@@ -364,6 +370,11 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
         conditions.append(sorties.c.operateur == d.operateur)
     if d.programme is not None:
         conditions.append(entrees.c.code.in_(sorted(d.codes_programme)))
+    if d.actions:
+        fa = t.fait_action
+        conditions.append(entrees.c.step_id.in_(
+            sa.select(fa.c.step_id).where(fa.c.action.in_(d.actions), fa.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value)
+        ))
     # The programme is a condition on the episode's own entry, which the SQL aggregate applies itself.
     if not d.departements and not d.public:
         c = _compter_les_sorties_en_sql(ctx, sorties, entrees, suivis, episodes, conditions)
@@ -933,6 +944,9 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
         }
         for nom, famille in FAMILLES.items():
             document[nom] = famille(ctx)
+        from projections.actions import indicateurs_actions  # it builds on this module's families
+
+        document["actions"] = indicateurs_actions(ctx)
         return document
 
 

@@ -23,12 +23,13 @@ from parcours.index import Effacement, Operateur
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
-from projections import tables as t
+from projections import lecture_actions, tables as t
 from projections.faits import COLONNES, colonnes
 
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
-TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif)
+TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
+          t.fait_action, t.action)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
     Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, ClientApi.Cree, ClientApi.Revoque,
@@ -72,6 +73,7 @@ class ProjectionLecture:
         + [classe.TOPIC for classe in COMPTES]
         + [Effacement.Effacee.TOPIC]
         + [Objectif.Fixe.TOPIC, Objectif.Modifie.TOPIC]
+        + lecture_actions.TOPICS
     )
 
     def vider(self, connexion: sa.Connection) -> None:
@@ -107,6 +109,7 @@ class ProjectionLecture:
         cible = connexion.execute(sa.select(t.etape).where(t.etape.c.step_id == cible_id)).mappings().first()
         if cible is None:
             return
+        self._gerer_sur_action(connexion, position, gestion, cible)
         if gestion.TYPE is TypeEtape.EVENEMENT_ANNULE:
             connexion.execute(
                 t.etape.update().where(t.etape.c.step_id == cible_id).values(annulee_par=str(gestion.step_id))
@@ -122,6 +125,20 @@ class ProjectionLecture:
         _nouvelle_version(connexion, cible, position, gestion.timestamp, en_plus=en_json(gestion.donnees["champs"]))
 
 
+    @staticmethod
+    def _gerer_sur_action(connexion: sa.Connection, position: int, gestion: EtapeEvenement, cible: Mapping[str, Any]) -> None:
+        """The `fait_action` side of a correction or void (the target's row in `etape` is not marked yet)."""
+        cible_id = cible["step_id"]
+        if gestion.TYPE is TypeEtape.EVENEMENT_CORRIGE:
+            lecture_actions.reprojeter(connexion, cible_id, position, gestion.timestamp, en_plus=en_json(gestion.donnees["champs"]))
+            return
+        connexion.execute(t.etape.update().where(t.etape.c.step_id == cible_id).values(annulee_par=str(gestion.step_id)))
+        if cible["type"] == TypeEtape.EVENEMENT_CORRIGE.value:
+            lecture_actions.reprojeter(connexion, cible["cible_step_id"], position, gestion.timestamp)
+        else:
+            lecture_actions.reprojeter(connexion, cible_id, position, gestion.timestamp)
+
+
 class _Lot:
     """Rows of ordinary steps, gathered to be inserted with one statement per table."""
 
@@ -132,11 +149,21 @@ class _Lot:
         self.personnes: list[dict[str, Any]] = []
         self.implications: dict[tuple[str, str], datetime] = {}
         self.consultations: list[dict[str, Any]] = []
+        self.faits_action: list[dict[str, Any]] = []
+        self.catalogue: list[dict[str, Any]] = []
 
     def etape(self, position: int, evenement: EtapeEvenement) -> None:
         ligne = ligne_etape(position, evenement)
         self.etapes.append(ligne)
         parcours_id, donnees, type_etape = ligne["parcours_id"], ligne["donnees"], evenement.TYPE
+        fait_action = lecture_actions.ligne_fait_action(position, evenement, donnees)
+        if fait_action is not None:
+            self.faits_action.append(fait_action)
+        if isinstance(evenement, lecture_actions.CLASSES_ACTION):
+            if type_etape is TypeEtape.ACTION_DECLAREE:
+                self.catalogue.append(lecture_actions.ligne_catalogue(
+                    str(evenement.liens["action"]), parcours_id, evenement.operateur, evenement.occurred_on, position, donnees))
+            return  # an action's own step: no person, no implication, no person-level fact
         self.implications.setdefault((parcours_id, evenement.operateur), evenement.timestamp)
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
@@ -158,7 +185,12 @@ class _Lot:
             c.execute(_inserer_sauf_existant(c, t.implication), lignes)
         if self.consultations:
             c.execute(t.consultation.insert(), self.consultations)
+        if self.catalogue:
+            c.execute(t.action.insert(), self.catalogue)
+        if self.faits_action:
+            c.execute(t.fait_action.insert(), self.faits_action)
         self.etapes, self.faits, self.personnes, self.implications, self.consultations = [], [], [], {}, []
+        self.faits_action, self.catalogue = [], []
 
 
 def ligne_etape(position: int, evenement: EtapeEvenement) -> dict[str, Any]:
@@ -300,6 +332,7 @@ def _effacer(connexion: sa.Connection, parcours_id: str) -> None:
     """An erased person leaves every person-level read model; the access journal keeps the bare id."""
     for table in (t.fait, t.etape, t.implication, t.personne):
         connexion.execute(table.delete().where(table.c.parcours_id == parcours_id))
+    lecture_actions.effacer(connexion, parcours_id)
 
 
 def _consultation(evenement: Any) -> dict[str, Any]:

@@ -82,6 +82,25 @@ LIBELLES_SPE: dict[str, str] = {
     "spe.diagnostics": "SPE : diagnostics approfondis",
     **{f"spe.freins.{code}": f"SPE : frein — {libelle}" for code, libelle in LIBELLES_FREINS.items()},
 }
+LIBELLES_ACTIONS: dict[str, str] = {
+    "actions.nombre": "Actions financées : nombre",
+    "actions.beneficiaires": "Actions financées : bénéficiaires",
+    "actions.heures_francais": "Actions financées : heures de formation linguistique dispensées",
+    "actions.assidus_francais": "Actions financées : participants réguliers (français)",
+    "actions.progression_francais": "Actions financées : progression d'au moins un niveau (français)",
+    "actions.heures_valeurs": "Actions financées : heures consacrées aux valeurs de la République",
+    "actions.heures_numerique": "Actions financées : heures d'accompagnement au numérique",
+    "actions.acteurs_formes": "Actions financées : acteurs de l'intégration formés",
+    "actions.heures_acteurs": "Actions financées : heures de formation des acteurs",
+    "actions.consultations": "Actions financées : consultations médicales",
+    "actions.outils_pretes": "Actions financées : outils numériques prêtés",
+    "actions.binomes": "Actions financées : binômes de mentorat constitués",
+    "actions.evenements_sportifs": "Actions financées : événements sportifs",
+    "actions.evenements_culturels": "Actions financées : événements culturels",
+    "actions.menages_logement_perenne": "Actions financées : ménages accédant à un logement pérenne",
+    "actions.cout_total": "Actions financées : coût total (€)",
+    "actions.subvention_p104": "Actions financées : subvention P104 (€)",
+}
 
 LIBELLES_INDICATEURS: dict[str, str] = {
     "public_cible.total": "Public cible : personnes entrées",
@@ -136,6 +155,7 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     **{f"spe.par_type_operateur.{type_.value}.{cle}": f"{libelle} — {LIBELLES_TYPES_SPE[type_.value]}"
        for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)
        for cle, libelle in ((c.removeprefix("spe."), l) for c, l in LIBELLES_SPE.items())},
+    **LIBELLES_ACTIONS,
 }
 """Every indicator of the §5 document an objective can be set for, in the document's order."""
 

@@ -168,3 +168,43 @@ objectif = sa.Table(
     sa.Column("fixe_le", HORODATAGE, nullable=False),
     sa.Column("position", sa.BigInteger, nullable=False),
 )
+
+# Funded actions (CONTRACT §8) -------------------------------------------------------------------------------------
+
+action = sa.Table(
+    "action",
+    metadata,
+    sa.Column("action_id", sa.String(80), primary_key=True),
+    sa.Column("id", UUID_TEXTE, nullable=False, unique=True),
+    sa.Column("porteur", sa.String(80), nullable=False, index=True),
+    sa.Column("intitule", sa.String(300), nullable=False),
+    sa.Column("annee", sa.Integer, nullable=False, index=True),
+    sa.Column("thematiques", sa.JSON, nullable=False),
+    sa.Column("departements", sa.JSON, nullable=False),
+    sa.Column("objectif_beneficiaires", sa.Integer, nullable=False),
+    sa.Column("objectif_acteurs", sa.Integer),
+    sa.Column("declaree_le", sa.Date, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+"""The catalogue of declared actions, as currently corrected (lists, pages); figures read `fait_action`."""
+
+fait_action = sa.Table(
+    "fait_action",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("step_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("action", sa.String(80), nullable=False),
+    sa.Column("parcours_id", UUID_TEXTE, index=True),
+    sa.Column("type", sa.String(40), nullable=False),
+    sa.Column("occurred_on", sa.Date, nullable=False),
+    sa.Column("operateur", sa.String(80), nullable=False),
+    sa.Column("position_etape", sa.BigInteger, nullable=False),
+    sa.Column("pos_debut", sa.BigInteger, nullable=False),
+    sa.Column("rec_debut", HORODATAGE, nullable=False),
+    sa.Column("pos_fin", sa.BigInteger),
+    sa.Column("rec_fin", HORODATAGE),
+    sa.Column("valeurs", sa.JSON, nullable=False),
+    sa.Index("ix_fait_action_action_type", "action", "type"),
+)
+"""One row per version of every step recorded on or tied to an action (`parcours_id`: the person, if any;
+`valeurs`: the effective data, the roll call as pathway ids), versioned like `fait`."""

@@ -155,8 +155,9 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
 @click.option("--public", type=click.Choice(PUBLICS), help="Public cible.")
 @click.option("--programme", type=click.Choice(list(PROGRAMMES)),
               help="spe (accompagnement FT, CEJ, PACEA), agir ou bop104 (action BOP 104).")
+@click.option("--action", "action", help="Identifiant d'une action financée : la clé « actions » ne porte que sur elle.")
 @click.option("--format", "format_", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-def indicators(du, au, vu_au, position, departement, operateur, public, programme, format_) -> None:  # noqa: ANN001
+def indicators(du, au, vu_au, position, departement, operateur, public, programme, action, format_) -> None:  # noqa: ANN001
     from projections.indicateurs import Demande, DemandeInvalideError, calculer, en_lignes_csv
 
     services = _services()
@@ -164,7 +165,7 @@ def indicators(du, au, vu_au, position, departement, operateur, public, programm
         _rattraper(services)
     try:
         demande = Demande(du.date(), au.date(), vu_au.date() if vu_au else None, position, None, operateur, public, programme,
-                          tuple(departement))
+                          tuple(departement), action=action)
         document = calculer(services.lectures, demande)
     except DemandeInvalideError as erreur:
         raise click.UsageError(str(erreur)) from None

@@ -20,16 +20,18 @@ def _refuser(message: str) -> None:
     sys.exit(2)
 
 
-@click.command("evaluation-annuelle", help="Tableau annuel d'évaluation d'une action (annexe : 1.1, 3.1, 3.2, 3.4).")
+@click.command("evaluation-annuelle", help="Tableau annuel d'évaluation des actions financées (annexe complète, 1.1 à 3.9).")
 @click.option("--annee", required=True, help="Année civile évaluée (AAAA).")
-@click.option("--operateur", default=None, help="L'action d'un opérateur (identifiant).")
-@click.option("--departement", default=None, help="Toutes les actions d'un département (code).")
+@click.option("--action", "action_id", default=None, help="Une action financée (son identifiant).")
+@click.option("--operateur", default=None, help="Les actions portées par un opérateur (identifiant).")
+@click.option("--departement", default=None, help="Les actions d'un département (code).")
+@click.option("--national", is_flag=True, default=False, help="Toutes les actions (par défaut sans autre périmètre).")
 @click.option("--vu-au", "vu_au", default=None, help="Tel que le tableau pouvait être produit ce jour-là (AAAA-MM-JJ).")
 @click.option("--position", default=None, help="Dernière position du journal prise en compte.")
 @click.option("--format", "format_", default=None, help="csv, xlsx ou ods (par défaut : l'extension de --out).")
 @click.option("--out", "sortie", default=None, help="Fichier écrit ; « - » pour la sortie standard.")
-def evaluation_annuelle(annee: str, operateur: str | None, departement: str | None, vu_au: str | None,
-                        position: str | None, format_: str | None, sortie: str | None) -> None:
+def evaluation_annuelle(annee: str, action_id: str | None, operateur: str | None, departement: str | None, national: bool,
+                        vu_au: str | None, position: str | None, format_: str | None, sortie: str | None) -> None:
     from projections.evaluation_annuelle import Action, evaluer, feuilles
     from projections.indicateurs import DemandeInvalideError
     from projections.tableurs import ecrire
@@ -37,6 +39,8 @@ def evaluation_annuelle(annee: str, operateur: str | None, departement: str | No
 
     if not (annee.isdigit() and len(annee) == 4):
         _refuser("--annee : une année sur quatre chiffres est attendue (ex. 2025).")
+    if sum(bool(x) for x in (action_id, operateur, departement, national)) > 1:
+        _refuser("choisir une seule portée : --action, --operateur, --departement ou --national.")
     if sortie is None:
         _refuser("--out : préciser le fichier à écrire (ou « - » pour la sortie standard).")
     format_ = (format_ or ("csv" if sortie == "-" else Path(sortie).suffix.lstrip("."))).lower()
@@ -51,7 +55,7 @@ def evaluation_annuelle(annee: str, operateur: str | None, departement: str | No
     services = construire_services(Reglages.depuis_environnement())
     try:
         services.rattraper()
-        evaluation = evaluer(services.lectures, int(annee), Action(operateur or None, departement or None), jour,
+        evaluation = evaluer(services.lectures, int(annee), Action(operateur or None, departement or None, action_id or None), jour,
                              int(position) if position is not None else None)
     except DemandeInvalideError as erreur:
         _refuser(str(erreur))

@@ -86,10 +86,9 @@ def evaluation_annuelle(criteres: Mapping[str, str]) -> Any:
     try:
         annee = int(criteres.get("annee") or aujourdhui().year - 1)
         vu_au = date.fromisoformat(criteres["vu_au"]) if criteres.get("vu_au") else None
-        action = Action(criteres.get("operateur") or None, criteres.get("departement") or None)
+        action = Action(criteres.get("operateur") or None, criteres.get("departement") or None, criteres.get("action") or None)
         services().rattraper()
         evaluation = evaluer(services().lectures, annee, action, vu_au)
     except (ValueError, DemandeInvalideError) as erreur:
         abort(422, description=f"Critères invalides : {erreur}")
-    portee = (action.operateur or f"departement-{action.departement}") if (action.operateur or action.departement) else "national"
-    return reponse_tableur(feuilles(evaluation, datetime.now(UTC)), format_, f"evaluation-annuelle-{annee}-{portee}")
+    return reponse_tableur(feuilles(evaluation, datetime.now(UTC)), format_, f"evaluation-annuelle-{annee}-{action.portee}")

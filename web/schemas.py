@@ -45,8 +45,18 @@ from parcours.vocabulaire import (
     TypeFormationPro,
     TypeProtection,
     TypeTitre,
+    MotifSortieAction,
+    NatureEvenement,
+    OutilNumerique,
+    PublicAction,
+    Thematique,
+    ThemeValeurs,
     Visibilite,
     VoletAgir,
+    ETAPES_D_ACTION,
+    ETAPES_PERSONNE_ET_ACTION,
+    ETAPES_RATTACHABLES_A_UNE_ACTION,
+    ETAPES_DE_GESTION,
 )
 
 OBLIGATOIRE = "Ce champ est obligatoire."
@@ -427,6 +437,125 @@ class NoteSchema(SchemaStrict):
     visibilite = Enumeration(Visibilite, required=True, metadata={"label": "Visibilité"})
 
 
+# Funded actions (CONTRACT §8) ----------------------------------------------------------------------------------
+
+
+class Montant(_EnFrancais, fields.Float):
+    """Euros, at most two decimals."""
+
+    default_error_messages = {"invalid": "Montant en euros attendu.", "special": "Montant en euros attendu."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            allow_nan=False,
+            validate=[
+                validate.Range(min=0, max=1_000_000_000, error="Montant entre {min} et {max} euros attendu."),
+                _deux_decimales,
+            ],
+            **kwargs,
+        )
+
+
+def _deux_decimales(valeur: float) -> bool:
+    if round(valeur * 100) != round(valeur * 100, 6):
+        raise ValidationError("Deux décimales au plus (centimes).")
+    return True
+
+
+def _distincts(valeurs: list[Any]) -> bool:
+    if len(set(valeurs)) != len(valeurs):
+        raise ValidationError("Chaque valeur une seule fois.")
+    return True
+
+
+class Duree(_EnFrancais, fields.Float):
+    default_error_messages = {"invalid": "Durée en heures attendue.", "special": "Durée en heures attendue."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_nan=False, validate=_duree_seance, **kwargs)
+
+
+def _duree_seance(valeur: float) -> bool:
+    if not 0 < valeur <= 12 or valeur * 2 != int(valeur * 2):
+        raise ValidationError("Une séance dure plus de 0 h et au plus 12 h, par demi-heures (ex. 1,5).")
+    return True
+
+
+class ActionDeclareeSchema(SchemaStrict):
+    intitule = Texte(required=True, longueur_max=300, metadata={"label": "Intitulé de l'action"})
+    annee = Entier(required=True, validate=validate.Range(min=2000, max=2100, error="Année entre {min} et {max}."),
+                   metadata={"label": "Année"})
+    thematiques = Liste(Enumeration(Thematique), required=True,
+                        validate=[validate.Length(min=1, error="Au moins une thématique."), _distincts],
+                        metadata={"label": "Thématiques"})
+    departements = Liste(
+        Texte(longueur_max=3, validate=validate.Regexp(DEPARTEMENT, error="Code de département attendu (75, 2A, 971…).")),
+        required=True, validate=[validate.Length(min=1, error="Au moins un département."), _distincts],
+        metadata={"label": "Départements"},
+    )
+    objectif_beneficiaires = Entier(required=True, validate=validate.Range(min=0, max=1_000_000, error="Entier positif attendu."),
+                                    metadata={"label": "Objectif : nombre de bénéficiaires"})
+    objectif_acteurs = Entier(allow_none=True, validate=validate.Range(min=0, max=1_000_000, error="Entier positif attendu."),
+                              metadata={"label": "Objectif : nombre d'acteurs formés"})
+    themes_valeurs = Liste(Enumeration(ThemeValeurs), allow_none=True, validate=_distincts,
+                           metadata={"label": "Thèmes (principes de la République)"})
+    themes_autres = Texte(allow_none=True, longueur_max=500, metadata={"label": "Autres thèmes (préciser)"})
+
+
+class ActionBudgetSchema(SchemaStrict):
+    cout_total = Montant(required=True, metadata={"label": "Coût total de l'action (€)"})
+    subvention_p104 = Montant(required=True, metadata={"label": "Dont subvention du programme 104 (€)"})
+
+
+class BeneficiaireInscritSchema(SchemaStrict):
+    heures_prevues = Nombre(allow_none=True, metadata={"label": "Heures prévues (parcours individuel de formation)"})
+    niveau_oral_debut = Enumeration(NiveauLangue, allow_none=True, metadata={"label": "Niveau oral au début"})
+    niveau_ecrit_debut = Enumeration(NiveauLangue, allow_none=True, metadata={"label": "Niveau écrit au début"})
+    situation_logement_debut = Enumeration(SituationLogement, allow_none=True, metadata={"label": "Logement à l'inscription"})
+
+
+class BeneficiaireSortiActionSchema(SchemaStrict):
+    niveau_oral_fin = Enumeration(NiveauLangue, allow_none=True, metadata={"label": "Niveau oral à la fin"})
+    niveau_ecrit_fin = Enumeration(NiveauLangue, allow_none=True, metadata={"label": "Niveau écrit à la fin"})
+    motif = Enumeration(MotifSortieAction, required=True, metadata={"label": "Motif de sortie"})
+
+
+class SeanceTenueSchema(SchemaStrict):
+    duree_h = Duree(required=True, metadata={"label": "Durée (heures)"})
+    thematique = Enumeration(Thematique, required=True, metadata={"label": "Thématique"})
+    public = Enumeration(PublicAction, required=True, metadata={"label": "Public"})
+    presents = Liste(fields.Nested(lambda: ReferencePersonneSchema()), allow_none=True,
+                     metadata={"label": "Bénéficiaires présents"})
+    acteurs_presents = Entier(allow_none=True, validate=validate.Range(min=0, max=10_000, error="Entier positif attendu."),
+                              metadata={"label": "Acteurs présents"})
+    acteurs_nouveaux = Entier(allow_none=True, validate=validate.Range(min=0, max=10_000, error="Entier positif attendu."),
+                              metadata={"label": "Dont nouveaux acteurs formés"})
+
+
+class OutilDecritSchema(SchemaStrict):
+    pour = Enumeration(PublicAction, required=True, metadata={"label": "Outil pour"})
+    description = Texte(required=True, longueur_max=5000, metadata={"label": "Description"})
+
+
+class OutilNumeriquePreteSchema(SchemaStrict):
+    outil = Enumeration(OutilNumerique, required=True, metadata={"label": "Outil prêté"})
+
+
+class ConsultationMedicaleSchema(SchemaStrict):
+    """The fact only: no health data is ever recorded."""
+
+
+class BinomeConstitueSchema(SchemaStrict):
+    binome_ref = Texte(required=True, longueur_max=80, metadata={"label": "Référence du binôme"})
+
+
+class EvenementTenuSchema(SchemaStrict):
+    nature = Enumeration(NatureEvenement, required=True, metadata={"label": "Nature"})
+    intitule = Texte(required=True, longueur_max=300, metadata={"label": "Intitulé"})
+    presents = Liste(fields.Nested(lambda: ReferencePersonneSchema()), required=True,
+                     metadata={"label": "Bénéficiaires présents"})
+
+
 SCHEMAS_DONNEES: dict[TypeEtape, type[SchemaStrict]] = {
     TypeEtape.PERSONNE_ENREGISTREE: PersonneEnregistreeSchema,
     TypeEtape.TITRE_SEJOUR_DELIVRE: TitreSejourDelivreSchema,
@@ -463,6 +592,16 @@ SCHEMAS_DONNEES: dict[TypeEtape, type[SchemaStrict]] = {
     TypeEtape.EVENEMENT_CORRIGE: EvenementCorrigeSchema,
     TypeEtape.EVENEMENT_ANNULE: EvenementAnnuleSchema,
     TypeEtape.NOTE: NoteSchema,
+    TypeEtape.ACTION_DECLAREE: ActionDeclareeSchema,
+    TypeEtape.ACTION_BUDGET: ActionBudgetSchema,
+    TypeEtape.BENEFICIAIRE_INSCRIT: BeneficiaireInscritSchema,
+    TypeEtape.BENEFICIAIRE_SORTI_ACTION: BeneficiaireSortiActionSchema,
+    TypeEtape.SEANCE_TENUE: SeanceTenueSchema,
+    TypeEtape.OUTIL_DECRIT: OutilDecritSchema,
+    TypeEtape.OUTIL_NUMERIQUE_PRETE: OutilNumeriquePreteSchema,
+    TypeEtape.CONSULTATION_MEDICALE: ConsultationMedicaleSchema,
+    TypeEtape.BINOME_CONSTITUE: BinomeConstitueSchema,
+    TypeEtape.EVENEMENT_TENU: EvenementTenuSchema,
 }
 assert set(SCHEMAS_DONNEES) == set(TypeEtape), "every step type needs its schema"
 
@@ -491,7 +630,22 @@ class EtapeSchema(SchemaStrict):
     operateur = Slug(required=True)
     agent = Texte(required=True, longueur_max=120)
     personne = fields.Nested(ReferencePersonneSchema, allow_none=True)
+    action = Texte(allow_none=True, longueur_max=80,
+                   validate=validate.Regexp(SLUG, error="Identifiant d'action attendu (minuscules, chiffres, tirets)."))
     data = Objet(required=True)
+
+    @validates_schema
+    def _action_a_sa_place(self, data: dict[str, Any], **kwargs: Any) -> None:
+        type_etape, action = data.get("type"), data.get("action")
+        if type_etape is None:
+            return
+        if type_etape in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION and not action:
+            raise ValidationError(f"Obligatoire pour une étape « {type_etape.value} » (identifiant de l'action).", "action")
+        if type_etape in ETAPES_D_ACTION and data.get("personne"):
+            raise ValidationError(f"Une étape « {type_etape.value} » s'enregistre sur l'action, sans personne.", "personne")
+        permises = ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION | ETAPES_RATTACHABLES_A_UNE_ACTION | ETAPES_DE_GESTION
+        if action and type_etape not in permises:
+            raise ValidationError(f"Une étape « {type_etape.value} » ne se rattache pas à une action.", "action")
 
 
 class EtapeInvalideError(EtapeRejeteeError):
@@ -562,4 +716,5 @@ def lire_etape(brut: Any) -> EnregistrerEtape:
         agent=enveloppe["agent"],
         donnees=donnees,
         personne=ReferencePersonne(**reference) if reference else None,
+        action=enveloppe.get("action"),
     )

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from parcours.erreurs import ConflitEcritureError
-from parcours.vocabulaire import TypeEtape
+from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_PERSONNE_ET_ACTION, TypeEtape
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape, scenario, sid
 from web.config import Reglages, construire_parcours
@@ -41,7 +41,8 @@ def test_every_step_of_the_scenario_is_recorded_and_read_back_by_a_new_process(p
     amina = autre_processus.personne(autre_processus.trouver_par_numero(NUMERO_AMINA))
     assert amina.identite["prenom"] == "Amina"
     types = {e.type for e in amina.historique} | {e.type for e in autre_processus.personne(UUID(PARCOURS_BILAL)).historique}
-    assert types == set(TypeEtape)
+    # Funded actions (CONTRACT §8) have their own scenario: tests/integration/test_actions.py.
+    assert types == set(TypeEtape) - ETAPES_D_ACTION - ETAPES_PERSONNE_ET_ACTION
     logement = amina.historique.etape(UUID(sid("a-logement-2")))
     assert logement.get("situation").value == "LOCATAIRE_PARC_PRIVE"
     assert amina.etapes[UUID(sid("a-note-2"))].annulee

@@ -52,7 +52,15 @@ def document_vide(du: str, au: str, position: int, vu_au: str | None = None, **f
             **SPE_VIDE,
             "par_type_operateur": {kind: SPE_VIDE for kind in ("APEC", "CAP_EMPLOI", "FRANCE_TRAVAIL", "MISSION_LOCALE")},
         },
+        "actions": {**{cle: 0 for cle in ACTIONS_CLES}, "cout_total": 0.0, "subvention_p104": 0.0},
     }
+
+
+ACTIONS_CLES = (
+    "nombre", "beneficiaires", "heures_francais", "assidus_francais", "progression_francais", "heures_valeurs",
+    "heures_numerique", "acteurs_formes", "heures_acteurs", "consultations", "outils_pretes", "binomes",
+    "evenements_sportifs", "evenements_culturels", "menages_logement_perenne",
+)
 
 
 SPE_VIDE = {
