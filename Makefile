@@ -33,7 +33,7 @@ run: $(STAMP)
 # still lack one are skipped with one line saying what to install (required when CI=true).
 test: $(STAMP)
 	bash tests/outillage/provisionner.sh
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadscope -q
 
 # The README's two commands in a fresh clone of this repository (also part of `make test` under CI=true).
 test-clone: $(STAMP)

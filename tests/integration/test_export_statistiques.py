@@ -11,24 +11,30 @@ from pathlib import Path
 
 import pytest
 
+from parcours.chiffrement import nouvelle_cle_maitre
 from projections import export_statistiques, protection
 from projections.export_statistiques import DIMENSIONS, MOYENNES, TABLEAUX, cohorte_detaillee, dimensions_de, exporter
 from projections.protection import MoyennesPubliees, ProtectionImpossibleError, TablePubliee, proteger
 from tests.unit.protection.test_gauss_moyennes_modes import verifier_moyennes
 from tests.unit.protection.test_protection import audit_independant
+from tests.conftest import base_postgres_jetable
 from web.config import Reglages, construire_services
 from web.demonstration import enregistrer_territoire
 
 DU, AU = date(2023, 1, 1), date(2026, 10, 31)
 
 
-@pytest.fixture
-def services(reglages: Reglages):
-    services = construire_services(reglages)
-    enregistrer_territoire(services.parcours, 300, 4, instant=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    services.rattraper()
-    yield services
-    services.fermer()
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def services(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Each backend's demo territory, built once for the module (`make test` hands a module to one worker): the exports only read it."""
+    dossier = tmp_path_factory.mktemp("territoire") / "instance"
+    urls = base_postgres_jetable() if request.param == "postgres" else iter([None])
+    for url in urls:
+        services = construire_services(Reglages(dossier, url, "secret-de-test", nouvelle_cle_maitre()))
+        enregistrer_territoire(services.parcours, 300, 4, instant=datetime(2026, 11, 1, tzinfo=timezone.utc))
+        services.rattraper()
+        yield services
+        services.fermer()
 
 
 def lire(chemin: Path) -> list[dict[str, str]]:
