@@ -23,6 +23,8 @@ from web.deps import aujourdhui
 from web.securite import hacher_mot_de_passe
 
 MOT_DE_PASSE = "Mot-de-passe-solide-2026"
+EMPREINTE = hacher_mot_de_passe(MOT_DE_PASSE)
+"""Hashed once for every account of every test: argon2id is slow on purpose."""
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT), ("ml", "mission-locale-paris", Role.AGENT),
            ("ft", "france-travail-75", Role.AGENT), ("resp-ml", "mission-locale-paris", Role.RESPONSABLE),
            ("copil", "ofii-dt-paris", Role.COPIL), ("admin-ft", "france-travail-75", Role.ADMIN)]
@@ -34,7 +36,7 @@ def construire(reglages: Reglages, comptes=COMPTES):  # noqa: ANN001, ANN201
     services = app.extensions["parcours"]
     enregistrer_operateurs(services.parcours)
     for login, operateur, role in comptes:
-        services.parcours.creer_utilisateur(login, operateur, role, login.upper(), hacher_mot_de_passe(MOT_DE_PASSE))
+        services.parcours.creer_utilisateur(login, operateur, role, login.upper(), EMPREINTE)
     services.rattraper()
     return app
 
