@@ -49,6 +49,7 @@ from web.formulaires import (
     valeurs_du_formulaire,
     valeurs_enregistrees,
 )
+from web.prerempli_suivi import PREREMPLISSAGES
 from web.schemas import EtapeInvalideError, lire_etape
 
 bp = Blueprint("ui", __name__)
@@ -77,6 +78,8 @@ TITRES_LISTES = {
     "suivis_six_mois": "Suivis à 6 mois à renseigner",
     "orientations_en_attente": "Orientations en attente de réponse",
     "accueils_agir_en_retard": "Accueils AGIR en retard",
+    "accueils_agir_a_tenir": "Orientations AGIR reçues : accueil à tenir dans le mois",
+    "agir_24_mois": "Accompagnements AGIR approchant ou dépassant 24 mois",
     "entretiens_fin_cir_en_retard": "Entretiens de fin de CIR en retard",
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
@@ -409,6 +412,8 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
             connu.contexte.append(f"Entrée dans AGIR le {synthese['agir']['entree']['le']:%d/%m/%Y}.")
         elif type_etape is TypeEtape.NOTE:
             connu.defauts["visibilite"] = "OPERATEUR"
+        elif type_etape in PREREMPLISSAGES:
+            PREREMPLISSAGES[type_etape](connu, par_type, acteur.operateur, jour)
     if correction:
         connu.contexte = []  # what would guide a new step misleads when correcting a recorded one
     return connu
