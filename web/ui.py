@@ -822,15 +822,16 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
     from projections.indicateurs import PROGRAMMES, PUBLICS, calculer
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
-    from projections.tableau_de_bord import annee_des_objectifs, graphiques, lignes_du_tableau
-    from web.graphiques import figures
+    from projections.tableau_de_bord import annee_des_objectifs, graphiques, graphiques_agir_spe, lignes_du_tableau
+    from web.graphiques import figures, figures_agir_spe
 
-    document, lignes, dessins = None, [], []
+    document, lignes, dessins, sections = None, [], [], {}
     if demande is not None:
         services().rattraper()
         document = calculer(services().lectures, demande)
         lignes = lignes_du_tableau(services().lectures, demande, document)
         dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
+        sections = figures_agir_spe(graphiques_agir_spe(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
@@ -842,7 +843,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     return render_template(
         "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
         operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
-        figures=dessins, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
+        figures=dessins, sections=sections, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
         saisie=saisie, erreurs_objectif=erreurs_objectif or {},
         annee_objectifs=annee_des_objectifs(demande) if demande else None,
     ), statut
