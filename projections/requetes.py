@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months, age_revolu, fenetre_suivi
 from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape, Visibilite
 from projections import tables as t
+from projections.suivi_orientations import accueils_agir_a_tenir, agir_24_mois
 
 DELAI_REPONSE_ORIENTATION = timedelta(days=30)
 HORIZON_FIN_DE_TITRE = timedelta(days=60)
@@ -241,6 +242,8 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
         "suivis_six_mois": _suivis_dus(connexion, operateur, aujourdhui),
         "orientations_en_attente": _orientations_en_attente(connexion, operateur, aujourdhui),
         "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui),
+        "accueils_agir_a_tenir": accueils_agir_a_tenir(connexion, operateur, aujourdhui),
+        "agir_24_mois": agir_24_mois(connexion, operateur, aujourdhui),
         "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
         "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
     }
@@ -313,10 +316,10 @@ def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhu
 
 
 def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
-    """AGIR orientations with no intake (`agir_entree`) a month after the orientation."""
+    """AGIR orientations with no intake (`agir_accueil`, or an entry) nor refusal a month after the orientation."""
     orientations = _courants(TypeEtape.ORIENTATION_AGIR, alias="orientation")
-    entrees = _courants(TypeEtape.AGIR_ENTREE, alias="entree")
-    refus = _courants(TypeEtape.ORIENTATION_REFUSEE, alias="refus")
+    entrees = _courants(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_ACCUEIL, alias="entree")
+    refus = _courants(TypeEtape.ORIENTATION_REFUSEE, TypeEtape.AGIR_REFUS, alias="refus")
     lignes = connexion.execute(
         sa.select(orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.texte)
         .select_from(
@@ -336,9 +339,9 @@ def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhu
             "echeance": add_months(le, 1),
             "en_retard": True,
             "detail": f"orientée vers {vers} le {le:%d/%m/%Y}, accueil non tenu",
-            "formulaire": {"type": TypeEtape.AGIR_ENTREE.value, "data": {}} if vers == operateur else None,
+            "formulaire": {"type": TypeEtape.AGIR_ACCUEIL.value, "data": {}} if vers == operateur else None,
         }
-        for parcours_id, le, vers in lignes
+        for parcours_id, le, vers in dict.fromkeys(lignes)
         if aujourdhui > add_months(le, 1)
     ]
 

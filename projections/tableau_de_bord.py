@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from parcours.dates import JOURS_PAR_MOIS, add_months
-from parcours.vocabulaire import OPERATEURS_SPE, MotifRefusAgir, TypeEtape
+from parcours.vocabulaire import OPERATEURS_SPE, MotifRefusAgir, ResultatVolet, TypeEtape, VoletAgir
 from projections import tables as t
 from projections.indicateurs import (
     DURABLES,
@@ -34,10 +34,12 @@ from projections.indicateurs import (
     Contexte,
     Demande,
     accompagnement_emploi,
+    agir,
     arrondi,
     en_lignes_csv,
     fin_de_journee,
     public_cible,
+    spe,
     taux,
 )
 
@@ -159,6 +161,13 @@ LIBELLES_INDICATEURS: dict[str, str] = {
 }
 """Every indicator of the §5 document an objective can be set for, in the document's order."""
 
+OBJECTIFS_DU_PROGRAMME: dict[str, float] = {
+    "agir.taux_emploi_formation_durable": 0.60,
+    "agir.taux_logement_perenne": 0.80,
+}
+"""AGIR's programme targets (≥ 60 % of exits into lasting job or training, ≥ 80 % into durable housing,
+reference/domain.md glossary #32): the objective of those rows unless the COPIL set another."""
+
 ENTETES_DU_TABLEAU = ["Indicateur", "Objectif", "Réalisé", "Écart"]
 META = ("periode", "vu_au", "position_journal", "filtres")
 
@@ -215,7 +224,7 @@ def lignes_du_tableau(engine: sa.Engine, demande: Demande, document: dict[str, A
         objectifs = objectifs_en_vigueur(connexion, demande)
     lignes = []
     for indicateur, realise in en_lignes_csv({cle: valeur for cle, valeur in document.items() if cle not in META}):
-        objectif = objectifs.get(indicateur)
+        objectif = objectifs.get(indicateur, OBJECTIFS_DU_PROGRAMME.get(indicateur))
         ecart = arrondi(realise - objectif, 3) if objectif is not None and realise is not None else None
         lignes.append(LigneDuTableau(indicateur, LIBELLES_INDICATEURS.get(indicateur, indicateur), objectif, realise, ecart))
     return lignes
@@ -451,3 +460,44 @@ def _decoupage(du: date, au: date) -> list[tuple[str, date, date]]:
         return trimestres
     return [(str(annee), max(date(annee, 1, 1), du), min(date(annee, 12, 31), au)) for annee in range(du.year, au.year + 1)]
 
+
+
+# AGIR and the employment service's return (CONTRACT §9) ------------------------------------------------
+
+
+@dataclass
+class GraphiquesAgirSpe:
+    """The numbers behind the AGIR and SPE sections of the dashboard, with §9's definitions."""
+
+    agir: dict[str, Any]
+    """The `agir` family of the request."""
+    agir_par_departement: list[tuple[str, dict[str, Any]]]
+    """(département, `agir` family of that département) for each département with AGIR activity."""
+    volets: list[tuple[str, dict[str, int]]]
+    """(strand, closures of the period by result) for each strand."""
+    spe: dict[str, Any]
+    """The `spe` family of the request (with `par_type_operateur`)."""
+
+
+def graphiques_agir_spe(engine: sa.Engine, demande: Demande, position: int) -> GraphiquesAgirSpe:
+    """The AGIR and SPE charts for `demande`, seen at log `position` (the document's `position_journal`)."""
+    with engine.connect() as connexion:
+        ctx = Contexte(connexion, demande, Cliche(position, fin_de_journee(demande.vu_au) if demande.vu_au else None))
+        activite = ctx.faits(TypeEtape.ORIENTATION_AGIR, TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="activite_agir")
+        concernes = {pid for (pid,) in connexion.execute(sa.select(activite.c.parcours_id).where(activite.c.occurred_on <= demande.au))}
+        departements = sorted({ctx.personnes[pid].departement for pid in concernes
+                               if pid in ctx.personnes and ctx.personnes[pid].departement})
+        par_departement = [(code, agir(ctx.pour(replace(demande, departement=None, departements=(code,))))) for code in departements]
+        return GraphiquesAgirSpe(agir(ctx), par_departement, _volets_clotures(ctx), spe(ctx))
+
+
+def _volets_clotures(ctx: Contexte) -> list[tuple[str, dict[str, int]]]:
+    d = ctx.demande
+    comptes = {volet.value: {resultat.value: 0 for resultat in ResultatVolet} for volet in VoletAgir}
+    f = ctx.faits(TypeEtape.AGIR_VOLET_CLOTURE, alias="volet_clos")
+    for parcours_id, jour, operateur, volet, resultat in ctx.connexion.execute(
+        sa.select(f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.code, f.c.code2).where(f.c.occurred_on.between(d.du, d.au))
+    ):
+        if ctx.de_l_operateur(operateur) and ctx.retenu(parcours_id, jour) and volet in comptes and resultat in comptes[volet]:
+            comptes[volet][resultat] += 1
+    return list(comptes.items())

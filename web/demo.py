@@ -32,19 +32,24 @@ from parcours.vocabulaire import (
     SORTIES_POSITIVES,
     SOUS_MOTIFS,
     CategorieSortie,
+    DemarcheQualification,
+    Frein,
     MotifChoixSpe,
     MotifDispenseFormation,
     MotifDispenseOrientation,
     MotifFinFormation,
+    MotifRefusAgir,
     MotifSejour,
     MotifSortieAgir,
     NiveauCible,
     NiveauLangue,
     OrganeProtection,
     Programme,
+    ResultatVolet,
     Sexe,
     SituationLogement,
     SituationPro,
+    StatutDemarche,
     TypeContrat,
     TypeEtape,
     TypeEvaluation,
@@ -478,7 +483,7 @@ class _Personne:
     """One person's steps while they are generated: (occurred_on, creation order, step) triples."""
 
     __slots__ = ("agir", "bpi", "deces", "etapes", "limite", "naissance", "nom", "ops", "reference", "rng",
-                 "sortie_agir")
+                 "rng_suites", "sortie_agir", "suites", "volets_agir")
 
     def __init__(self, rng: random.Random, ops: dict[TypeOperateur, OperateurDemo], reference: dict[str, str],
                  limite: date) -> None:
@@ -493,6 +498,11 @@ class _Personne:
         self.agir = False
         self.deces: date | None = None
         self.sortie_agir: tuple[date, date | None, date | None] | None = None
+        self.volets_agir: list[str] = []
+        # The follow-up steps of CONTRACT §9 draw from their own generator and list, so that every
+        # other step of the demo (ids, dates, recording times) stays what it was before they existed.
+        self.rng_suites = random.Random(repr(sorted(reference.items())))
+        self.suites: list[tuple[date, float, dict[str, Any]]] = []
 
     def op(self, type_: TypeOperateur) -> str:
         return self.ops[type_]
@@ -508,6 +518,25 @@ class _Personne:
         rng = self.rng
         step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         self.etapes.append((jour, len(self.etapes), {
+            "step_id": step_id,
+            "type": type_.value,
+            "occurred_on": jour.isoformat(),
+            "operateur": operateur,
+            "agent": rng.choice(AGENTS[operateur]),
+            "personne": dict(self.reference),
+            "data": data,
+        }))
+        return step_id
+
+    def suite(self, type_: TypeEtape, jour: date, operateur: str, data: dict[str, Any], avant: int | None = None) -> str | None:
+        """Add a §9 follow-up step (its own randomness), ordered right after the steps made so far — or
+        just before the step of rank `avant` — on its day; returns its step_id (None when after the last day)."""
+        if jour > self.limite:
+            return None
+        rng = self.rng_suites
+        step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        rang = (len(self.etapes) if avant is None else avant) - 0.5 + len(self.suites) * 1e-6
+        self.suites.append((jour, rang, {
             "step_id": step_id,
             "type": type_.value,
             "occurred_on": jour.isoformat(),
@@ -570,9 +599,10 @@ def generer_etapes(personnes: int, graine: int, maintenant: datetime) -> Iterato
 
 def _horodater(p: _Personne, instant: datetime) -> Iterator[EtapeDemo]:
     """Recording times: mostly 0–10 days after the business date, sometimes weeks, a few months; never back."""
-    aleatoire = p.rng.random
     precedent: datetime | None = None
-    for jour, _, etape in p.etapes:
+    suites = {id(e[2]) for e in p.suites}
+    for jour, _, etape in sorted([*p.etapes, *p.suites], key=lambda e: (e[0], e[1])):
+        aleatoire = p.rng_suites.random if id(etape) in suites else p.rng.random
         tirage = aleatoire()
         if tirage < 0.35:
             delai = 0
@@ -682,6 +712,7 @@ def _parcours(p: _Personne, dep: _Departement, numero: str | None, menage: _Mena
         # nothing happens after a death (a step after it is needed only by steps after it)
         p.limite = deces = p.deces
         p.etapes = [p.etapes[0], *(e for e in p.etapes[1:] if e[0] <= deces)]
+        p.suites = [e for e in p.suites if e[0] <= deces]
     _gestion(p)
 
     # The registration comes first: at the first contact, recorded by whoever met the person first
@@ -881,12 +912,65 @@ def _orientation_spe(p: _Personne, jour: date) -> None:
         return
     if p.ajouter(E.ORIENTATION_ACCEPTEE, reponse, destinataire, {"orientation_step_id": orientation}) is None:
         return
+    _retour_spe(p, destinataire, vers, reponse)
     entree = reponse + timedelta(days=rng.randint(0, 21))
     if vers is T.MISSION_LOCALE:
         cej = age_revolu(p.naissance, entree) < 26 and rng.random() < 0.55
         _episode(p, destinataire, entree, Programme.CEJ if cej else Programme.PACEA, cej=cej)
     else:
         _episode(p, destinataire, entree, Programme.ACCOMPAGNEMENT_FT if vers is T.FRANCE_TRAVAIL else Programme.AUTRE)
+
+
+_FREINS = ((Frein.LANGUE, 0.60), (Frein.MOBILITE, 0.30), (Frein.LOGEMENT, 0.30), (Frein.NUMERIQUE, 0.25),
+           (Frein.GARDE_ENFANTS, 0.20), (Frein.RECONNAISSANCE_DIPLOMES, 0.20), (Frein.DROITS, 0.15), (Frein.SANTE, 0.10),
+           (Frein.AUTRE, 0.05))
+"""Share of in-depth diagnostics naming each barrier (language first: reference/domain.md §4.4)."""
+
+
+def _freins(rng: random.Random) -> list[str]:
+    return [frein.value for frein, part in _FREINS if rng.random() < part]
+
+
+def _identifiant_spe(rng: random.Random, vers: TypeOperateur) -> str:
+    if vers is T.FRANCE_TRAVAIL:
+        return f"{rng.randrange(10**7):07d}{rng.choice('ABCDEFGHJK')}"
+    prefixe = {T.MISSION_LOCALE: "ML", T.CAP_EMPLOI: "CE"}.get(vers, "SP")
+    return f"{prefixe}{rng.randrange(10**8):08d}"
+
+
+def _retour_spe(p: _Personne, destinataire: str, vers: TypeOperateur, acceptation: date) -> None:
+    """What the receiving operator tells OFII after accepting: registration, first appointment (held or
+    not, sometimes a second one), in-depth diagnostic with its barriers, and sometimes a step towards
+    the recognition of qualifications. Some accepted orientations are never followed by a registration."""
+    rng = p.rng_suites
+    if rng.random() >= 0.88:
+        return
+    inscription = acceptation + timedelta(days=rng.choice((0, 0, 1, 2, 3, 5, 8, 12)))
+    donnees = {"identifiant_spe": _identifiant_spe(rng, vers)} if rng.random() < 0.9 else {}
+    if p.suite(E.INSCRIPTION_SPE, inscription, destinataire, donnees) is None:
+        return
+    rdv = inscription + timedelta(days=rng.randint(3, 30))
+    honore = rng.random() < 0.8
+    if p.suite(E.PREMIER_RENDEZ_VOUS_SPE, rdv, destinataire, {"date_rdv": rdv.isoformat(), "honore": honore}) is None:
+        return
+    if not honore:
+        if rng.random() >= 0.7:
+            return
+        rdv += timedelta(days=rng.randint(7, 21))
+        if p.suite(E.PREMIER_RENDEZ_VOUS_SPE, rdv, destinataire, {"date_rdv": rdv.isoformat(), "honore": True}) is None:
+            return
+    if rng.random() < 0.75:
+        p.suite(E.DIAGNOSTIC_APPROFONDI, rdv + timedelta(days=rng.choice((0, 0, 0, 7, 14))), destinataire,
+                {"freins": _freins(rng)})
+    if rng.random() < 0.10:
+        demarche = rng.choice((DemarcheQualification.COMPARABILITE_DIPLOME, DemarcheQualification.COMPARABILITE_DIPLOME,
+                               DemarcheQualification.VAE, DemarcheQualification.EQUIVALENCE))
+        depot = rdv + timedelta(days=rng.randint(10, 60))
+        p.suite(E.RECONNAISSANCE_QUALIFICATIONS, depot, destinataire,
+                {"demarche": demarche.value, "statut": StatutDemarche.DEPOSEE.value})
+        issue = StatutDemarche.OBTENUE if rng.random() < 0.7 else StatutDemarche.REFUSEE
+        p.suite(E.RECONNAISSANCE_QUALIFICATIONS, depot + timedelta(days=rng.randint(60, 180)), destinataire,
+                {"demarche": demarche.value, "statut": issue.value})
 
 
 def _episode(p: _Personne, operateur: str, entree: date, programme: Programme, cej: bool = False) -> None:
@@ -977,8 +1061,21 @@ def _agir(p: _Personne, signature: date, decision: date) -> None:
         return
     if rng.random() >= 0.80:
         if rng.random() < 0.5:
-            p.ajouter(E.ORIENTATION_REFUSEE, orientation_le + timedelta(days=rng.randint(3, 30)), agir,
-                      {"orientation_step_id": orientation, "motif": rng.choice(_REFUS_AGIR)})
+            refus_le = orientation_le + timedelta(days=rng.randint(3, 30))
+            motif_refus = rng.choice(_REFUS_AGIR)
+            if p.ajouter(E.ORIENTATION_REFUSEE, refus_le, agir, {"orientation_step_id": orientation, "motif": motif_refus}):
+                p.suite(E.AGIR_REFUS, refus_le, agir, {"motif": _MOTIFS_REFUS_AGIR[motif_refus].value})
+        else:  # no answer to the convocation: unreachable, or an intake held late (flagged) and no entry yet
+            tirage = p.rng_suites.random()
+            if tirage < 0.45:
+                p.suite(E.AGIR_REFUS, orientation_le + timedelta(days=p.rng_suites.randint(31, 60)), agir,
+                        {"motif": MotifRefusAgir.INJOIGNABLE.value})
+            elif tirage < 0.85:
+                p.suite(E.AGIR_ACCUEIL, orientation_le + timedelta(days=p.rng_suites.randint(32, 75)), agir, {
+                    "diagnostic": [v.value for v in VoletAgir if p.rng_suites.random() < 0.7],
+                    "situation_logement": _LOGEMENT_ENTREE_BPI.tirer(p.rng_suites).value,
+                    "situation_pro": SituationPro.RECHERCHE_EMPLOI.value,
+                })
         return
     acceptation = orientation_le + timedelta(days=rng.randint(1, 12))
     if p.ajouter(E.ORIENTATION_ACCEPTEE, acceptation, agir, {"orientation_step_id": orientation}) is None:
@@ -990,13 +1087,16 @@ def _agir(p: _Personne, signature: date, decision: date) -> None:
     if rng.random() >= 0.60:  # "more than one in two" on all three strands
         choisis = rng.sample(volets, rng.randint(1, 2))
         volets = [v for v in volets if v in choisis]
+    rang_entree = len(p.etapes)
     if p.ajouter(E.AGIR_ENTREE, entree, agir, {"volets": volets}) is None:
         return
     p.agir = True
+    p.volets_agir = volets
 
     # Housing: the situation at entry, then (for about half of the others) durable housing within 24 months
     situation = _LOGEMENT_ENTREE_BPI.tirer(rng)
     p.ajouter(E.SITUATION_LOGEMENT, entree, agir, {"situation": situation.value})
+    _accueil_agir(p, agir, acceptation, entree, volets, situation, rang_entree)
     acces = entree if situation in LOGEMENTS_PERENNES else None
     if acces is None:
         perenne = rng.random() < 0.49
@@ -1040,6 +1140,53 @@ def _agir(p: _Personne, signature: date, decision: date) -> None:
     p.sortie_agir = (entree, acces, emploi)
 
 
+_MOTIFS_REFUS_AGIR = {
+    "La personne ne souhaite pas être accompagnée.": MotifRefusAgir.REFUS_PERSONNE,
+    "Injoignable après la convocation.": MotifRefusAgir.INJOIGNABLE,
+    "Installation prévue dans un autre département.": MotifRefusAgir.NON_ELIGIBLE,
+}
+assert set(_MOTIFS_REFUS_AGIR) == set(_REFUS_AGIR)
+_SITUATIONS_PRO_ACCUEIL = ((SituationPro.RECHERCHE_EMPLOI, 0.70), (SituationPro.INACTIF, 0.15), (SituationPro.EMPLOI, 0.10),
+                           (SituationPro.FORMATION, 0.05))
+"""80 % of AGIR entrants without job or training (reference/domain.md §4.4)."""
+
+
+def _accueil_agir(p: _Personne, agir: str, acceptation: date, entree: date, volets: list[str],
+                  situation: SituationLogement, rang_entree: int) -> None:
+    """The intake with its diagnostic, held between the acceptance and the entry (recorded before the entry),
+    and for some with the employment strand an in-depth diagnostic of their barriers a few weeks later."""
+    rng = p.rng_suites
+    accueil = acceptation + timedelta(days=rng.randint(0, (entree - acceptation).days))
+    tirage, situation_pro = rng.random(), SituationPro.RECHERCHE_EMPLOI
+    for valeur, part in _SITUATIONS_PRO_ACCUEIL:
+        if tirage < part:
+            situation_pro = valeur
+            break
+        tirage -= part
+    diagnostic = [v.value for v in VoletAgir if v.value in volets or rng.random() < 0.1]
+    p.suite(E.AGIR_ACCUEIL, accueil, agir, {"diagnostic": diagnostic, "situation_logement": situation.value,
+                                             "situation_pro": situation_pro.value}, avant=rang_entree)
+    if VoletAgir.EMPLOI_FORMATION.value in volets and rng.random() < 0.4:
+        p.suite(E.DIAGNOSTIC_APPROFONDI, entree + timedelta(days=rng.randint(10, 45)), agir, {"freins": _freins(rng)})
+
+
+def _clotures_de_volets(p: _Personne, entree: date, sortie: date, acces: date | None, emploi: date | None,
+                        motif: MotifSortieAgir) -> None:
+    """Each strand opened at entry is closed once, in the weeks before the exit, with its result."""
+    rng = p.rng_suites
+    for volet in p.volets_agir:
+        jour = max(entree, sortie - timedelta(days=rng.randint(0, 45)))
+        if volet == VoletAgir.LOGEMENT.value:
+            atteint = acces is not None and acces <= jour
+        elif volet == VoletAgir.EMPLOI_FORMATION.value:
+            atteint = emploi is not None and emploi <= jour
+        else:
+            atteint = rng.random() < 0.85
+        resultat = ResultatVolet.ATTEINT if atteint else (
+            ResultatVolet.SANS_OBJET if motif is MotifSortieAgir.DEMENAGEMENT else ResultatVolet.NON_ATTEINT)
+        p.suite(E.AGIR_VOLET_CLOTURE, jour, p.op(T.AGIR), {"volet": volet, "resultat": resultat.value})
+
+
 def _sortie_agir(p: _Personne, entree: date, acces: date | None, emploi: date | None) -> None:
     """The AGIR exit, made after every other step so that those of its day are recorded before it."""
     rng = p.rng
@@ -1055,6 +1202,8 @@ def _sortie_agir(p: _Personne, entree: date, acces: date | None, emploi: date | 
         motif = _MOTIFS_SORTIE_AGIR.tirer(rng)
     if motif is MotifSortieAgir.OBJECTIFS_ATTEINTS and not objectifs_atteints(p.etapes, sortie):
         motif = MotifSortieAgir.AUTRE
+    if sortie <= p.limite:
+        _clotures_de_volets(p, entree, sortie, acces, emploi, motif)
     p.ajouter(E.AGIR_SORTIE, sortie, p.op(T.AGIR), {"motif": motif.value})
 
 

@@ -60,6 +60,13 @@ LIBELLES_VALEURS: dict[str, str] = {
     # AGIR
     "DROITS": "Accès aux droits", "LOGEMENT": "Logement", "EMPLOI_FORMATION": "Emploi et formation",
     "OBJECTIFS_ATTEINTS": "Objectifs atteints", "DUREE_MAX": "Durée maximale atteinte", "PERDU_DE_VUE": "Perdu de vue",
+    "REFUS_PERSONNE": "Refus de la personne", "NON_ELIGIBLE": "Non éligible", "INJOIGNABLE": "Injoignable",
+    "ATTEINT": "Atteint", "NON_ATTEINT": "Non atteint", "SANS_OBJET": "Sans objet",
+    # Service public de l'emploi : freins, reconnaissance des qualifications
+    "GARDE_ENFANTS": "Garde d'enfants", "MOBILITE": "Mobilité", "SANTE": "Santé", "LANGUE": "Langue",
+    "NUMERIQUE": "Numérique", "RECONNAISSANCE_DIPLOMES": "Reconnaissance des diplômes",
+    "VAE": "Validation des acquis de l'expérience (VAE)", "COMPARABILITE_DIPLOME": "Attestation de comparabilité du diplôme",
+    "EQUIVALENCE": "Équivalence", "DEPOSEE": "Déposée", "OBTENUE": "Obtenue", "REFUSEE": "Refusée",
     # Emploi
     "ACCOMPAGNEMENT_FT": "Accompagnement France Travail", "CEJ": "Contrat d'engagement jeune (CEJ)", "PACEA": "PACEA",
     "AGIR_EMPLOI": "Volet emploi d'AGIR", "ACTION_BOP104": "Action financée par le BOP 104", "MENTORAT": "Mentorat",

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from projections.tableau_de_bord import GROUPES_DE_SORTIES, Graphiques
+from projections.tableau_de_bord import (
+    GROUPES_DE_SORTIES,
+    LIBELLES_FREINS,
+    LIBELLES_TYPES_SPE,
+    OBJECTIFS_DU_PROGRAMME,
+    Graphiques,
+    GraphiquesAgirSpe,
+)
 
 LARGEUR = 720
 MARGE_LIBELLES = 230
@@ -218,3 +225,148 @@ def figures(donnees: Graphiques) -> list[Figure]:
     """Every chart of the dashboard, in the order of the page."""
     return [entonnoir(donnees), sorties_par_departement(donnees), histogramme_des_durees(donnees), tendances(donnees),
             comparaison_des_departements(donnees)]
+
+
+# AGIR and the employment service's return (CONTRACT §9) ------------------------------------------------
+
+LIBELLES_VOLETS = {"DROITS": "Accès aux droits", "LOGEMENT": "Logement", "EMPLOI_FORMATION": "Emploi et formation"}
+RESULTATS_VOLETS = [("ATTEINT", "Atteint"), ("NON_ATTEINT", "Non atteint"), ("SANS_OBJET", "Sans objet")]
+CIBLE_EMPLOI = OBJECTIFS_DU_PROGRAMME["agir.taux_emploi_formation_durable"]
+CIBLE_LOGEMENT = OBJECTIFS_DU_PROGRAMME["agir.taux_logement_perenne"]
+
+
+def agir_entonnoir(donnees: GraphiquesAgirSpe) -> Figure:
+    a = donnees.agir
+    etapes = [("Orientations", a["orientations"]), ("Accueils", a["accueils"]), ("Entrées", a["entrees"]),
+              ("Sorties", a["sorties"]), ("dont objectifs atteints", a["sorties_objectifs_atteints"])]
+    figure = Figure(
+        "graphique-agir-entonnoir", "AGIR : de l'orientation à la sortie",
+        "Nombre d'étapes AGIR datées dans la période : " + " ; ".join(f"{libelle} {nombre(n)}" for libelle, n in etapes)
+        + f". Délai moyen orientation → accueil : {nombre(a['delai_moyen_accueil_jours'])} jours ; "
+        f"en cours en fin de période : {nombre(a['en_cours'])}, dont {nombre(a['au_dela_24_mois'])} au-delà de 24 mois.",
+        hauteur=20 + len(etapes) * (HAUTEUR_BARRE + ECART_BARRES),
+        entetes=["Étape", "Nombre"],
+    )
+    maximum = max((n for _, n in etapes), default=0)
+    echelle = (LARGEUR - MARGE_LIBELLES - 80) / maximum if maximum else 0
+    for (libelle, n), y in zip(etapes, _barres_horizontales(figure, [libelle for libelle, _ in etapes])):
+        figure.rect(MARGE_LIBELLES, y, n * echelle, HAUTEUR_BARRE, "graphique-serie-1", f"{libelle} : {nombre(n)}")
+        figure.texte(MARGE_LIBELLES + n * echelle + 6, y + HAUTEUR_BARRE * 0.7, nombre(n))
+        figure.lignes.append([libelle, nombre(n)])
+    figure.lignes += [["Délai moyen orientation → accueil (jours)", nombre(a["delai_moyen_accueil_jours"])],
+                      ["Accompagnements en cours en fin de période", nombre(a["en_cours"])],
+                      ["dont au-delà de 24 mois", nombre(a["au_dela_24_mois"])]]
+    return figure
+
+
+def agir_cibles(donnees: GraphiquesAgirSpe) -> Figure:
+    lignes = [("Ensemble", donnees.agir), *donnees.agir_par_departement]
+    barres = [(f"{nom} — emploi ou formation", a["taux_emploi_formation_durable"], CIBLE_EMPLOI, a) for nom, a in lignes] + \
+             [(f"{nom} — logement pérenne", a["taux_logement_perenne"], CIBLE_LOGEMENT, a) for nom, a in lignes]
+    barres.sort(key=lambda b: (b[0].split(" — ")[0] != "Ensemble", b[0]))
+    figure = Figure(
+        "graphique-agir-cibles", "AGIR : sorties en emploi ou formation durable et en logement pérenne, face aux cibles",
+        f"Parts des sorties non neutres (cibles du programme : {pourcentage(CIBLE_EMPLOI)} en emploi ou formation durable, "
+        f"{pourcentage(CIBLE_LOGEMENT)} en logement pérenne ; trait vertical) : "
+        + " ; ".join(f"{libelle} {pourcentage(tx)}" for libelle, tx, _, _ in barres) + ".",
+        hauteur=16 + len(barres) * (HAUTEUR_BARRE + ECART_BARRES),
+        entetes=["Territoire", "Sorties", "Sorties neutres", "Emploi ou formation durable", "Taux (cible 60 %)",
+                 "Logement pérenne", "Taux (cible 80 %)"],
+    )
+    etendue = LARGEUR - MARGE_LIBELLES - 130
+    for (libelle, tx, cible, _), y in zip(barres, _barres_horizontales(figure, [b[0] for b in barres])):
+        figure.rect(MARGE_LIBELLES, y, etendue, HAUTEUR_BARRE, "graphique-fond")
+        serie = "graphique-serie-3" if tx is not None and tx >= cible else "graphique-serie-4"
+        figure.rect(MARGE_LIBELLES, y, etendue * (tx or 0), HAUTEUR_BARRE, serie, f"{libelle} : {pourcentage(tx)}")
+        figure.trait(MARGE_LIBELLES + etendue * cible, y - 3, MARGE_LIBELLES + etendue * cible, y + HAUTEUR_BARRE + 3, "graphique-cible")
+        figure.texte(MARGE_LIBELLES + etendue + 6, y + HAUTEUR_BARRE * 0.7, f"{pourcentage(tx)} (cible {pourcentage(cible)})")
+    for nom, a in lignes:
+        figure.lignes.append([nom, nombre(a["sorties"]), nombre(a["sorties_neutres"]), nombre(a["sorties_emploi_formation_durable"]),
+                              pourcentage(a["taux_emploi_formation_durable"]), nombre(a["sorties_logement_perenne"]),
+                              pourcentage(a["taux_logement_perenne"])])
+    return figure
+
+
+def agir_volets(donnees: GraphiquesAgirSpe) -> Figure:
+    volets = donnees.volets
+    totaux = [sum(r.values()) for _, r in volets]
+    figure = Figure(
+        "graphique-agir-volets", "AGIR : résultat des volets clôturés dans la période",
+        "Barres empilées par volet : " + " ; ".join(
+            f"{LIBELLES_VOLETS[v]} : " + ", ".join(f"{libelle.lower()} {nombre(r[cle])}" for cle, libelle in RESULTATS_VOLETS)
+            for v, r in volets) + ".",
+        hauteur=60 + len(volets) * (HAUTEUR_BARRE + ECART_BARRES),
+        legende=[(f"graphique-serie-{rang}", libelle) for rang, (_, libelle) in zip((3, 4, 5), RESULTATS_VOLETS)],
+        entetes=["Volet", *[libelle for _, libelle in RESULTATS_VOLETS], "Total", "Part atteinte"],
+    )
+    maximum = max(totaux, default=0)
+    echelle = (LARGEUR - MARGE_LIBELLES - 60) / maximum if maximum else 0
+    for (volet, resultats), total, y in zip(volets, totaux, _barres_horizontales(figure, [LIBELLES_VOLETS[v] for v, _ in volets])):
+        x = MARGE_LIBELLES
+        for rang, (cle, libelle) in zip((3, 4, 5), RESULTATS_VOLETS):
+            figure.rect(x, y, resultats[cle] * echelle, HAUTEUR_BARRE, f"graphique-serie-{rang}",
+                        f"{LIBELLES_VOLETS[volet]} — {libelle} : {nombre(resultats[cle])}")
+            x += resultats[cle] * echelle
+        figure.texte(x + 6, y + HAUTEUR_BARRE * 0.7, nombre(total))
+        figure.lignes.append([LIBELLES_VOLETS[volet], *[nombre(resultats[cle]) for cle, _ in RESULTATS_VOLETS], nombre(total),
+                              pourcentage(resultats["ATTEINT"] / total if total else None)])
+    _legende(figure, figure.hauteur - 30)
+    return figure
+
+
+def spe_delais(donnees: GraphiquesAgirSpe) -> Figure:
+    types = list(donnees.spe["par_type_operateur"].items())
+    figure = Figure(
+        "graphique-spe-delais", "Service public de l'emploi : délais par type d'opérateur destinataire",
+        "Délais moyens en jours depuis l'orientation, pour les orientations de la période : " + " ; ".join(
+            f"{LIBELLES_TYPES_SPE[k]} : réponse {nombre(c['delai_moyen_reponse_jours'])} j, premier rendez-vous "
+            f"{nombre(c['delai_moyen_premier_rdv_jours'])} j" for k, c in types) + ".",
+        hauteur=60 + len(types) * (HAUTEUR_BARRE + ECART_BARRES),
+        legende=[("graphique-serie-1", "Délai de réponse"), ("graphique-serie-2", "Délai du premier rendez-vous honoré")],
+        entetes=["Type d'opérateur", "Orientations", "Acceptées", "Refusées", "Sans réponse", "Délai moyen de réponse (j)",
+                 "Inscrits", "Premier rendez-vous honoré", "Délai moyen du premier rendez-vous (j)", "Diagnostics"],
+    )
+    maximum = max((c[cle] or 0 for _, c in types for cle in ("delai_moyen_reponse_jours", "delai_moyen_premier_rdv_jours")), default=0)
+    echelle = (LARGEUR - MARGE_LIBELLES - 90) / maximum if maximum else 0
+    for (cle_type, c), y in zip(types, _barres_horizontales(figure, [LIBELLES_TYPES_SPE[k] for k, _ in types])):
+        for decalage, (serie, cle) in enumerate(((1, "delai_moyen_reponse_jours"), (2, "delai_moyen_premier_rdv_jours"))):
+            valeur = c[cle] or 0
+            hauteur = HAUTEUR_BARRE / 2
+            figure.rect(MARGE_LIBELLES, y + decalage * hauteur, valeur * echelle, hauteur - 1, f"graphique-serie-{serie}",
+                        f"{LIBELLES_TYPES_SPE[cle_type]} — {cle.replace('_', ' ')} : {nombre(c[cle])} j")
+            figure.texte(MARGE_LIBELLES + valeur * echelle + 6, y + decalage * hauteur + hauteur * 0.8, f"{nombre(c[cle])} j")
+        figure.lignes.append([LIBELLES_TYPES_SPE[cle_type], nombre(c["orientations"]), nombre(c["acceptees"]), nombre(c["refusees"]),
+                              nombre(c["sans_reponse"]), nombre(c["delai_moyen_reponse_jours"]), nombre(c["inscrits"]),
+                              nombre(c["premier_rdv_honore"]), nombre(c["delai_moyen_premier_rdv_jours"]), nombre(c["diagnostics"])])
+    _legende(figure, figure.hauteur - 30)
+    return figure
+
+
+def spe_freins(donnees: GraphiquesAgirSpe) -> Figure:
+    freins = donnees.spe["freins"]
+    types = list(donnees.spe["par_type_operateur"].items())
+    diagnostics = donnees.spe["diagnostics"]
+    figure = Figure(
+        "graphique-spe-freins", "Service public de l'emploi : freins repérés aux diagnostics approfondis",
+        f"Sur {nombre(diagnostics)} diagnostics : " + " ; ".join(
+            f"{LIBELLES_FREINS[f]} {nombre(n)} ({pourcentage(n / diagnostics if diagnostics else None)})" for f, n in freins.items()) + ".",
+        hauteur=20 + len(freins) * (HAUTEUR_BARRE + ECART_BARRES),
+        entetes=["Frein", "Diagnostics", "Part", *[LIBELLES_TYPES_SPE[k] for k, _ in types]],
+    )
+    maximum = max(freins.values(), default=0)
+    echelle = (LARGEUR - MARGE_LIBELLES - 110) / maximum if maximum else 0
+    for (frein, n), y in zip(freins.items(), _barres_horizontales(figure, [LIBELLES_FREINS[f] for f in freins])):
+        figure.rect(MARGE_LIBELLES, y, n * echelle, HAUTEUR_BARRE, "graphique-serie-2", f"{LIBELLES_FREINS[frein]} : {nombre(n)}")
+        figure.texte(MARGE_LIBELLES + n * echelle + 6, y + HAUTEUR_BARRE * 0.7,
+                     f"{nombre(n)} ({pourcentage(n / diagnostics if diagnostics else None)})")
+        figure.lignes.append([LIBELLES_FREINS[frein], nombre(n), pourcentage(n / diagnostics if diagnostics else None),
+                              *[nombre(c["freins"][frein]) for _, c in types]])
+    return figure
+
+
+def figures_agir_spe(donnees: GraphiquesAgirSpe) -> dict[str, list[Figure]]:
+    """The AGIR and SPE sections of the dashboard, each a list of charts."""
+    return {
+        "AGIR": [agir_entonnoir(donnees), agir_cibles(donnees), agir_volets(donnees)],
+        "Retour du service public de l'emploi": [spe_delais(donnees), spe_freins(donnees)],
+    }

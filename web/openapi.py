@@ -12,6 +12,7 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from projections.indicateurs import FAMILLES
 from web.schemas import SCHEMAS_DONNEES, EtapeSchema, ReferencePersonneSchema
 
 VERSION_API = "1.0.0"
@@ -226,7 +227,12 @@ def document() -> dict[str, Any]:
                     "bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans"]}},
                 {"name": "programme", "in": "query", "required": False, "schema": {"type": "string", "enum": ["spe", "agir", "bop104"]}},
             ],
-            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object"}}),
+            "responses": _reponses(200, 401, 403, 422, 429, succes={200: {
+                "type": "object",
+                "description": "Le document de `parcours indicators` (CONTRACT §5 et §9) : familles `agir` et `spe` comprises.",
+                "required": ["periode", "vu_au", "position_journal", "filtres", *FAMILLES],
+                "properties": {famille: {"type": "object"} for famille in FAMILLES},
+            }}),
         }},
     )
     return spec.to_dict()

@@ -49,6 +49,7 @@ from web.formulaires import (
     valeurs_du_formulaire,
     valeurs_enregistrees,
 )
+from web.prerempli_suivi import PREREMPLISSAGES
 from web.schemas import EtapeInvalideError, lire_etape
 
 bp = Blueprint("ui", __name__)
@@ -77,6 +78,8 @@ TITRES_LISTES = {
     "suivis_six_mois": "Suivis à 6 mois à renseigner",
     "orientations_en_attente": "Orientations en attente de réponse",
     "accueils_agir_en_retard": "Accueils AGIR en retard",
+    "accueils_agir_a_tenir": "Orientations AGIR reçues : accueil à tenir dans le mois",
+    "agir_24_mois": "Accompagnements AGIR approchant ou dépassant 24 mois",
     "entretiens_fin_cir_en_retard": "Entretiens de fin de CIR en retard",
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
@@ -409,6 +412,8 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
             connu.contexte.append(f"Entrée dans AGIR le {synthese['agir']['entree']['le']:%d/%m/%Y}.")
         elif type_etape is TypeEtape.NOTE:
             connu.defauts["visibilite"] = "OPERATEUR"
+        elif type_etape in PREREMPLISSAGES:
+            PREREMPLISSAGES[type_etape](connu, par_type, acteur.operateur, jour)
     if correction:
         connu.contexte = []  # what would guide a new step misleads when correcting a recorded one
     return connu
@@ -817,15 +822,16 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
     from projections.indicateurs import PROGRAMMES, PUBLICS, calculer
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
-    from projections.tableau_de_bord import annee_des_objectifs, graphiques, lignes_du_tableau
-    from web.graphiques import figures
+    from projections.tableau_de_bord import annee_des_objectifs, graphiques, graphiques_agir_spe, lignes_du_tableau
+    from web.graphiques import figures, figures_agir_spe
 
-    document, lignes, dessins = None, [], []
+    document, lignes, dessins, sections = None, [], [], {}
     if demande is not None:
         services().rattraper()
         document = calculer(services().lectures, demande)
         lignes = lignes_du_tableau(services().lectures, demande, document)
         dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
+        sections = figures_agir_spe(graphiques_agir_spe(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
@@ -837,7 +843,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     return render_template(
         "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
         operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
-        figures=dessins, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
+        figures=dessins, sections=sections, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
         saisie=saisie, erreurs_objectif=erreurs_objectif or {},
         annee_objectifs=annee_des_objectifs(demande) if demande else None,
     ), statut

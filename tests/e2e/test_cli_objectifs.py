@@ -48,3 +48,25 @@ def test_indicators_take_a_programme_and_several_departements(parcours_cli, envi
     bop = json.loads(parcours_cli("indicators", "--du", "2024-01-01", "--au", "2024-12-31", "--programme", "bop104").output)
     assert bop["accompagnement_emploi"]["sorties"] == 0 and bop["cir"]["signataires"] == 0
     assert parcours_cli("indicators", "--du", "2024-01-01", "--au", "2024-12-31", "--programme", "hope").exit_code == 2
+
+
+def test_indicators_print_the_agir_and_spe_families_in_json_and_csv(parcours_cli, environnement: Path) -> None:  # noqa: F811
+    parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", scenario())))
+    document = json.loads(parcours_cli("indicators", "--du", "2024-01-01", "--au", "2024-12-31").output)
+    agir = document["agir"]
+    # Amina: entered 20/10/2023, exit on objectives 02/12/2024 (409 days = 13.4 months) with a CDD of six
+    # months running and a private rental; oriented again 10/12/2024 and refusing on 20/12/2024.
+    assert (agir["orientations"], agir["accueils"], agir["refus"]["REFUS_PERSONNE"], agir["entrees"]) == (1, 0, 1, 0)
+    assert (agir["sorties"], agir["duree_moyenne_mois"], agir["sorties_objectifs_atteints"]) == (1, 13.4, 1)
+    assert (agir["taux_emploi_formation_durable"], agir["taux_logement_perenne"], agir["en_cours"]) == (1.0, 1.0, 0)
+    spe = document["spe"]
+    # Amina to France Travail (accepted after 14 days, registered, appointment held 19 days after the
+    # orientation, two barriers); Bilal to the Mission locale (declined after 17 days).
+    assert (spe["orientations"], spe["acceptees"], spe["refusees"], spe["delai_moyen_reponse_jours"]) == (2, 1, 1, 15.5)
+    assert (spe["inscrits"], spe["premier_rdv_honore"], spe["delai_moyen_premier_rdv_jours"], spe["diagnostics"]) == (1, 1, 19.0, 1)
+    assert spe["par_type_operateur"]["MISSION_LOCALE"]["refusees"] == 1
+    assert (document["cir"]["par_age"]["moins_de_25"], document["cir"]["taux_prescription_obligatoire"]) == (1, 0.0)
+    assert document["langue"]["taux_atteignant_a1"] == 1.0
+    csv = parcours_cli("indicators", "--du", "2024-01-01", "--au", "2024-12-31", "--format", "csv").output.splitlines()
+    assert "agir.refus.REFUS_PERSONNE,1" in csv and "spe.freins.LANGUE,1" in csv
+    assert "spe.par_type_operateur.FRANCE_TRAVAIL.inscrits,1" in csv and "cir.par_statut.HUMANITAIRE,0" in csv

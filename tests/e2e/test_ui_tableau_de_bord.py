@@ -24,7 +24,7 @@ def test_copil_sees_five_accessible_charts_each_with_its_numbers_and_no_person(a
     page = reponse.get_data(as_text=True)
     assert reponse.status_code == 200
     dessins = svgs(page)
-    assert len(dessins) == 5
+    assert len(dessins) == 10  # five of the pathway, three of AGIR, two of the SPE return (CONTRACT §9)
     for svg in dessins:
         assert svg.get("role") == "img"
         titre, description = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
@@ -34,8 +34,12 @@ def test_copil_sees_five_accessible_charts_each_with_its_numbers_and_no_person(a
     titres = [svg.find(f"{SVG}title").text for svg in dessins]
     assert titres == ["Entonnoir du parcours", "Sorties d'accompagnement par catégorie et par département",
                       "Durée des accompagnements terminés dans la période", "Entrées et sorties par période",
-                      "Taux de sortie positive par département"]
-    assert page.count("<details") >= 5 and "Données du graphique « Entonnoir du parcours »" in page
+                      "Taux de sortie positive par département", "AGIR : de l'orientation à la sortie",
+                      "AGIR : sorties en emploi ou formation durable et en logement pérenne, face aux cibles",
+                      "AGIR : résultat des volets clôturés dans la période",
+                      "Service public de l'emploi : délais par type d'opérateur destinataire",
+                      "Service public de l'emploi : freins repérés aux diagnostics approfondis"]
+    assert page.count("<details") >= 10 and "Données du graphique « Entonnoir du parcours »" in page
     # Yasmina signed her CIR in 2025, had her end-of-CIR interview and was oriented: the funnel's table says so.
     entonnoir = page.split("Données du graphique « Entonnoir du parcours »")[1].split("</table>")[0]
     assert re.search(r'<th scope="row">CIR signé</th><td>1</td><td>100,0 %</td>', entonnoir)

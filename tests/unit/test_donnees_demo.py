@@ -668,3 +668,43 @@ def test_a_correction_keeps_a_housing_situation_durable_or_not_and_a_contract_on
                 assert champs["date_fin_prevue"] > cible["data"]["date_fin_prevue"]
                 assert contrat_durable(debut, jour(champs["date_fin_prevue"])) == contrat_durable(
                     debut, jour(cible["data"]["date_fin_prevue"]))
+
+
+def test_agir_people_go_through_intake_strands_and_exit_with_realistic_delays(personnes: list[list[Etape]]) -> None:
+    delais, tardifs, clotures, refus = [], 0, 0, 0
+    for etapes in personnes:
+        orientations = de_type(etapes, TypeEtape.ORIENTATION_AGIR)
+        accueils = de_type(etapes, TypeEtape.AGIR_ACCUEIL)
+        entrees = de_type(etapes, TypeEtape.AGIR_ENTREE)
+        refus += len(de_type(etapes, TypeEtape.AGIR_REFUS))
+        assert len(accueils) <= 1 and len(entrees) <= len(accueils)
+        for accueil in accueils:
+            delai = (jour(accueil["occurred_on"]) - jour(orientations[0]["occurred_on"])).days
+            delais.append(delai)
+            tardifs += delai > 31
+            assert all(accueil["occurred_on"] <= e["occurred_on"] for e in entrees)
+        volets_clos = [c["data"]["volet"] for c in de_type(etapes, TypeEtape.AGIR_VOLET_CLOTURE)]
+        assert len(volets_clos) == len(set(volets_clos))
+        if volets_clos:
+            assert set(volets_clos) <= set(entrees[0]["data"]["volets"])
+            clotures += 1
+    # About ten days on average (reference/domain.md glossary #31), some beyond a month; refusals recorded.
+    assert len(delais) > 50 and 3 <= sum(delais) / len(delais) <= 20 and 0 < tardifs < len(delais) / 4
+    assert clotures > 10 and refus > 3
+
+
+def test_spe_receivers_tell_ofii_what_became_of_accepted_orientations(personnes: list[list[Etape]]) -> None:
+    acceptees = inscrits = honores = diagnostics = 0
+    for etapes in personnes:
+        for acceptation in de_type(etapes, TypeEtape.ORIENTATION_ACCEPTEE):
+            orientation = next(e for e in etapes if e["step_id"] == acceptation["data"]["orientation_step_id"])
+            if orientation["type"] != TypeEtape.ORIENTATION_SPE.value:
+                continue
+            acceptees += 1
+            suites = [e for e in etapes if e["operateur"] == acceptation["operateur"] and e["type"] in (
+                "inscription_spe", "premier_rendez_vous_spe", "diagnostic_approfondi")]
+            assert all(e["occurred_on"] >= acceptation["occurred_on"] for e in suites)
+            inscrits += any(e["type"] == "inscription_spe" for e in suites)
+            honores += any(e["type"] == "premier_rendez_vous_spe" and e["data"]["honore"] for e in suites)
+            diagnostics += any(e["type"] == "diagnostic_approfondi" for e in suites)
+    assert acceptees > 100 and 0.7 < inscrits / acceptees < 0.97 and 0 < diagnostics < honores < inscrits

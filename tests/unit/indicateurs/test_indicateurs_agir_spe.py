@@ -247,3 +247,34 @@ def test_cir_under_25_humanitarian_within_autre_and_prescription_rate(territoire
     # AUTRE keeps its §5 figure (the sick foreigner); HUMANITAIRE counts, within it, the humanitarian permit.
     assert cir["par_statut"] == {"BPI": 1, "FAMILIAL": 2, "ECONOMIQUE": 0, "AUTRE": 1, "HUMANITAIRE": 1}
     assert (cir["prescriptions_obligatoires"], cir["taux_prescription_obligatoire"]) == (1, 0.25)
+
+
+# The dashboard's AGIR and SPE sections ----------------------------------------------------------------
+
+
+def test_the_dashboard_agir_section_counts_strand_results_and_each_departement(territoire: Territoire) -> None:
+    from projections.indicateurs import Demande
+    from projections.tableau_de_bord import graphiques_agir_spe
+    from web.graphiques import figures_agir_spe
+
+    territoire_agir(territoire)
+    nord = refugie(territoire, departement="59")
+    orienter(territoire, nord, "2025-02-01")
+    entrer(territoire, nord, "2025-02-10", ["DROITS"])
+    territoire.etape("agir_volet_cloture", "2025-05-10", "agir-75", {"volet": "DROITS", "resultat": "NON_ATTEINT"}, nord)
+    sortir(territoire, nord, "2025-05-10", "PERDU_DE_VUE")
+    document = territoire.indicateurs(*PERIODE)
+    demande = Demande(datetime(2025, 1, 1).date(), datetime(2025, 12, 31).date())
+    donnees = graphiques_agir_spe(territoire.lectures, demande, document["position_journal"])
+    assert donnees.agir == document["agir"]
+    assert [code for code, _ in donnees.agir_par_departement] == ["59", "75"]
+    nord_59 = dict(donnees.agir_par_departement)["59"]
+    # 59: one exit, not neutral, neither job nor housing → 0 % and 0 %.
+    assert (nord_59["sorties"], nord_59["taux_emploi_formation_durable"], nord_59["taux_logement_perenne"]) == (1, 0.0, 0.0)
+    assert dict(donnees.volets) == {"DROITS": {"ATTEINT": 0, "NON_ATTEINT": 1, "SANS_OBJET": 0},
+                                    "LOGEMENT": {"ATTEINT": 1, "NON_ATTEINT": 0, "SANS_OBJET": 0},
+                                    "EMPLOI_FORMATION": {"ATTEINT": 0, "NON_ATTEINT": 0, "SANS_OBJET": 0}}
+    sections = figures_agir_spe(donnees)
+    cibles = sections["AGIR"][1]
+    assert [ligne[0] for ligne in cibles.lignes] == ["Ensemble", "59", "75"]
+    assert "60,0 % en emploi ou formation durable, 80,0 % en logement pérenne" in cibles.description

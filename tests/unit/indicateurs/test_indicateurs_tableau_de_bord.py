@@ -136,7 +136,10 @@ def test_objectives_of_the_year_and_scope_are_set_against_what_was_achieved(coho
     ligne_ft = {ligne.indicateur: ligne for ligne in lignes_du_tableau(cohorte.lectures, ft, calculer(cohorte.lectures, ft))}
     assert tuple(ligne_ft["accompagnement_emploi.sorties"])[2:] == (10, 2, -8)
     deux_ans = Demande(date(2024, 1, 1), date(2025, 12, 31))
-    assert all(ligne.objectif is None for ligne in lignes_du_tableau(cohorte.lectures, deux_ans, calculer(cohorte.lectures, deux_ans)))
+    # Over two years no yearly objective applies; AGIR's programme targets (rates, CONTRACT §9) always do.
+    objectifs = {ligne.indicateur: ligne.objectif for ligne in lignes_du_tableau(cohorte.lectures, deux_ans, calculer(cohorte.lectures, deux_ans))
+                 if ligne.objectif is not None}
+    assert objectifs == {"agir.taux_emploi_formation_durable": 0.6, "agir.taux_logement_perenne": 0.8}
     with cohorte.lectures.connect() as connexion:
         assert [(o["annee"], o["operateur"], o["valeur"]) for o in lister_objectifs(connexion)] == [
             (2024, None, 7), (2025, None, 0.6), (2025, "france-travail-75", 10)]
