@@ -192,6 +192,7 @@ def chiffres(ctx: Contexte, perimetre: Perimetre, avec_emploi: bool = False) -> 
                 presence_francais[(str(parcours_id), seance.action)] += duree
         if not du <= seance.occurred_on <= au:
             continue
+        heures["TOTAL"] += duree
         if v.get("public") == "ACTEURS":
             heures["ACTEURS"] += duree
             acteurs_formes += int(v.get("acteurs_nouveaux") or 0)
@@ -249,6 +250,7 @@ def chiffres(ctx: Contexte, perimetre: Perimetre, avec_emploi: bool = False) -> 
         "menages_logement_perenne": _menages_logement_perenne(ctx, inscriptions, personnes, du, au),
         "cout_total": _montant(cout),
         "subvention_p104": _montant(subvention),
+        "heures_dispensees": _heures(heures["TOTAL"]),
         "objectif_beneficiaires": sum(int(a.donnees.get("objectif_beneficiaires") or 0) for a in actions.values()),
         "objectif_acteurs": _somme_facultative(a.donnees.get("objectif_acteurs") for a in actions.values()),
     }

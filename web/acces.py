@@ -77,7 +77,9 @@ def exiger_ecriture(connexion: sa.Connection, acteur: Acteur, type_etape: TypeEt
     if acteur.copil:
         raise AccesRefuseError("le comité de pilotage n'enregistre pas d'étapes.")
     acteur.exiger_portee(Portee.ECRITURE)
-    if type_etape is TypeEtape.PERSONNE_ENREGISTREE or parcours_id is None:
+    # A funded action's carrier inscribes a person found anywhere by numéro étranger (CONTRACT §8): the
+    # inscription is what involves it; the domain checks that it carries the action and that the person is eligible.
+    if type_etape in (TypeEtape.PERSONNE_ENREGISTREE, TypeEtape.BENEFICIAIRE_INSCRIT) or parcours_id is None:
         return
     if not acteur.implique(connexion, str(parcours_id)):
         raise IntrouvableError(str(parcours_id))

@@ -578,6 +578,9 @@ def generer_etapes(personnes: int, graine: int, maintenant: datetime) -> Iterato
         facteur += 2
     decalage = rng.randrange(10**8)
     departements = _Table(tuple((dep, dep.poids) for dep in DEPARTEMENTS))
+    actions = _plan_des_actions(personnes, graine, limite)
+    declarees: set[str] = set()
+    candidats: list[_Candidat] = []
     menage: _Menage | None = None
     for rang in range(personnes):
         if menage is not None and menage.restants == 0:
@@ -594,7 +597,21 @@ def generer_etapes(personnes: int, graine: int, maintenant: datetime) -> Iterato
         )
         personne = _Personne(rng, OPERATEURS[dep.code], reference, limite)
         _parcours(personne, dep, numero, menage)
-        yield from _horodater(personne, instant)
+        _rattacher_episodes(personne, actions)
+        enregistrements = list(_horodater(personne, instant))
+        for demo in enregistrements:
+            action = demo.etape.get("action")
+            if action is not None and action not in declarees:  # declared before anything is tied to it
+                declarees.add(action)
+                yield _declaration(next(a for a in actions if a.id == action), graine, limite, demo.enregistre_le)
+            yield demo
+        candidats.append(_candidat(personne, dep.code, enregistrements))
+    # The funded actions' years come last: they find their beneficiaries among the people made above.
+    for action in actions:
+        if action.id not in declarees:
+            jour = _declaree_le(action, limite)
+            yield _declaration(action, graine, limite, min(datetime.combine(jour, time(9), UTC), instant))
+    yield from _etapes_des_actions(actions, candidats, graine, limite, instant)
 
 
 def _horodater(p: _Personne, instant: datetime) -> Iterator[EtapeDemo]:
@@ -1326,3 +1343,245 @@ def _corriger(p: _Personne) -> None:
         motif = "Avenant : prolongation du contrat."
     p.ajouter(E.EVENEMENT_CORRIGE, jour + timedelta(days=rng.randint(1, 45)), cible["operateur"],
               {"cible_step_id": cible["step_id"], "champs": champs, "motif": motif})
+
+
+# Funded actions (CONTRACT §8) ------------------------------------------------------------------------------------
+
+_PERSONNES_PAR_ACTION = 30
+_ACTIONS_MAX = 2000
+"""Beyond 60,000 people the territory keeps 2,000 actions (the plan is made before the first person)."""
+_GENRES_D_ACTION = _Table((
+    (("langues", "Français langue d'intégration", ("FRANCAIS", "VALEURS_REPUBLIQUE")), 30),
+    (("emploi", "Vers l'emploi et le logement", ("EMPLOI", "LOGEMENT")), 15),
+    (("numerique", "Inclusion numérique et accès à la santé", ("NUMERIQUE", "SANTE")), 15),
+    (("parrainage", "Parrainage, sport et culture", ("MENTORAT", "SPORT_CULTURE")), 15),
+    (("acteurs", "Formation des acteurs de l'intégration", ("FORMATION_ACTEURS", "VALEURS_REPUBLIQUE")), 10),
+    (("global", "Accompagnement global", ("ACCOMPAGNEMENT_GLOBAL", "FRANCAIS", "EMPLOI", "LOGEMENT")), 15),
+))
+_RYTHMES = {  # thematic → (days between sessions, hours per session, public)
+    "FRANCAIS": (7, 3.0, "BENEFICIAIRES"),
+    "VALEURS_REPUBLIQUE": (28, 2.0, "BENEFICIAIRES"),
+    "NUMERIQUE": (14, 2.0, "BENEFICIAIRES"),
+    "EMPLOI": (21, 2.5, "BENEFICIAIRES"),
+    "FORMATION_ACTEURS": (60, 6.0, "ACTEURS"),
+}
+_LOGEMENT_DEBUT = _Table(((S.DNA, 30), (S.HEBERGE_TIERS, 30), (S.HEBERGEMENT_URGENCE, 15), (S.CPH, 10), (S.CHRS, 5),
+                          (S.LOCATAIRE_PARC_PRIVE, 10)))
+
+
+@dataclass
+class _Candidat:
+    """What the actions need to know of a generated person: who, where, from when and until when eligible."""
+
+    reference: dict[str, str]
+    departement: str
+    enregistre_le: date
+    titre: date | None
+    bpi_depuis: date | None
+    limite: date
+    dernier_enregistrement: datetime
+
+    def eligible(self, jour: date) -> bool:
+        if jour < self.enregistre_le or jour > self.limite:
+            return False
+        if self.bpi_depuis is not None and self.bpi_depuis <= jour:
+            return True
+        return self.titre is not None and self.titre <= jour < add_months(self.titre, 60)
+
+
+@dataclass
+class _ActionDemo:
+    id: str
+    porteur: str
+    departement: str
+    annee: int
+    intitule: str
+    thematiques: tuple[str, ...]
+
+
+def _plan_des_actions(personnes: int, graine: int, limite: date) -> list[_ActionDemo]:
+    """About one action per 30 people, over the last two years, in the départements' proportions."""
+    rng = random.Random(f"actions-{graine}")
+    departements = _Table(tuple((dep, dep.poids) for dep in DEPARTEMENTS))
+    actions = []
+    for rang in range(min(_ACTIONS_MAX, max(1, round(personnes / _PERSONNES_PAR_ACTION)))):
+        dep = departements.tirer(rng)
+        genre, intitule, thematiques = _GENRES_D_ACTION.tirer(rng)
+        annee = limite.year - 1 if rang % 3 != 2 or limite < date(limite.year, 4, 1) else limite.year
+        porteur = OPERATEURS[dep.code][T.ORGANISME_FORMATION if genre == "langues" else T.ASSOCIATION].id
+        actions.append(_ActionDemo(f"{porteur}-{genre}-{annee}-{rang + 1}", porteur, dep.code, annee, intitule, thematiques))
+    return actions
+
+
+def _candidat(p: _Personne, departement: str, enregistrements: list[EtapeDemo]) -> _Candidat:
+    enregistre_le, titre, bpi = p.limite, None, None
+    for jour, _, etape in p.etapes:
+        if etape["type"] == E.PERSONNE_ENREGISTREE.value:
+            enregistre_le = jour
+        elif etape["type"] == E.TITRE_SEJOUR_DELIVRE.value and etape["data"].get("premier_titre"):
+            titre = min(titre or jour, date.fromisoformat(etape["data"]["valid_from"]))
+        elif etape["type"] == E.PROTECTION_ACCORDEE.value:
+            decision = date.fromisoformat(etape["data"]["decision_date"])
+            bpi = min(bpi or decision, decision)
+    return _Candidat(dict(p.reference), departement, enregistre_le, titre, bpi, p.limite,
+                     max(e.enregistre_le for e in enregistrements))
+
+
+def _rattacher_episodes(p: _Personne, actions: list[_ActionDemo]) -> None:
+    """A person's ACTION_BOP104 episode with the association is the work of its employment action of that year, if any."""
+    emploi = {(a.porteur, a.annee): a.id for a in actions if "EMPLOI" in a.thematiques}
+    for jour, _, etape in p.etapes:
+        if etape["type"] == E.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value and etape["data"]["programme"] == Programme.ACTION_BOP104.value:
+            action = emploi.get((etape["operateur"], jour.year))
+            if action is not None:
+                etape["action"] = action
+
+
+class _JournalAction:
+    """The steps of one action's year, on the action and on its beneficiaries, each with its business date."""
+
+    def __init__(self, rng: random.Random, action: _ActionDemo) -> None:
+        self.rng, self.action = rng, action
+        self.etapes: list[tuple[date, int, dict[str, Any], _Candidat | None]] = []
+
+    def ajouter(self, type_: TypeEtape, jour: date, data: dict[str, Any], candidat: _Candidat | None = None) -> str:
+        step_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        etape: dict[str, Any] = {"step_id": step_id, "type": type_.value, "occurred_on": jour.isoformat(),
+                                 "operateur": self.action.porteur, "agent": self.rng.choice(AGENTS[self.action.porteur]),
+                                 "action": self.action.id, "data": data}
+        if candidat is not None:
+            etape["personne"] = dict(candidat.reference)
+        # On one day: the action first, then inscriptions, then what needs them (sessions, exits).
+        ordre = {E.ACTION_DECLAREE: 0, E.ACTION_BUDGET: 1, E.BENEFICIAIRE_INSCRIT: 2}.get(type_, 3 if candidat is None else 4)
+        self.etapes.append((jour, ordre * 1_000_000 + len(self.etapes), etape, candidat))
+        return step_id
+
+
+def _annee_d_action(action: _ActionDemo, candidats: list[_Candidat], limite: date, rng: random.Random) -> _JournalAction:
+    j = _JournalAction(rng, action)
+    debut, fin = date(action.annee, 1, 5), min(date(action.annee, 12, 15), limite)
+    declaree = _declaree_le(action, limite)
+    cout = rng.randint(15, 80) * 1000
+    j.ajouter(E.ACTION_BUDGET, min(declaree + timedelta(days=10), limite),
+              {"cout_total": cout, "subvention_p104": round(cout * rng.uniform(0.4, 0.8), 2)})
+    if "FORMATION_ACTEURS" in action.thematiques:
+        j.ajouter(E.OUTIL_DECRIT, min(declaree + timedelta(days=15), limite),
+                  {"pour": "ACTEURS", "description": "Guide de l'accueil des personnes nouvellement arrivées"})
+    if "VALEURS_REPUBLIQUE" in action.thematiques:
+        j.ajouter(E.OUTIL_DECRIT, min(declaree + timedelta(days=15), limite),
+                  {"pour": "BENEFICIAIRES", "description": "Ateliers débats et visites (mairie, tribunal, musée)"})
+    # Beneficiaries: eligible people of the département on their inscription day (none for an actors' training).
+    inscrits: list[tuple[_Candidat, date, date | None, float]] = []
+    if action.thematiques != ("FORMATION_ACTEURS", "VALEURS_REPUBLIQUE"):
+        du_departement = [c for c in candidats if c.departement == action.departement]
+        rng.shuffle(du_departement)
+        voulus = rng.randint(12, 24)
+        francais = "FRANCAIS" in action.thematiques
+        for candidat in du_departement:
+            if len(inscrits) >= voulus:
+                break
+            jour = (date(action.annee - 1, 12, rng.randint(1, 20)) if rng.random() < 0.1
+                    else debut + timedelta(days=rng.randint(0, 60)))
+            if jour > limite or not candidat.eligible(jour) or jour < candidat.enregistre_le:
+                continue
+            data: dict[str, Any] = {}
+            niveau = rng.randint(0, 2)
+            if francais:
+                data["heures_prevues"] = 3 * rng.randint(25, 40)
+                data["niveau_oral_debut"] = NIVEAUX[min(3, niveau + rng.randint(0, 1))]
+                data["niveau_ecrit_debut"] = NIVEAUX[niveau]
+            if "LOGEMENT" in action.thematiques:
+                data["situation_logement_debut"] = _LOGEMENT_DEBUT.tirer(rng).value
+            j.ajouter(E.BENEFICIAIRE_INSCRIT, jour, data, candidat)
+            sortie = None
+            if rng.random() < 0.15:
+                sortie = jour + timedelta(days=rng.randint(20, 150))
+                motif = rng.choice(("ABANDON", "DEMENAGEMENT", "AUTRE"))
+            else:
+                sortie, motif = fin, "PARCOURS_TERMINE"
+            if sortie is not None and sortie <= min(fin, candidat.limite) and sortie < limite:
+                fin_data: dict[str, Any] = {"motif": motif}
+                if francais and motif == "PARCOURS_TERMINE":
+                    progres = 1 if rng.random() < 0.6 else 0
+                    fin_data["niveau_oral_fin"] = NIVEAUX[min(3, niveau + progres + rng.randint(0, 1))]
+                    fin_data["niveau_ecrit_fin"] = NIVEAUX[min(3, niveau + progres)]
+                j.ajouter(E.BENEFICIAIRE_SORTI_ACTION, sortie, fin_data, candidat)
+            else:
+                sortie = None
+            inscrits.append((candidat, jour, sortie, rng.uniform(0.55, 0.98)))
+            if "NUMERIQUE" in action.thematiques and rng.random() < 0.4:
+                pret = jour + timedelta(days=rng.randint(1, 30))
+                if pret <= limite and (sortie is None or pret <= sortie):
+                    j.ajouter(E.OUTIL_NUMERIQUE_PRETE, pret, {"outil": rng.choice(("TABLETTE", "ORDINATEUR", "CONNEXION"))}, candidat)
+            if "SANTE" in action.thematiques and rng.random() < 0.5:
+                consultation = jour + timedelta(days=rng.randint(5, 60))
+                if consultation <= limite and (sortie is None or consultation <= sortie):
+                    j.ajouter(E.CONSULTATION_MEDICALE, consultation, {}, candidat)
+            if "MENTORAT" in action.thematiques and rng.random() < 0.6:
+                binome = jour + timedelta(days=rng.randint(5, 45))
+                if binome <= limite and (sortie is None or binome <= sortie):
+                    j.ajouter(E.BINOME_CONSTITUE, binome, {"binome_ref": f"B{len(inscrits):03d}"}, candidat)
+
+    def presents(jour: date) -> list[dict[str, str]]:
+        return [dict(c.reference) for c, inscrit, sortie, assiduite in inscrits
+                if inscrit <= jour and (sortie is None or jour <= sortie) and rng.random() < assiduite]
+
+    for thematique, (pas, duree, public) in _RYTHMES.items():
+        if thematique not in action.thematiques:
+            continue
+        jour = debut + timedelta(days=rng.randint(3, 10))
+        while jour <= fin:
+            data = {"duree_h": duree, "thematique": thematique, "public": public}
+            if public == "ACTEURS":
+                venus = rng.randint(8, 16)
+                data.update(acteurs_presents=venus, acteurs_nouveaux=rng.randint(venus // 2, venus))
+            else:
+                data["presents"] = presents(jour)
+            j.ajouter(E.SEANCE_TENUE, jour, data)
+            jour += timedelta(days=pas)
+    if "SPORT_CULTURE" in action.thematiques:
+        jour = debut + timedelta(days=rng.randint(20, 40))
+        while jour <= fin:
+            nature = rng.choice(("SPORTIF", "CULTUREL"))
+            j.ajouter(E.EVENEMENT_TENU, jour, {"nature": nature, "intitule": "Match de football" if nature == "SPORTIF"
+                                                else "Visite du musée", "presents": presents(jour)})
+            jour += timedelta(days=rng.randint(25, 45))
+    return j
+
+
+def _declaree_le(action: _ActionDemo, limite: date) -> date:
+    return min(date(action.annee - 1, 12, 1), limite)
+
+
+def _declaration(action: _ActionDemo, graine: int, limite: date, enregistre_le: datetime) -> EtapeDemo:
+    """The action's declaration (its own random stream: the same whichever step first needs it)."""
+    rng = random.Random(f"action-declaree-{graine}-{action.id}")
+    jour = _declaree_le(action, limite)
+    j = _JournalAction(rng, action)
+    j.ajouter(E.ACTION_DECLAREE, jour, {
+        "intitule": f"{action.intitule} — {action.departement} {action.annee}", "annee": action.annee,
+        "thematiques": list(action.thematiques), "departements": [action.departement],
+        "objectif_beneficiaires": 0 if action.thematiques[0] == "FORMATION_ACTEURS" else rng.randint(12, 25),
+        **({"objectif_acteurs": rng.randint(10, 30)} if "FORMATION_ACTEURS" in action.thematiques else {}),
+        **({"themes_valeurs": sorted(rng.sample(["LAICITE", "EGALITE_FEMMES_HOMMES", "CITOYENNETE", "PARENTALITE",
+                                                 "LIENS_SOCIETE_ACCUEIL"], 2))}
+           if "VALEURS_REPUBLIQUE" in action.thematiques else {}),
+    })
+    return EtapeDemo(j.etapes[0][2], enregistre_le)
+
+
+def _etapes_des_actions(actions: list[_ActionDemo], candidats: list[_Candidat], graine: int, limite: date,
+                        instant: datetime) -> Iterator[EtapeDemo]:
+    """Every action's year, in business-date order, each step recorded shortly after its date."""
+    rng = random.Random(f"actions-annees-{graine}")
+    journaux = [_annee_d_action(action, candidats, limite, rng) for action in actions]
+    etapes = sorted((e for j in journaux for e in j.etapes), key=lambda e: (e[0], e[1]))
+    precedent = datetime.combine(etapes[0][0], time(6), UTC) if etapes else instant
+    for jour, _, etape, candidat in etapes:
+        le = min(datetime.combine(jour + timedelta(days=rng.randint(0, 3)), time(6 + rng.randint(0, 11)), UTC), instant)
+        if candidat is not None:
+            le = max(le, candidat.dernier_enregistrement)
+            candidat.dernier_enregistrement = le
+        le = max(le, precedent)
+        precedent = le
+        yield EtapeDemo(etape, le)

@@ -12,8 +12,12 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, ETAPES_PERSONNE_ET_ACTION, ETAPES_RATTACHABLES_A_UNE_ACTION
 from projections.indicateurs import FAMILLES
 from web.schemas import SCHEMAS_DONNEES, EtapeSchema, ReferencePersonneSchema
+
+ACTION = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
+          "description": "Identifiant de l'action financée (programme 104) choisi par son porteur (CONTRACT §8)."}
 
 VERSION_API = "1.0.0"
 
@@ -94,22 +98,24 @@ def document() -> dict[str, Any]:
     for type_etape, schema in SCHEMAS_DONNEES.items():
         nom = f"Donnees_{type_etape.value}"
         spec.components.schema(nom, schema=schema)
-        variantes.append(
-            {
-                "type": "object",
-                "required": ["step_id", "type", "occurred_on", "operateur", "agent", "data"],
-                "additionalProperties": False,
-                "properties": {
-                    "step_id": {"type": "string", "format": "uuid"},
-                    "type": {"const": type_etape.value},
-                    "occurred_on": {"type": "string", "format": "date"},
-                    "operateur": {"type": "string"},
-                    "agent": {"type": "string"},
-                    "personne": {"oneOf": [{"$ref": "#/components/schemas/ReferencePersonne"}, {"type": "null"}]},
-                    "data": {"$ref": f"#/components/schemas/{nom}"},
-                },
-            }
-        )
+        proprietes: dict[str, Any] = {
+            "step_id": {"type": "string", "format": "uuid"},
+            "type": {"const": type_etape.value},
+            "occurred_on": {"type": "string", "format": "date"},
+            "operateur": {"type": "string"},
+            "agent": {"type": "string"},
+            "personne": {"oneOf": [{"$ref": "#/components/schemas/ReferencePersonne"}, {"type": "null"}]},
+            "data": {"$ref": f"#/components/schemas/{nom}"},
+        }
+        requis = ["step_id", "type", "occurred_on", "operateur", "agent", "data"]
+        # CONTRACT §8: a funded action's steps name it; those on the action itself name no person.
+        if type_etape in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION:
+            requis.append("action")
+        if type_etape in ETAPES_D_ACTION:
+            del proprietes["personne"]
+        if type_etape in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION | ETAPES_RATTACHABLES_A_UNE_ACTION | ETAPES_DE_GESTION:
+            proprietes["action"] = ACTION
+        variantes.append({"type": "object", "required": requis, "additionalProperties": False, "properties": proprietes})
     spec.components.schema("Etape", {"oneOf": variantes, "description": EtapeSchema.__doc__ or "Une étape (CONTRACT §3)."})
     securite = [{"jeton": []}]
     corps_etape = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Etape"}}}}
@@ -229,9 +235,9 @@ def document() -> dict[str, Any]:
             ],
             "responses": _reponses(200, 401, 403, 422, 429, succes={200: {
                 "type": "object",
-                "description": "Le document de `parcours indicators` (CONTRACT §5 et §9) : familles `agir` et `spe` comprises.",
-                "required": ["periode", "vu_au", "position_journal", "filtres", *FAMILLES],
-                "properties": {famille: {"type": "object"} for famille in FAMILLES},
+                "description": "Le document de `parcours indicators` (CONTRACT §5, §8 et §9) : familles `agir`, `spe` et `actions` comprises.",
+                "required": ["periode", "vu_au", "position_journal", "filtres", *FAMILLES, "actions"],
+                "properties": {famille: {"type": "object"} for famille in (*FAMILLES, "actions")},
             }}),
         }},
     )

@@ -24,6 +24,8 @@ from parcours.dates import add_months, age_revolu, echeance_suivi, fenetre_suivi
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
 from parcours.vocabulaire import (
     ETAPES_DE_GESTION,
+    ETAPES_D_ACTION,
+    ETAPES_PERSONNE_ET_ACTION,
     LIBELLES_ETAPES,
     NiveauLangue,
     TypeEtape,
@@ -54,8 +56,10 @@ from web.schemas import EtapeInvalideError, lire_etape
 
 bp = Blueprint("ui", __name__)
 
-ETAPES_SAISISSABLES = [ty for ty in TypeEtape if ty is not TypeEtape.PERSONNE_ENREGISTREE]
-"""Every step type has its form at /personnes/<id>/etapes/nouvelle?type=…; the person's registration has its own page."""
+ETAPES_SAISISSABLES = [ty for ty in TypeEtape
+                       if ty is not TypeEtape.PERSONNE_ENREGISTREE and ty not in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION]
+"""Every step type has its form at /personnes/<id>/etapes/nouvelle?type=…; the person's registration has its own page;
+funded actions' steps are recorded from the action's pages (`web.actions`), which know the action."""
 GROUPES_D_ETAPES: list[tuple[str, list[TypeEtape]]] = [
     ("Séjour et protection", [TypeEtape.TITRE_SEJOUR_DELIVRE, TypeEtape.PROTECTION_ACCORDEE]),
     ("Contrat d'intégration républicaine", [TypeEtape.CIR_SIGNE, TypeEtape.FORMATION_CIVIQUE_JOURNEE, TypeEtape.ENTRETIEN_FIN_CIR]),
@@ -72,7 +76,7 @@ GROUPES_D_ETAPES: list[tuple[str, list[TypeEtape]]] = [
                           TypeEtape.AGIR_SORTIE, TypeEtape.SITUATION_LOGEMENT]),
     ("Notes", [TypeEtape.NOTE]),
 ]
-assert {ty for _, types in GROUPES_D_ETAPES for ty in types} == set(TypeEtape) - ETAPES_DE_GESTION - {TypeEtape.PERSONNE_ENREGISTREE}
+assert {ty for _, types in GROUPES_D_ETAPES for ty in types} == set(ETAPES_SAISISSABLES) - ETAPES_DE_GESTION
 
 TITRES_LISTES = {
     "suivis_six_mois": "Suivis à 6 mois à renseigner",
@@ -482,6 +486,8 @@ def _enregistrer(type_etape: TypeEtape, parcours_id: str | None, donnees: dict[s
                             "agent": acteur.login, "data": donnees}
     if parcours_id:
         brut["personne"] = {"parcours_id": parcours_id}
+    if request.form.get("action", "").strip():  # an employment or housing step tied to a funded action (CONTRACT §8)
+        brut["action"] = request.form["action"].strip()
     try:
         commande = replace(lire_etape(brut), version_attendue=version)
         with services().lectures.connect() as connexion:

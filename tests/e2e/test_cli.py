@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,7 @@ def test_pole_emploi_is_an_alias_of_france_travail_before_2024(parcours_cli, env
     assert rapport["rejets"][0]["ligne"] == 7 and rapport["rejets"][0]["champ"] == "data.vers"
 
 
-def test_the_annual_evaluation_table_is_written_as_xlsx_ods_or_csv_for_an_operator_a_departement_or_the_country(
+def test_the_annual_evaluation_table_is_written_as_xlsx_ods_or_csv_for_an_action_a_departement_or_the_country(
         parcours_cli, environnement: Path) -> None:
     import io
     import zipfile
@@ -125,25 +126,40 @@ def test_the_annual_evaluation_table_is_written_as_xlsx_ods_or_csv_for_an_operat
 
     import openpyxl
 
-    assert parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", scenario()))).exit_code == 0
+    amina = {"numero_etranger": "7501234567"}
+    action = [
+        {"step_id": str(uuid.uuid4()), "type": "action_declaree", "occurred_on": "2024-01-10", "operateur": "asso-75",
+         "agent": "a.martin", "action": "asso-75-fle-2024",
+         "data": {"intitule": "Français", "annee": 2024, "thematiques": ["FRANCAIS"], "departements": ["75"],
+                  "objectif_beneficiaires": 12}},
+        {"step_id": str(uuid.uuid4()), "type": "beneficiaire_inscrit", "occurred_on": "2024-03-01", "operateur": "asso-75",
+         "agent": "a.martin", "action": "asso-75-fle-2024", "personne": amina, "data": {"heures_prevues": 10}},
+        {"step_id": str(uuid.uuid4()), "type": "seance_tenue", "occurred_on": "2024-03-05", "operateur": "asso-75",
+         "agent": "a.martin", "action": "asso-75-fle-2024",
+         "data": {"duree_h": 6, "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": [amina]}},
+    ]
+    assert parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", [*scenario(), *action]))).exit_code == 0
     xlsx = environnement / "evaluation.xlsx"
-    resultat = parcours_cli("evaluation-annuelle", "--annee", "2024", "--departement", "75", "--out", str(xlsx))
+    resultat = parcours_cli("evaluation-annuelle", "--annee", "2024", "--action", "asso-75-fle-2024", "--out", str(xlsx))
     assert resultat.exit_code == 0, resultat.output
-    assert f"Tableau d'évaluation 2024 (département 75 (tous les opérateurs)) écrit dans {xlsx}" in resultat.output
+    assert f"Tableau d'évaluation 2024 (action asso-75-fle-2024) écrit dans {xlsx}" in resultat.output
     onglet = openpyxl.load_workbook(xlsx)["Évaluation 2024"]
-    assert (onglet["B2"].value, onglet["D2"].value) == ("Nombre total d'étrangers éligibles bénéficiaires de l'action", 2)
+    assert (onglet["B2"].value, onglet["C2"].value, onglet["D2"].value) == (
+        "Nombre total d'étrangers éligibles bénéficiaires de l'action", 12, 1)
     ods = environnement / "evaluation.ods"
-    assert parcours_cli("evaluation-annuelle", "--annee", "2024", "--operateur", "france-travail-75", "--format", "ods",
+    assert parcours_cli("evaluation-annuelle", "--annee", "2024", "--departement", "75", "--format", "ods",
                         "--out", str(ods)).exit_code == 0
     with zipfile.ZipFile(ods) as archive:
         assert archive.infolist()[0].filename == "mimetype"
         contenu = ElementTree.fromstring(archive.read("content.xml"))
     textes = ["".join(p.itertext()) for p in contenu.iter("{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p")]
     assert "Nombre de ménages d'étrangers éligibles ayant pu accéder à un logement pérenne" in textes
-    resultat = parcours_cli("evaluation-annuelle", "--annee", "2025", "--format", "csv", "--out", "-")
+    resultat = parcours_cli("evaluation-annuelle", "--annee", "2024", "--national", "--format", "csv", "--out", "-")
     lignes = io.BytesIO(resultat.stdout_bytes).read().decode("utf-8-sig").splitlines()
-    assert lignes[0] == "Rubrique;Indicateur;Objectif (valeur-cible);Réalisé;Numérateur;Dénominateur;Taux;Précision"
-    assert any(ligne.startswith("3.2. Accompagnement vers l'emploi;Dont nombre de bénéficiaires en sortie positive 6 mois après leur sortie de parcours;;1;1;1;1;")
+    assert lignes[0] == "Rubrique;Indicateur;Objectif;Réalisé;Précision"
+    assert any(ligne.startswith("3.1. Apprentissage du français (y compris à visée professionnelle);"
+                                "Nombre d'heures de formation dispensées;;6;") for ligne in lignes)
+    assert any(ligne.startswith("3.5. Accès à la santé;Nombre de consultations médicales pour des étrangers éligibles;;sans objet")
                for ligne in lignes)
 
 
@@ -153,9 +169,10 @@ def test_the_annual_evaluation_table_is_written_as_xlsx_ods_or_csv_for_an_operat
     (["--annee", "2025"], "--out : préciser le fichier"),
     (["--annee", "2025", "--operateur", "inconnu-75", "--out", "x.xlsx"], "opérateur inconnu « inconnu-75 »"),
     (["--annee", "2025", "--departement", "13", "--out", "x.xlsx"], "aucun opérateur n'est enregistré dans le département « 13 »"),
-    (["--annee", "2025", "--operateur", "asso-75", "--departement", "75", "--out", "x.xlsx"], "pas les deux"),
+    (["--annee", "2025", "--operateur", "asso-75", "--departement", "75", "--out", "x.xlsx"], "une seule portée"),
+    (["--annee", "2025", "--action", "inconnue-2025", "--out", "x.xlsx"], "action inconnue « inconnue-2025 »"),
     (["--annee", "2025", "--vu-au", "2025-13-01", "--out", "x.xlsx"], "--vu-au : date AAAA-MM-JJ attendue"),
-], ids=["annee", "format", "sortie", "operateur", "departement", "les-deux", "vu-au"])
+], ids=["annee", "format", "sortie", "operateur", "departement", "les-deux", "action", "vu-au"])
 def test_the_annual_evaluation_refuses_bad_input_in_french_with_exit_code_2(parcours_cli, environnement: Path,
                                                                           arguments: list[str], message: str) -> None:
     resultat = parcours_cli("evaluation-annuelle", *[str(environnement / a) if a.startswith("x.") else a for a in arguments])

@@ -600,9 +600,9 @@ def test_the_steering_committee_downloads_the_annual_evaluation_table_as_xlsx_od
     assert xlsx.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-ofii-dt-paris.xlsx"'
     classeur = openpyxl.load_workbook(io.BytesIO(xlsx.data))
     onglet = classeur["Évaluation 2025"]
-    # Yasmina, 22, signs her CIR with the OFII in 2025.
-    assert [onglet[f"D{n}"].value for n in range(2, 6)] == [1, 0, 1, 1]
-    assert dict(classeur["Métadonnées"].iter_rows(min_row=2, values_only=True))["Action"] == "opérateur ofii-dt-paris"
+    # Yasmina signs her CIR with the OFII in 2025, but the OFII carries no funded action (CONTRACT §8).
+    assert [onglet[f"D{n}"].value for n in range(2, 6)] == [0, 0, 0, 0]
+    assert dict(classeur["Métadonnées"].iter_rows(min_row=2, values_only=True))["Périmètre"] == "actions portées par ofii-dt-paris"
     ods = copil.get("/pilotage/evaluation-annuelle?annee=2025&departement=75&format=ods")
     assert ods.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
     assert ods.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-departement-75.ods"'
@@ -612,7 +612,7 @@ def test_the_steering_committee_downloads_the_annual_evaluation_table_as_xlsx_od
     csv_ = copil.get("/pilotage/evaluation-annuelle?annee=2025&format=csv")
     assert csv_.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert csv_.headers["Content-Disposition"] == 'attachment; filename="evaluation-annuelle-2025-national.csv"'
-    assert csv_.data.decode("utf-8-sig").startswith("Rubrique;Indicateur;Objectif (valeur-cible);Réalisé;")
+    assert csv_.data.decode("utf-8-sig").startswith("Rubrique;Indicateur;Objectif;Réalisé;Précision")
     assert copil.get("/pilotage/evaluation-annuelle?annee=2025&format=pdf").status_code == 422
     assert copil.get("/pilotage/evaluation-annuelle?annee=2025&operateur=inconnu&format=xlsx").status_code == 422
     agent, _ = connecter(app, "ml")

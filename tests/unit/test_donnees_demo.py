@@ -32,6 +32,8 @@ from parcours.vocabulaire import (
     SOUS_MOTIFS,
     MotifSejour,
     NiveauLangue,
+    ETAPES_D_ACTION,
+    ETAPES_PERSONNE_ET_ACTION,
     TypeEtape,
     TypeOperateur,
 )
@@ -57,10 +59,16 @@ def niveau_global(donnees: dict[str, Any]) -> int:
     return min(RANG[donnees["niveau_oral"]], RANG[donnees["niveau_ecrit"]])
 
 
+DES_ACTIONS = {t.value for t in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION}
+"""The funded actions' steps (CONTRACT §8): generated apart, after everyone's pathway; tested in their own section."""
+
+
 def par_personne(etapes: list[EtapeDemo]) -> list[list[Etape]]:
-    """Each person's steps, in the order they come (a registration opens a person)."""
+    """Each person's steps, in the order they come (a registration opens a person); funded actions' steps left out."""
     personnes: list[list[Etape]] = []
     for demo in etapes:
+        if demo.etape["type"] in DES_ACTIONS:
+            continue
         if demo.etape["type"] == TypeEtape.PERSONNE_ENREGISTREE.value:
             personnes.append([])
         personnes[-1].append(demo.etape)
@@ -157,7 +165,7 @@ def test_the_territory_has_three_departements_each_with_every_kind_of_operator()
 def test_every_step_has_the_contract_keys_a_known_type_and_an_operator_of_the_territory(etapes: list[Etape]) -> None:
     types = set(TypeEtape.valeurs())
     for etape in etapes:
-        assert set(etape) in (CLES, CLES - {"personne"}), etape
+        assert set(etape) in (CLES, CLES - {"personne"}, CLES | {"action"}, CLES - {"personne"} | {"action"}), etape
         assert etape["type"] in types
         assert etape["operateur"] in OPERATEURS
         assert re.fullmatch(r"[a-z]\.[a-z-]+", etape["agent"])
@@ -221,10 +229,16 @@ def test_recording_times_lie_between_the_step_date_and_now_and_never_go_back_for
     demo: list[EtapeDemo],
 ) -> None:
     precedent = None
+    precedent_action = None
     retards = []
     for d in demo:
         assert d.enregistre_le.tzinfo is not None and d.enregistre_le.utcoffset() == timedelta(0)
         assert jour(d.etape["occurred_on"]) <= d.enregistre_le.date() and d.enregistre_le <= INSTANT
+        if d.etape["type"] in DES_ACTIONS:  # the funded actions' steps: in order among themselves
+            if d.etape["type"] != TypeEtape.ACTION_DECLAREE.value:
+                assert precedent_action is None or d.enregistre_le >= precedent_action
+                precedent_action = d.enregistre_le
+            continue
         if d.etape["type"] == TypeEtape.PERSONNE_ENREGISTREE.value:
             precedent = None
         assert precedent is None or d.enregistre_le >= precedent
@@ -708,3 +722,26 @@ def test_spe_receivers_tell_ofii_what_became_of_accepted_orientations(personnes:
             honores += any(e["type"] == "premier_rendez_vous_spe" and e["data"]["honore"] for e in suites)
             diagnostics += any(e["type"] == "diagnostic_approfondi" for e in suites)
     assert acceptees > 100 and 0.7 < inscrits / acceptees < 0.97 and 0 < diagnostics < honores < inscrits
+
+
+# Funded actions (CONTRACT §8) ---------------------------------------------------------------------------------
+
+
+def test_about_one_funded_action_per_thirty_people_of_mixed_thematics(etapes: list[Etape]) -> None:
+    declarations = de_type(etapes, TypeEtape.ACTION_DECLAREE)
+    assert len(declarations) == round(2000 / 30)
+    thematiques = {th for d in declarations for th in d["data"]["thematiques"]}
+    assert {"FRANCAIS", "EMPLOI", "NUMERIQUE", "MENTORAT", "SPORT_CULTURE", "FORMATION_ACTEURS"} <= thematiques
+    assert all(d["operateur"] in d["action"] for d in declarations)  # its id starts with its carrier's
+
+
+def test_nothing_names_an_action_before_its_declaration_and_sessions_call_the_roll(etapes: list[Etape]) -> None:
+    declarees: set[str] = set()
+    for etape in etapes:
+        if etape["type"] == TypeEtape.ACTION_DECLAREE.value:
+            declarees.add(etape["action"])
+        elif "action" in etape:
+            assert etape["action"] in declarees, etape
+    seances = de_type(etapes, TypeEtape.SEANCE_TENUE)
+    assert sum(len(s["data"].get("presents") or []) for s in seances) > 10 * len(seances) / 2
+    assert de_type(etapes, TypeEtape.BENEFICIAIRE_SORTI_ACTION) and de_type(etapes, TypeEtape.EVENEMENT_TENU)
