@@ -133,3 +133,9 @@ def test_the_spe_forms_are_pre_filled_from_the_accepted_orientation(app, dossier
     page = client.get(f"/personnes/{nadia}/etapes/nouvelle?type=premier_rendez_vous_spe").get_data(as_text=True)
     assert "acceptée le" in page
     assert f'value="{dossiers.aujourdhui.isoformat()}"' in page
+
+
+def test_a_receiving_operator_follows_the_orientations_it_received(app, dossiers) -> None:  # noqa: ANN001
+    client, _ = connecter(app, "ft")
+    page = client.get("/suivi-orientations").get_data(as_text=True)
+    assert "Nadia Test" in page and "Omar Test" in page and "Rania Test" not in page  # Rania was oriented to AGIR
