@@ -1,4 +1,4 @@
-"""The evaluation indicators of CONTRACT §5, computed from the `fait` read model as of any log position.
+"""The evaluation indicators of CONTRACT §5 and §9, computed from the `fait` read model as of any log position.
 
 `calculer(engine, Demande(...))` returns the JSON document of `parcours indicators`. SQL selects the
 units of each indicator (entries, exits, trainings, housing changes, signatures) among the fact
@@ -472,7 +472,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     to the last evaluation; people whose lower positioned skill is B1_ET_PLUS are left out of `evalues` and
     of this count), `atteignant_a1` (CIR_OBLIGATOIRE trainings whose last evaluation has both skills at A1
     or above). "Positioning" is the person's latest `positionnement_linguistique` on or before the
-    prescription."""
+    prescription. §9 adds `taux_atteignant_a1` (over CIR_OBLIGATOIRE trainings ended in the period)."""
     d = ctx.demande
     fins, fins_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
     prescriptions, prescriptions_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
@@ -601,7 +601,9 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     ECONOMIQUE or AUTRE from the motif of the last residence permit on or before signature),
     `prescriptions_obligatoires` (signataires of the period with a CIR_OBLIGATOIRE prescription),
     `dispenses_orientation_spe` (waivers dated in the period) and `orientations_spe` (orientations dated in
-    the period, keyed by the receiving operator's kind)."""
+    the period, keyed by the receiving operator's kind). §9 adds `par_age.moins_de_25`, `par_statut.HUMANITAIRE`
+    (humanitarian permit, not BPI: counted within AUTRE, whose §5 figure is unchanged) and
+    `taux_prescription_obligatoire` (prescriptions_obligatoires / signataires)."""
     d = ctx.demande
     signatures = ctx.faits(TypeEtape.CIR_SIGNE, alias="cir")
     lignes = [
