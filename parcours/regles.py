@@ -401,6 +401,9 @@ def _decision(historique: Historique, etape: EtapeTenue, contexte: Contexte, ver
         raise rejet("operateur", f"seul l'opérateur destinataire « {orientation.get('vers')} » peut répondre à cette orientation.")
     if historique.decision_sur(orientation_id) is not None:
         raise rejet("data.orientation_step_id", "cette orientation a déjà reçu une réponse.")
+    refus = historique.refus_agir(orientation)
+    if refus is not None:
+        raise rejet("data.orientation_step_id", f"cette orientation AGIR a été close par un refus le {refus.occurred_on:%d/%m/%Y}.")
     if etape.occurred_on < orientation.occurred_on:
         raise rejet("occurred_on", "la réponse précède l'orientation.")
     verdict.liens["orientation"] = orientation_id

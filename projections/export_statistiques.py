@@ -34,6 +34,7 @@ from projections.indicateurs import (
     _statut,
     _titres,
     position_suivie,
+    sorties_agir,
 )
 from projections import tables as t
 from projections.protection import (
@@ -71,6 +72,71 @@ DIMENSIONS = ("departement", "sexe", "age", "statut_sejour", "issue")
 MOYENNES = {"departement_x_issue": ("departement", "issue")}
 """Mean duration of employment support, in days from entry to exit, per cell of these tables (written on
 their rows of statistiques.csv, columns `duree_moyenne_jours` and `statut_moyenne`)."""
+
+
+TABLEAUX_PROGRAMMES = {
+    "agir_departement_x_issue": ("departement", "issue_agir"),
+    "spe_type_operateur_x_devenir": ("type_operateur", "devenir"),
+}
+"""CONTRACT §9's `agir` and `spe` families as protected tables, one file each (`<tableau>.csv`): the AGIR exits
+of the period by the person's département and outcome, the SPE orientations of the period by receiving
+operator kind and what became of them. Each is protected on its own (distinct cohorts)."""
+
+
+def issue_agir(neutre: bool, emploi_formation: bool, logement: bool) -> str:
+    """One mutually exclusive outcome per AGIR exit, from the §9 tests at exit."""
+    if neutre:
+        return "sortie_neutre"
+    if emploi_formation and logement:
+        return "emploi_formation_et_logement"
+    if emploi_formation:
+        return "emploi_formation_seul"
+    return "logement_seul" if logement else "ni_emploi_formation_ni_logement"
+
+
+def cohortes_programmes(engine: sa.Engine, du: date, au: date) -> dict[str, list[tuple[str, ...]]]:
+    """The rows of `TABLEAUX_PROGRAMMES`: one per AGIR exit, one per SPE orientation dated in the period."""
+    with engine.connect() as connexion:
+        ctx = Contexte(connexion, Demande(du, au), Cliche(position_suivie(connexion), None))
+        agir = []
+        for sortie in sorties_agir(ctx):
+            personne = ctx.personnes.get(sortie.parcours_id)
+            if personne is not None:
+                agir.append((personne.departement or "inconnu",
+                             issue_agir(sortie.neutre, sortie.emploi_formation_durable, sortie.logement_perenne)))
+        types = dict(connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type)).all())
+        o = ctx.faits(TypeEtape.ORIENTATION_SPE, alias="orientation_export")
+        orientations = {step_id: vers for step_id, vers in connexion.execute(
+            sa.select(o.c.step_id, o.c.texte).where(o.c.occurred_on.between(du, au)))}
+        suites: dict[str, set[str]] = {}
+        if orientations:
+            f = ctx.faits(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, TypeEtape.INSCRIPTION_SPE,
+                          TypeEtape.PREMIER_RENDEZ_VOUS_SPE, alias="suite_export")
+            for lien, type_, honore in connexion.execute(
+                sa.select(f.c.lien, f.c.type, f.c.booleen).where(f.c.lien.in_(sorted(orientations)))
+            ):
+                if type_ != TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value or honore:
+                    suites.setdefault(lien, set()).add(type_)
+        spe = [(types.get(vers) or "inconnu", _devenir_spe(suites.get(step_id, set()))) for step_id, vers in orientations.items()]
+        return {"agir_departement_x_issue": agir, "spe_type_operateur_x_devenir": spe}
+
+
+def _devenir_spe(suites: set[str]) -> str:
+    if TypeEtape.ORIENTATION_REFUSEE.value in suites:
+        return "refusee"
+    if TypeEtape.ORIENTATION_ACCEPTEE.value not in suites:
+        return "sans_reponse"
+    if TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value in suites:
+        return "premier_rdv_honore"
+    return "inscrite_sans_premier_rdv" if TypeEtape.INSCRIPTION_SPE.value in suites else "acceptee_sans_inscription"
+
+
+def _dimensions_programme(nom: str, lignes: list[tuple[str, ...]]) -> list[Dimension]:
+    premiere, seconde = TABLEAUX_PROGRAMMES[nom]
+    if premiere == "departement":
+        departements = dimensions_de([(ligne[0], "", "", "", "") for ligne in lignes])[0]
+        return [departements, Dimension.plate(seconde, [ligne[1] for ligne in lignes])]
+    return [Dimension.plate(premiere, [ligne[0] for ligne in lignes]), Dimension.plate(seconde, [ligne[1] for ligne in lignes])]
 
 
 def issue(categorie: str) -> str:
@@ -258,10 +324,33 @@ def exporter(
                         "D": "masquée (secondaire)", "Z": "personne dans la cellule"},
         }
         metadonnees["mesures"] = {"comptes": table.mesures, "moyennes": moyennes.mesures}
+    programmes: dict[str, TablePubliee] = {}
+    if epsilon is None:
+        for nom, lignes_programme in cohortes_programmes(engine, du, au).items():
+            if not lignes_programme:
+                continue
+            dims = _dimensions_programme(nom, lignes_programme)
+            comptes_programme = Counter(lignes_programme)
+            formule = [list(TABLEAUX_PROGRAMMES[nom])]
+            programmes[nom] = (arrondir(dims, comptes_programme, arrondi, formule) if arrondi is not None
+                               else proteger(dims, comptes_programme, k=k, largeur=largeur, formules=formule))
+    metadonnees["tableaux_programmes"] = {
+        nom: {"fichier": f"{nom}.csv", "dimensions": list(dims),
+              "publie": nom in programmes,
+              "raison": None if nom in programmes else ("non publié en confidentialité différentielle" if epsilon is not None
+                                                         else "aucune unité dans la période")}
+        for nom, dims in TABLEAUX_PROGRAMMES.items()
+    }
     metadonnees["statuts"] = {"V": "publié", "A": "masqué (primaire)", "D": "masqué (secondaire)", "Z": "zéro publié"}
     metadonnees["versions"] = {nom: _version(nom) for nom in ("parcours", "scipy", "numpy", "opendp")}
     dossier.mkdir(parents=True, exist_ok=True)
     _ecrire(dossier / "statistiques.csv", tables, moyennes)
+    for nom, table in programmes.items():
+        with (dossier / f"{nom}.csv").open("w", newline="", encoding="utf-8") as flux:
+            ecrivain = csv.writer(flux, lineterminator="\n")
+            ecrivain.writerow([*TABLEAUX_PROGRAMMES[nom], "n", "statut"])
+            for cellule, valeur, statut in table.lignes():
+                ecrivain.writerow([*cellule, "" if valeur is None else valeur, statut])
     (dossier / "metadonnees.json").write_text(json.dumps(metadonnees, ensure_ascii=False, indent=2), encoding="utf-8")
     return metadonnees
 

@@ -1,4 +1,4 @@
-"""The evaluation indicators of CONTRACT §5, computed from the `fait` read model as of any log position.
+"""The evaluation indicators of CONTRACT §5 and §9, computed from the `fait` read model as of any log position.
 
 `calculer(engine, Demande(...))` returns the JSON document of `parcours indicators`. SQL selects the
 units of each indicator (entries, exits, trainings, housing changes, signatures) among the fact
@@ -483,7 +483,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     to the last evaluation; people whose lower positioned skill is B1_ET_PLUS are left out of `evalues` and
     of this count), `atteignant_a1` (CIR_OBLIGATOIRE trainings whose last evaluation has both skills at A1
     or above). "Positioning" is the person's latest `positionnement_linguistique` on or before the
-    prescription."""
+    prescription. §9 adds `taux_atteignant_a1` (over CIR_OBLIGATOIRE trainings ended in the period)."""
     d = ctx.demande
     fins, fins_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
     prescriptions, prescriptions_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
@@ -612,7 +612,9 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     ECONOMIQUE or AUTRE from the motif of the last residence permit on or before signature),
     `prescriptions_obligatoires` (signataires of the period with a CIR_OBLIGATOIRE prescription),
     `dispenses_orientation_spe` (waivers dated in the period) and `orientations_spe` (orientations dated in
-    the period, keyed by the receiving operator's kind)."""
+    the period, keyed by the receiving operator's kind). §9 adds `par_age.moins_de_25`, `par_statut.HUMANITAIRE`
+    (humanitarian permit, not BPI: counted within AUTRE, whose §5 figure is unchanged) and
+    `taux_prescription_obligatoire` (prescriptions_obligatoires / signataires)."""
     d = ctx.demande
     signatures = ctx.faits(TypeEtape.CIR_SIGNE, alias="cir")
     lignes = [
@@ -768,31 +770,20 @@ def agir(ctx: Contexte) -> dict[str, Any]:
     resultat["entrees"] = nombre_entrees
     resultat["volets"] = volets
 
-    sorties = []
-    for sortie in par_type[TypeEtape.AGIR_SORTIE.value]:
-        entree = entrees.get(sortie.lien)
-        if dans_periode(sortie) and entree is not None and retenue(sortie, entree.occurred_on):
-            sorties.append((sortie, entree))
-    non_neutres = [(s, e) for s, e in sorties if s.code != MotifSortieAgir.DEMENAGEMENT.value]
-    situations = _situations_a_la_sortie(ctx, {s.parcours_id for s, _ in non_neutres}, d.au)
-    durables = logees = 0
-    for sortie, _ in non_neutres:
-        contrats, formations, logements = situations.get(sortie.parcours_id, ([], [], []))
-        jour = sortie.occurred_on
-        durables += any(
-            ecrit_le <= jour and contrat_durable_actif(TypeContrat(code), debut, fin, jour) for ecrit_le, code, debut, fin in contrats
-        ) or any(
-            ecrit_le <= jour and formation_durable_active(TypeFormationPro(code), debut, fin, jour)
-            for ecrit_le, code, debut, fin in formations
-        )
-        anterieurs = [logement for logement in logements if logement[0] <= jour]
-        logees += bool(anterieurs) and max(anterieurs)[2] in PERENNES
-    jours = sum((s.occurred_on - e.occurred_on).days for s, e in non_neutres)
+    sorties = _classer_les_sorties_agir(ctx, [
+        (sortie, entree)
+        for sortie in par_type[TypeEtape.AGIR_SORTIE.value]
+        if dans_periode(sortie) and (entree := entrees.get(sortie.lien)) is not None and retenue(sortie, entree.occurred_on)
+    ])
+    non_neutres = [c for c in sorties if not c.neutre]
+    durables = sum(c.emploi_formation_durable for c in non_neutres)
+    logees = sum(c.logement_perenne for c in non_neutres)
+    jours = sum((c.sortie_le - c.entree_le).days for c in non_neutres)
     resultat.update(
         sorties=len(sorties),
         sorties_neutres=len(sorties) - len(non_neutres),
         duree_moyenne_mois=arrondi(jours / len(non_neutres) / JOURS_PAR_MOIS, 1) if non_neutres else None,
-        sorties_objectifs_atteints=sum(1 for s, _ in non_neutres if s.code == MotifSortieAgir.OBJECTIFS_ATTEINTS.value),
+        sorties_objectifs_atteints=sum(1 for c in non_neutres if c.motif == MotifSortieAgir.OBJECTIFS_ATTEINTS.value),
         sorties_emploi_formation_durable=durables,
         taux_emploi_formation_durable=taux(durables, len(non_neutres)),
         sorties_logement_perenne=logees,
@@ -807,6 +798,55 @@ def agir(ctx: Contexte) -> dict[str, Any]:
     resultat["en_cours"] = en_cours
     resultat["au_dela_24_mois"] = au_dela
     return resultat
+
+
+@dataclass(frozen=True)
+class SortieAgir:
+    """One AGIR exit as §9 counts it: neutral (moving away), into a lasting job or qualifying training
+    active at exit (the OBJECTIFS_ATTEINTS rule's test), into durable housing (latest situation on or before exit)."""
+
+    parcours_id: str
+    entree_le: date
+    sortie_le: date
+    motif: str
+    neutre: bool
+    emploi_formation_durable: bool
+    logement_perenne: bool
+
+
+def _classer_les_sorties_agir(ctx: Contexte, sorties: list[tuple[Any, Any]]) -> list[SortieAgir]:
+    """(exit fact, entry fact) pairs → their §9 classification."""
+    situations = _situations_a_la_sortie(ctx, {s.parcours_id for s, _ in sorties}, ctx.demande.au)
+    classees = []
+    for sortie, entree in sorties:
+        contrats, formations, logements = situations.get(sortie.parcours_id, ([], [], []))
+        jour = sortie.occurred_on
+        durable = any(
+            ecrit_le <= jour and contrat_durable_actif(TypeContrat(code), debut, fin, jour) for ecrit_le, code, debut, fin in contrats
+        ) or any(
+            ecrit_le <= jour and formation_durable_active(TypeFormationPro(code), debut, fin, jour)
+            for ecrit_le, code, debut, fin in formations
+        )
+        anterieurs = [logement for logement in logements if logement[0] <= jour]
+        classees.append(SortieAgir(
+            sortie.parcours_id, entree.occurred_on, jour, sortie.code, sortie.code == MotifSortieAgir.DEMENAGEMENT.value,
+            durable, bool(anterieurs) and max(anterieurs)[2] in PERENNES,
+        ))
+    return classees
+
+
+def sorties_agir(ctx: Contexte) -> list[SortieAgir]:
+    """The AGIR exits of the period, classified (for the statistics export: no filter but the period)."""
+    d = ctx.demande
+    f = ctx.faits(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="episode_agir")
+    lignes = ctx.connexion.execute(
+        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.code, f.c.lien).where(f.c.occurred_on <= d.au)
+    ).all()
+    entrees = {ligne.step_id: ligne for ligne in lignes if ligne.type == TypeEtape.AGIR_ENTREE.value}
+    return _classer_les_sorties_agir(ctx, [
+        (ligne, entrees[ligne.lien]) for ligne in lignes
+        if ligne.type == TypeEtape.AGIR_SORTIE.value and d.du <= ligne.occurred_on <= d.au and ligne.lien in entrees
+    ])
 
 
 def _situations_a_la_sortie(ctx: Contexte, parcours_ids: set[str], jusquau: date) -> dict[str, tuple[list[Any], list[Any], list[Any]]]:

@@ -180,6 +180,14 @@ def suivi_des_orientations(connexion: sa.Connection, operateur: str, aujourdhui:
     return _devenirs(connexion, condition, aujourdhui)
 
 
+def orientations_recues(connexion: sa.Connection, operateur: str, aujourdhui: date, depuis: date | None = None) -> list[Devenir]:
+    """The orientations sent to `operateur` (a receiving operator), since `depuis`, most recent first."""
+    def condition(o: Any) -> Any:
+        return sa.and_(o.c.texte == operateur, *([o.c.occurred_on >= depuis] if depuis is not None else []))
+
+    return _devenirs(connexion, condition, aujourdhui)
+
+
 def devenir_des_orientations(connexion: sa.Connection, parcours_id: str, aujourdhui: date) -> list[Devenir]:
     """Every orientation of one person and what became of it, most recent first."""
     return _devenirs(connexion, lambda o: o.c.parcours_id == parcours_id, aujourdhui)

@@ -23,6 +23,7 @@ from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
 from projections.lecture import en_json, en_utc, ligne_etape
 from projections.requetes import chronologie, listes_de_travail, resume
+from projections.suivi_orientations import devenir_des_orientations
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
 from web.erreurs import corps_json, statut_et_code
@@ -244,6 +245,7 @@ def personne(parcours_id: UUID) -> Any:
         exiger_personne_visible(connexion, acteur, parcours_id)
         synthese = resume(connexion, str(parcours_id), acteur.operateur, aujourdhui())
         etapes = chronologie(connexion, str(parcours_id), acteur.operateur)
+        devenirs = devenir_des_orientations(connexion, str(parcours_id), aujourdhui())
     if synthese is None:
         raise IntrouvableError(str(parcours_id))
     parcours().journaliser_consultation(acteur.login, acteur.operateur, parcours_id, f"api:{request.path}")
@@ -253,6 +255,12 @@ def personne(parcours_id: UUID) -> Any:
             "resume": en_json(synthese),
             "chronologie": [
                 {k: en_json(v) for k, v in asdict(e).items() if k not in ("donnees_initiales",)} for e in etapes
+            ],
+            "orientations": [
+                {**en_json({k: v for k, v in asdict(d).items() if k != "personne"}),
+                 "delai_reponse_jours": d.delai_reponse_jours, "delai_premier_rdv_jours": d.delai_premier_rdv_jours,
+                 "delai_accueil_jours": d.delai_accueil_jours}
+                for d in devenirs
             ],
         }
     )

@@ -154,7 +154,9 @@ def document() -> dict[str, Any]:
         },
     )
     personne = {"type": "object", "properties": {"parcours_id": {"type": "string", "format": "uuid"},
-                                                 "resume": {"type": "object"}, "chronologie": {"type": "array", "items": {"type": "object"}}}}
+                                                 "resume": {"type": "object"}, "chronologie": {"type": "array", "items": {"type": "object"}},
+                                                 "orientations": {"type": "array", "items": {"type": "object"},
+                                                                  "description": "Chaque orientation et ce qu'elle est devenue (CONTRACT §9)."}}}
     spec.path(
         path="/api/v1/personnes/{parcours_id}",
         operations={"get": {

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, g, render_template, request
 
 from parcours.vocabulaire import TypeOperateur
-from projections.suivi_orientations import Devenir, devenir_des_orientations, suivi_des_orientations
+from projections.suivi_orientations import Devenir, devenir_des_orientations, orientations_recues, suivi_des_orientations
 from web.acces import AccesRefuseError, exiger_personne_visible
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
@@ -60,7 +60,7 @@ def orientations() -> Any:
         if ofii:
             devenirs = suivi_des_orientations(connexion, acteur.operateur, jour, depuis)
         else:
-            devenirs = [d for d in _recues(connexion, acteur.operateur, jour) if d.le >= depuis]
+            devenirs = orientations_recues(connexion, acteur.operateur, jour, depuis)
     sans_rdv = [d for d in devenirs if "pas de premier rendez-vous 30 jours après l'acceptation" in d.alertes]
     affiches = {
         "": devenirs,
@@ -71,12 +71,6 @@ def orientations() -> Any:
     }[filtre]
     return render_template("suivi/orientations.html", devenirs=affiches, total=len(devenirs), sans_rdv=sans_rdv, ofii=ofii,
                            depuis=depuis, filtre=filtre, filtres=FILTRES, erreur=erreur), 422 if erreur else 200
-
-
-def _recues(connexion: Any, operateur: str, jour: date) -> list[Devenir]:
-    from projections.suivi_orientations import _devenirs
-
-    return _devenirs(connexion, lambda o: o.c.texte == operateur, jour)
 
 
 @bp.get("/personnes/<uuid:parcours_id>/orientations")

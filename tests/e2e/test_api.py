@@ -317,3 +317,25 @@ def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
     assert [r.status_code for r in statuts] == [401, 401, 429]
     assert statuts[-1].get_json()["code"] == "trop_de_requetes" and int(statuts[-1].headers["Retry-After"]) > 0
     app.extensions["parcours"].fermer()
+
+
+def test_ofii_reads_what_became_of_an_orientation_the_employment_service_reported_by_api(app, client, ofii) -> None:
+    etapes = scenario()
+    def etape_(nom: str) -> dict:
+        return next(e for e in etapes if e["step_id"] == sid(nom))
+
+    from web.schemas import lire_etape
+
+    for nom in ("a-enregistree", "a-protection", "a-titre", "a-positionnement", "a-cir", "a-entretien", "a-orientation-spe"):
+        if nom == "a-titre":  # the préfecture is not involved yet: it records through its own channel
+            app.extensions["parcours"].parcours.enregistrer_etape(lire_etape(etape_(nom)))
+        else:
+            assert enregistrer(client, ofii, [etape_(nom)])[0].status_code == 201, nom
+    ft = jeton(app, "france-travail-75")
+    retour = [e for e in etapes if e["step_id"] in {sid(n) for n in ("a-spe-acceptee", "a-spe-inscription", "a-spe-rdv", "a-spe-diagnostic")}]
+    assert [r.status_code for r in enregistrer(client, ft, retour)] == [201, 201, 201, 201]
+    parcours_id = client.get(f"/api/v1/personnes?numero_etranger={NUMERO_AMINA}", headers=ofii).get_json()["personnes"][0]["parcours_id"]
+    [orientation] = client.get(f"/api/v1/personnes/{parcours_id}", headers=ofii).get_json()["orientations"]
+    assert (orientation["vers"], orientation["decision"], orientation["delai_reponse_jours"]) == ("france-travail-75", "acceptee", 14)
+    assert (orientation["inscription_le"], orientation["premier_rdv_le"], orientation["delai_premier_rdv_jours"]) == ("2024-03-18", "2024-03-20", 19)
+    assert orientation["freins"] == ["LANGUE", "RECONNAISSANCE_DIPLOMES"]

@@ -133,3 +133,28 @@ def test_the_spe_forms_are_pre_filled_from_the_accepted_orientation(app, dossier
     page = client.get(f"/personnes/{nadia}/etapes/nouvelle?type=premier_rendez_vous_spe").get_data(as_text=True)
     assert "acceptée le" in page
     assert f'value="{dossiers.aujourdhui.isoformat()}"' in page
+
+
+def test_a_receiving_operator_follows_the_orientations_it_received(app, dossiers) -> None:  # noqa: ANN001
+    client, _ = connecter(app, "ft")
+    page = client.get("/suivi-orientations").get_data(as_text=True)
+    assert "Nadia Test" in page and "Omar Test" in page and "Rania Test" not in page  # Rania was oriented to AGIR
+
+
+def test_the_agir_worklist_lists_episodes_past_24_months(app, dossiers) -> None:  # noqa: ANN001
+    d = dossiers
+    d.services.parcours.enregistrer_etape(lire_etape({
+        "step_id": str(uuid.uuid4()), "type": "personne_enregistree", "occurred_on": d.jour(800), "operateur": "ofii-dt-paris",
+        "agent": "t", "data": {"nom": "Test", "prenom": "Yasin", "date_naissance": "1985-01-01", "sexe": "M", "nationalite": "SYR",
+                               "departement": "75", "numero_etranger": "7500000009"}}))
+    d.etape("protection_accordee", 790, "ofii-dt-paris", {"type": "REFUGIE", "decision_date": d.jour(790), "organe": "OFPRA"}, "7500000009")
+    d.etape("titre_sejour_delivre", 780, "prefecture-75", {"motif": "HUMANITAIRE", "sous_motif": "REFUGIE", "type_titre": "CARTE_RESIDENT",
+                                                           "valid_from": d.jour(780), "premier_titre": True}, "7500000009")
+    d.etape("cir_signe", 760, "ofii-dt-paris", {"dt_ofii": "Paris"}, "7500000009")
+    d.etape("orientation_agir", 760, "ofii-dt-paris", {"vers": "agir-75", "derogation_prefet": True}, "7500000009")
+    d.etape("agir_entree", 750, "agir-75", {"volets": ["DROITS", "EMPLOI_FORMATION"]}, "7500000009")
+    d.services.rattraper()
+    client, _ = connecter(app, "agir")
+    page = client.get("/").get_data(as_text=True)
+    section = page.split("Accompagnements AGIR approchant ou dépassant 24 mois", 1)[1].split("</section>")[0]
+    assert "Yasin Test" in section and "durée maximale de 24 mois dépassée" in section and "motif=DUREE_MAX" in section

@@ -16,7 +16,7 @@ from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape
 from web.config import Reglages
 from web.importation import LigneBrute, importer
 
-AMINA = [b"Haidari", b"Amina", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration"]
+AMINA = [b"Haidari", b"Amina", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration", b"4512378B"]
 
 
 

@@ -165,3 +165,25 @@ def test_when_protection_fails_nothing_is_written(tmp_path: Path, monkeypatch: p
         exporter(None, DU, AU, tmp_path / "export")
     assert appels
     assert not (tmp_path / "export").exists()
+
+
+def test_the_export_publishes_the_agir_and_spe_tables_protected(services, tmp_path: Path) -> None:
+    from projections.export_statistiques import TABLEAUX_PROGRAMMES, cohortes_programmes
+
+    metadonnees = exporter(services.lectures, DU, AU, tmp_path / "export", k=11)
+    cohortes = cohortes_programmes(services.lectures, DU, AU)
+    for nom, dims in TABLEAUX_PROGRAMMES.items():
+        assert metadonnees["tableaux_programmes"][nom]["publie"] is True and cohortes[nom]
+        lignes = lire(tmp_path / "export" / f"{nom}.csv")
+        assert list(lignes[0]) == [*dims, "n", "statut"]
+        for ligne in lignes:
+            assert ligne["statut"] in {"V", "A", "D", "Z"} and (ligne["n"] == "") == (ligne["statut"] in ("A", "D"))
+            assert ligne["n"] == "" or int(ligne["n"]) == 0 or int(ligne["n"]) >= 11
+        total = next(ligne for ligne in lignes if ligne[dims[0]] == ligne[dims[1]] == "Total")
+        assert total["statut"] == "V" and int(total["n"]) == len(cohortes[nom])
+    assert {issue for _, issue in cohortes["agir_departement_x_issue"]} <= {
+        "sortie_neutre", "emploi_formation_et_logement", "emploi_formation_seul", "logement_seul", "ni_emploi_formation_ni_logement"}
+    assert {type_ for type_, _ in cohortes["spe_type_operateur_x_devenir"]} <= {"FRANCE_TRAVAIL", "MISSION_LOCALE", "CAP_EMPLOI", "APEC"}
+    dp = exporter(services.lectures, DU, AU, tmp_path / "dp", epsilon=1.0, graine=3)
+    assert dp["tableaux_programmes"]["agir_departement_x_issue"]["publie"] is False
+    assert not (tmp_path / "dp" / "agir_departement_x_issue.csv").exists()

@@ -18,7 +18,8 @@ from web.config import Reglages, construire_parcours
 from web.importation import LigneBrute, importer
 from web.schemas import lire_etape
 
-IDENTITES_EN_CLAIR = [b"Haidari", b"Amina", b"Mansouri", b"Bilal", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration"]
+IDENTITES_EN_CLAIR = [b"Haidari", b"Amina", b"Mansouri", b"Bilal", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration",
+                      b"4512378B"]  # the last: her identifier at France Travail (inscription_spe)
 
 
 def lignes(etapes: list[dict]) -> list[LigneBrute]:

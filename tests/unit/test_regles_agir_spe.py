@@ -73,6 +73,13 @@ def test_an_agir_refusal_is_recorded_by_that_operator_and_closes_the_orientation
     refugiee.rejet("type", "agir_entree", "2024-02-12", "agir-75", TOUS_LES_VOLETS)
 
 
+def test_an_orientation_closed_by_an_agir_refusal_cannot_be_accepted_afterwards(refugiee) -> None:
+    orientation = orienter_agir(refugiee)
+    refugiee.ok("agir_refus", "2024-02-05", "agir-75", {"motif": "NON_ELIGIBLE"})
+    refugiee.rejet("data.orientation_step_id", "orientation_acceptee", "2024-02-06", "agir-75",
+                   {"orientation_step_id": str(orientation.step_id)})
+
+
 def test_a_new_orientation_after_a_refusal_opens_agir_again(refugiee) -> None:
     orienter_agir(refugiee, "2024-02-01")
     refugiee.ok("agir_refus", "2024-02-10", "agir-75", {"motif": "INJOIGNABLE"})

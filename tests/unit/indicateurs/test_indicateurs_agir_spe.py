@@ -278,3 +278,17 @@ def test_the_dashboard_agir_section_counts_strand_results_and_each_departement(t
     cibles = sections["AGIR"][1]
     assert [ligne[0] for ligne in cibles.lignes] == ["Ensemble", "59", "75"]
     assert "60,0 % en emploi ou formation durable, 80,0 % en logement pérenne" in cibles.description
+
+
+def test_spe_counts_follow_the_operator_and_public_filters(territoire: Territoire) -> None:
+    t = territoire
+    adulte = t.personne(sexe="M")
+    accepter(t, adulte, orienter_spe(t, adulte, "2025-02-01", "france-travail-75"), "2025-02-05", "france-travail-75")
+    jeune = t.personne(naissance="2004-06-01", sexe="F")
+    orienter_spe(t, jeune, "2025-03-01", "mission-locale-paris", "AGE_MOINS_26")
+    ft = t.indicateurs(*PERIODE, operateur="france-travail-75")["spe"]
+    assert (ft["orientations"], ft["acceptees"], ft["par_type_operateur"]["MISSION_LOCALE"]["orientations"]) == (1, 1, 0)
+    femmes = t.indicateurs(*PERIODE, public="femmes")["spe"]
+    assert (femmes["orientations"], femmes["sans_reponse"], femmes["par_type_operateur"]["MISSION_LOCALE"]["orientations"]) == (1, 1, 1)
+    ofii = t.indicateurs(*PERIODE, operateur="ofii-dt-paris")["spe"]
+    assert ofii["orientations"] == 2  # the sender's view: both
