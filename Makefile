@@ -47,6 +47,7 @@ test-integration: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_OPTIONS)
+	$(BIN)/python -m bench.actions
 	$(BIN)/python -m bench.protection $(BENCH_OPTIONS)
 	$(BIN)/python -m bench.api
 

@@ -8,7 +8,7 @@ correction closes the current version and opens one with the corrected values, a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -16,12 +16,41 @@ import sqlalchemy as sa
 
 from parcours.action import Action
 from parcours.personne import EtapeEvenement
-from parcours.vocabulaire import ETAPES_DE_GESTION, TypeEtape
+from parcours.vocabulaire import ETAPES_DE_GESTION, NiveauLangue, TypeEtape
 from projections import tables as t
 
 CLASSES_ACTION = tuple(c for c in vars(Action).values() if isinstance(c, type) and issubclass(c, EtapeEvenement))
 TOPICS = [classe.TOPIC for classe in CLASSES_ACTION]
 GESTION = {ty.value for ty in ETAPES_DE_GESTION}
+
+
+def _rang(niveau: Any) -> int | None:
+    return NiveauLangue(niveau).rang if niveau else None
+
+
+def _nombre(valeur: Any) -> float | None:
+    return float(valeur) if valeur is not None else None
+
+
+COLONNES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
+    TypeEtape.SEANCE_TENUE.value: lambda d: {
+        "code": d.get("thematique"), "code2": d.get("public"), "nombre": _nombre(d.get("duree_h")),
+        "nombre2": _nombre(d.get("acteurs_nouveaux")), "presents": ",".join(str(p) for p in d.get("presents") or ()),
+    },
+    TypeEtape.BENEFICIAIRE_INSCRIT.value: lambda d: {
+        "code2": d.get("situation_logement_debut"), "nombre": _nombre(d.get("heures_prevues")),
+        "niveau_oral": _rang(d.get("niveau_oral_debut")), "niveau_ecrit": _rang(d.get("niveau_ecrit_debut")),
+    },
+    TypeEtape.BENEFICIAIRE_SORTI_ACTION.value: lambda d: {
+        "code": d.get("motif"), "niveau_oral": _rang(d.get("niveau_oral_fin")), "niveau_ecrit": _rang(d.get("niveau_ecrit_fin")),
+    },
+}
+"""The columns of the types counted in numbers (sessions, inscriptions, exits): one mapping, read by `projections.actions`."""
+VIDES = dict.fromkeys(("code", "code2", "nombre", "nombre2", "niveau_oral", "niveau_ecrit", "presents"))
+
+
+def colonnes(type_etape: str, donnees: Mapping[str, Any]) -> dict[str, Any]:
+    return {**VIDES, **(COLONNES[type_etape](donnees) if type_etape in COLONNES else {})}
 
 
 def action_de(liens: Mapping[str, Any]) -> str | None:
@@ -48,6 +77,7 @@ def ligne_fait_action(position: int, evenement: EtapeEvenement, donnees: Mapping
         "pos_fin": None,
         "rec_fin": None,
         "valeurs": dict(donnees),
+        **colonnes(evenement.TYPE.value, donnees),
     }
 
 
@@ -104,6 +134,7 @@ def reprojeter(connexion: sa.Connection, step_id: str, position: int, le: dateti
         "step_id": step_id, "action": premiere.action, "parcours_id": premiere.parcours_id, "type": cible["type"],
         "occurred_on": cible["occurred_on"], "operateur": cible["operateur"], "position_etape": cible["position"],
         "pos_debut": position, "rec_debut": le, "pos_fin": None, "rec_fin": None, "valeurs": donnees,
+        **colonnes(cible["type"], donnees),
     }])
     if cible["type"] == TypeEtape.ACTION_DECLAREE.value:
         valeurs = ligne_catalogue(premiere.action, cible["parcours_id"], cible["operateur"], cible["occurred_on"],

@@ -204,7 +204,16 @@ fait_action = sa.Table(
     sa.Column("pos_fin", sa.BigInteger),
     sa.Column("rec_fin", HORODATAGE),
     sa.Column("valeurs", sa.JSON, nullable=False),
+    sa.Column("code", sa.String(40)),
+    sa.Column("code2", sa.String(40)),
+    sa.Column("nombre", sa.Float),
+    sa.Column("nombre2", sa.Float),
+    sa.Column("niveau_oral", sa.SmallInteger),
+    sa.Column("niveau_ecrit", sa.SmallInteger),
+    sa.Column("presents", sa.Text),
     sa.Index("ix_fait_action_action_type", "action", "type"),
 )
 """One row per version of every step recorded on or tied to an action (`parcours_id`: the person, if any;
-`valeurs`: the effective data, the roll call as pathway ids), versioned like `fait`."""
+`valeurs`: the effective data), versioned like `fait`. The figures of the types read in numbers are also in
+columns (`projections.lecture_actions.COLONNES`): a département's 20,000 sessions are summed without parsing JSON,
+their roll call (`presents`) as comma-separated pathway ids."""

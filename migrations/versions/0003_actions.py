@@ -47,6 +47,13 @@ def upgrade() -> None:
     sa.Column('pos_fin', sa.BigInteger(), nullable=True),
     sa.Column('rec_fin', sa.DateTime(timezone=True), nullable=True),
     sa.Column('valeurs', sa.JSON(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=True),
+    sa.Column('code2', sa.String(length=40), nullable=True),
+    sa.Column('nombre', sa.Float(), nullable=True),
+    sa.Column('nombre2', sa.Float(), nullable=True),
+    sa.Column('niveau_oral', sa.SmallInteger(), nullable=True),
+    sa.Column('niveau_ecrit', sa.SmallInteger(), nullable=True),
+    sa.Column('presents', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fait_action'))
     )
     op.create_index(op.f('ix_fait_action_step_id'), 'fait_action', ['step_id'], unique=False)

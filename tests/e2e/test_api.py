@@ -339,3 +339,39 @@ def test_ofii_reads_what_became_of_an_orientation_the_employment_service_reporte
     assert (orientation["vers"], orientation["decision"], orientation["delai_reponse_jours"]) == ("france-travail-75", "acceptee", 14)
     assert (orientation["inscription_le"], orientation["premier_rdv_le"], orientation["delai_premier_rdv_jours"]) == ("2024-03-18", "2024-03-20", 19)
     assert orientation["freins"] == ["LANGUE", "RECONNAISSANCE_DIPLOMES"]
+
+
+def test_a_funded_actions_steps_go_through_the_api_with_the_same_rules(app, client, ofii) -> None:  # noqa: ANN001
+    import uuid
+
+    asso = jeton(app, "asso-75")
+    numero = {"numero_etranger": "7500000042"}
+
+    def etape(type_: str, operateur: str, data: dict, personne: dict | None = None, action: str | None = "asso-75-fle-2025") -> dict:
+        brut = {"step_id": str(uuid.uuid4()), "type": type_, "occurred_on": "2025-02-03", "operateur": operateur,
+                "agent": "api", "data": data}
+        if personne:
+            brut["personne"] = personne
+        if action:
+            brut["action"] = action
+        return brut
+
+    assert client.post("/api/v1/steps", headers=ofii, json=etape("personne_enregistree", "ofii-dt-paris", {
+        "nom": "Karimi", "prenom": "Sara", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG",
+        "departement": "75", "numero_etranger": "7500000042"}, action=None)).status_code == 201
+    assert client.post("/api/v1/steps", headers=ofii, json=etape("protection_accordee", "ofii-dt-paris", {
+        "type": "REFUGIE", "decision_date": "2024-06-01", "organe": "OFPRA"}, numero, action=None)).status_code == 201
+    declaree = client.post("/api/v1/steps", headers=asso, json=etape("action_declaree", "asso-75", {
+        "intitule": "Français", "annee": 2025, "thematiques": ["FRANCAIS"], "departements": ["75"], "objectif_beneficiaires": 10}))
+    assert declaree.status_code == 201, declaree.get_json()
+    # The carrier inscribes a person another operator registered (the inscription is what involves it).
+    inscrit = client.post("/api/v1/steps", headers=asso, json=etape("beneficiaire_inscrit", "asso-75", {"heures_prevues": 50}, numero))
+    assert inscrit.status_code == 201, inscrit.get_json()
+    seance = client.post("/api/v1/steps", headers=asso, json=etape("seance_tenue", "asso-75", {
+        "duree_h": 3, "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": [numero]}))
+    assert seance.status_code == 201, seance.get_json()
+    refus = client.post("/api/v1/steps", headers=asso, json=etape("action_budget", "asso-75", {"cout_total": 10, "subvention_p104": 11}))
+    assert refus.status_code == 409 and "data.subvention_p104" in str(refus.get_json())  # a business rule, like every other
+    spec = client.get("/api/v1/openapi.json").get_json()
+    variante = next(v for v in spec["components"]["schemas"]["Etape"]["oneOf"] if v["properties"]["type"]["const"] == "seance_tenue")
+    assert "action" in variante["required"] and "personne" not in variante["properties"]
