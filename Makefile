@@ -1,5 +1,7 @@
 # Parcours — the two commands of the README: `make run` and `make test`.
 PYTHON ?= python3
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
@@ -25,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/parcours init
 	$(BIN)/parcours demo-data --personnes 300 --graine 1 --si-vide
 	$(BIN)/parcours demo-users
-	$(BIN)/parcours serve --hote 127.0.0.1 --port 5000
+	$(BIN)/parcours serve --hote $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

@@ -9,6 +9,7 @@ French label/value pairs for the timeline. Must not import `web.ui` or `web.api`
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Any
 from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
+from parcours.pays import NOMS_PAYS, nom_pays
 from parcours.vocabulaire import SOUS_MOTIFS, MotifSejour, TypeEtape
 from web.schemas import (
     SCHEMAS_DONNEES,
@@ -159,7 +161,15 @@ def _un_parmi(champ: fields.Field) -> tuple[Any, ...] | None:
     return None
 
 
+def _pays() -> tuple[Choix, ...]:
+    """Countries by French name, in alphabetical order (accents ignored); the code is what is posted."""
+    sans_accents = lambda texte: unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().lower()  # noqa: E731
+    return tuple(Choix(code, nom) for code, nom in sorted(NOMS_PAYS.items(), key=lambda paire: sans_accents(paire[1])))
+
+
 def _widget(nom: str, champ: fields.Field) -> tuple[str, tuple[Choix, ...]]:
+    if nom == "nationalite":
+        return "select", _pays()
     if isinstance(champ, Date):
         return "date", ()
     if isinstance(champ, Booleen):
@@ -298,7 +308,7 @@ def libelles_des_champs(type_etape: TypeEtape) -> dict[str, str]:
 
 
 def decrire(type_etape: str, donnees: Mapping[str, Any], reference: Callable[[str], str] | None = None,
-            type_corrige: str | None = None) -> list[tuple[str, str]]:
+            type_corrige: str | None = None, nommer_valeur: Callable[[Any], str] = libelle_valeur) -> list[tuple[str, str]]:
     """A step's `data` as (French label, readable value) pairs, in schema order; `reference` names the
     step a `*_step_id` field points to. A correction lists each corrected field (labelled as in the
     corrected step's form, `type_corrige`) with its new value."""
@@ -316,8 +326,10 @@ def decrire(type_etape: str, donnees: Mapping[str, Any], reference: Callable[[st
             texte = reference(str(valeur)) if reference else str(valeur)
         elif isinstance(champ, Objet) and isinstance(valeur, Mapping):
             noms = libelles_des_champs(TypeEtape(type_corrige)) if type_corrige in TypeEtape.valeurs() else {}
-            texte = " ; ".join(f"{noms.get(cle, cle)} → {libelle_valeur(v)}" for cle, v in valeur.items())
+            texte = " ; ".join(f"{noms.get(cle, cle)} → {nommer_valeur(v)}" for cle, v in valeur.items())
+        elif nom == "nationalite":
+            texte = nom_pays(str(valeur))
         else:
-            texte = libelle_valeur(valeur)
+            texte = nommer_valeur(valeur)
         lignes.append((champ.metadata.get("label", nom), texte))
     return lignes

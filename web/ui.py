@@ -25,6 +25,7 @@ from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
 from parcours.vocabulaire import (
     ETAPES_DE_GESTION,
     LIBELLES_ETAPES,
+    LIBELLES_TYPES_OPERATEUR,
     NiveauLangue,
     TypeEtape,
     TypeOperateur,
@@ -36,6 +37,7 @@ from projections.requetes import EtapeLue, chronologie, listes_de_travail, resum
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
 from web.deps import FUSEAU, aujourdhui, parcours, services
+from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
 from web.formulaires import (
     Champ,
     Choix,
@@ -77,11 +79,6 @@ TITRES_LISTES = {
     "entretiens_fin_cir_en_retard": "Entretiens de fin de CIR en retard",
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
-}
-LIBELLES_TYPES_OPERATEUR = {
-    "OFII": "OFII", "PREFECTURE": "Préfecture", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale",
-    "CAP_EMPLOI": "Cap emploi", "APEC": "Apec", "AGIR": "AGIR", "ASSOCIATION": "Association", "LOGEMENT": "Logement",
-    "ORGANISME_FORMATION": "Organisme de formation",
 }
 TYPES_ORIENTATION_SPE = ("MISSION_LOCALE", "FRANCE_TRAVAIL", "CAP_EMPLOI", "APEC")
 
@@ -157,7 +154,7 @@ def accueil() -> Any:
     if acteur.copil:
         return render_template("ui/copil.html")
     with services().lectures.connect() as connexion:
-        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui())
+        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui(), nommer)
         if acteur.role in (Role.RESPONSABLE, Role.ADMIN):
             listes["anonymisations_a_venir"] = preavis_de_retention(connexion, acteur.operateur, aujourdhui())
             noms = _noms(connexion, {ligne["parcours_id"] for ligne in listes["anonymisations_a_venir"]})
@@ -171,6 +168,18 @@ def _noms(connexion: sa.Connection, ids: set[str]) -> dict[str, str]:
         return {}
     lignes = connexion.execute(sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))
     return {p: f"{prenom} {nom}" for p, prenom, nom in lignes}
+
+
+def _en_phrases(connexion: sa.Connection, lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Access-journal rows as sentences: « Awa Ndiaye a consulté le dossier de N. Haidari »."""
+    ids = {ligne["parcours_id"] for ligne in lignes}
+    personnes = {p: (prenom, nom) for p, prenom, nom in connexion.execute(
+        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))} if ids else {}
+    for ligne in lignes:
+        identite = personnes.get(ligne["parcours_id"])
+        ligne["visible"] = identite is not None
+        ligne["phrase"] = phrase_de_consultation(ligne, initiale(*identite) if identite else "personne effacée")
+    return lignes
 
 
 # Search ----------------------------------------------------------------------------------------------
@@ -227,16 +236,16 @@ def _reference(etapes: list[EtapeLue]) -> Any:
     """Names the step a `*_step_id` field points to: "Sortie d'accompagnement du 31/07/2025"."""
     par_id = {e.step_id: e for e in etapes}
 
-    def nommer(step_id: str) -> str:
+    def nommer_reference(step_id: str) -> str:
         cible = par_id.get(step_id)
         return f"{LIBELLES_ETAPES[TypeEtape(cible.type)]} du {cible.occurred_on:%d/%m/%Y}" if cible else "étape non visible"
 
-    return nommer
+    return nommer_reference
 
 
 def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
     """Each step with its fields in French, the original values of what a correction changed, its flags."""
-    nommer = _reference(etapes)
+    nommer_etape = _reference(etapes)
     types = {e.step_id: e.type for e in etapes}
     lignes = []
     for e in etapes:
@@ -248,7 +257,7 @@ def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
                     initiales.append((libelle, libelle_valeur(avant)))
         lignes.append({
             "e": e,
-            "champs": decrire(e.type, e.donnees, nommer, type_corrige=types.get(e.cible_step_id or "")),
+            "champs": decrire(e.type, e.donnees, nommer_etape, type_corrige=types.get(e.cible_step_id or ""), nommer_valeur=nommer),
             "initiales": initiales,
             "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION,
         })
@@ -265,7 +274,8 @@ def personne(parcours_id: UUID) -> Any:
         exiger_personne_visible(connexion, acteur, parcours_id)
         synthese = resume(connexion, str(parcours_id), acteur.operateur, aujourdhui())
         etapes = chronologie(connexion, str(parcours_id), acteur.operateur)
-        consultations = journal_des_acces(connexion, parcours_id=str(parcours_id), limite=20) if acteur.role in (Role.RESPONSABLE, Role.ADMIN) else []
+        consultations = _en_phrases(connexion, journal_des_acces(connexion, parcours_id=str(parcours_id), limite=20)) \
+            if acteur.role in (Role.RESPONSABLE, Role.ADMIN) else []
     if synthese is None:
         abort(404)
     _journaliser(parcours_id, "personne")
@@ -317,7 +327,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
         par_type: dict[str, list[EtapeLue]] = {}
         for e in etapes:
             par_type.setdefault(e.type, []).append(e)
-        nommer = _reference(etapes)
+        nommer_etape = _reference(etapes)
 
         if type_etape is TypeEtape.ORIENTATION_SPE:
             operateurs = _operateurs(connexion, TYPES_ORIENTATION_SPE)
@@ -337,7 +347,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
             decidees = {d.donnees.get("orientation_step_id") for ty in ("orientation_acceptee", "orientation_refusee") for d in par_type.get(ty, [])}
             orientations = [o for ty in ("orientation_spe", "orientation_agir") for o in par_type.get(ty, [])
                             if o.donnees.get("vers") == acteur.operateur and (correction or o.step_id not in decidees)]
-            connu.choix["orientation_step_id"] = [Choix(o.step_id, f"{nommer(o.step_id)}, par {o.operateur}") for o in orientations]
+            connu.choix["orientation_step_id"] = [Choix(o.step_id, f"{nommer_etape(o.step_id)}, par {nom_operateur(o.operateur)}") for o in orientations]
             if orientations:
                 connu.defauts["orientation_step_id"] = orientations[-1].step_id
             elif not correction:
@@ -345,7 +355,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
         elif type_etape is TypeEtape.SUIVI_SIX_MOIS:
             suivies = {s.donnees.get("sortie_step_id") for s in par_type.get("suivi_six_mois", [])}
             sorties = [s for s in par_type.get("sortie_accompagnement", []) if s.operateur == acteur.operateur and (correction or s.step_id not in suivies)]
-            connu.choix["sortie_step_id"] = [Choix(s.step_id, f"{nommer(s.step_id)} ({libelle_valeur(s.donnees.get('categorie'))})") for s in sorties]
+            connu.choix["sortie_step_id"] = [Choix(s.step_id, f"{nommer_etape(s.step_id)} ({libelle_valeur(s.donnees.get('categorie'))})") for s in sorties]
             if sorties:
                 derniere = sorties[-1]
                 connu.defauts["sortie_step_id"] = derniere.step_id
@@ -355,7 +365,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
             elif not correction:
                 connu.contexte.append("Aucune sortie d'accompagnement de votre structure n'attend son suivi dans ce parcours.")
         elif type_etape in ETAPES_DE_GESTION:
-            connu.choix["cible_step_id"] = [Choix(e.step_id, f"{nommer(e.step_id)} ({e.operateur})") for e in etapes
+            connu.choix["cible_step_id"] = [Choix(e.step_id, f"{nommer_etape(e.step_id)} ({nom_operateur(e.operateur)})") for e in etapes
                                             if TypeEtape(e.type) not in ETAPES_DE_GESTION]
         elif type_etape is TypeEtape.TITRE_SEJOUR_DELIVRE and not par_type.get("titre_sejour_delivre"):
             connu.defauts["premier_titre"] = "true"
@@ -623,7 +633,7 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
     with services().lectures.connect() as connexion:
         etapes = chronologie(connexion, str(parcours_id), _acteur().operateur)
     champ_motif = Champ("motif", "Motif de l'annulation", "ex. saisie en double ; il reste dans l'historique du dossier", "long", True)
-    return render_template("ui/annuler.html", cible=cible, champs_cible=decrire(cible.type, cible.donnees, _reference(etapes)),
+    return render_template("ui/annuler.html", cible=cible, champs_cible=decrire(cible.type, cible.donnees, _reference(etapes), nommer_valeur=nommer),
                            parcours_id=parcours_id, erreurs=erreurs, generales=generales, conflit=conflit, champ_motif=champ_motif,
                            motif=request.form.get("motif", ""), step_id=request.form.get("step_id") or str(uuid.uuid4()),
                            version=parcours().personne(parcours_id).version, aujourdhui=aujourdhui().isoformat()), statut
@@ -634,7 +644,7 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
 
 def _orientations(erreur: str | None = None, erreur_pour: str | None = None, motif: str = "", statut: int = 200) -> Any:
     with services().lectures.connect() as connexion:
-        attente = listes_de_travail(connexion, _acteur().operateur, aujourdhui())["orientations_en_attente"]
+        attente = listes_de_travail(connexion, _acteur().operateur, aujourdhui(), nommer)["orientations_en_attente"]
     return render_template("ui/orientations.html", recues=[o for o in attente if o["sens"] == "recue"],
                            envoyees=[o for o in attente if o["sens"] == "envoyee"], refusees=_refus_recus(),
                            erreur=erreur, erreur_pour=erreur_pour, motif=motif), statut
@@ -748,7 +758,7 @@ def journal() -> Any:
     """Every read of a person-level resource by the operator's staff (who, when, which person)."""
     acteur = _responsable()
     with services().lectures.connect() as connexion:
-        lignes = journal_des_acces(connexion, operateur=acteur.operateur, limite=500)
+        lignes = _en_phrases(connexion, journal_des_acces(connexion, operateur=acteur.operateur, limite=500))
     return render_template("ui/journal.html", lignes=lignes)
 
 
