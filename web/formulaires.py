@@ -49,8 +49,10 @@ LIBELLES_VALEURS: dict[str, str] = {
     "VLS_TS": "Visa long séjour valant titre de séjour (VLS-TS)", "CARTE_SEJOUR_TEMPORAIRE": "Carte de séjour temporaire",
     "CARTE_SEJOUR_PLURIANNUELLE": "Carte de séjour pluriannuelle", "CARTE_RESIDENT": "Carte de résident",
     "RECEPISSE": "Récépissé", "APS": "Autorisation provisoire de séjour (APS)",
+    # Protection
+    "OFPRA": "OFPRA", "CNDA": "CNDA (Cour nationale du droit d'asile)",
     # Langue
-    "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
+    "A1": "A1", "A2": "A2", "B1": "B1", "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
     "COMPLEMENTAIRE_A2": "Complémentaire, vers A2", "COMPLEMENTAIRE_B1": "Complémentaire, vers B1",
     "NIVEAU_ATTEINT_AU_TEST": "Niveau atteint au test", "DIPLOME_OU_CERTIFICATION": "Diplôme ou certification",
     "INTERMEDIAIRE": "Intermédiaire", "FINALE": "Finale", "FORFAIT_REALISE": "Forfait réalisé",
@@ -65,7 +67,7 @@ LIBELLES_VALEURS: dict[str, str] = {
     # Emploi
     "ACCOMPAGNEMENT_FT": "Accompagnement France Travail", "CEJ": "Contrat d'engagement jeune (CEJ)", "PACEA": "PACEA",
     "AGIR_EMPLOI": "Volet emploi d'AGIR", "ACTION_BOP104": "Action financée par le BOP 104", "MENTORAT": "Mentorat",
-    "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
+    "CDI": "CDI", "CDD": "CDD", "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
     "APPRENTISSAGE": "Apprentissage", "PROFESSIONNALISATION": "Contrat de professionnalisation",
     "FONCTION_PUBLIQUE_TITULAIRE": "Titulaire de la fonction publique", "CREATION_ENTREPRISE": "Création d'entreprise",
     "PRE_QUALIFIANTE": "Préqualifiante", "QUALIFIANTE": "Qualifiante", "CERTIFIANTE": "Certifiante", "DIPLOMANTE": "Diplômante",

@@ -17,6 +17,8 @@ from parcours.vocabulaire import LIBELLES_TYPES_OPERATEUR
 from projections import tables as t
 from web.deps import services
 from web.formulaires import libelle_valeur
+from web.graphiques import pourcentage
+from web.objectifs import est_un_taux
 
 RESSOURCES_CONSULTEES = {
     "ui:personne": "le dossier",
@@ -67,14 +69,6 @@ def nommer(valeur: Any) -> str:
     return libelle_valeur(valeur)
 
 
-def pourcentage(valeur: Any, decimales: int = 1) -> str:
-    """0.656 → « 65,6 % » (a rate kept as a fraction in JSON and CSV); None → « — »."""
-    if valeur is None or valeur == "":
-        return "—"
-    texte = f"{float(valeur) * 100:.{decimales}f}".replace(".", ",")
-    return f"{texte}\u202f%"
-
-
 def initiale(prenom: str | None, nom: str | None) -> str:
     """« N. Haidari »: enough to recognise a file in a journal, without the full identity."""
     prenom, nom = (prenom or "").strip(), (nom or "").strip()
@@ -98,4 +92,5 @@ def installer(app: Flask) -> None:
     app.add_template_filter(nom_pays, "pays")
     app.add_template_filter(pourcentage, "pourcentage")
     app.add_template_filter(nommer, "nom")
+    app.add_template_test(est_un_taux, "taux")
     app.add_template_filter(lambda code: LIBELLES_TYPES_OPERATEUR.get(code, code), "type_operateur")

@@ -820,7 +820,7 @@ def _peut_fixer_les_objectifs() -> bool:
 def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
                       erreurs_objectif: dict[str, list[str]] | None = None) -> Any:
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
-    from projections.indicateurs import PROGRAMMES, PUBLICS, calculer
+    from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, calculer
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
     from projections.tableau_de_bord import annee_des_objectifs, graphiques, lignes_du_tableau
     from web.graphiques import figures
@@ -840,7 +840,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     saisie = saisie or {"annee": str(annee_des_objectifs(demande) or "") if demande else "",
                         "operateur": request.args.get("operateur", ""), "programme": request.args.get("programme", "")}
     return render_template(
-        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
+        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=LIBELLES_PUBLICS,
         operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
         figures=dessins, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
         saisie=saisie, erreurs_objectif=erreurs_objectif or {},

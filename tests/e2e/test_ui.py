@@ -658,7 +658,7 @@ def test_the_dashboard_table_downloads_as_xlsx_ods_and_csv_with_the_rows_of_the_
     assert isinstance(metadonnees["Produit le"], datetime) and metadonnees["Version de Parcours"]
     plusieurs = copil.get("/pilotage/tableau?du=2025-01-01&au=2025-12-31&departement=75&departement=93&programme=spe&format=xlsx")
     metadonnees = dict(openpyxl.load_workbook(io.BytesIO(plusieurs.data))["Métadonnées"].iter_rows(min_row=2, values_only=True))
-    assert (metadonnees["Filtre : Département"], metadonnees["Filtre : Programme"]) == ("75, 93", "spe")
+    assert (metadonnees["Filtre : Département"], metadonnees["Filtre : Programme"]) == ("75, 93", "Accompagnement par le service public de l'emploi")
 
     ods = copil.get(f"/pilotage/tableau?{criteres}&format=ods")
     assert ods.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"
