@@ -547,3 +547,37 @@ def reverifier(etapes: list[EtapeTenue], contexte: Contexte) -> dict[UUID, str]:
                 echecs[etape.step_id] = str(erreur)
         anterieures.append(etape)
     return echecs
+
+
+REGLES_EN_BREF: dict[TypeEtape, str] = {
+    TypeEtape.PERSONNE_ENREGISTREE: "Une seule fois par personne ; le numéro étranger, s'il est connu, est unique.",
+    TypeEtape.TITRE_SEJOUR_DELIVRE: "Le premier titre (« premier titre » coché) ouvre la fenêtre de 5 ans ; le sous-motif doit relever du motif.",
+    TypeEtape.PROTECTION_ACCORDEE: "Rend la personne bénéficiaire d'une protection internationale (BPI) à la date de la décision.",
+    TypeEtape.CIR_SIGNE: "Demande un premier titre de séjour non étudiant et 16 ans ou plus (représentant légal avant 18 ans) ; un seul CIR ouvert.",
+    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: "Sans condition ; la formation obligatoire s'appuie sur le dernier positionnement.",
+    TypeEtape.FORMATION_CIVIQUE_JOURNEE: "Demande un CIR ; une seule présence par journée (1 à 4).",
+    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: "Demande un CIR ; l'obligatoire demande un positionnement sous A1 à l'oral ou à l'écrit.",
+    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: "Exclut une formation linguistique obligatoire.",
+    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: "Demande une formation prescrite non terminée ; au plus le forfait + 10 % d'heures réalisées.",
+    TypeEtape.EVALUATION_LINGUISTIQUE: "Demande une formation prescrite.",
+    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: "Demande une formation prescrite ; « niveau visé atteint » demande une évaluation à ce niveau.",
+    TypeEtape.ENTRETIEN_FIN_CIR: "Demande un CIR.",
+    TypeEtape.ORIENTATION_SPE: "Par l'OFII ; pas après une dispense d'orientation ; la Mission locale par défaut avant 26 ans, sinon un motif.",
+    TypeEtape.DISPENSE_ORIENTATION_SPE: "Par l'OFII, à la demande expresse de la personne.",
+    TypeEtape.ORIENTATION_ACCEPTEE: "Seulement par la structure destinataire, une fois.",
+    TypeEtape.ORIENTATION_REFUSEE: "Seulement par la structure destinataire, une fois, avec un motif.",
+    TypeEtape.ORIENTATION_AGIR: "Demande un CIR et une protection décidée l'année de l'orientation ou la précédente (ou une dérogation du préfet).",
+    TypeEtape.AGIR_ENTREE: "Par la structure AGIR destinataire d'une orientation ; un seul accompagnement AGIR ouvert.",
+    TypeEtape.AGIR_SORTIE: "« Objectifs atteints » demande un logement pérenne et un emploi durable ou une formation qualifiante en cours.",
+    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: "Un seul accompagnement ouvert par structure.",
+    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: "Sans condition ; un CDD d'au moins 6 mois compte comme emploi durable.",
+    TypeEtape.ENTREE_FORMATION: "Sans condition.",
+    TypeEtape.SORTIE_ACCOMPAGNEMENT: "Clôt l'accompagnement ouvert de votre structure, à une date postérieure à l'entrée.",
+    TypeEtape.SUIVI_SIX_MOIS: "Un par sortie, entre 15 jours avant et 45 jours après l'échéance (sortie + 6 mois).",
+    TypeEtape.SITUATION_LOGEMENT: "Sans condition.",
+    TypeEtape.EVENEMENT_CORRIGE: "Corrige les champs d'une étape, avec un motif ; l'étape est relue corrigée partout.",
+    TypeEtape.EVENEMENT_ANNULE: "Annule une étape, avec un motif ; elle ne compte plus nulle part.",
+    TypeEtape.NOTE: "« Ma structure seulement » : lue par votre seule structure.",
+}
+"""Each hard rule of `REGLES` in one French sentence, shown before a caseworker breaks it (forms, step picker)."""
+assert set(REGLES_EN_BREF) == set(TypeEtape), "every step type needs its rule in brief"

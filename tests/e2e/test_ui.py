@@ -226,9 +226,16 @@ def test_hand_over_from_ofii_to_mission_locale_with_timeline_and_worklists(app_s
     recues = ml.get("/orientations").get_data(as_text=True)
     assert "Yasmina Haddad" in recues
     orientation_id = re.search(r'/orientations/([0-9a-f-]+)/decision', recues).group(1)
-    accepte = ml.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(recues), "decision": "accepter"})
+    assert '<option value="CEJ" selected>' in recues  # a Mission locale and a 23-year-old: the CEJ is proposed
+    accepte = ml.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(recues), "decision": "accepter",
+                                                                         "programme": "CEJ"})
     assert accepte.status_code == 303 and accepte.headers["Location"] == personne
+    page = ml.get(personne).get_data(as_text=True)
+    assert "Orientation acceptée. Accompagnement ouvert le" in page and "Contrat d&#39;engagement jeune (CEJ) chez Mission locale de Paris" in page
     assert "Aucune orientation en attente" in ml.get("/orientations").get_data(as_text=True)
+    # The accompaniment the acceptance opened today is voided, to replay one that started months ago.
+    ouvert = identifiant_d_etape(app, personne, "accompagnement_emploi_debute")
+    assert poster(ml, f"{personne}/etapes/{ouvert}/annuler", {"motif": "Reprise de l'historique"}).status_code == 303
 
     # The exit six months ago: its follow-up is due today, so it shows in the Mission locale's worklist.
     sortie_le = add_months(aujourdhui(), -6)
@@ -269,9 +276,10 @@ def test_the_orientation_target_defaults_to_the_mission_locale_under_26_and_fran
     with app.extensions["parcours"].lectures.connect() as connexion:
         [vers] = connexion.execute(sa.select(t.etape.c.donnees).where(t.etape.c.type == "orientation_spe")).scalars().all()
     assert vers == {"vers": "mission-locale-paris", "motif_choix": "AGE_MOINS_26"}
-    for type_, attendu in (("cir_signe", {"dt_ofii": "Paris"}), ("contrat_travail_debute", {"date_debut": aujourdhui().isoformat()})):
+    for type_, attendu in (("cir_signe", {"dt_ofii": "Paris"}), ("contrat_travail_debute", {"date_debut": ""})):
         page = ofii.get(f"{jeune}/etapes/nouvelle?type={type_}").get_data(as_text=True)
         assert all(valeur(page, champ) == v for champ, v in attendu.items()), type_
+    assert "laissée vide : la date de l&#39;étape" in page  # the contract starts on the step's date unless told otherwise
     page = ofii.get(f"{jeune}/etapes/nouvelle?type=note").get_data(as_text=True)
     assert valeur(page, "occurred_on") == aujourdhui().isoformat() and selectionne(page, "visibilite") == "OPERATEUR"
     assert "Enregistré au nom de <strong>OFII — direction territoriale de Paris</strong> par OFII" in page and 'name="operateur"' not in page
