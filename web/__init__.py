@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["parcours"] = construire_services(reglages)
     HTMX(app)
 
-    from web import api, auth, erreurs, noms, securite, ui
+    from web import api, auth, erreurs, noms, orientations_envoyees, securite, ui
     from web.limites import limite_api, limite_connexion, limiter
 
     limiter.init_app(app)
@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.installer(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(ui.bp)
+    app.register_blueprint(orientations_envoyees.bp)
     app.register_blueprint(api.bp)
     erreurs.installer(app)
     noms.installer(app)

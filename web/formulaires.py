@@ -292,10 +292,11 @@ def erreurs_par_champ(erreurs: Mapping[str, Sequence[str]], correction: bool = F
         else:
             nom = ""
         if nom and (libelles is None or nom in libelles):
-            par_champ.setdefault(nom, []).extend(messages)
+            if not par_champ.get(nom):  # one clear message per field: the first says what to fix
+                par_champ[nom] = list(messages[:1])
         else:
             libelle = (libelles or {}).get(nom) or LIBELLES_ENVELOPPE.get(morceaux[0]) or cle
-            generales.extend(f"{libelle} : {m}" for m in messages)
+            generales.extend(f"{libelle} : {m}" if libelle else str(m) for m in messages)
     return par_champ, generales
 
 

@@ -93,4 +93,5 @@ def installer(app: Flask) -> None:
     app.add_template_filter(pourcentage, "pourcentage")
     app.add_template_filter(nommer, "nom")
     app.add_template_test(est_un_taux, "taux")
+    app.add_template_filter(type_operateur, "type_structure")
     app.add_template_filter(lambda code: LIBELLES_TYPES_OPERATEUR.get(code, code), "type_operateur")

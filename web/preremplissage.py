@@ -163,7 +163,15 @@ def _orientation_spe(contexte: Contexte, connu: Connu) -> None:
     connu.choix["vers"] = _choix_operateurs(operateurs)
     jeune = contexte.age is not None and contexte.age < 26
     type_cible = "MISSION_LOCALE" if jeune else "FRANCE_TRAVAIL"
-    cible = next((o.slug for o in operateurs if o.type == type_cible and o.departement == contexte.departement), "")
+    refus = {d.donnees.get("orientation_step_id"): d for d in contexte.du_type(TypeEtape.ORIENTATION_REFUSEE)}
+    refusees = [o for o in contexte.du_type(TypeEtape.ORIENTATION_SPE) if o.step_id in refus]
+    exclus = {o.donnees.get("vers") for o in refusees}
+    for o in refusees[-1:]:
+        decision = refus[o.step_id]
+        connu.contexte.append(f"Ré-orientation : {contexte.nom_operateur(o.donnees.get('vers'))} a refusé l'orientation du "
+                              f"{o.occurred_on:%d/%m/%Y} le {decision.occurred_on:%d/%m/%Y}"
+                              f"{' (' + decision.donnees['motif'] + ')' if decision.donnees.get('motif') else ''}.")
+    cible = next((o.slug for o in operateurs if o.type == type_cible and o.departement == contexte.departement and o.slug not in exclus), "")
     connu.defauts.update(vers=cible, motif_choix="AGE_MOINS_26" if jeune else "DEFAUT")
     if contexte.age is not None:
         connu.contexte.append(f"{contexte.age} ans : par défaut, orientation vers {'la Mission locale (moins de 26 ans)' if jeune else 'France Travail'}"

@@ -38,6 +38,7 @@ from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne
 from web.auth import connexion_requise
 from web.deps import FUSEAU, aujourdhui, parcours, services
 from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
+from web.doublons import doublons_possibles
 from web.etapes_operateur import GROUPES_D_ETAPES, etapes_attendues, groupes_du_type, listes_du_type
 from web.preremplissage import DATES_DE_L_ETAPE, Connu, Contexte, preremplir, programme_par_defaut
 from web.formulaires import (
@@ -321,6 +322,8 @@ class Formulaire:
     erreurs: dict[str, list[str]] = field(default_factory=dict)
     generales: list[str] = field(default_factory=list)
     conflit: bool = False
+    doublons: list[Any] = field(default_factory=list)
+    """Files that may already be this person's (registration only: `web.doublons`)."""
 
     @property
     def champs(self) -> list[Champ]:
@@ -465,10 +468,19 @@ def nouvelle_personne() -> Any:
         connu = _connu(type_etape, None)
         return _rendre(Formulaire(type_etape, None, action, titre, str(uuid.uuid4()), aujourdhui().isoformat(), dict(connu.defauts), connu), 200)
     formulaire = _formulaire_poste(type_etape, None, action, titre)
-    issue = _soumettre(formulaire, donnees_du_formulaire(type_etape, request.form))
+    donnees = donnees_saisies(type_etape)
+    numero = "".join(str(donnees.get("numero_etranger") or "").split())
+    par_numero = parcours().trouver_par_numero(numero) if numero.isdigit() and len(numero) == 10 else None
+    with services().lectures.connect() as connexion:
+        formulaire.doublons = doublons_possibles(connexion, donnees, _acteur().operateur, str(par_numero) if par_numero else None)
+    if formulaire.doublons and (par_numero or request.form.get("confirmer_doublon") != "oui"):
+        # A numéro étranger is unique: that file is the person's. Same name and birth: the caseworker decides.
+        formulaire.generales.append("Cette personne a peut-être déjà un dossier : vérifiez avant d'en créer un second."
+                                    if not par_numero else "Ce numéro étranger est déjà enregistré : la personne a déjà un dossier.")
+        return _rendre(formulaire, 409)
+    issue = _soumettre(formulaire, donnees)
     if issue.resultat is None:
         return _rendre(formulaire, issue.statut)
-    donnees = donnees_saisies(type_etape)
     return _succes(str(issue.resultat.parcours_id), message=f"Personne enregistrée : {donnees.get('prenom', '')} {donnees.get('nom', '')}. "
                    "Vous pouvez enregistrer ses étapes ci-dessous.")
 
