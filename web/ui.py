@@ -841,7 +841,8 @@ def export_anonymise() -> Any:
     services().rattraper()
     with tempfile.TemporaryDirectory() as dossier:
         try:
-            exporter(services().lectures, demande.du, demande.au, Path(dossier) / "export")
+            position = request.args.get("position", type=int)  # the page's: the export reads the log where the page did
+            exporter(services().lectures, demande.du, demande.au, Path(dossier) / "export", position=position)
         except ProtectionImpossibleError as probleme:
             abort(409, description=f"Protection impossible, rien n'est publié : {probleme}")
         archive = io.BytesIO()
