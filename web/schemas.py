@@ -162,7 +162,7 @@ class PersonneEnregistreeSchema(SchemaStrict):
     nationalite = Texte(
         required=True,
         validate=validate.OneOf(sorted(PAYS_ISO3), error="Code pays ISO 3166 alpha-3 attendu (ex. AFG)."),
-        metadata={"label": "Nationalité", "hint": "pays de nationalité (code ISO 3166 alpha-3 dans l'API et les imports, ex. AFG)"},
+        metadata={"label": "Nationalité", "hint": "pays de nationalité, à choisir dans la liste"},
     )
     departement = Texte(
         required=True,

@@ -681,6 +681,7 @@ def utilisateurs() -> Any:
                 abort(404)
             parcours().modifier_utilisateur(cible.login, Utilisateur.desactiver)
             services().rattraper()
+            flash(f"Compte désactivé : {cible.nom} ({cible.login}).", "succes")
             return redirect(url_for("ui.utilisateurs"), code=303)
         raisons = faiblesses(request.form.get("mot_de_passe", ""), saisie["login"])
         if not saisie["login"] or not saisie["nom"] or saisie["role"] not in (Role.AGENT.value, Role.RESPONSABLE.value):
@@ -695,6 +696,7 @@ def utilisateurs() -> Any:
                 erreur = str(probleme)
             else:
                 services().rattraper()
+                flash(f"Compte créé : {saisie['nom']} ({saisie['login']}).", "succes")
                 return redirect(url_for("ui.utilisateurs"), code=303)
         statut = 422
     with services().lectures.connect() as connexion:
@@ -817,6 +819,14 @@ def fixer_objectif() -> Any:
         erreurs = {probleme.champ or "_schema": [probleme.message]}
     else:
         services().rattraper()
+        annee = saisie["annee"]
+        demande, _ = _demande_de_pilotage()
+        visible = demande is not None and str(demande.du.year) == annee == str(demande.au.year)
+        from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
+
+        flash(f"Objectif {annee} enregistré : {INDICATEURS.get(saisie['indicateur'], saisie['indicateur'])}, valeur-cible {saisie['valeur']}."
+              + ("" if visible else f" Il s'affiche dans le tableau quand la période couvre la seule année {annee} (du 01/01 au 31/12)."),
+              "succes")
         return redirect(url_for("ui.pilotage", **request.args.to_dict(flat=False)), code=303)
     demande, erreur = _demande_de_pilotage()
     return _page_de_pilotage(demande, erreur, 422, saisie, erreurs)
