@@ -21,12 +21,12 @@ from web.graphiques import pourcentage
 from web.objectifs import est_un_taux
 
 RESSOURCES_CONSULTEES = {
-    "ui:personne": "le dossier",
-    "ui:nouvelle_etape": "le dossier (formulaire d'une étape)",
-    "ui:corriger": "le dossier (correction d'une étape)",
-    "ui:annuler": "le dossier (annulation d'une étape)",
+    "ui:personne": "",
+    "ui:nouvelle_etape": "formulaire d'une étape",
+    "ui:corriger": "correction d'une étape",
+    "ui:annuler": "annulation d'une étape",
 }
-"""What each journalled page shows, in words; API reads are « le dossier (API) »."""
+"""Which page of the file each journalled read was, in words; API reads say « par l'API »."""
 
 
 def _operateurs() -> dict[str, Any]:
@@ -80,10 +80,8 @@ def initiale(prenom: str | None, nom: str | None) -> str:
 def phrase_de_consultation(ligne: dict[str, Any], personne: str) -> str:
     """« Awa Ndiaye a consulté le dossier de N. Haidari »."""
     ressource = ligne.get("ressource") or ""
-    quoi = RESSOURCES_CONSULTEES.get(ressource, "le dossier (API)" if ressource.startswith("api:") else "le dossier")
-    if quoi.startswith("le dossier"):
-        quoi = f"le dossier de {personne}" + quoi[len("le dossier"):]
-    return f"{nom_compte(ligne.get('login'))} a consulté {quoi}"
+    page = RESSOURCES_CONSULTEES.get(ressource, "par l'API" if ressource.startswith("api:") else "")
+    return f"{nom_compte(ligne.get('login'))} a consulté le dossier de {personne}" + (f" ({page})" if page else "")
 
 
 def installer(app: Flask) -> None:

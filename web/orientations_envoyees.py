@@ -35,7 +35,8 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
     decision = f.alias("decision")
     lignes = connexion.execute(
         sa.select(orientation.c.step_id, orientation.c.parcours_id, orientation.c.occurred_on, orientation.c.type, orientation.c.texte,
-                  decision.c.type.label("decision"), decision.c.occurred_on.label("decidee_le"), decision.c.step_id.label("decision_id"))
+                  decision.c.type.label("decision"), decision.c.occurred_on.label("decidee_le"), decision.c.step_id.label("decision_id"),
+                  decision.c.pos_debut.label("decidee_a"))
         .select_from(orientation.outerjoin(decision, sa.and_(decision.c.lien == orientation.c.step_id, decision.c.pos_fin.is_(None),
                                                              decision.c.type.in_([TypeEtape.ORIENTATION_ACCEPTEE.value,
                                                                                   TypeEtape.ORIENTATION_REFUSEE.value]))))
@@ -43,14 +44,14 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
         .order_by(orientation.c.occurred_on.desc(), orientation.c.step_id)
     ).all()
     ids = {ligne.parcours_id for ligne in lignes}
-    suites: dict[str, list[date]] = {}
+    suites: dict[str, list[tuple[int, str]]] = {}
     if ids:
-        for parcours_id, le in connexion.execute(
-            sa.select(f.c.parcours_id, f.c.occurred_on).where(
+        for parcours_id, position, step_id in connexion.execute(
+            sa.select(f.c.parcours_id, f.c.pos_debut, f.c.step_id).where(
                 f.c.parcours_id.in_(ids), f.c.pos_fin.is_(None), f.c.operateur == operateur,
                 f.c.type.in_([*TYPES, TypeEtape.DISPENSE_ORIENTATION_SPE.value]))
         ):
-            suites.setdefault(parcours_id, []).append(le)
+            suites.setdefault(parcours_id, []).append((position, step_id))
     motifs = {}
     refus = [ligne.decision_id for ligne in lignes if ligne.decision == TypeEtape.ORIENTATION_REFUSEE.value]
     if refus:
@@ -64,7 +65,9 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
         elif ligne.decision == TypeEtape.ORIENTATION_ACCEPTEE.value:
             statut = "acceptee"
         else:
-            apres = [le for le in suites.get(ligne.parcours_id, []) if le >= ligne.decidee_le]
+            # handled: the sender recorded a new orientation or a waiver after reading the refusal (log order, not business dates)
+            apres = [position for position, step_id in suites.get(ligne.parcours_id, [])
+                     if position > ligne.decidee_a and step_id != ligne.step_id]
             statut = "traitee" if apres else "refusee"
         prenom, nom = noms.get(ligne.parcours_id, ("", ""))
         resultat.append({

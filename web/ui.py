@@ -786,7 +786,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
         lignes = lignes_du_tableau(services().lectures, demande, document)
         dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
-        operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
+        operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.nom)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
     par_famille: dict[str, list[Any]] = {}
     for ligne in lignes:

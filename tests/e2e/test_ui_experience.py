@@ -1,0 +1,90 @@
+"""The caseworker's experience without a browser: the sender's orientations and their statuses, French error
+pages, one message per field, the anonymised export at the page's position, and the set-up (cookie, demo accounts)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.e2e.test_ui import app, connecter, jeton_csrf, personne_orientee, poster  # noqa: F401 (fixture)
+from web.cli import main
+from web.config import Reglages
+from web.formulaires import erreurs_par_champ
+
+
+def test_the_ofii_follows_its_orientations_and_re_orients_after_a_refusal(app) -> None:  # noqa: F811
+    personne = personne_orientee(app)
+    ofii, _ = connecter(app, "ofii")
+    page = ofii.get("/orientations/envoyees").get_data(as_text=True)
+    assert "Yasmina Haddad" in page and "en attente" in page and "Mission locale de Paris" in page
+    assert 'href="/orientations/envoyees"' in page  # in the menu of a sender
+    ml, _ = connecter(app, "ml")
+    recues = ml.get("/orientations").get_data(as_text=True)
+    assert 'href="/orientations/envoyees"' not in recues  # a receiver sends none
+    orientation_id = re.search(r"/orientations/([0-9a-f-]+)/decision", recues).group(1)
+    refus = ml.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(recues), "decision": "refuser",
+                                                                       "motif": "Suivie par France Travail"})
+    assert refus.status_code == 303
+    assert "Orientation refusée (Suivie par France Travail)" in ml.get("/orientations").get_data(as_text=True)  # confirmation
+
+    refusees = ofii.get("/orientations/envoyees?statut=refusee").get_data(as_text=True)
+    assert "Suivie par France Travail" in refusees and "Refusée, à traiter : 1" in refusees
+    lien = re.search(r'href="([^"]+type=orientation_spe)">Ré-orienter', refusees).group(1).replace("&amp;", "&")
+    formulaire = ofii.get(lien).get_data(as_text=True)
+    assert "Ré-orientation : Mission locale de Paris a refusé l&#39;orientation" in formulaire
+    assert re.search(r'<option value="mission-locale-paris"(?! selected)', formulaire)  # the operator who refused is not proposed again
+    assert poster(ofii, lien, {"occurred_on": "2025-06-20", "vers": "france-travail-75", "motif_choix": "RQTH"}).status_code == 303
+    traitees = ofii.get("/orientations/envoyees?statut=traitee").get_data(as_text=True)
+    assert "Yasmina Haddad" in traitees and "Traitée (ré-orientée) : 1" in traitees
+    assert "1 orientation(s)" in ofii.get("/orientations/envoyees?statut=en_attente&vers=france-travail-75").get_data(as_text=True)
+    assert "Aucune orientation ne correspond" in ofii.get("/orientations/envoyees?du=2030-01-01").get_data(as_text=True)
+
+
+def test_error_pages_are_french_and_messages_name_the_field_once(app) -> None:  # noqa: F811
+    ofii, _ = connecter(app, "ofii")
+    introuvable = ofii.get("/nulle-part")
+    assert introuvable.status_code == 404 and "Page introuvable" in introuvable.get_data(as_text=True)
+    assert "The requested URL" not in introuvable.get_data(as_text=True)
+    methode = ofii.post("/recherche", data={"csrf_token": jeton_csrf(ofii.get("/").get_data(as_text=True))})
+    assert methode.status_code == 405 and "Action non permise" in methode.get_data(as_text=True)
+    assert "Method Not Allowed" not in methode.get_data(as_text=True)
+    par_champ, generales = erreurs_par_champ({"": ["Le parcours a été modifié entre-temps."], "data.jour": ["Un.", "Deux."]},
+                                             libelles={"jour": "Journée"})
+    assert generales == ["Le parcours a été modifié entre-temps."]  # no stray « : » before a message that names no field
+    assert par_champ == {"jour": ["Un."]}
+
+
+def test_the_anonymised_export_reads_the_log_where_the_page_did(app) -> None:  # noqa: F811
+    personne_orientee(app)
+    copil, _ = connecter(app, "copil")
+    page = copil.get("/pilotage?du=2025-01-01&au=2025-12-31").get_data(as_text=True)
+    assert "L'export anonymisé est <strong>national</strong>" in page
+    position = int(re.search(r"Position du journal : <strong>(\d+)</strong>", page).group(1))
+    lien = re.search(r'href="(/pilotage/export-anonymise\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert f"position={position}" in lien
+    archive = zipfile.ZipFile(io.BytesIO(copil.get(lien.replace(f"position={position}", f"position={position - 3}")).data))
+    assert json.loads(archive.read("metadonnees.json"))["position_journal"] == position - 3
+
+
+def test_the_session_cookie_is_secure_in_production_whatever_the_environment_says() -> None:
+    assert Reglages.depuis_environnement({"PARCOURS_ENV": "production", "PARCOURS_COOKIE_SECURE": "0"}).cookie_securise
+    assert not Reglages.depuis_environnement({"PARCOURS_COOKIE_SECURE": "0"}).cookie_securise
+    assert Reglages.depuis_environnement({}).cookie_securise  # `parcours serve` turns it off for itself, over http
+
+
+def test_demo_users_refuses_to_print_accounts_it_could_not_create(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "instance"))
+    monkeypatch.delenv("PARCOURS_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    seul = runner.invoke(main, ["demo-users"])
+    assert seul.exit_code == 1 and "Comptes non créés" in seul.output and "Parcours-demo-2026" not in seul.output
+    assert runner.invoke(main, ["operators", "add", "ofii-dt-paris", "--type", "OFII", "--departement", "75"]).exit_code == 0
+    partiel = runner.invoke(main, ["demo-users"])
+    assert partiel.exit_code == 1 and "ofii " in partiel.output and "  ft " not in partiel.output
