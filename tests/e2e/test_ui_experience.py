@@ -88,3 +88,36 @@ def test_demo_users_refuses_to_print_accounts_it_could_not_create(tmp_path: Path
     assert runner.invoke(main, ["operators", "add", "ofii-dt-paris", "--type", "OFII", "--departement", "75"]).exit_code == 0
     partiel = runner.invoke(main, ["demo-users"])
     assert partiel.exit_code == 1 and "ofii " in partiel.output and "  ft " not in partiel.output
+
+
+A_SAISIR_PAR_LE_RECEVEUR = {
+    "orientation_acceptee": [],  # the pending orientation is pre-selected (and answered in one click, below)
+    "accompagnement_emploi_debute": [],  # opened by the acceptance itself; the form proposes the programme anyway
+    "contrat_travail_debute": ["type_contrat"],  # what is new; its start is the step's date unless told otherwise
+    "entree_formation": ["type"],  # idem
+    "sortie_accompagnement": [],  # category proposed from the contract just recorded, date of the day
+    "situation_logement": ["situation"],  # new information the pathway cannot know
+    "note": ["texte"],  # the note itself
+}
+"""Per form a Mission locale fills after accepting an orientation and recording a CDI: the required fields left empty."""
+
+
+def test_each_form_of_the_receiver_asks_only_for_what_the_pathway_cannot_know(app) -> None:  # noqa: F811
+    from tests.e2e.test_ui import formulaire_affiche
+
+    personne = personne_orientee(app)
+    ml, _ = connecter(app, "ml")
+    a_saisir = {}
+    for type_, attendus in A_SAISIR_PAR_LE_RECEVEUR.items():
+        page = ml.get(f"{personne}/etapes/nouvelle?type={type_}").get_data(as_text=True)
+        proposes = formulaire_affiche(page)
+        obligatoires = re.findall(r'<label class="fr-label" for="champ-([a-z_]+)">[^<]*<span aria-hidden="true"> \*</span>', page)
+        a_saisir[type_] = [nom for nom in obligatoires if nom != "occurred_on" and not any(proposes.get(nom, []))]
+        if type_ == "orientation_acceptee":
+            recues = ml.get("/orientations").get_data(as_text=True)
+            orientation_id = re.search(r"/orientations/([0-9a-f-]+)/decision", recues).group(1)
+            assert ml.post(f"/orientations/{orientation_id}/decision",
+                           data={"csrf_token": jeton_csrf(recues), "decision": "accepter", "programme": "CEJ"}).status_code == 303
+        if type_ == "contrat_travail_debute":
+            assert poster(ml, f"{personne}/etapes/nouvelle?type=contrat_travail_debute", {"type_contrat": "CDI"}).status_code == 303
+    assert a_saisir == A_SAISIR_PAR_LE_RECEVEUR
