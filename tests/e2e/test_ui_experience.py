@@ -121,3 +121,23 @@ def test_each_form_of_the_receiver_asks_only_for_what_the_pathway_cannot_know(ap
         if type_ == "contrat_travail_debute":
             assert poster(ml, f"{personne}/etapes/nouvelle?type=contrat_travail_debute", {"type_contrat": "CDI"}).status_code == 303
     assert a_saisir == A_SAISIR_PAR_LE_RECEVEUR
+
+
+def test_the_permit_follows_the_protection_and_the_civic_day_follows_the_last_one(app) -> None:  # noqa: F811
+    from tests.e2e.test_ui import selectionne, valeur
+
+    personne = personne_orientee(app)
+    ofii, _ = connecter(app, "ofii")
+    assert poster(ofii, f"{personne}/etapes/nouvelle?type=protection_accordee",
+                  {"occurred_on": "2025-03-01", "type": "PROTECTION_SUBSIDIAIRE", "decision_date": "2025-02-20"}).status_code == 303
+    titre = ofii.get(f"{personne}/etapes/nouvelle?type=titre_sejour_delivre").get_data(as_text=True)
+    assert (selectionne(titre, "motif"), selectionne(titre, "sous_motif"), selectionne(titre, "type_titre")) == (
+        "HUMANITAIRE", "PROTECTION_SUBSIDIAIRE", "CARTE_SEJOUR_PLURIANNUELLE")
+    assert "Protection subsidiaire (décision du 20/02/2025) : motif humanitaire" in titre
+    assert valeur(titre, "valid_from") == ""  # its validity starts on the step's date unless told otherwise
+    assert poster(ofii, f"{personne}/etapes/nouvelle?type=titre_sejour_delivre", {"occurred_on": "2025-03-10"}).status_code == 303
+    page = ofii.get(personne).get_data(as_text=True)
+    assert "Valable à partir du : 10/03/2025" in page and "Étape enregistrée : Titre de séjour délivré." in page
+    journee = ofii.get(f"{personne}/etapes/nouvelle?type=formation_civique_journee").get_data(as_text=True)
+    assert valeur(journee, "jour") == "1"
+    assert "Règle :</strong> Demande un CIR ; une seule présence par journée (1 à 4)." in journee
