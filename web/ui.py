@@ -43,7 +43,6 @@ from web.etapes_operateur import GROUPES_D_ETAPES, etapes_attendues, groupes_du_
 from web.preremplissage import DATES_DE_L_ETAPE, Connu, Contexte, preremplir, programme_par_defaut
 from web.formulaires import (
     Champ,
-    Choix,
     champs,
     decrire,
     donnees_du_formulaire,
