@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.e2e.test_ui import app, connecter, jeton_csrf, personne_orientee, poster  # noqa: F401 (fixture)
+from tests.e2e.test_ui import app, app_sur_chaque_base, connecter, jeton_csrf, personne_orientee, poster  # noqa: F401 (fixtures)
 from web.cli import main
 from web.config import Reglages
 from web.formulaires import erreurs_par_champ
 
 
-def test_the_ofii_follows_its_orientations_and_re_orients_after_a_refusal(app) -> None:  # noqa: F811
+def test_the_ofii_follows_its_orientations_and_re_orients_after_a_refusal(app_sur_chaque_base) -> None:  # noqa: F811
+    app = app_sur_chaque_base
     personne = personne_orientee(app)
     ofii, _ = connecter(app, "ofii")
     page = ofii.get("/orientations/envoyees").get_data(as_text=True)
@@ -141,3 +142,20 @@ def test_the_permit_follows_the_protection_and_the_civic_day_follows_the_last_on
     journee = ofii.get(f"{personne}/etapes/nouvelle?type=formation_civique_journee").get_data(as_text=True)
     assert valeur(journee, "jour") == "1"
     assert "Règle :</strong> Demande un CIR ; une seule présence par journée (1 à 4)." in journee
+
+
+def test_a_second_registration_of_the_same_person_is_held_back_on_every_database(app_sur_chaque_base) -> None:  # noqa: F811
+    app = app_sur_chaque_base
+    personne = personne_orientee(app)  # Yasmina Haddad, 2003-05-02, F, numéro 7503030303
+    ofii, _ = connecter(app, "ofii")
+    donnees = {"occurred_on": "2025-01-10", "nom": "Haddad", "prenom": "Yasmina", "date_naissance": "2003-05-02", "sexe": "F",
+               "nationalite": "AFG", "departement": "75"}
+    meme_identite = poster(ofii, "/personnes/nouvelle", donnees)
+    texte = meme_identite.get_data(as_text=True)
+    assert meme_identite.status_code == 409 and f'href="{personne}">Ouvrir le dossier de Yasmina Haddad</a>' in texte
+    assert "mêmes nom, prénom, date de naissance et sexe" in texte and 'name="confirmer_doublon"' in texte
+    meme_numero = poster(ofii, "/personnes/nouvelle", {**donnees, "prenom": "Yasmine", "numero_etranger": "7503030303"})
+    texte = meme_numero.get_data(as_text=True)
+    assert meme_numero.status_code == 409 and "même numéro étranger" in texte and 'name="confirmer_doublon"' not in texte
+    confirme = poster(ofii, "/personnes/nouvelle", {**donnees, "confirmer_doublon": "oui"})
+    assert confirme.status_code == 303 and confirme.headers["Location"] != personne  # another person, said so deliberately
