@@ -1,7 +1,8 @@
 # Parcours — the two commands of the README: `make run` and `make test`.
 PYTHON ?= python3
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
 VENV   := .venv
-HOTE   ?= 127.0.0.1
 PORT   ?= 5000
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installe
@@ -27,7 +28,7 @@ run: $(STAMP)
 	$(BIN)/parcours init
 	$(BIN)/parcours demo-data --personnes 300 --graine 1 --si-vide
 	$(BIN)/parcours demo-users
-	$(BIN)/parcours serve --hote $(HOTE) --port $(PORT)
+	$(BIN)/parcours serve --hote $(HOST) --port $(PORT)
 
 # Starts the local PostgreSQL and installs Debian's chromium when this machine allows it; the tests that
 # still lack one are skipped with one line saying what to install (required when CI=true).

@@ -101,6 +101,14 @@ class TypeOperateur(Vocabulaire):
     ORGANISME_FORMATION = "ORGANISME_FORMATION"
 
 
+LIBELLES_TYPES_OPERATEUR: dict[str, str] = {
+    "OFII": "OFII", "PREFECTURE": "Préfecture", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale",
+    "CAP_EMPLOI": "Cap emploi", "APEC": "Apec", "AGIR": "AGIR", "ASSOCIATION": "Association", "LOGEMENT": "Logement",
+    "ORGANISME_FORMATION": "Organisme de formation",
+}
+"""French name of each operator kind, for pages."""
+assert set(LIBELLES_TYPES_OPERATEUR) == set(TypeOperateur.valeurs()), "every operator kind needs its French name"
+
 ALIAS_TYPE_OPERATEUR = {"POLE_EMPLOI": TypeOperateur.FRANCE_TRAVAIL}
 """Pôle emploi became France Travail on 2024-01-01 (CONTRACT §2)."""
 

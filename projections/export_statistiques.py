@@ -158,21 +158,23 @@ def cohorte(engine: sa.Engine, du: date, au: date) -> tuple[list[tuple[str, ...]
     return lignes, position
 
 
-def cohorte_detaillee(engine: sa.Engine, du: date, au: date) -> tuple[list[tuple[str, ...]], list[int | None], int]:
+def cohorte_detaillee(engine: sa.Engine, du: date, au: date, position: int | None = None) -> tuple[list[tuple[str, ...]], list[int | None], int]:
     """The cohort rows, each person's days from entry to exit of that support episode (None if the entry
-    is not visible), and the log position read."""
+    is not visible), and the log position read: the latest applied, or `position` (a page's, to match it)."""
     with engine.connect() as connexion:
-        position = position_suivie(connexion)
-        ctx = Contexte(connexion, Demande(du, au), Cliche(position, None))
+        suivie = position_suivie(connexion)
+        position = suivie if position is None else min(position, suivie)
+        cliche = Cliche(position, None)
+        ctx = Contexte(connexion, Demande(du, au), cliche)
         s = t.fait
         e = t.fait.alias("entree")
         derniere: dict[str, tuple[date, str, date | None]] = {}
         for parcours_id, jour, categorie, entree in connexion.execute(
             sa.select(s.c.parcours_id, s.c.occurred_on, s.c.code, e.c.occurred_on)
             .select_from(s.outerjoin(e, sa.and_(
-                e.c.step_id == s.c.lien, e.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value, e.c.pos_fin.is_(None)
+                e.c.step_id == s.c.lien, e.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value, cliche.visible(e)
             )))
-            .where(s.c.type == TypeEtape.SORTIE_ACCOMPAGNEMENT.value, s.c.pos_fin.is_(None), s.c.occurred_on.between(du, au))
+            .where(s.c.type == TypeEtape.SORTIE_ACCOMPAGNEMENT.value, cliche.visible(s), s.c.occurred_on.between(du, au))
         ):
             if parcours_id not in derniere or jour > derniere[parcours_id][0]:
                 derniere[parcours_id] = (jour, categorie, entree)
@@ -229,13 +231,14 @@ def exporter(
     arrondi: int | None = None,
     epsilon: float | None = None,
     graine: int | None = None,
+    position: int | None = None,
 ) -> dict[str, Any]:
     """Write statistiques.csv (with the means under suppression) and metadonnees.json; raise
     `ProtectionImpossibleError` and write nothing if unsafe. `arrondi` (controlled rounding base) and
     `epsilon` (differential privacy budget of the whole release) replace cell suppression."""
     if arrondi is not None and epsilon is not None:
         raise EntreeInvalideError("choisissez l'arrondi contrôlé ou la confidentialité différentielle, pas les deux.")
-    lignes, durees, position = cohorte_detaillee(engine, du, au)
+    lignes, durees, position = cohorte_detaillee(engine, du, au, position)
     dimensions = dimensions_de(lignes)
     comptes = Counter(lignes)
     formules = list(TABLEAUX.values())

@@ -46,6 +46,10 @@ from projections.lecture import ProjectionLecture
 
 FUSEAU = ZoneInfo("Europe/Paris")
 PUBLICS = ("bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans")
+LIBELLES_PUBLICS = {"bpi": "Bénéficiaires d'une protection internationale (BPI)", "non_bpi": "Non-BPI", "femmes": "Femmes",
+                    "hommes": "Hommes", "moins_de_25_ans": "Moins de 25 ans", "moins_de_26_ans": "Moins de 26 ans"}
+"""`--public` (the code, in JSON and CSV) and its French name (pages, spreadsheets)."""
+assert set(LIBELLES_PUBLICS) == set(PUBLICS)
 POSITIVES = {c.value for c in SORTIES_POSITIVES}
 DURABLES = {c.value for c in SORTIES_EMPLOI_DURABLE}
 FORMATIONS = {c.value for c in SORTIES_FORMATION}

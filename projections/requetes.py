@@ -8,6 +8,7 @@ versions of the facts (corrections applied, voids left out). Must not import fla
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -180,6 +181,9 @@ def resume(connexion: sa.Connection, parcours_id: str, lecteur: str, aujourdhui:
             "orientation_le": orientation_agir.occurred_on,
             "vers": orientation_agir.donnees.get("vers"),
             "decision": _decision(par_type, orientation_agir.step_id),
+            "accueil": (ac := derniere(TypeEtape.AGIR_ACCUEIL)) and {"le": ac.occurred_on, **ac.donnees},
+            "refus": (rf := derniere(TypeEtape.AGIR_REFUS)) and rf.occurred_on >= orientation_agir.occurred_on
+            and {"le": rf.occurred_on, **rf.donnees},
             "entree": (a := derniere(TypeEtape.AGIR_ENTREE)) and {"le": a.occurred_on, **a.donnees},
             "sortie": (s := derniere(TypeEtape.AGIR_SORTIE)) and {"le": s.occurred_on, **s.donnees},
         },
@@ -236,12 +240,14 @@ def _noms(connexion: sa.Connection, parcours_ids: set[str]) -> dict[str, str]:
     return {p: f"{prenom or ''} {nom or ''}".strip() for p, prenom, nom in lignes}
 
 
-def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date) -> dict[str, list[dict[str, Any]]]:
-    """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it."""
+def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date,
+                      nommer: Callable[[str], str] = str) -> dict[str, list[dict[str, Any]]]:
+    """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it.
+    `nommer` words the codes a detail mentions (operators, exit categories): pages pass names, the API keeps codes."""
     listes = {
-        "suivis_six_mois": _suivis_dus(connexion, operateur, aujourdhui),
-        "orientations_en_attente": _orientations_en_attente(connexion, operateur, aujourdhui),
-        "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui),
+        "suivis_six_mois": _suivis_dus(connexion, operateur, aujourdhui, nommer),
+        "orientations_en_attente": _orientations_en_attente(connexion, operateur, aujourdhui, nommer),
+        "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui, nommer),
         "accueils_agir_a_tenir": accueils_agir_a_tenir(connexion, operateur, aujourdhui),
         "agir_24_mois": agir_24_mois(connexion, operateur, aujourdhui),
         "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
@@ -255,7 +261,7 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
     return listes
 
 
-def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date, nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """Exits of this operator whose follow-up window is open (or about to) and not yet recorded."""
     sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
     suivis = _courants(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
@@ -279,14 +285,15 @@ def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date) -> l
                     "parcours_id": parcours_id,
                     "echeance": due,
                     "en_retard": aujourdhui > due,
-                    "detail": f"sortie du {sortie_le:%d/%m/%Y} ({categorie}), à renseigner au plus tard le {fin:%d/%m/%Y}",
+                    "detail": f"sortie du {sortie_le:%d/%m/%Y} ({nommer(categorie)}), à renseigner au plus tard le {fin:%d/%m/%Y}",
                     "formulaire": {"type": TypeEtape.SUIVI_SIX_MOIS.value, "data": {"sortie_step_id": step_id}},
                 }
             )
     return resultat
 
 
-def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhui: date,
+                             nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """Orientations received (to answer) or sent (awaiting an answer) with no decision yet."""
     orientations = _courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
     decisions = _courants(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, alias="decision")
@@ -305,7 +312,7 @@ def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhu
                 "echeance": le + DELAI_REPONSE_ORIENTATION,
                 "en_retard": aujourdhui > le + DELAI_REPONSE_ORIENTATION,
                 "sens": "recue" if recue else "envoyee",
-                "detail": f"{'reçue de' if recue else 'envoyée à'} {emetteur if recue else vers} le {le:%d/%m/%Y}",
+                "detail": f"{'reçue de' if recue else 'envoyée à'} {nommer(emetteur if recue else vers)} le {le:%d/%m/%Y}",
                 "formulaire": {"type": TypeEtape.ORIENTATION_ACCEPTEE.value, "data": {"orientation_step_id": step_id}}
                 if recue
                 else None,
@@ -315,7 +322,8 @@ def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhu
     return resultat
 
 
-def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
+def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date,
+                             nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """AGIR orientations with no intake (`agir_accueil`, or an entry) nor refusal a month after the orientation."""
     orientations = _courants(TypeEtape.ORIENTATION_AGIR, alias="orientation")
     entrees = _courants(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_ACCUEIL, alias="entree")
@@ -338,7 +346,7 @@ def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhu
             "parcours_id": parcours_id,
             "echeance": add_months(le, 1),
             "en_retard": True,
-            "detail": f"orientée vers {vers} le {le:%d/%m/%Y}, accueil non tenu",
+            "detail": f"orientée vers {nommer(vers)} le {le:%d/%m/%Y}, accueil non tenu",
             "formulaire": {"type": TypeEtape.AGIR_ACCUEIL.value, "data": {}} if vers == operateur else None,
         }
         for parcours_id, le, vers in dict.fromkeys(lignes)

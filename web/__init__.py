@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["parcours"] = construire_services(reglages)
     HTMX(app)
 
-    from web import actions, api, auth, erreurs, securite, suivi, ui
+    from web import actions, api, auth, erreurs, noms, orientations_envoyees, securite, suivi, ui
     from web.limites import limite_api, limite_connexion, limiter
 
     limiter.init_app(app)
@@ -46,7 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(suivi.bp)
+    app.register_blueprint(orientations_envoyees.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(actions.bp)
     erreurs.installer(app)
+    noms.installer(app)
     return app

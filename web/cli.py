@@ -304,13 +304,25 @@ def demo_users() -> None:
     from web.securite import hacher_mot_de_passe
 
     services = _services()
+    manquants = []
     for login, operateur, role, nom in COMPTES_DEMO:
-        if services.parcours.utilisateur(login) is None and services.parcours.operateur(operateur) is not None:
-            services.parcours.creer_utilisateur(login, operateur, role, nom, hacher_mot_de_passe(MOT_DE_PASSE_DEMO))
+        if services.parcours.utilisateur(login) is not None:
+            continue
+        if services.parcours.operateur(operateur) is None:
+            manquants.append((login, operateur))
+            continue
+        services.parcours.creer_utilisateur(login, operateur, role, nom, hacher_mot_de_passe(MOT_DE_PASSE_DEMO))
     services.rattraper()
-    click.echo("Comptes de démonstration (mot de passe commun : " + MOT_DE_PASSE_DEMO + ") :")
-    for login, operateur, role, nom in COMPTES_DEMO:
-        click.echo(f"  {login:<14} {role.value:<12} {operateur:<24} {nom}")
+    existants = [c for c in COMPTES_DEMO if services.parcours.utilisateur(c[0]) is not None]
+    if existants:
+        click.echo("Comptes de démonstration (mot de passe commun : " + MOT_DE_PASSE_DEMO + ") :")
+        for login, operateur, role, nom in existants:
+            click.echo(f"  {login:<14} {role.value:<12} {operateur:<24} {nom}")
+    if manquants:
+        click.echo("Comptes non créés, leur structure n'existe pas (chargez le territoire de démonstration : "
+                   "parcours demo-data --personnes 300) : " + ", ".join(f"{login} ({operateur})" for login, operateur in manquants),
+                   err=True)
+        sys.exit(1)
 
 
 @main.group("personnes", help="Données d'une personne : effacement, journal des accès.")
@@ -393,9 +405,18 @@ def retention(a_blanc: bool, annees: int) -> None:
 @click.option("--hote", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(hote: str, port: int) -> None:
+    """The development server speaks plain http: its session cookie cannot be `Secure` (a browser would
+    drop it, and every form would fail its CSRF check), unless production or the environment asks."""
+    import os
+    from dataclasses import replace
+
     from web import create_app
 
-    create_app().run(host=hote, port=port, debug=False)
+    reglages = Reglages.depuis_environnement()
+    if not reglages.production and "PARCOURS_COOKIE_SECURE" not in os.environ:
+        reglages = replace(reglages, cookie_securise=False)
+    click.echo(f"Parcours sert sur http://{hote}:{port}/ (Ctrl+C pour arrêter).")
+    create_app({"REGLAGES": reglages}).run(host=hote, port=port, debug=False)
 
 
 from web.cli_evaluation import evaluation_annuelle  # noqa: E402

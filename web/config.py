@@ -34,6 +34,13 @@ class ConfigurationError(RuntimeError):
     pass
 
 
+def _cookie_securise(environ: Mapping[str, str]) -> bool:
+    """`Secure` unless explicitly turned off, and never off in production (`PARCOURS_ENV=production`)."""
+    if environ.get("PARCOURS_ENV", "").lower() == "production":
+        return True
+    return environ.get("PARCOURS_COOKIE_SECURE", "1").lower() not in ("0", "false", "non", "no")
+
+
 @dataclass(frozen=True)
 class Reglages:
     dossier_donnees: Path
@@ -44,6 +51,8 @@ class Reglages:
     production: bool = False
     """`PARCOURS_ENV=production`: refuse to start with a development secret."""
     cookie_securise: bool = True
+    """Session cookie `Secure`. Production always; the development server (`parcours serve`) only when
+    `PARCOURS_COOKIE_SECURE=1`, so that it works over http on any address of the machine."""
 
     @classmethod
     def depuis_environnement(cls, environ: Mapping[str, str] | None = None) -> Reglages:
@@ -54,7 +63,7 @@ class Reglages:
             cle_secrete=environ.get("PARCOURS_SECRET_KEY") or None,
             cle_maitre=environ.get("PARCOURS_MASTER_KEY") or None,
             production=environ.get("PARCOURS_ENV", "").lower() == "production",
-            cookie_securise=environ.get("PARCOURS_COOKIE_SECURE", "1").lower() not in ("0", "false", "non", "no"),
+            cookie_securise=_cookie_securise(environ),
         )
 
     @property

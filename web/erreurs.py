@@ -37,6 +37,23 @@ CODES_HTTP = {
 }
 
 
+MESSAGES_DES_PAGES = {
+    400: "La demande n'a pas pu être traitée : rechargez la page et recommencez.",
+    401: "Connectez-vous pour accéder à cette page.",
+    403: "Votre compte ne permet pas d'accéder à cette page.",
+    404: "Page introuvable : l'adresse ne correspond à aucune page, ou à un dossier que votre structure ne suit pas.",
+    405: "Cette adresse ne s'utilise pas ainsi : revenez à la page précédente et utilisez ses boutons.",
+    410: "Les données de cette personne ont été effacées.",
+    413: "L'envoi est trop volumineux.",
+    500: "Erreur interne : rien n'a été enregistré par cette action ; l'équipe a été prévenue. Réessayez dans un instant.",
+}
+"""What a page says for each status when the error carries no French message of its own."""
+
+TITRES_DES_PAGES = {400: "Demande invalide", 401: "Connexion requise", 403: "Accès refusé", 404: "Page introuvable",
+                    405: "Action non permise", 409: "Enregistrement impossible", 410: "Données effacées", 413: "Envoi trop volumineux",
+                    422: "Données invalides", 429: "Trop de requêtes", 500: "Erreur interne"}
+
+
 def statut_et_code(erreur: Exception) -> tuple[int, str]:
     """The HTTP status and stable code of a domain or access error."""
     if isinstance(erreur, EtapeInvalideError):
@@ -81,6 +98,7 @@ def pour_api() -> bool:
 
 
 def installer(app: Flask) -> None:
+    app.jinja_env.globals["titres_des_erreurs"] = TITRES_DES_PAGES
     @app.errorhandler(ParcoursError)
     @app.errorhandler(IntrouvableError)
     @app.errorhandler(AccesRefuseError)
@@ -88,12 +106,15 @@ def installer(app: Flask) -> None:
         statut, _ = statut_et_code(erreur)
         if pour_api():
             return jsonify(corps_json(erreur)), statut
-        return render_template("erreur.html", statut=statut, message=_message(erreur)), statut
+        message = MESSAGES_DES_PAGES[404] if isinstance(erreur, IntrouvableError) else _message(erreur)
+        return render_template("erreur.html", statut=statut, message=message), statut
 
     @app.errorhandler(HTTPException)
     def _http(erreur: HTTPException) -> Any:
         statut = erreur.code or 500
         message = erreur.description if statut < 500 else "Erreur interne."
+        if not pour_api() and (statut >= 500 or erreur.description == type(erreur).description):
+            message = MESSAGES_DES_PAGES.get(statut, message)  # werkzeug's own wording is English
         if statut == 429:
             message = f"Trop de requêtes (limite : {erreur.description}) : réessayez après le délai indiqué par Retry-After."
         if pour_api():
@@ -109,4 +130,4 @@ def installer(app: Flask) -> None:
         app.logger.exception("Erreur inattendue sur %s %s", request.method, request.path)
         if pour_api():
             return jsonify({"code": "erreur_interne", "message": "Erreur interne."}), 500
-        return render_template("erreur.html", statut=500, message="Erreur interne : l'équipe a été prévenue."), 500
+        return render_template("erreur.html", statut=500, message=MESSAGES_DES_PAGES[500]), 500

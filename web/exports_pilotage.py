@@ -14,10 +14,11 @@ from typing import Any
 from flask import abort
 
 from projections.evaluation_annuelle import Action, evaluer, feuilles
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, Demande, DemandeInvalideError, calculer
 from projections.tableau_de_bord import ENTETES_DU_TABLEAU, lignes_du_tableau
 from projections.tableurs import FORMATS, TYPES_MIME, Feuille, ecrire, feuille_de_metadonnees
 from web.deps import aujourdhui, services
+from web.noms import nom_operateur
 
 
 def format_demande(criteres: Mapping[str, str]) -> str:
@@ -56,7 +57,7 @@ def metadonnees_du_tableau(document: dict[str, Any]) -> Feuille:
         ("Objet", "Indicateurs d'évaluation du tableau de bord de pilotage (CONTRACT §5)"),
         ("Du", date.fromisoformat(document["periode"]["du"])),
         ("Au", date.fromisoformat(document["periode"]["au"])),
-        *((f"Filtre : {LIBELLES_FILTRES.get(cle, cle)}", _filtre(valeur)) for cle, valeur in document["filtres"].items()),
+        *((f"Filtre : {LIBELLES_FILTRES.get(cle, cle)}", _filtre(cle, valeur)) for cle, valeur in document["filtres"].items()),
         ("Position du journal", document["position_journal"]),
         ("Vu au", date.fromisoformat(document["vu_au"]) if document["vu_au"] else "tout ce qui était enregistré"),
         ("Objectifs", _portee_des_objectifs(document)),
@@ -69,15 +70,24 @@ def _portee_des_objectifs(document: dict[str, Any]) -> str:
     if document["periode"]["au"][:4] != annee:
         return "aucun : les objectifs sont annuels et la période couvre plusieurs années"
     filtres = document["filtres"]
-    operateur = f"l'opérateur {filtres['operateur']}" if filtres.get("operateur") else "tous les opérateurs"
-    programme = f"le programme {filtres['programme']}" if filtres.get("programme") else "tous les programmes"
+    operateur = _filtre("operateur", filtres["operateur"]) if filtres.get("operateur") else "tous les opérateurs"
+    programme = f"le programme {_filtre('programme', filtres['programme'])}" if filtres.get("programme") else "tous les programmes"
     return f"valeurs-cibles {annee} fixées pour {operateur} et {programme}"
 
 
-def _filtre(valeur: Any) -> str:
+def _filtre(cle: str, valeur: Any) -> str:
+    """A filter as a reader says it: operators and programmes by name, publics in words."""
     if valeur is None or valeur == []:
         return "tous"
-    return ", ".join(valeur) if isinstance(valeur, list) else str(valeur)
+    if isinstance(valeur, list):
+        return ", ".join(_filtre(cle, v) for v in valeur)
+    if cle == "operateur":
+        return nom_operateur(str(valeur))
+    if cle == "public":
+        return LIBELLES_PUBLICS.get(str(valeur), str(valeur))
+    if cle == "programme" and valeur in PROGRAMMES:
+        return PROGRAMMES[valeur][0]
+    return str(valeur)
 
 
 def evaluation_annuelle(criteres: Mapping[str, str]) -> Any:

@@ -9,6 +9,7 @@ French label/value pairs for the timeline. Must not import `web.ui` or `web.api`
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +18,7 @@ from typing import Any
 from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
+from parcours.pays import NOMS_PAYS, nom_pays
 from parcours.vocabulaire import SOUS_MOTIFS, MotifSejour, TypeEtape
 from web.schemas import (
     SCHEMAS_DONNEES,
@@ -47,8 +49,10 @@ LIBELLES_VALEURS: dict[str, str] = {
     "VLS_TS": "Visa long séjour valant titre de séjour (VLS-TS)", "CARTE_SEJOUR_TEMPORAIRE": "Carte de séjour temporaire",
     "CARTE_SEJOUR_PLURIANNUELLE": "Carte de séjour pluriannuelle", "CARTE_RESIDENT": "Carte de résident",
     "RECEPISSE": "Récépissé", "APS": "Autorisation provisoire de séjour (APS)",
+    # Protection
+    "OFPRA": "OFPRA", "CNDA": "CNDA (Cour nationale du droit d'asile)",
     # Langue
-    "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
+    "A1": "A1", "A2": "A2", "B1": "B1", "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
     "COMPLEMENTAIRE_A2": "Complémentaire, vers A2", "COMPLEMENTAIRE_B1": "Complémentaire, vers B1",
     "NIVEAU_ATTEINT_AU_TEST": "Niveau atteint au test", "DIPLOME_OU_CERTIFICATION": "Diplôme ou certification",
     "INTERMEDIAIRE": "Intermédiaire", "FINALE": "Finale", "FORFAIT_REALISE": "Forfait réalisé",
@@ -70,7 +74,7 @@ LIBELLES_VALEURS: dict[str, str] = {
     # Emploi
     "ACCOMPAGNEMENT_FT": "Accompagnement France Travail", "CEJ": "Contrat d'engagement jeune (CEJ)", "PACEA": "PACEA",
     "AGIR_EMPLOI": "Volet emploi d'AGIR", "ACTION_BOP104": "Action financée par le BOP 104", "MENTORAT": "Mentorat",
-    "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
+    "CDI": "CDI", "CDD": "CDD", "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
     "APPRENTISSAGE": "Apprentissage", "PROFESSIONNALISATION": "Contrat de professionnalisation",
     "FONCTION_PUBLIQUE_TITULAIRE": "Titulaire de la fonction publique", "CREATION_ENTREPRISE": "Création d'entreprise",
     "PRE_QUALIFIANTE": "Préqualifiante", "QUALIFIANTE": "Qualifiante", "CERTIFIANTE": "Certifiante", "DIPLOMANTE": "Diplômante",
@@ -88,6 +92,15 @@ LIBELLES_VALEURS: dict[str, str] = {
     "LOGEMENT_ACCOMPAGNE": "Logement accompagné", "IML_MANDAT_GESTION": "Intermédiation locative en mandat de gestion",
     "LOCATAIRE_PARC_SOCIAL": "Locataire du parc social", "LOCATAIRE_PARC_PRIVE": "Locataire du parc privé",
     "PROPRIETAIRE": "Propriétaire", "AUTRE": "Autre",
+    # Actions financées (programme 104)
+    "FORMATION_ACTEURS": "Formation des acteurs de l'intégration", "FRANCAIS": "Apprentissage du français",
+    "VALEURS_REPUBLIQUE": "Principes de la République et usages de la société française",
+    "SPORT_CULTURE": "Accès au sport et à la culture", "ACCOMPAGNEMENT_GLOBAL": "Accompagnement global",
+    "LAICITE": "Laïcité", "EGALITE_FEMMES_HOMMES": "Égalité femmes-hommes", "CITOYENNETE": "Citoyenneté",
+    "PARENTALITE": "Parentalité", "LIENS_SOCIETE_ACCUEIL": "Liens avec la société d'accueil", "AUTRES": "Autres",
+    "BENEFICIAIRES": "Bénéficiaires", "ACTEURS": "Acteurs de l'intégration", "PARCOURS_TERMINE": "Parcours terminé",
+    "TABLETTE": "Tablette", "ORDINATEUR": "Ordinateur", "TELEPHONE": "Téléphone", "CONNEXION": "Connexion",
+    "SPORTIF": "Sportif", "CULTUREL": "Culturel",
     # Notes
     "OPERATEUR": "Ma structure seulement", "PARTAGEE": "Partagée avec les structures du parcours",
 }
@@ -166,7 +179,15 @@ def _un_parmi(champ: fields.Field) -> tuple[Any, ...] | None:
     return None
 
 
+def _pays() -> tuple[Choix, ...]:
+    """Countries by French name, in alphabetical order (accents ignored); the code is what is posted."""
+    sans_accents = lambda texte: unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode().lower()  # noqa: E731
+    return tuple(Choix(code, nom) for code, nom in sorted(NOMS_PAYS.items(), key=lambda paire: sans_accents(paire[1])))
+
+
 def _widget(nom: str, champ: fields.Field) -> tuple[str, tuple[Choix, ...]]:
+    if nom == "nationalite":
+        return "select", _pays()
     if isinstance(champ, Date):
         return "date", ()
     if isinstance(champ, Booleen):
@@ -287,10 +308,11 @@ def erreurs_par_champ(erreurs: Mapping[str, Sequence[str]], correction: bool = F
         else:
             nom = ""
         if nom and (libelles is None or nom in libelles):
-            par_champ.setdefault(nom, []).extend(messages)
+            if not par_champ.get(nom):  # one clear message per field: the first says what to fix
+                par_champ[nom] = list(messages[:1])
         else:
             libelle = (libelles or {}).get(nom) or LIBELLES_ENVELOPPE.get(morceaux[0]) or cle
-            generales.extend(f"{libelle} : {m}" for m in messages)
+            generales.extend(f"{libelle} : {m}" if libelle else str(m) for m in messages)
     return par_champ, generales
 
 
@@ -305,7 +327,7 @@ def libelles_des_champs(type_etape: TypeEtape) -> dict[str, str]:
 
 
 def decrire(type_etape: str, donnees: Mapping[str, Any], reference: Callable[[str], str] | None = None,
-            type_corrige: str | None = None) -> list[tuple[str, str]]:
+            type_corrige: str | None = None, nommer_valeur: Callable[[Any], str] = libelle_valeur) -> list[tuple[str, str]]:
     """A step's `data` as (French label, readable value) pairs, in schema order; `reference` names the
     step a `*_step_id` field points to. A correction lists each corrected field (labelled as in the
     corrected step's form, `type_corrige`) with its new value."""
@@ -323,8 +345,10 @@ def decrire(type_etape: str, donnees: Mapping[str, Any], reference: Callable[[st
             texte = reference(str(valeur)) if reference else str(valeur)
         elif isinstance(champ, Objet) and isinstance(valeur, Mapping):
             noms = libelles_des_champs(TypeEtape(type_corrige)) if type_corrige in TypeEtape.valeurs() else {}
-            texte = " ; ".join(f"{noms.get(cle, cle)} → {libelle_valeur(v)}" for cle, v in valeur.items())
+            texte = " ; ".join(f"{noms.get(cle, cle)} → {nommer_valeur(v)}" for cle, v in valeur.items())
+        elif nom == "nationalite":
+            texte = nom_pays(str(valeur))
         else:
-            texte = libelle_valeur(valeur)
+            texte = nommer_valeur(valeur)
         lignes.append((champ.metadata.get("label", nom), texte))
     return lignes

@@ -53,7 +53,7 @@ class ObjectifSchema(SchemaStrict):
     @validates_schema
     def _un_taux_entre_0_et_1(self, donnees: dict[str, Any], **_: Any) -> None:
         if est_un_taux(donnees.get("indicateur", "")) and donnees.get("valeur", 0) > 1:
-            raise ValidationError("Un taux s'écrit entre 0 et 1 (0,6 pour 60 %).", "valeur")
+            raise ValidationError("Un taux s'écrit en pourcentage (60 %) ou entre 0 et 1 (0,6).", "valeur")
 
 
 def lire_objectif(brut: Mapping[str, Any], par: str) -> FixerObjectif:
@@ -63,7 +63,13 @@ def lire_objectif(brut: Mapping[str, Any], par: str) -> FixerObjectif:
         if nettoye.get(cle) == "":
             nettoye[cle] = None
     if isinstance(nettoye.get("valeur"), str):
-        nettoye["valeur"] = nettoye["valeur"].replace(",", ".").replace("\u202f", "").replace(" ", "")
+        valeur = nettoye["valeur"].replace(",", ".").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+        if valeur.endswith("%") and est_un_taux(str(nettoye.get("indicateur") or "")):
+            try:
+                valeur = repr(float(valeur[:-1]) / 100)  # « 45 % » is how a rate is said: 0.45
+            except ValueError:
+                pass
+        nettoye["valeur"] = valeur
     try:
         donnees = ObjectifSchema().load(nettoye)
     except ValidationError as erreur:

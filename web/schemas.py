@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from parcours.commandes import EnregistrerEtape, ReferencePersonne
 from parcours.erreurs import EtapeRejeteeError
+from parcours.pays import NOMS_PAYS
 from parcours.vocabulaire import (
     FORFAITS_HEURES,
     SOUS_MOTIFS,
@@ -64,20 +65,7 @@ NUMERO_ETRANGER = re.compile(r"^\d{10}$")
 DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-PAYS_ISO3 = frozenset(
-    """
-    ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS
-    BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV
-    CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM
-    GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN
-    IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE
-    LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS
-    MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK
-    PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR
-    SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY
-    USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE XKX
-    """.split()
-)
+PAYS_ISO3 = frozenset(NOMS_PAYS)
 """ISO 3166-1 alpha-3 codes (plus XKX, Kosovo, as used by French administrations)."""
 
 
@@ -188,9 +176,8 @@ class PersonneEnregistreeSchema(SchemaStrict):
     sexe = Enumeration(Sexe, required=True, metadata={"label": "Sexe"})
     nationalite = Texte(
         required=True,
-        longueur_max=3,
         validate=validate.OneOf(sorted(PAYS_ISO3), error="Code pays ISO 3166 alpha-3 attendu (ex. AFG)."),
-        metadata={"label": "Nationalité", "hint": "code ISO à 3 lettres, ex. AFG, SYR, ERI"},
+        metadata={"label": "Nationalité", "hint": "pays de nationalité, à choisir dans la liste"},
     )
     departement = Texte(
         required=True,

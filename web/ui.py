@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, timedelta
+from datetime import UTC, date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_htmx import make_response as reponse_htmx
 
 from parcours.comptes import Role
-from parcours.dates import add_months, age_revolu, echeance_suivi, fenetre_suivi
+from parcours.regles import REGLES_EN_BREF
+from parcours.dates import age_revolu
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
 from parcours.vocabulaire import (
     ETAPES_DE_GESTION,
     ETAPES_D_ACTION,
     ETAPES_PERSONNE_ET_ACTION,
     LIBELLES_ETAPES,
-    NiveauLangue,
+    Programme,
     TypeEtape,
     TypeOperateur,
 )
@@ -38,9 +39,12 @@ from projections.requetes import EtapeLue, chronologie, listes_de_travail, resum
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
 from web.deps import FUSEAU, aujourdhui, parcours, services
+from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
+from web.doublons import doublons_possibles
+from web.etapes_operateur import GROUPES_D_ETAPES, etapes_attendues, groupes_du_type, listes_du_type
+from web.preremplissage import DATES_DE_L_ETAPE, Connu, Contexte, preremplir, programme_par_defaut
 from web.formulaires import (
     Champ,
-    Choix,
     champs,
     decrire,
     donnees_du_formulaire,
@@ -51,7 +55,6 @@ from web.formulaires import (
     valeurs_du_formulaire,
     valeurs_enregistrees,
 )
-from web.prerempli_suivi import PREREMPLISSAGES
 from web.schemas import EtapeInvalideError, lire_etape
 
 bp = Blueprint("ui", __name__)
@@ -60,22 +63,6 @@ ETAPES_SAISISSABLES = [ty for ty in TypeEtape
                        if ty is not TypeEtape.PERSONNE_ENREGISTREE and ty not in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION]
 """Every step type has its form at /personnes/<id>/etapes/nouvelle?type=…; the person's registration has its own page;
 funded actions' steps are recorded from the action's pages (`web.actions`), which know the action."""
-GROUPES_D_ETAPES: list[tuple[str, list[TypeEtape]]] = [
-    ("Séjour et protection", [TypeEtape.TITRE_SEJOUR_DELIVRE, TypeEtape.PROTECTION_ACCORDEE]),
-    ("Contrat d'intégration républicaine", [TypeEtape.CIR_SIGNE, TypeEtape.FORMATION_CIVIQUE_JOURNEE, TypeEtape.ENTRETIEN_FIN_CIR]),
-    ("Langue", [TypeEtape.POSITIONNEMENT_LINGUISTIQUE, TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE,
-                TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE, TypeEtape.FORMATION_LINGUISTIQUE_HEURES,
-                TypeEtape.EVALUATION_LINGUISTIQUE, TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE]),
-    ("Orientation", [TypeEtape.ORIENTATION_SPE, TypeEtape.DISPENSE_ORIENTATION_SPE, TypeEtape.ORIENTATION_ACCEPTEE,
-                     TypeEtape.ORIENTATION_REFUSEE, TypeEtape.ORIENTATION_AGIR]),
-    ("Emploi et formation", [TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION,
-                             TypeEtape.SORTIE_ACCOMPAGNEMENT, TypeEtape.SUIVI_SIX_MOIS]),
-    ("Service public de l'emploi", [TypeEtape.INSCRIPTION_SPE, TypeEtape.PREMIER_RENDEZ_VOUS_SPE,
-                                    TypeEtape.DIAGNOSTIC_APPROFONDI, TypeEtape.RECONNAISSANCE_QUALIFICATIONS]),
-    ("AGIR et logement", [TypeEtape.AGIR_ACCUEIL, TypeEtape.AGIR_REFUS, TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_VOLET_CLOTURE,
-                          TypeEtape.AGIR_SORTIE, TypeEtape.SITUATION_LOGEMENT]),
-    ("Notes", [TypeEtape.NOTE]),
-]
 assert {ty for _, types in GROUPES_D_ETAPES for ty in types} == set(ETAPES_SAISISSABLES) - ETAPES_DE_GESTION
 
 TITRES_LISTES = {
@@ -88,12 +75,6 @@ TITRES_LISTES = {
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
 }
-LIBELLES_TYPES_OPERATEUR = {
-    "OFII": "OFII", "PREFECTURE": "Préfecture", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale",
-    "CAP_EMPLOI": "Cap emploi", "APEC": "Apec", "AGIR": "AGIR", "ASSOCIATION": "Association", "LOGEMENT": "Logement",
-    "ORGANISME_FORMATION": "Organisme de formation",
-}
-TYPES_ORIENTATION_SPE = ("MISSION_LOCALE", "FRANCE_TRAVAIL", "CAP_EMPLOI", "APEC")
 
 MESSAGE_CONFLIT = ("Le parcours a été modifié entre-temps par un autre enregistrement : votre saisie est conservée ci-dessous. "
                    "Consultez la chronologie à jour, puis enregistrez à nouveau.")
@@ -167,7 +148,7 @@ def accueil() -> Any:
     if acteur.copil:
         return render_template("ui/copil.html")
     with services().lectures.connect() as connexion:
-        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui())
+        listes = listes_du_type(listes_de_travail(connexion, acteur.operateur, aujourdhui(), nommer), _type_operateur())
         if acteur.role in (Role.RESPONSABLE, Role.ADMIN):
             listes["anonymisations_a_venir"] = preavis_de_retention(connexion, acteur.operateur, aujourdhui())
             noms = _noms(connexion, {ligne["parcours_id"] for ligne in listes["anonymisations_a_venir"]})
@@ -181,6 +162,18 @@ def _noms(connexion: sa.Connection, ids: set[str]) -> dict[str, str]:
         return {}
     lignes = connexion.execute(sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))
     return {p: f"{prenom} {nom}" for p, prenom, nom in lignes}
+
+
+def _en_phrases(connexion: sa.Connection, lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Access-journal rows as sentences: « Awa Ndiaye a consulté le dossier de N. Haidari »."""
+    ids = {ligne["parcours_id"] for ligne in lignes}
+    personnes = {p: (prenom, nom) for p, prenom, nom in connexion.execute(
+        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))} if ids else {}
+    for ligne in lignes:
+        identite = personnes.get(ligne["parcours_id"])
+        ligne["visible"] = identite is not None
+        ligne["phrase"] = phrase_de_consultation(ligne, initiale(*identite) if identite else "personne effacée")
+    return lignes
 
 
 # Search ----------------------------------------------------------------------------------------------
@@ -237,16 +230,16 @@ def _reference(etapes: list[EtapeLue]) -> Any:
     """Names the step a `*_step_id` field points to: "Sortie d'accompagnement du 31/07/2025"."""
     par_id = {e.step_id: e for e in etapes}
 
-    def nommer(step_id: str) -> str:
+    def nommer_reference(step_id: str) -> str:
         cible = par_id.get(step_id)
         return f"{LIBELLES_ETAPES[TypeEtape(cible.type)]} du {cible.occurred_on:%d/%m/%Y}" if cible else "étape non visible"
 
-    return nommer
+    return nommer_reference
 
 
 def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
     """Each step with its fields in French, the original values of what a correction changed, its flags."""
-    nommer = _reference(etapes)
+    nommer_etape = _reference(etapes)
     types = {e.step_id: e.type for e in etapes}
     lignes = []
     for e in etapes:
@@ -258,7 +251,7 @@ def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
                     initiales.append((libelle, libelle_valeur(avant)))
         lignes.append({
             "e": e,
-            "champs": decrire(e.type, e.donnees, nommer, type_corrige=types.get(e.cible_step_id or "")),
+            "champs": decrire(e.type, e.donnees, nommer_etape, type_corrige=types.get(e.cible_step_id or ""), nommer_valeur=nommer),
             "initiales": initiales,
             "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION,
         })
@@ -275,152 +268,47 @@ def personne(parcours_id: UUID) -> Any:
         exiger_personne_visible(connexion, acteur, parcours_id)
         synthese = resume(connexion, str(parcours_id), acteur.operateur, aujourdhui())
         etapes = chronologie(connexion, str(parcours_id), acteur.operateur)
-        consultations = journal_des_acces(connexion, parcours_id=str(parcours_id), limite=20) if acteur.role in (Role.RESPONSABLE, Role.ADMIN) else []
+        consultations = _en_phrases(connexion, journal_des_acces(connexion, parcours_id=str(parcours_id), limite=20)) \
+            if acteur.role in (Role.RESPONSABLE, Role.ADMIN) else []
     if synthese is None:
         abort(404)
     _journaliser(parcours_id, "personne")
-    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes), groupes=GROUPES_D_ETAPES,
-                           consultations=consultations)
+    type_operateur = _type_operateur()
+    attendues = etapes_attendues(synthese, acteur.operateur, type_operateur)
+    groupes = groupes_du_type(type_operateur, attendues)
+    offerts = [ty.value for _, types in groupes for ty in types]
+    derniere = session.get("derniere_etape")
+    choisi = derniere if derniere in offerts else (offerts[0] if offerts else None)
+    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes), groupes=groupes, choisi=choisi,
+                           attendues=attendues, regles=REGLES_EN_BREF, consultations=consultations)
+
+
+def _type_operateur() -> TypeOperateur | None:
+    operateur = parcours().operateur(_acteur().operateur)
+    return operateur.type if operateur else None
 
 
 # Recording a step -----------------------------------------------------------------------------------
 
 
-@dataclass
-class Connu:
-    """What the pathway already tells about a form: choices, defaults, and a few lines of context."""
-
-    personne: dict[str, Any] | None = None
-    choix: dict[str, list[Choix]] = field(default_factory=dict)
-    defauts: dict[str, Any] = field(default_factory=dict)
-    contexte: list[str] = field(default_factory=list)
-
-
-def _operateurs(connexion: sa.Connection, types: tuple[str, ...]) -> list[Any]:
-    return connexion.execute(
-        sa.select(t.operateur.c.slug, t.operateur.c.nom, t.operateur.c.type, t.operateur.c.departement)
-        .where(t.operateur.c.type.in_(types))
-        .order_by(t.operateur.c.type, t.operateur.c.departement, t.operateur.c.slug)
-    ).all()
-
-
-def _choix_operateurs(operateurs: list[Any]) -> list[Choix]:
-    return [Choix(o.slug, f"{o.nom} ({o.departement})", LIBELLES_TYPES_OPERATEUR.get(o.type, o.type)) for o in operateurs]
-
-
 def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = False) -> Connu:
-    """Choices, defaults and context for a form, from what the pathway and the operator already know."""
+    """Choices, defaults and context for a form, from what the pathway and the operator already know
+    (one pre-filling per step type: `web.preremplissage`)."""
     acteur = _acteur()
-    connu = Connu()
     jour = aujourdhui()
+    operateur = parcours().operateur(acteur.operateur)
+    if parcours_id is None:
+        return Connu(defauts={"departement": operateur.departement if operateur else ""})
     with services().lectures.connect() as connexion:
-        if parcours_id is None:
-            operateur = parcours().operateur(acteur.operateur)
-            connu.defauts["departement"] = operateur.departement if operateur else ""
-            return connu
         ligne = connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == parcours_id)).mappings().first()
-        connu.personne = dict(ligne) if ligne else None
         etapes = [e for e in chronologie(connexion, parcours_id, acteur.operateur) if e.annulee_par is None]
-        synthese = resume(connexion, parcours_id, acteur.operateur, jour)
-        age = age_revolu(ligne["date_naissance"], jour) if ligne is not None and ligne["date_naissance"] else None
-        departement = ligne["departement"] if ligne is not None else None
-        par_type: dict[str, list[EtapeLue]] = {}
-        for e in etapes:
-            par_type.setdefault(e.type, []).append(e)
-        nommer = _reference(etapes)
-
-        if type_etape is TypeEtape.ORIENTATION_SPE:
-            operateurs = _operateurs(connexion, TYPES_ORIENTATION_SPE)
-            connu.choix["vers"] = _choix_operateurs(operateurs)
-            jeune = age is not None and age < 26
-            type_cible = "MISSION_LOCALE" if jeune else "FRANCE_TRAVAIL"
-            cible = next((o.slug for o in operateurs if o.type == type_cible and o.departement == departement), "")
-            connu.defauts.update(vers=cible, motif_choix="AGE_MOINS_26" if jeune else "DEFAUT")
-            if age is not None:
-                connu.contexte.append(f"{age} ans : par défaut, orientation vers {'la Mission locale (moins de 26 ans)' if jeune else 'France Travail'}"
-                                      f" du département {departement}. Un autre choix demande son motif.")
-        elif type_etape is TypeEtape.ORIENTATION_AGIR:
-            operateurs = _operateurs(connexion, ("AGIR",))
-            connu.choix["vers"] = _choix_operateurs(operateurs)
-            connu.defauts["vers"] = next((o.slug for o in operateurs if o.departement == departement), "")
-        elif type_etape in (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE):
-            decidees = {d.donnees.get("orientation_step_id") for ty in ("orientation_acceptee", "orientation_refusee") for d in par_type.get(ty, [])}
-            orientations = [o for ty in ("orientation_spe", "orientation_agir") for o in par_type.get(ty, [])
-                            if o.donnees.get("vers") == acteur.operateur and (correction or o.step_id not in decidees)]
-            connu.choix["orientation_step_id"] = [Choix(o.step_id, f"{nommer(o.step_id)}, par {o.operateur}") for o in orientations]
-            if orientations:
-                connu.defauts["orientation_step_id"] = orientations[-1].step_id
-            elif not correction:
-                connu.contexte.append("Aucune orientation adressée à votre structure n'attend de réponse dans ce parcours.")
-        elif type_etape is TypeEtape.SUIVI_SIX_MOIS:
-            suivies = {s.donnees.get("sortie_step_id") for s in par_type.get("suivi_six_mois", [])}
-            sorties = [s for s in par_type.get("sortie_accompagnement", []) if s.operateur == acteur.operateur and (correction or s.step_id not in suivies)]
-            connu.choix["sortie_step_id"] = [Choix(s.step_id, f"{nommer(s.step_id)} ({libelle_valeur(s.donnees.get('categorie'))})") for s in sorties]
-            if sorties:
-                derniere = sorties[-1]
-                connu.defauts["sortie_step_id"] = derniere.step_id
-                debut, fin = fenetre_suivi(derniere.occurred_on)
-                connu.contexte.append(f"Sortie du {derniere.occurred_on:%d/%m/%Y} : suivi dû le {echeance_suivi(derniere.occurred_on):%d/%m/%Y}, "
-                                      f"à renseigner entre le {debut:%d/%m/%Y} et le {fin:%d/%m/%Y}.")
-            elif not correction:
-                connu.contexte.append("Aucune sortie d'accompagnement de votre structure n'attend son suivi dans ce parcours.")
-        elif type_etape in ETAPES_DE_GESTION:
-            connu.choix["cible_step_id"] = [Choix(e.step_id, f"{nommer(e.step_id)} ({e.operateur})") for e in etapes
-                                            if TypeEtape(e.type) not in ETAPES_DE_GESTION]
-        elif type_etape is TypeEtape.TITRE_SEJOUR_DELIVRE and not par_type.get("titre_sejour_delivre"):
-            connu.defauts["premier_titre"] = "true"
-            connu.contexte.append("Aucun titre de séjour enregistré : ce titre est proposé comme premier titre (il ouvre la fenêtre de 5 ans).")
-        elif type_etape is TypeEtape.CIR_SIGNE:
-            precedent = connexion.execute(
-                sa.select(t.etape.c.donnees).where(t.etape.c.type == TypeEtape.CIR_SIGNE.value, t.etape.c.operateur == acteur.operateur)
-                .order_by(t.etape.c.position.desc()).limit(1)
-            ).scalar()
-            if precedent and precedent.get("dt_ofii"):
-                connu.defauts["dt_ofii"] = precedent["dt_ofii"]
-            if age is not None and age < 18:
-                connu.contexte.append(f"{age} ans : le représentant légal doit être indiqué.")
-        elif type_etape is TypeEtape.FORMATION_CIVIQUE_JOURNEE:
-            faites = set(synthese["cir"]["journees_civiques_presentes"]) if synthese and synthese["cir"] else set()
-            suivante = next((j for j in range(1, 5) if j not in faites), None)
-            if suivante:
-                connu.defauts.update(jour=str(suivante), present="true")
-        elif type_etape is TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE:
-            positionnement = synthese["langue"]["positionnement"] if synthese else None
-            if positionnement:
-                plus_bas = min(NiveauLangue(positionnement["niveau_oral"]).rang, NiveauLangue(positionnement["niveau_ecrit"]).rang)
-                if plus_bas < NiveauLangue.A1.rang:
-                    connu.defauts.update(type="CIR_OBLIGATOIRE", niveau_cible="A1")
-        elif type_etape in (TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE):
-            formation = synthese["langue"]["formation"] if synthese else None
-            if formation:
-                etat = f"terminée ({libelle_valeur(formation['terminee']['motif'])})" if formation["terminee"] else "en cours"
-                connu.contexte.append(f"Formation {libelle_valeur(formation['type']).lower()} prescrite le {formation['prescrite_le']:%d/%m/%Y}, "
-                                      f"forfait {formation['forfait_h']} h, niveau visé {formation['niveau_cible']} : "
-                                      f"{libelle_valeur(float(formation['heures_realisees']))} h réalisées, {etat}.")
-                if type_etape is TypeEtape.FORMATION_LINGUISTIQUE_HEURES:
-                    heures = [h for h in par_type.get("formation_linguistique_heures", []) if formation["step_id"] in h.liens.values()]
-                    debut = (date.fromisoformat(max(h.donnees["periode_fin"] for h in heures)) + timedelta(days=1)) if heures else formation["prescrite_le"]
-                    fin = min(add_months(debut.replace(day=1), 1) - timedelta(days=1), jour)
-                    if debut <= fin:
-                        connu.defauts.update(periode_debut=debut.isoformat(), periode_fin=fin.isoformat())
-            else:
-                connu.contexte.append("Aucune formation linguistique prescrite dans ce parcours.")
-        elif type_etape is TypeEtape.SORTIE_ACCOMPAGNEMENT:
-            ouverts = [e for e in (synthese["emploi"]["episodes_ouverts"] if synthese else []) if e["operateur"] == acteur.operateur]
-            connu.contexte.append(
-                "; ".join(f"Accompagnement en cours dans votre structure : {libelle_valeur(e['programme'])} depuis le {e['depuis']:%d/%m/%Y}" for e in ouverts)
-                + "." if ouverts else "Aucun accompagnement en cours dans votre structure : la sortie sera refusée.")
-        elif type_etape in (TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION):
-            connu.defauts["date_debut"] = jour.isoformat()
-        elif type_etape is TypeEtape.AGIR_SORTIE and synthese and synthese["agir"] and synthese["agir"]["entree"]:
-            connu.contexte.append(f"Entrée dans AGIR le {synthese['agir']['entree']['le']:%d/%m/%Y}.")
-        elif type_etape is TypeEtape.NOTE:
-            connu.defauts["visibilite"] = "OPERATEUR"
-        elif type_etape in PREREMPLISSAGES:
-            PREREMPLISSAGES[type_etape](connu, par_type, acteur.operateur, jour)
-    if correction:
-        connu.contexte = []  # what would guide a new step misleads when correcting a recorded one
-    return connu
+        contexte = Contexte(
+            connexion=connexion, operateur=acteur.operateur, type_operateur=operateur.type if operateur else None, jour=jour,
+            personne=dict(ligne) if ligne else None, etapes=etapes, synthese=resume(connexion, parcours_id, acteur.operateur, jour),
+            age=age_revolu(ligne["date_naissance"], jour) if ligne is not None and ligne["date_naissance"] else None,
+            correction=correction, nommer_etape=_reference(etapes), nom_operateur=nom_operateur,
+        )
+        return preremplir(type_etape, contexte)
 
 
 @dataclass
@@ -439,10 +327,16 @@ class Formulaire:
     erreurs: dict[str, list[str]] = field(default_factory=dict)
     generales: list[str] = field(default_factory=list)
     conflit: bool = False
+    doublons: list[Any] = field(default_factory=list)
+    """Files that may already be this person's (registration only: `web.doublons`)."""
 
     @property
     def champs(self) -> list[Champ]:
-        return champs(self.type_etape, self.connu.choix)
+        liste = champs(self.type_etape, self.connu.choix)
+        suivie = DATES_DE_L_ETAPE.get(self.type_etape)
+        if suivie and not self.correction:  # left empty, it takes the step's date (see `donnees_saisies`)
+            liste = [replace(c, obligatoire=False, aide="laissée vide : la date de l'étape") if c.nom == suivie else c for c in liste]
+        return liste
 
     @property
     def champ_date(self) -> Champ:
@@ -461,7 +355,8 @@ def _rendre(formulaire: Formulaire, statut: int) -> Any:
     # The version the form carries: after a conflict, the current one, so resubmitting is a deliberate choice.
     version = parcours().personne(UUID(formulaire.parcours_id)).version if formulaire.parcours_id else None
     gabarit = "ui/_formulaire.html" if _htmx() else "ui/etape.html"
-    return render_template(gabarit, f=formulaire, version=version, champ_motif_correction=CHAMP_MOTIF_CORRECTION), statut
+    regle = None if formulaire.correction else REGLES_EN_BREF.get(formulaire.type_etape)
+    return render_template(gabarit, f=formulaire, version=version, champ_motif_correction=CHAMP_MOTIF_CORRECTION, regle=regle), statut
 
 
 def _version_du_formulaire() -> int | None:
@@ -511,7 +406,11 @@ def _soumettre(formulaire: Formulaire, donnees: dict[str, Any], type_enregistre:
     return issue
 
 
-def _succes(parcours_id: str) -> Any:
+def _succes(parcours_id: str, type_etape: TypeEtape | None = None, message: str | None = None) -> Any:
+    """Back to the person's page with a confirmation; the step picker keeps the type just recorded."""
+    flash(message or (f"Étape enregistrée : {LIBELLES_ETAPES[type_etape]}." if type_etape else "Enregistrement effectué."), "succes")
+    if type_etape is not None:
+        session["derniere_etape"] = type_etape.value
     cible = url_for("ui.personne", parcours_id=parcours_id)
     if _htmx():
         return reponse_htmx("", redirect=cible)
@@ -526,6 +425,15 @@ def _type_demande() -> TypeEtape:
     if type_etape not in ETAPES_SAISISSABLES:
         abort(404, description="Type d'étape inconnu.")
     return type_etape
+
+
+def donnees_saisies(type_etape: TypeEtape) -> dict[str, Any]:
+    """The posted form's `data`; a date field of `DATES_DE_L_ETAPE` left empty takes the step's date."""
+    donnees = donnees_du_formulaire(type_etape, request.form)
+    suivie = DATES_DE_L_ETAPE.get(type_etape)
+    if suivie and suivie not in donnees and (request.form.get("occurred_on") or "").strip():
+        donnees[suivie] = request.form["occurred_on"].strip()
+    return donnees
 
 
 def _formulaire_poste(type_etape: TypeEtape, parcours_id: str | None, action: str, titre: str, correction: bool = False) -> Formulaire:
@@ -548,10 +456,10 @@ def nouvelle_etape(parcours_id: UUID) -> Any:
         _journaliser(parcours_id, "nouvelle_etape")
         return _rendre(Formulaire(type_etape, str(parcours_id), action, titre, str(uuid.uuid4()), aujourdhui().isoformat(), valeurs, connu), 200)
     formulaire = _formulaire_poste(type_etape, str(parcours_id), action, titre)
-    issue = _soumettre(formulaire, donnees_du_formulaire(type_etape, request.form))
+    issue = _soumettre(formulaire, donnees_saisies(type_etape))
     if issue.resultat is None:
         return _rendre(formulaire, issue.statut)
-    return _succes(str(parcours_id))
+    return _succes(str(parcours_id), type_etape)
 
 
 @bp.route("/personnes/nouvelle", methods=["GET", "POST"])
@@ -567,10 +475,21 @@ def nouvelle_personne() -> Any:
         connu = _connu(type_etape, None)
         return _rendre(Formulaire(type_etape, None, action, titre, str(uuid.uuid4()), aujourdhui().isoformat(), dict(connu.defauts), connu), 200)
     formulaire = _formulaire_poste(type_etape, None, action, titre)
-    issue = _soumettre(formulaire, donnees_du_formulaire(type_etape, request.form))
+    donnees = donnees_saisies(type_etape)
+    numero = "".join(str(donnees.get("numero_etranger") or "").split())
+    par_numero = parcours().trouver_par_numero(numero) if numero.isdigit() and len(numero) == 10 else None
+    with services().lectures.connect() as connexion:
+        formulaire.doublons = doublons_possibles(connexion, donnees, _acteur().operateur, str(par_numero) if par_numero else None)
+    if formulaire.doublons and (par_numero or request.form.get("confirmer_doublon") != "oui"):
+        # A numéro étranger is unique: that file is the person's. Same name and birth: the caseworker decides.
+        formulaire.generales.append("Cette personne a peut-être déjà un dossier : vérifiez avant d'en créer un second."
+                                    if not par_numero else "Ce numéro étranger est déjà enregistré : la personne a déjà un dossier.")
+        return _rendre(formulaire, 409)
+    issue = _soumettre(formulaire, donnees)
     if issue.resultat is None:
         return _rendre(formulaire, issue.statut)
-    return _succes(str(issue.resultat.parcours_id))
+    return _succes(str(issue.resultat.parcours_id), message=f"Personne enregistrée : {donnees.get('prenom', '')} {donnees.get('nom', '')}. "
+                   "Vous pouvez enregistrer ses étapes ci-dessous.")
 
 
 # Corrections and voids -----------------------------------------------------------------------------
@@ -612,7 +531,7 @@ def corriger(parcours_id: UUID, step_id: UUID) -> Any:
     issue = _soumettre(formulaire, {"cible_step_id": str(step_id), "champs": modifies, "motif": motif}, TypeEtape.EVENEMENT_CORRIGE)
     if issue.resultat is None:
         return _rendre(formulaire, issue.statut)
-    return _succes(str(parcours_id))
+    return _succes(str(parcours_id), message=f"Correction enregistrée : {LIBELLES_ETAPES[type_cible]} du {cible.occurred_on:%d/%m/%Y}.")
 
 
 @bp.route("/personnes/<uuid:parcours_id>/etapes/<uuid:step_id>/annuler", methods=["GET", "POST"])
@@ -629,7 +548,8 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
         issue = _enregistrer(TypeEtape.EVENEMENT_ANNULE, str(parcours_id), {"cible_step_id": str(step_id), **({"motif": motif} if motif else {})},
                              request.form.get("occurred_on") or aujourdhui().isoformat(), request.form.get("step_id", ""), _version_du_formulaire())
         if issue.resultat is not None:
-            return _succes(str(parcours_id))
+            return _succes(str(parcours_id), message=f"Étape annulée : {LIBELLES_ETAPES[TypeEtape(cible.type)]} du {cible.occurred_on:%d/%m/%Y}. "
+                           "Elle reste barrée dans la chronologie et ne compte plus nulle part.")
         erreurs, generales = erreurs_par_champ(issue.erreurs, libelles={"motif": "Motif de l'annulation", "occurred_on": "Date"})
         conflit, statut = issue.conflit, issue.statut
     else:
@@ -637,7 +557,7 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
     with services().lectures.connect() as connexion:
         etapes = chronologie(connexion, str(parcours_id), _acteur().operateur)
     champ_motif = Champ("motif", "Motif de l'annulation", "ex. saisie en double ; il reste dans l'historique du dossier", "long", True)
-    return render_template("ui/annuler.html", cible=cible, champs_cible=decrire(cible.type, cible.donnees, _reference(etapes)),
+    return render_template("ui/annuler.html", cible=cible, champs_cible=decrire(cible.type, cible.donnees, _reference(etapes), nommer_valeur=nommer),
                            parcours_id=parcours_id, erreurs=erreurs, generales=generales, conflit=conflit, champ_motif=champ_motif,
                            motif=request.form.get("motif", ""), step_id=request.form.get("step_id") or str(uuid.uuid4()),
                            version=parcours().personne(parcours_id).version, aujourdhui=aujourdhui().isoformat()), statut
@@ -648,8 +568,11 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
 
 def _orientations(erreur: str | None = None, erreur_pour: str | None = None, motif: str = "", statut: int = 200) -> Any:
     with services().lectures.connect() as connexion:
-        attente = listes_de_travail(connexion, _acteur().operateur, aujourdhui())["orientations_en_attente"]
-    return render_template("ui/orientations.html", recues=[o for o in attente if o["sens"] == "recue"],
+        attente = listes_de_travail(connexion, _acteur().operateur, aujourdhui(), nommer)["orientations_en_attente"]
+    recues = [o for o in attente if o["sens"] == "recue"]
+    for o in recues:
+        o["programme"] = _programme_propose(o["parcours_id"]) if o["type"] == TypeEtape.ORIENTATION_SPE.value else None
+    return render_template("ui/orientations.html", recues=recues, programmes=[(p, libelle_valeur(p)) for p in Programme.valeurs()],
                            envoyees=[o for o in attente if o["sens"] == "envoyee"], refusees=_refus_recus(),
                            erreur=erreur, erreur_pour=erreur_pour, motif=motif), statut
 
@@ -660,6 +583,14 @@ def orientations() -> Any:
     """Orientations received (accept, or decline with a reason), sent and still unanswered, and declined."""
     _pas_copil()
     return _orientations()
+
+
+def _programme_propose(parcours_id: str) -> str:
+    """The programme a received orientation opens, from this operator's kind and the person's age."""
+    with services().lectures.connect() as connexion:
+        naissance = connexion.execute(sa.select(t.personne.c.date_naissance).where(t.personne.c.parcours_id == str(parcours_id))).scalar()
+    operateur = parcours().operateur(_acteur().operateur)
+    return programme_par_defaut(operateur.type if operateur else None, age_revolu(naissance, aujourdhui()) if naissance else None)
 
 
 def _refus_recus() -> list[dict[str, Any]]:
@@ -686,11 +617,15 @@ def decider(orientation_id: UUID) -> Any:
     """Accept (then open the person's page) or decline with a reason (then back to the list)."""
     _pas_copil()
     with services().lectures.connect() as connexion:
-        parcours_id = connexion.execute(sa.select(t.etape.c.parcours_id).where(t.etape.c.step_id == str(orientation_id))).scalar()
-        if parcours_id is None:
+        orientation = connexion.execute(sa.select(t.etape.c.parcours_id, t.etape.c.type).where(t.etape.c.step_id == str(orientation_id))).first()
+        if orientation is None:
             abort(404)
+        parcours_id, type_orientation = orientation
         exiger_personne_visible(connexion, _acteur(), parcours_id)
     accepte = request.form.get("decision") == "accepter"
+    programme = request.form.get("programme") or _programme_propose(parcours_id)
+    if accepte and type_orientation == TypeEtape.ORIENTATION_SPE.value and programme not in Programme.valeurs():
+        return _orientations("Programme de l'accompagnement : choisissez un programme de la liste.", str(orientation_id), "", 422)
     donnees = {"orientation_step_id": str(orientation_id)}
     motif = (request.form.get("motif") or "").strip()
     if not accepte and motif:
@@ -701,9 +636,29 @@ def decider(orientation_id: UUID) -> Any:
         par_champ, generales = erreurs_par_champ(issue.erreurs, libelles={"motif": "Motif du refus"})
         messages = [f"Motif du refus : {m}" for m in par_champ.get("motif", [])] + generales
         return _orientations(" ".join(messages), str(orientation_id), motif, issue.statut)
-    if accepte:
-        return _succes(parcours_id)
-    return redirect(url_for("ui.orientations"), code=303)
+    if not accepte:
+        flash(f"Orientation refusée ({motif}) : la structure qui l'a envoyée le voit dans ses orientations envoyées.", "succes")
+        return redirect(url_for("ui.orientations"), code=303)
+    if type_orientation == TypeEtape.ORIENTATION_AGIR.value:
+        flash("Orientation acceptée. Enregistrez maintenant l'entrée dans AGIR : les volets sont proposés, la date est celle du jour.", "succes")
+        return redirect(url_for("ui.nouvelle_etape", parcours_id=parcours_id, type=TypeEtape.AGIR_ENTREE.value), code=303)
+    return _ouvrir_l_accompagnement(parcours_id, programme)
+
+
+def _ouvrir_l_accompagnement(parcours_id: str, programme: str) -> Any:
+    """Accepting an orientation opens the receiver's support episode, unless one is already open there."""
+    with services().lectures.connect() as connexion:
+        synthese = resume(connexion, parcours_id, _acteur().operateur, aujourdhui())
+    if synthese and any(e["operateur"] == _acteur().operateur for e in synthese["emploi"]["episodes_ouverts"]):
+        return _succes(parcours_id, message="Orientation acceptée. Un accompagnement est déjà en cours dans votre structure : il continue.")
+    issue = _enregistrer(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, parcours_id, {"programme": programme}, aujourdhui().isoformat(), str(uuid.uuid4()))
+    if issue.resultat is None:
+        _, generales = erreurs_par_champ(issue.erreurs, libelles={"programme": "Programme"})
+        flash("Orientation acceptée, mais l'accompagnement n'a pas pu être ouvert : " + " ".join(generales or ["voir le formulaire."]), "attention")
+        return redirect(url_for("ui.nouvelle_etape", parcours_id=parcours_id, type=TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value,
+                                programme=programme), code=303)
+    return _succes(parcours_id, message=f"Orientation acceptée. Accompagnement ouvert le {aujourdhui():%d/%m/%Y} : {libelle_valeur(programme)} "
+                   "(à corriger dans la chronologie si besoin).")
 
 
 # The operator's accounts and access journal (responsables) ---------------------------------------
@@ -733,6 +688,7 @@ def utilisateurs() -> Any:
                 abort(404)
             parcours().modifier_utilisateur(cible.login, Utilisateur.desactiver)
             services().rattraper()
+            flash(f"Compte désactivé : {cible.nom} ({cible.login}).", "succes")
             return redirect(url_for("ui.utilisateurs"), code=303)
         raisons = faiblesses(request.form.get("mot_de_passe", ""), saisie["login"])
         if not saisie["login"] or not saisie["nom"] or saisie["role"] not in (Role.AGENT.value, Role.RESPONSABLE.value):
@@ -747,6 +703,7 @@ def utilisateurs() -> Any:
                 erreur = str(probleme)
             else:
                 services().rattraper()
+                flash(f"Compte créé : {saisie['nom']} ({saisie['login']}).", "succes")
                 return redirect(url_for("ui.utilisateurs"), code=303)
         statut = 422
     with services().lectures.connect() as connexion:
@@ -762,7 +719,7 @@ def journal() -> Any:
     """Every read of a person-level resource by the operator's staff (who, when, which person)."""
     acteur = _responsable()
     with services().lectures.connect() as connexion:
-        lignes = journal_des_acces(connexion, operateur=acteur.operateur, limite=500)
+        lignes = _en_phrases(connexion, journal_des_acces(connexion, operateur=acteur.operateur, limite=500))
     return render_template("ui/journal.html", lignes=lignes)
 
 
@@ -826,7 +783,7 @@ def _peut_fixer_les_objectifs() -> bool:
 def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
                       erreurs_objectif: dict[str, list[str]] | None = None) -> Any:
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
-    from projections.indicateurs import PROGRAMMES, PUBLICS, calculer
+    from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, calculer
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
     from projections.tableau_de_bord import annee_des_objectifs, graphiques, graphiques_agir_spe, lignes_du_tableau
     from web.graphiques import figures, figures_agir_spe
@@ -839,7 +796,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
         dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
         sections = figures_agir_spe(graphiques_agir_spe(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
-        operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
+        operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.nom)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
     par_famille: dict[str, list[Any]] = {}
     for ligne in lignes:
@@ -847,7 +804,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     saisie = saisie or {"annee": str(annee_des_objectifs(demande) or "") if demande else "",
                         "operateur": request.args.get("operateur", ""), "programme": request.args.get("programme", "")}
     return render_template(
-        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=PUBLICS,
+        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=LIBELLES_PUBLICS,
         operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
         figures=dessins, sections=sections, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
         saisie=saisie, erreurs_objectif=erreurs_objectif or {},
@@ -872,6 +829,14 @@ def fixer_objectif() -> Any:
         erreurs = {probleme.champ or "_schema": [probleme.message]}
     else:
         services().rattraper()
+        annee = saisie["annee"]
+        demande, _ = _demande_de_pilotage()
+        visible = demande is not None and str(demande.du.year) == annee == str(demande.au.year)
+        from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
+
+        flash(f"Objectif {annee} enregistré : {INDICATEURS.get(saisie['indicateur'], saisie['indicateur'])}, valeur-cible {saisie['valeur']}."
+              + ("" if visible else f" Il s'affiche dans le tableau quand la période couvre la seule année {annee} (du 01/01 au 31/12)."),
+              "succes")
         return redirect(url_for("ui.pilotage", **request.args.to_dict(flat=False)), code=303)
     demande, erreur = _demande_de_pilotage()
     return _page_de_pilotage(demande, erreur, 422, saisie, erreurs)
@@ -896,7 +861,8 @@ def export_anonymise() -> Any:
     services().rattraper()
     with tempfile.TemporaryDirectory() as dossier:
         try:
-            exporter(services().lectures, demande.du, demande.au, Path(dossier) / "export")
+            position = request.args.get("position", type=int)  # the page's: the export reads the log where the page did
+            exporter(services().lectures, demande.du, demande.au, Path(dossier) / "export", position=position)
         except ProtectionImpossibleError as probleme:
             abort(409, description=f"Protection impossible, rien n'est publié : {probleme}")
         archive = io.BytesIO()

@@ -149,9 +149,10 @@ def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, p
     page.get_by_role("link", name="Enregistrer une nouvelle personne").click()
     champ(page, "occurred_on").fill("2025-01-10")
     for nom, valeur in (("nom", "Haddad"), ("prenom", "Yasmina"), ("date_naissance", "2003-05-02"),
-                        ("nationalite", "SYR"), ("numero_etranger", "7503030303")):
+                        ("numero_etranger", "7503030303")):
         champ(page, nom).fill(valeur)
     champ(page, "sexe").select_option("F")
+    champ(page, "nationalite").select_option(label="Syrie")  # chosen by its French name, posted as SYR
     expect(page.get_by_role("textbox", name="Nom (obligatoire)", exact=True)).to_have_value("Haddad")  # the label names its input
     expect(champ(page, "departement")).to_have_value("75")  # the operator's département
     capturer(page, "02-enregistrer-une-personne", tmp_path)
@@ -195,14 +196,20 @@ def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, p
     capturer(page, "07-orientations-recues", tmp_path)
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Yasmina Haddad")
+    expect(page.locator(".confirmation")).to_contain_text("Accompagnement ouvert")  # accepting opened the CEJ
+    # That accompaniment starts today: it is voided, to replay one that started months ago.
+    page.locator("tr").filter(has_text="Programme : Contrat d'engagement jeune (CEJ)").get_by_role("link", name="Annuler").click()
+    page.get_by_label("Motif de l'annulation").fill("Reprise de l'historique")
+    page.get_by_role("button", name="Annuler l'étape").click()
+    expect(page.locator(".confirmation")).to_contain_text("Étape annulée")
 
     # Entry, then the exit six months ago: its follow-up is due, so it shows in the worklist.
     sortie_le = add_months(aujourdhui(), -6)
     etape(page, "Accompagnement vers l'emploi débuté", {"occurred_on": (sortie_le - timedelta(days=45)).isoformat()}, {"programme": "CEJ"})
     etape(page, "Sortie d'accompagnement", {"occurred_on": sortie_le.isoformat()}, {"categorie": "EMPLOI_CDI"})
     chronologie = page.get_by_role("table").filter(has_text="Toutes les étapes")
-    expect(chronologie).to_contain_text("ofii-dt-paris (ofii)")
-    expect(chronologie).to_contain_text("mission-locale-paris (ml)")
+    expect(chronologie).to_contain_text("OFII — direction territoriale de Paris")
+    expect(chronologie).to_contain_text("Mission locale de Paris")
     expect(chronologie).to_contain_text("Orientation acceptée")
     expect(chronologie).to_contain_text("Situation à la sortie : Emploi en CDI")
     capturer(page, "08-chronologie", tmp_path)

@@ -23,7 +23,7 @@ def test_objectives_are_set_listed_and_refused_in_french(parcours_cli) -> None: 
                         "--valeur", "0.6")
     assert typo.exit_code == 2 and "Vouliez-vous dire « accompagnement_emploi.taux_sortie_positive » ?" in typo.output
     trop = parcours_cli("objectifs", "fixer", "--annee", "2025", "--indicateur", "public_cible.part_non_bpi", "--valeur", "30")
-    assert trop.exit_code == 2 and "Valeur-cible : Un taux s'écrit entre 0 et 1" in trop.output
+    assert trop.exit_code == 2 and "Valeur-cible : Un taux s'écrit en pourcentage (60 %) ou entre 0 et 1 (0,6)" in trop.output
     inconnu = parcours_cli("objectifs", "fixer", "--annee", "2025", "--indicateur", "cir.signataires", "--valeur", "3",
                            "--operateur", "nulle-part")
     assert inconnu.exit_code == 1 and "opérateur inconnu « nulle-part »" in inconnu.output

@@ -224,13 +224,20 @@ def test_hand_over_from_ofii_to_mission_locale_with_timeline_and_worklists(app_s
     assert "Yasmina Haddad" in ofii.get("/orientations").get_data(as_text=True)  # sent, awaiting an answer
     ml, _ = connecter(app, "ml")
     accueil = ml.get("/").get_data(as_text=True)
-    assert "Yasmina Haddad" in accueil and "Orientation vers le service public de l&#39;emploi, reçue de ofii-dt-paris" in accueil
+    assert "Yasmina Haddad" in accueil and "Orientation vers le service public de l&#39;emploi, reçue de OFII — direction territoriale de Paris" in accueil
     recues = ml.get("/orientations").get_data(as_text=True)
     assert "Yasmina Haddad" in recues
     orientation_id = re.search(r'/orientations/([0-9a-f-]+)/decision', recues).group(1)
-    accepte = ml.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(recues), "decision": "accepter"})
+    assert '<option value="CEJ" selected>' in recues  # a Mission locale and a 23-year-old: the CEJ is proposed
+    accepte = ml.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(recues), "decision": "accepter",
+                                                                         "programme": "CEJ"})
     assert accepte.status_code == 303 and accepte.headers["Location"] == personne
+    page = ml.get(personne).get_data(as_text=True)
+    assert "Orientation acceptée. Accompagnement ouvert le" in page and "Contrat d&#39;engagement jeune (CEJ) chez Mission locale de Paris" in page
     assert "Aucune orientation en attente" in ml.get("/orientations").get_data(as_text=True)
+    # The accompaniment the acceptance opened today is voided, to replay one that started months ago.
+    ouvert = identifiant_d_etape(app, personne, "accompagnement_emploi_debute")
+    assert poster(ml, f"{personne}/etapes/{ouvert}/annuler", {"motif": "Reprise de l'historique"}).status_code == 303
 
     # The exit six months ago: its follow-up is due today, so it shows in the Mission locale's worklist.
     sortie_le = add_months(aujourdhui(), -6)
@@ -242,10 +249,11 @@ def test_hand_over_from_ofii_to_mission_locale_with_timeline_and_worklists(app_s
                   {"occurred_on": sortie_le.isoformat(), "categorie": "EMPLOI_CDI"}).status_code == 303
 
     timeline = ml.get(personne).get_data(as_text=True)
-    for attendu in ("ofii-dt-paris (ofii)", "mission-locale-paris (ml)", "Contrat d&#39;intégration républicaine signé",
+    for attendu in ("OFII — direction territoriale de Paris<br><span class=\"fr-text--xs\">OFII</span>",
+                    "Mission locale de Paris<br><span class=\"fr-text--xs\">ML</span>", "Contrat d&#39;intégration républicaine signé",
                     "Orientation acceptée", "Orientation : Orientation vers le service public de l&#39;emploi du 02/06/2025",
                     "Programme : Contrat d&#39;engagement jeune (CEJ)", "Sortie d&#39;accompagnement", "Situation à la sortie : Emploi en CDI",
-                    "Opérateur destinataire : mission-locale-paris"):
+                    "Opérateur destinataire : Mission locale de Paris"):
         assert attendu in timeline, attendu
 
     accueil = ml.get("/").get_data(as_text=True)
@@ -270,12 +278,13 @@ def test_the_orientation_target_defaults_to_the_mission_locale_under_26_and_fran
     with app.extensions["parcours"].lectures.connect() as connexion:
         [vers] = connexion.execute(sa.select(t.etape.c.donnees).where(t.etape.c.type == "orientation_spe")).scalars().all()
     assert vers == {"vers": "mission-locale-paris", "motif_choix": "AGE_MOINS_26"}
-    for type_, attendu in (("cir_signe", {"dt_ofii": "Paris"}), ("contrat_travail_debute", {"date_debut": aujourdhui().isoformat()})):
+    for type_, attendu in (("cir_signe", {"dt_ofii": "Paris"}), ("contrat_travail_debute", {"date_debut": ""})):
         page = ofii.get(f"{jeune}/etapes/nouvelle?type={type_}").get_data(as_text=True)
         assert all(valeur(page, champ) == v for champ, v in attendu.items()), type_
+    assert "laissée vide : la date de l&#39;étape" in page  # the contract starts on the step's date unless told otherwise
     page = ofii.get(f"{jeune}/etapes/nouvelle?type=note").get_data(as_text=True)
     assert valeur(page, "occurred_on") == aujourdhui().isoformat() and selectionne(page, "visibilite") == "OPERATEUR"
-    assert "Enregistré au nom de <strong>ofii-dt-paris</strong> par ofii" in page and 'name="operateur"' not in page
+    assert "Enregistré au nom de <strong>OFII — direction territoriale de Paris</strong> par OFII" in page and 'name="operateur"' not in page
     titre = ofii.get(f"{aine}/etapes/nouvelle?type=titre_sejour_delivre").get_data(as_text=True)
     assert 'id="champ-premier_titre" name="premier_titre" value="true" checked' in titre
 
@@ -308,7 +317,7 @@ def test_a_declined_orientation_needs_a_reason_and_appears_in_the_senders_list(a
     assert refus.status_code == 303 and refus.headers["Location"] == "/orientations"
     ofii, _ = connecter(app, "ofii")
     page = ofii.get("/orientations").get_data(as_text=True)
-    assert "refusée par mission-locale-paris" in page
+    assert "refusée par Mission locale de Paris" in page
     soi_meme = ofii.post(f"/orientations/{orientation_id}/decision", data={"csrf_token": jeton_csrf(page), "decision": "accepter"})
     assert soi_meme.status_code == 422 and 'class="fr-alert fr-alert--error fr-mb-3w" role="alert"' in soi_meme.get_data(as_text=True)
     assert "Déjà en emploi" in ofii.get("/orientations").get_data(as_text=True)
@@ -427,7 +436,7 @@ def test_any_step_type_has_its_form_including_a_correction_by_field_name_and_val
     cir = identifiant_d_etape(app, personne, "cir_signe")
     url = f"{personne}/etapes/nouvelle?type=evenement_corrige"
     page = ofii.get(url).get_data(as_text=True)
-    assert f'<option value="{cir}">Contrat d&#39;intégration républicaine signé du 03/02/2025 (ofii-dt-paris)</option>' in page
+    assert f'<option value="{cir}">Contrat d&#39;intégration républicaine signé du 03/02/2025 (OFII — direction territoriale de Paris)</option>' in page
     assert 'name="champs__cle"' in page and 'name="champs__valeur"' in page
     mauvais = ofii.post(url, data={**champs_caches(page), "occurred_on": "2025-02-04", "cible_step_id": cir, "champs__cle": ["inconnu", ""],
                                    "champs__valeur": ["x", ""], "motif": "essai"})
@@ -557,7 +566,8 @@ def test_a_responsable_manages_the_accounts_of_their_operator_and_reads_its_acce
     responsable.post("/utilisateurs", data={"csrf_token": jeton_csrf(page), "action": "desactiver", "login": "nouveau"})
     assert connecter(app, "nouveau")[1].status_code == 401
     app.extensions["parcours"].rattraper()
-    assert "ui:personne" in responsable.get("/journal").get_data(as_text=True)
+    journal = responsable.get("/journal").get_data(as_text=True)
+    assert "ML a consulté le dossier de Y. Haddad" in journal and "ui:personne" not in journal
 
 
 def test_the_steering_committee_sees_the_indicators_and_downloads_the_protected_export(app) -> None:
@@ -658,7 +668,7 @@ def test_the_dashboard_table_downloads_as_xlsx_ods_and_csv_with_the_rows_of_the_
     assert isinstance(metadonnees["Produit le"], datetime) and metadonnees["Version de Parcours"]
     plusieurs = copil.get("/pilotage/tableau?du=2025-01-01&au=2025-12-31&departement=75&departement=93&programme=spe&format=xlsx")
     metadonnees = dict(openpyxl.load_workbook(io.BytesIO(plusieurs.data))["Métadonnées"].iter_rows(min_row=2, values_only=True))
-    assert (metadonnees["Filtre : Département"], metadonnees["Filtre : Programme"]) == ("75, 93", "spe")
+    assert (metadonnees["Filtre : Département"], metadonnees["Filtre : Programme"]) == ("75, 93", "Accompagnement par le service public de l'emploi")
 
     ods = copil.get(f"/pilotage/tableau?{criteres}&format=ods")
     assert ods.headers["Content-Type"] == "application/vnd.oasis.opendocument.spreadsheet"

@@ -141,7 +141,7 @@ def test_differential_privacy_spends_epsilon_across_the_tables_and_is_reproducib
         assert ligne["duree_moyenne_jours"] == ""
 
 
-def cohorte_qui_demande_la_reparation(engine, du, au):  # noqa: ANN001, ARG001
+def cohorte_qui_demande_la_reparation(engine, du, au, position=None):  # noqa: ANN001, ARG001
     """Two départements × three outcomes where, after the Gauss pass and the group-sum rule, two hidden
     1s are still pinned by the ≥ 1 knowledge: only the MILP repair can protect them."""
     tailles = {("75", "emploi_durable"): 30, ("75", "formation"): 30, ("75", "sortie_neutre"): 20,

@@ -33,6 +33,45 @@
     focaliserErreurs(document);
   });
 
+  /* A download that takes seconds (the anonymised export): say it is being prepared, then done, without leaving the page. */
+  document.addEventListener("click", function (evenement) {
+    var lien = evenement.target.closest ? evenement.target.closest("a[data-telechargement]") : null;
+    if (!lien || !window.fetch || !window.URL) {
+      return;
+    }
+    var statut = document.getElementById(lien.getAttribute("data-telechargement"));
+    evenement.preventDefault();
+    if (lien.getAttribute("aria-disabled") === "true") {
+      return;
+    }
+    lien.setAttribute("aria-disabled", "true");
+    if (statut) { statut.textContent = "Préparation de l'export en cours… vous pouvez continuer à consulter la page."; }
+    fetch(lien.href, { credentials: "same-origin" }).then(function (reponse) {
+      if (!reponse.ok) {
+        return reponse.text().then(function (texte) {
+          var page = new DOMParser().parseFromString(texte, "text/html").querySelector(".fr-alert p");
+          throw new Error(page ? page.textContent : "erreur " + reponse.status);
+        });
+      }
+      var nom = (reponse.headers.get("Content-Disposition") || "").replace(/.*filename="?([^";]+)"?.*/, "$1") || "export.zip";
+      return reponse.blob().then(function (contenu) {
+        var adresse = URL.createObjectURL(contenu);
+        var ancre = document.createElement("a");
+        ancre.href = adresse;
+        ancre.download = nom;
+        document.body.appendChild(ancre);
+        ancre.click();
+        ancre.remove();
+        setTimeout(function () { URL.revokeObjectURL(adresse); }, 10000);
+        if (statut) { statut.textContent = "Export prêt : " + nom + " a été téléchargé."; }
+      });
+    }).catch(function (erreur) {
+      if (statut) { statut.textContent = "L'export n'a pas abouti : " + erreur.message; }
+    }).then(function () {
+      lien.removeAttribute("aria-disabled");
+    });
+  });
+
   /* Answers htmx does not swap (403, 404, 500…) and network failures: say so instead of doing nothing. */
   document.body.addEventListener("htmx:responseError", function (evenement) {
     var statut = evenement.detail.xhr ? evenement.detail.xhr.status : 0;
