@@ -583,7 +583,8 @@ def test_the_steering_committee_sees_the_indicators_and_downloads_the_protected_
     csv_ = copil.get("/pilotage?du=2025-01-01&au=2025-12-31&format=csv").get_data(as_text=True)
     assert csv_.startswith("indicateur,valeur\n") and "cir.signataires,1" in csv_
     archive = zipfile.ZipFile(io.BytesIO(copil.get("/pilotage/export-anonymise?du=2025-01-01&au=2025-12-31").data))
-    assert sorted(archive.namelist()) == ["metadonnees.json", "statistiques.csv"]
+    # With the §9 tables that have units in the period (here Yasmina's orientation to the employment service).
+    assert sorted(archive.namelist()) == ["metadonnees.json", "spe_type_operateur_x_devenir.csv", "statistiques.csv"]
     assert copil.get("/pilotage?du=2025-13-01").status_code == 422
     agent, _ = connecter(app, "ml")
     assert agent.get("/pilotage").status_code == 403
