@@ -137,8 +137,11 @@ def test_the_mission_locale_takes_over_without_retyping_what_the_pathway_says(te
     assert saisie.combien("acceptation") == []  # one click: the acceptance and the accompaniment it opens
     capturer(page, "21-accompagnement-ouvert", tmp_path)
 
-    # The picker offers the Mission locale's steps, the expected ones first.
-    assert options_du_choix_d_etape(page)[:3] == ["Contrat de travail débuté", "Entrée en formation", "Sortie d'accompagnement"]
+    # The picker offers the Mission locale's steps, the expected ones first: what it tells OFII of the accepted
+    # orientation (CONTRACT §9), then the steps of the support it opened.
+    assert options_du_choix_d_etape(page)[:6] == [
+        "Inscription au service public de l'emploi", "Premier rendez-vous au service public de l'emploi",
+        "Diagnostic approfondi", "Contrat de travail débuté", "Entrée en formation", "Sortie d'accompagnement"]
     page.get_by_label("Enregistrer une étape").select_option(label="Contrat de travail débuté")
     page.get_by_role("button", name="Ouvrir le formulaire").click()
     expect(champ(page, "occurred_on")).to_have_value(aujourdhui().isoformat())
