@@ -85,8 +85,25 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     "cir.dispenses_orientation_spe": "CIR : dispenses d'orientation vers le SPE",
     **{f"cir.orientations_spe.{type_.value}": f"CIR : orientations vers {type_.value.replace('_', ' ').lower()}"
        for type_ in sorted(OPERATEURS_SPE, key=lambda o: o.value)},
+    "actions.nombre": "Actions financées : nombre d'actions",
+    "actions.beneficiaires": "Actions financées : bénéficiaires",
+    "actions.heures_francais": "Actions financées : heures de français dispensées",
+    "actions.assidus_francais": "Actions financées : participants assidus en français",
+    "actions.progression_francais": "Actions financées : progression d'au moins un niveau (CECRL)",
+    "actions.heures_valeurs": "Actions financées : heures sur les principes de la République",
+    "actions.heures_numerique": "Actions financées : heures contre l'illectronisme",
+    "actions.acteurs_formes": "Actions financées : acteurs de l'intégration formés",
+    "actions.heures_acteurs": "Actions financées : heures de formation des acteurs",
+    "actions.consultations": "Actions financées : consultations médicales",
+    "actions.outils_pretes": "Actions financées : outils numériques prêtés",
+    "actions.binomes": "Actions financées : binômes de mentorat constitués",
+    "actions.evenements_sportifs": "Actions financées : événements sportifs",
+    "actions.evenements_culturels": "Actions financées : événements culturels",
+    "actions.menages_logement_perenne": "Actions financées : ménages accédant à un logement pérenne",
+    "actions.cout_total": "Actions financées : coût total (€)",
+    "actions.subvention_p104": "Actions financées : subvention du programme 104 (€)",
 }
-"""Every indicator of the §5 document an objective can be set for, in the document's order."""
+"""Every indicator of the §5 document (and of the §8 `actions` key) an objective can be set for, in the document's order."""
 
 ENTETES_DU_TABLEAU = ["Indicateur", "Objectif", "Réalisé", "Écart"]
 META = ("periode", "vu_au", "position_journal", "filtres")

@@ -82,7 +82,8 @@ def t(tmp_path: Path) -> Territoire:
 
 def test_an_empty_store_gives_every_key_with_zero_counts_and_null_rates(t: Territoire) -> None:
     document = t.indicateurs("2025-01-01", "2025-12-31")
-    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "public_cible", "accompagnement_emploi", "langue", "logement", "cir"}
+    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "public_cible", "accompagnement_emploi", "langue", "logement",
+                             "cir", "actions"}  # CONTRACT §8 adds `actions`
     assert document["public_cible"]["total"] == 0 and document["public_cible"]["part_non_bpi"] is None
     emploi = document["accompagnement_emploi"]
     assert (emploi["sorties"], emploi["duree_moyenne_mois"], emploi["taux_sortie_positive"]) == (0, None, None)

@@ -39,6 +39,13 @@ def document_vide(du: str, au: str, position: int, vu_au: str | None = None, **f
             "dispenses_orientation_spe": 0,
             "orientations_spe": {"FRANCE_TRAVAIL": 0, "MISSION_LOCALE": 0, "CAP_EMPLOI": 0, "APEC": 0},
         },
+        # CONTRACT §8: the funded actions' key (sums of amounts are 0 too when there is nothing to sum).
+        "actions": {
+            "nombre": 0, "beneficiaires": 0, "heures_francais": 0, "assidus_francais": 0, "progression_francais": 0,
+            "heures_valeurs": 0, "heures_numerique": 0, "acteurs_formes": 0, "heures_acteurs": 0, "consultations": 0,
+            "outils_pretes": 0, "binomes": 0, "evenements_sportifs": 0, "evenements_culturels": 0,
+            "menages_logement_perenne": 0, "cout_total": 0.0, "subvention_p104": 0.0,
+        },
     }
 
 
