@@ -473,9 +473,13 @@ class _Lot:
             raise EtapeRejeteeError(f"action inconnue « {action_id} » : déclarez-la d'abord (action_declaree).", "action") from None
 
     def _action_connue(self, action_id: str) -> ActionConnue | None:
+        identifiant = Action.create_id(action_id)
+        if identifiant in self.actions:
+            return self.actions[identifiant].connue
         try:
-            return self._action(action_id).connue
-        except EtapeRejeteeError:
+            # Read only: the cached aggregate itself, not the copy a command would change.
+            return self.parcours.repository.get(identifiant, deepcopy_from_cache=False).connue
+        except AggregateNotFoundError:
             return None
 
     def _presents(self, references: Sequence[Any], champ: str) -> list[UUID]:
@@ -500,7 +504,8 @@ class _Lot:
         personne = self.personnes.get(parcours_id)
         if personne is None:
             try:
-                personne = self.parcours.repository.get(parcours_id)
+                # Read only (a roll call reads up to 30 people): the cached aggregate itself, never changed here.
+                personne = self.parcours.repository.get(parcours_id, deepcopy_from_cache=False)
             except (AggregateNotFoundError, DonneesEffaceesError):
                 return "personne inconnue (ou effacée)."
             if not isinstance(personne, Personne):
