@@ -340,9 +340,12 @@ class Parcours(Application[UUID]):
 
     def personne(self, parcours_id: UUID) -> Personne:
         try:
-            return self.repository.get(parcours_id)
+            personne = self.repository.get(parcours_id)
         except (AggregateNotFoundError, DonneesEffaceesError):
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
+        if not isinstance(personne, Personne):  # another aggregate's id (a funded action's stream…) names no person
+            raise PersonneInconnueError("parcours_id", str(parcours_id))
+        return personne
 
 
 class _Lot:
@@ -573,11 +576,14 @@ class _Lot:
         if parcours_id in self.personnes:
             return self.personnes[parcours_id]
         try:
-            return self.parcours.repository.get(parcours_id)
+            personne = self.parcours.repository.get(parcours_id)
         except AggregateNotFoundError:
             raise PersonneInconnueError(champ, valeur) from None
         except DonneesEffaceesError:
             raise PersonneEffaceeError(champ, parcours_id) from None
+        if not isinstance(personne, Personne):  # a funded action's id given as a person's
+            raise PersonneInconnueError(champ, valeur)
+        return personne
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:
