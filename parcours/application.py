@@ -340,9 +340,12 @@ class Parcours(Application[UUID]):
 
     def personne(self, parcours_id: UUID) -> Personne:
         try:
-            return self.repository.get(parcours_id)
+            personne = self.repository.get(parcours_id)
         except (AggregateNotFoundError, DonneesEffaceesError):
             raise PersonneInconnueError("parcours_id", str(parcours_id)) from None
+        if not isinstance(personne, Personne):  # another aggregate's id (a funded action's stream…) names no person
+            raise PersonneInconnueError("parcours_id", str(parcours_id))
+        return personne
 
 
 class _Lot:
@@ -473,9 +476,13 @@ class _Lot:
             raise EtapeRejeteeError(f"action inconnue « {action_id} » : déclarez-la d'abord (action_declaree).", "action") from None
 
     def _action_connue(self, action_id: str) -> ActionConnue | None:
+        identifiant = Action.create_id(action_id)
+        if identifiant in self.actions:
+            return self.actions[identifiant].connue
         try:
-            return self._action(action_id).connue
-        except EtapeRejeteeError:
+            # Read only: the cached aggregate itself, not the copy a command would change.
+            return self.parcours.repository.get(identifiant, deepcopy_from_cache=False).connue
+        except AggregateNotFoundError:
             return None
 
     def _presents(self, references: Sequence[Any], champ: str) -> list[UUID]:
@@ -500,7 +507,8 @@ class _Lot:
         personne = self.personnes.get(parcours_id)
         if personne is None:
             try:
-                personne = self.parcours.repository.get(parcours_id)
+                # Read only (a roll call reads up to 30 people): the cached aggregate itself, never changed here.
+                personne = self.parcours.repository.get(parcours_id, deepcopy_from_cache=False)
             except (AggregateNotFoundError, DonneesEffaceesError):
                 return "personne inconnue (ou effacée)."
             if not isinstance(personne, Personne):
@@ -568,11 +576,14 @@ class _Lot:
         if parcours_id in self.personnes:
             return self.personnes[parcours_id]
         try:
-            return self.parcours.repository.get(parcours_id)
+            personne = self.parcours.repository.get(parcours_id)
         except AggregateNotFoundError:
             raise PersonneInconnueError(champ, valeur) from None
         except DonneesEffaceesError:
             raise PersonneEffaceeError(champ, parcours_id) from None
+        if not isinstance(personne, Personne):  # a funded action's id given as a person's
+            raise PersonneInconnueError(champ, valeur)
+        return personne
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

@@ -159,7 +159,7 @@ LIBELLES_INDICATEURS: dict[str, str] = {
        for cle, libelle in ((c.removeprefix("spe."), l) for c, l in LIBELLES_SPE.items())},
     **LIBELLES_ACTIONS,
 }
-"""Every indicator of the §5 document an objective can be set for, in the document's order."""
+"""Every indicator of the §5 document (and of the §8 `actions` key) an objective can be set for, in the document's order."""
 
 OBJECTIFS_DU_PROGRAMME: dict[str, float] = {
     "agir.taux_emploi_formation_durable": 0.60,

@@ -360,3 +360,11 @@ def test_un_step_id_rejoue_sur_une_action_est_un_doublon(terrain: Terrain) -> No
     brut = terrain.brut("outil_decrit", "2025-02-01", "fta-paris", {"pour": "BENEFICIAIRES", "description": "Livret"})
     assert terrain.app.enregistrer_etape(lire_etape(brut)).statut == "acceptee"
     assert terrain.app.enregistrer_etape(lire_etape(brut)).statut == "doublon"
+
+
+def test_an_actions_id_never_passes_for_a_persons(terrain: Terrain) -> None:
+    seance = terrain.seance([])
+    terrain.rejet("personne.parcours_id", "situation_logement", "2025-02-04", "fta-paris", {"situation": "DNA"},
+                  personne={"parcours_id": str(seance.parcours_id)}, action=None)
+    terrain.rejet("data.presents.0", "seance_tenue", "2025-02-05", "fta-paris",
+                  {"duree_h": 2, "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": [{"parcours_id": str(seance.parcours_id)}]})
