@@ -22,6 +22,7 @@ from parcours.vocabulaire import (
     FORMATIONS_DURABLES,
     LOGEMENTS_PERENNES,
     OPERATEURS_SPE,
+    SORTIES_EMPLOI,
     SOUS_MOTIFS,
     MotifChoixSpe,
     MotifFinFormation,
@@ -406,15 +407,16 @@ def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
         verdict.signaler("AGIR_ACCUEIL_TARDIF", "entrée dans AGIR plus d'un mois après la signature du CIR.")
 
 
-def emploi_ou_formation_durable(historique: Historique, jour: date) -> EtapeTenue | None:
-    """A durable job or qualifying training active on `jour` (reference/domain.md R-17)."""
+def emploi_ou_formation_durable(historique: Historique, jour: date, strict: bool = False) -> EtapeTenue | None:
+    """A durable job or qualifying training active on `jour` (reference/domain.md R-17); `strict`: a
+    fixed-term contract must run more than six months (CONTRACT §10), for counts that follow that switch."""
     for contrat in reversed(historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, jusquau=jour)):
         debut, fin = contrat.get("date_debut"), contrat.get("date_fin_prevue")
         if debut > jour or (fin is not None and fin < jour):
             continue
         type_contrat = contrat.get("type_contrat")
         if type_contrat in CONTRATS_TOUJOURS_DURABLES or (
-            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
+            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin, strict)
         ):
             return contrat
     for formation in reversed(historique.de_type(TypeEtape.ENTREE_FORMATION, jusquau=jour)):
@@ -473,6 +475,18 @@ def _sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdi
     if etape.occurred_on < entree.occurred_on:
         raise rejet("occurred_on", f"la sortie précède l'entrée du {entree.occurred_on:%d/%m/%Y}.")
     verdict.liens["entree"] = entree.step_id
+    if etape.get("categorie") in SORTIES_EMPLOI and not contrats_de_l_episode(historique, entree.occurred_on, etape.occurred_on):
+        verdict.signaler(CATEGORIE_SANS_CONTRAT, "catégorie sans contrat : aucun contrat de travail n'est enregistré "
+                                                 "pendant l'accompagnement.")
+
+
+CATEGORIE_SANS_CONTRAT = "CATEGORIE_SANS_CONTRAT"
+
+
+def contrats_de_l_episode(historique: Historique, entree: date, sortie: date) -> list[EtapeTenue]:
+    """The `contrat_travail_debute` of the person recorded in an episode: dated from its entry to its exit
+    (CONTRACT §10, « catégorie sans contrat »; `projections.indicateurs` counts with the same definition)."""
+    return [c for c in historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE) if entree <= c.occurred_on <= sortie]
 
 
 @regle(TypeEtape.SUIVI_SIX_MOIS)

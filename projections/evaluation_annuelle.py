@@ -93,12 +93,14 @@ LIGNES: list[LigneAnnexe] = [
     LigneAnnexe(R11, "dont BPI hommes", _public("bpi_hommes")),
     LigneAnnexe(R11, "dont BPI femmes", _public("bpi_femmes")),
     LigneAnnexe(R11, "dont BPI moins de 25 ans", _public("bpi_moins_de_25_ans")),
-    LigneAnnexe(R31, "Nombre d'heures de formation dispensées", _langue("heures_realisees"),
-                precision=lambda d: "heures réalisées par les participants des formations terminées dans l'année "
-                                    "(somme par participant : les séances collectives ne sont pas enregistrées)"),
+    # CONTRACT §10: learner-hours are not the annex's hours delivered (those come from the sessions, §8).
+    LigneAnnexe(R31, "Heures réalisées par les participants (somme par participant)", _langue("heures_realisees"),
+                precision=lambda d: "heures-stagiaires des formations terminées dans l'année : une heure de cours "
+                                    "suivie par 12 personnes compte 12"),
     LigneAnnexe(R31, "Nombre de participants assidus", _langue("assidus"), _langue("assidus"), _langue("formations_terminees"),
-                precision=lambda d: "présence égale ou supérieure à 80 % des heures prévues ; dénominateur : "
-                                    "formations terminées dans l'année"),
+                precision=lambda d: "heures réalisées égales ou supérieures à 80 % des heures prévues dans le parcours "
+                                    "individuel de formation (le forfait prescrit), ou niveau visé atteint par anticipation ; "
+                                    "dénominateur : formations terminées dans l'année"),
     LigneAnnexe(R31, "Nombre de participants ayant progressé d'au moins un niveau du Cadre européen commun de "
                      "référence pour les langues (CECRL) entre le début et la fin de la formation",
                 _langue("progression_un_niveau"), _langue("progression_un_niveau"), _langue("evalues"),
@@ -112,7 +114,8 @@ LIGNES: list[LigneAnnexe] = [
                 precision=lambda d: "dénominateur : sorties de l'année hors sorties neutres"),
     LigneAnnexe(R32, "Dont nombre de bénéficiaires en formation professionnelle", _emploi("dont_formation")),
     LigneAnnexe(R32, "Dont nombre de bénéficiaires en emploi durable à l'issue du parcours", _emploi("dont_emploi_durable"),
-                precision=lambda d: "contrat de 6 mois ou plus, CDI, fonction publique, création d'entreprise"),
+                precision=lambda d: f"CDI, fonction publique, création d'entreprise, contrat à durée déterminée de "
+                                    f"{d['seuil_emploi_durable']}"),
     LigneAnnexe(R32, "Dont nombre de bénéficiaires en sortie positive 6 mois après leur sortie de parcours",
                 lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["positifs"],
                 lambda d: d["accompagnement_emploi"]["suivi_6_mois"]["positifs"],
@@ -231,6 +234,7 @@ def feuilles(evaluation: Evaluation, produit_le: datetime | None = None) -> list
         ("Période", f"du {document['periode']['du']} au {document['periode']['au']}"),
         ("Position du journal", document["position_journal"]),
         ("Vu au", document["vu_au"] or "tout ce qui était enregistré"),
+        ("Emploi durable", f"seuil utilisé : {document['seuil_emploi_durable']}"),
         ("Objectif (valeur-cible)", "celui fixé au tableau de bord pour l'année et cet opérateur (ou pour tous les "
                                     "opérateurs au national) ; l'annexe n'en demande que pour le nombre total"),
         ("Définitions", "CONTRACT §5 (parcours indicators) : chaque valeur est celle du rapport de ces mêmes "

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours.dates import add_months, age_revolu, fenetre_suivi
-from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape, Visibilite
+from parcours.vocabulaire import LOGEMENTS_PERENNES, SORTIES_EMPLOI, TypeEtape, Visibilite
 from projections import tables as t
 
 DELAI_REPONSE_ORIENTATION = timedelta(days=30)
@@ -243,6 +243,7 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
         "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui),
         "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
         "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
+        "sorties_sans_contrat": _sorties_sans_contrat(connexion, operateur),
     }
     noms = _noms(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
     for lignes in listes.values():
@@ -381,6 +382,37 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
                 }
             )
     return resultat
+
+
+def _sorties_sans_contrat(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
+    """This operator's EMPLOI_* exits with no contract recorded in the episode (« catégorie sans contrat »,
+    CONTRACT §10): the same definition as the flag of `parcours.regles` and the indicator
+    `accompagnement_emploi.sorties_emploi_sans_contrat`. Recording the contract clears the line."""
+    sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    entrees = _courants(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    contrats = _courants(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
+    contrat_de_l_episode = sa.exists().where(
+        contrats.c.parcours_id == sorties.c.parcours_id,
+        contrats.c.occurred_on >= entrees.c.occurred_on,
+        contrats.c.occurred_on <= sorties.c.occurred_on,
+    )
+    lignes = connexion.execute(
+        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on)
+        .select_from(sorties.join(entrees, entrees.c.step_id == sorties.c.lien))
+        .where(sorties.c.operateur == operateur, sorties.c.code.in_(sorted(c.value for c in SORTIES_EMPLOI)),
+               sa.not_(contrat_de_l_episode))
+    )
+    return [
+        {
+            "parcours_id": parcours_id,
+            "echeance": sortie_le,
+            "en_retard": False,
+            "detail": f"catégorie sans contrat : sortie du {sortie_le:%d/%m/%Y} ({categorie}) sans contrat de travail "
+                      f"enregistré depuis l'entrée du {entree_le:%d/%m/%Y}",
+            "formulaire": {"type": TypeEtape.CONTRAT_TRAVAIL_DEBUTE.value, "data": {}},
+        }
+        for parcours_id, sortie_le, categorie, entree_le in lignes
+    ]
 
 
 def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:

@@ -64,8 +64,9 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     "accompagnement_emploi.suivi_6_mois.positifs": "Suivi à 6 mois : en situation positive",
     "accompagnement_emploi.suivi_6_mois.taux_positif": "Suivi à 6 mois : taux de situation positive",
     "accompagnement_emploi.suivi_6_mois.taux_reponse": "Suivi à 6 mois : taux de réponse",
+    "accompagnement_emploi.sorties_emploi_sans_contrat": "Accompagnement : sorties en emploi sans contrat enregistré (qualité des données)",
     "langue.formations_terminees": "Langue : formations terminées",
-    "langue.heures_realisees": "Langue : heures réalisées",
+    "langue.heures_realisees": "Langue : heures réalisées par les stagiaires (somme par stagiaire)",
     "langue.assidus": "Langue : stagiaires assidus",
     "langue.evalues": "Langue : stagiaires évalués",
     "langue.progression_un_niveau": "Langue : progression d'au moins un niveau",
@@ -89,7 +90,7 @@ LIBELLES_INDICATEURS: dict[str, str] = {
 """Every indicator of the §5 document an objective can be set for, in the document's order."""
 
 ENTETES_DU_TABLEAU = ["Indicateur", "Objectif", "Réalisé", "Écart"]
-META = ("periode", "vu_au", "position_journal", "filtres")
+META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable")
 
 
 class LigneDuTableau(NamedTuple):

@@ -60,6 +60,7 @@ def metadonnees_du_tableau(document: dict[str, Any]) -> Feuille:
         ("Position du journal", document["position_journal"]),
         ("Vu au", date.fromisoformat(document["vu_au"]) if document["vu_au"] else "tout ce qui était enregistré"),
         ("Objectifs", _portee_des_objectifs(document)),
+        ("Emploi durable", f"seuil utilisé : {document['seuil_emploi_durable']}"),
     ]
     return feuille_de_metadonnees(champs, datetime.now(UTC))
 

@@ -76,6 +76,7 @@ TITRES_LISTES = {
     "accueils_agir_en_retard": "Accueils AGIR en retard",
     "entretiens_fin_cir_en_retard": "Entretiens de fin de CIR en retard",
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
+    "sorties_sans_contrat": "Sorties en emploi sans contrat enregistré (catégorie sans contrat)",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
 }
 LIBELLES_TYPES_OPERATEUR = {

@@ -25,7 +25,7 @@ ANNEXE = {
     "dont BPI hommes": ("public_cible.bpi_hommes", None, None, None),
     "dont BPI femmes": ("public_cible.bpi_femmes", None, None, None),
     "dont BPI moins de 25 ans": ("public_cible.bpi_moins_de_25_ans", None, None, None),
-    "Nombre d'heures de formation dispensées": ("langue.heures_realisees", None, None, None),
+    "Heures réalisées par les participants (somme par participant)": ("langue.heures_realisees", None, None, None),
     "Nombre de participants assidus": ("langue.assidus", "langue.assidus", "langue.formations_terminees", None),
     "Nombre de participants ayant progressé d'au moins un niveau du Cadre européen commun de référence pour les "
     "langues (CECRL) entre le début et la fin de la formation":
@@ -81,8 +81,9 @@ def test_the_scenarios_2024_evaluation_reads_as_counted_by_hand(services) -> Non
     assert (total.realise, total.precision) == (2, "part des non-BPI : 50,0 % (au moins 30 % attendus)")
     assert [lignes[f"dont {x}"].realise for x in ("hommes", "femmes", "moins de 25 ans", "BPI", "BPI hommes", "BPI femmes", "BPI moins de 25 ans")] \
         == [1, 1, 1, 1, 0, 1, 0]
-    # Amina's language training ends in January: 122 hours, target reached early, INFRA_A1 → A1.
-    assert lignes["Nombre d'heures de formation dispensées"].realise == 122
+    # Amina's language training ends in January: 122 learner-hours (never the annex's « heures de formation
+    # dispensées », CONTRACT §10), target reached early, INFRA_A1 → A1.
+    assert lignes["Heures réalisées par les participants (somme par participant)"].realise == 122
     assert (lignes["Nombre de participants assidus"].numerateur, lignes["Nombre de participants assidus"].denominateur) == (1, 1)
     # Her support runs from 20 March to 31 October (225 days) and ends in a fixed-term job of 6 months.
     duree = lignes["Durée moyenne du parcours d'accompagnement vers l'emploi (exprimée en mois entre l'inscription du "
