@@ -168,3 +168,15 @@ objectif = sa.Table(
     sa.Column("fixe_le", HORODATAGE, nullable=False),
     sa.Column("position", sa.BigInteger, nullable=False),
 )
+
+evenement_ecarte = sa.Table(
+    "evenement_ecarte",
+    metadata,
+    sa.Column("projection", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("erreur", sa.String(200), nullable=False),
+    sa.Column("le", HORODATAGE, nullable=False),
+)
+"""Events a projection could not apply, set aside so that the others go on (one bad event must never stop
+every login). Only the position, the event's kind and the error's class are kept: never a value."""

@@ -89,6 +89,20 @@ def _acteur() -> Acteur:
     return g.acteur
 
 
+def _jour_parametre(nom: str) -> date:
+    """A date query parameter, with a French message naming it (Python's own messages are English)."""
+    valeur = request.args[nom]
+    try:
+        if len(valeur) != 10:
+            raise ValueError
+        jour = date.fromisoformat(valeur)
+    except ValueError:
+        raise ValueError(f"Paramètre {nom} : date AAAA-MM-JJ attendue.") from None
+    if jour.year < 1900:
+        raise ValueError(f"Paramètre {nom} : date à partir du 01/01/1900 attendue.")
+    return jour
+
+
 def _corps_json() -> Any:
     if not request.is_json:
         abort(415, description="Corps JSON attendu (Content-Type: application/json).")
@@ -264,7 +278,7 @@ def chercher_personne() -> Any:
     acteur = _acteur()
     acteur.exiger_portee(Portee.LECTURE)
     numero = request.args.get("numero_etranger", "")
-    if not numero.isdigit() or len(numero) != 10:
+    if not (numero.isascii() and numero.isdigit() and len(numero) == 10):
         abort(422, description="Paramètre numero_etranger : 10 chiffres attendus.")
     trouve = parcours().trouver_par_numero(numero)
     personnes = []
@@ -393,10 +407,13 @@ def indicateurs() -> Any:
     acteur = _acteur()
     acteur.exiger_portee(Portee.STATISTIQUES)
     try:
-        du = date.fromisoformat(request.args["du"])
-        au = date.fromisoformat(request.args["au"])
-        vu_au = date.fromisoformat(request.args["vu_au"]) if request.args.get("vu_au") else None
-        position = int(request.args["position"]) if request.args.get("position") else None
+        du = _jour_parametre("du")
+        au = _jour_parametre("au")
+        vu_au = _jour_parametre("vu_au") if request.args.get("vu_au") else None
+        brute = request.args.get("position")
+        if brute and not (brute.isascii() and brute.isdigit()):
+            raise ValueError("position : entier attendu.")
+        position = int(brute) if brute else None
         if position is not None and not 0 <= position <= POSITION_MAX:
             raise ValueError(f"position entre 0 et {POSITION_MAX}.")
         demande = Demande(

@@ -190,9 +190,9 @@ def operators() -> None:
 def operators_add(identifiant: str, type_: str, departement: str, nom: str) -> None:
     from web.schemas import DEPARTEMENT, SLUG
 
-    if not SLUG.match(identifiant):
+    if not SLUG.fullmatch(identifiant):
         raise click.BadParameter("minuscules, chiffres et tirets (ex. mission-locale-paris).", param_hint="ID")
-    if not DEPARTEMENT.match(departement):
+    if not DEPARTEMENT.fullmatch(departement):
         raise click.BadParameter("code de département attendu (75, 2A, 971…).", param_hint="--departement")
     type_operateur = ALIAS_TYPE_OPERATEUR.get(type_) or TypeOperateur(type_)
     services = _services()
@@ -212,8 +212,21 @@ def projections() -> None:
 
 @projections.command("catch-up", help="Applique aux modèles de lecture ce qui est nouveau dans le journal.")
 def projections_catch_up() -> None:
-    appliques = _rattraper(_services(), "Rattrapage")
+    services = _services()
+    appliques = _rattraper(services, "Rattrapage")
     click.echo(f"{appliques} événements appliqués.")
+    _signaler_les_ecartes(services)
+
+
+def _signaler_les_ecartes(services: Services) -> None:
+    """Say which events the read models could not apply (set aside, the others applied), with no value of theirs."""
+    from projections.runner import evenements_ecartes
+
+    ecartes = evenements_ecartes(services.lectures)
+    if ecartes:
+        click.echo(f"{len(ecartes)} événement(s) écarté(s), non appliqué(s) aux modèles de lecture :", err=True)
+        for ecarte in ecartes:
+            click.echo(f"  position {ecarte['position']} ({ecarte['topic'].rsplit(':', 1)[-1]}) : {ecarte['erreur']}", err=True)
 
 
 @projections.command("rebuild", help="Reconstruit tous les modèles de lecture depuis le journal.")
@@ -228,6 +241,7 @@ def projections_rebuild() -> None:
     else:
         appliques = reconstruire(services.parcours, services.lectures)
     click.echo(f"Modèles de lecture reconstruits : {appliques} événements appliqués.")
+    _signaler_les_ecartes(services)
 
 
 @main.group("users", help="Comptes des utilisateurs.")

@@ -196,7 +196,7 @@ def recherche() -> Any:
         )
         if numero:
             numero = "".join(numero.split())
-            if not (numero.isdigit() and len(numero) == 10):
+            if not (numero.isascii() and numero.isdigit() and len(numero) == 10):
                 erreur = "Le numéro étranger compte 10 chiffres."
             trouve = parcours().trouver_par_numero(numero) if erreur is None else None
             requete = requete.where(p.c.parcours_id == str(trouve)) if trouve else requete.where(sa.false())
@@ -455,7 +455,7 @@ def _rendre(formulaire: Formulaire, statut: int) -> Any:
 
 def _version_du_formulaire() -> int | None:
     valeur = request.form.get("version", "")
-    return int(valeur) if valeur.isdigit() else None
+    return int(valeur) if valeur.isascii() and valeur.isdigit() else None
 
 
 @dataclass
