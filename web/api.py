@@ -18,11 +18,11 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree, ReferencePersonne
 from parcours.comptes import Portee
 from parcours.erreurs import ParcoursError, PersonneInconnueError
-from parcours.vocabulaire import TypeEtape, Visibilite
+from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
 from projections.lecture import en_json, en_utc, ligne_etape
-from projections.requetes import chronologie, listes_de_travail, resume
+from projections.requetes import chronologie, etapes_cachees_du_flux, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
 from web.erreurs import corps_json, statut_et_code
@@ -385,14 +385,11 @@ def flux() -> Any:
             .order_by(e.c.position)
             .limit(limite)
         ).mappings().all()
+        cachees = etapes_cachees_du_flux(connexion, lignes, acteur.operateur)
     elements = [
         _etape_publique(dict(ligne))
         for ligne in lignes
-        if not (
-            ligne["type"] == TypeEtape.NOTE.value
-            and ligne["donnees"].get("visibilite") == Visibilite.OPERATEUR.value
-            and ligne["operateur"] != acteur.operateur
-        )
+        if ligne["step_id"] not in cachees
     ]
     suivant = lignes[-1]["position"] if lignes else apres
     return jsonify({"elements": elements, "suivant": suivant, "fin": len(lignes) < limite})
