@@ -129,6 +129,9 @@ def _signaler_hors_fenetre(historique: Historique, etape: EtapeTenue, verdict: V
 
 @regle(TypeEtape.PERSONNE_ENREGISTREE)
 def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type not in OPERATEURS_QUI_ENREGISTRENT:
+        raise rejet("operateur", "ce type d'opérateur n'enregistre pas de personne : demandez à l'OFII, à la préfecture "
+                                 "ou à l'opérateur qui l'accompagne.")
     if historique.identite is not None:
         raise rejet("type", "cette personne est déjà enregistrée.")
 
@@ -519,17 +522,39 @@ def _note(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict
 # Corrections and voids ------------------------------------------------------------------------
 
 
-def _cible(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> EtapeTenue:
+OPERATEURS_QUI_ENREGISTRENT = frozenset(TypeOperateur) - {TypeOperateur.LOGEMENT}
+"""The operator kinds that register people (first contact: OFII, the préfecture, the employment service,
+AGIR, and the associations and training bodies of the funded actions, CONTRACT §8); a housing operator
+records situations of people others registered. They alone may correct an identity they did not record."""
+
+
+def peut_modifier(type_cible: TypeEtape, auteur: str, operateur: Operateur | None) -> bool:
+    """Whether `operateur` may correct or void a step of `type_cible` recorded by `auteur`: only the operator
+    that recorded it (a decision belongs to whoever took it), and, for an identity, the kinds that register people."""
+    if operateur is None:
+        return False
+    if operateur.id == auteur:
+        return True
+    return type_cible is TypeEtape.PERSONNE_ENREGISTREE and operateur.type in OPERATEURS_QUI_ENREGISTRENT
+
+
+def _cible(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> EtapeTenue:
     cible = historique.etape(etape.get("cible_step_id"))
     if cible is None:
         raise rejet("data.cible_step_id", "aucune étape en vigueur de cette personne ne porte cet identifiant.")
+    if not peut_modifier(cible.type, cible.operateur, contexte.operateur(etape.operateur)):
+        quoi = "corriger" if etape.type is TypeEtape.EVENEMENT_CORRIGE else "annuler"
+        if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
+            raise rejet("operateur", f"seuls « {cible.operateur} » et les opérateurs qui enregistrent des personnes "
+                                     f"peuvent {quoi} cette identité.")
+        raise rejet("operateur", f"seul l'opérateur qui a enregistré cette étape (« {cible.operateur} ») peut la {quoi}.")
     verdict.liens["cible"] = cible.step_id
     return cible
 
 
 @regle(TypeEtape.EVENEMENT_CORRIGE)
 def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
-    cible = _cible(historique, etape, verdict)
+    cible = _cible(historique, etape, contexte, verdict)
     if cible.type in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
         raise rejet("data.cible_step_id", "une correction ou une annulation ne se corrige pas : annulez-la.")
     if not etape.get("champs"):
@@ -540,7 +565,7 @@ def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
 
 @regle(TypeEtape.EVENEMENT_ANNULE)
 def _annulation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
-    cible = _cible(historique, etape, verdict)
+    cible = _cible(historique, etape, contexte, verdict)
     if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
         raise rejet("data.cible_step_id", "l'enregistrement d'une personne ne s'annule pas (voir l'effacement).")
     if cible.type is TypeEtape.EVENEMENT_ANNULE:

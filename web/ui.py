@@ -22,6 +22,7 @@ from flask_htmx import make_response as reponse_htmx
 from parcours.comptes import Role
 from parcours.dates import add_months, age_revolu, echeance_suivi, fenetre_suivi
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
+from parcours.regles import peut_modifier
 from parcours.vocabulaire import (
     ETAPES_DE_GESTION,
     LIBELLES_ETAPES,
@@ -235,8 +236,10 @@ def _reference(etapes: list[EtapeLue]) -> Any:
     return nommer
 
 
-def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
-    """Each step with its fields in French, the original values of what a correction changed, its flags."""
+def _lignes_de_chronologie(etapes: list[EtapeLue], lecteur: str) -> list[dict[str, Any]]:
+    """Each step with its fields in French, the original values of what a correction changed, its flags, and
+    whether the reader may correct or void it (the links are shown only then: `parcours.regles.peut_modifier`)."""
+    operateur = parcours().operateur(lecteur)
     nommer = _reference(etapes)
     types = {e.step_id: e.type for e in etapes}
     lignes = []
@@ -251,7 +254,8 @@ def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
             "e": e,
             "champs": decrire(e.type, e.donnees, nommer, type_corrige=types.get(e.cible_step_id or "")),
             "initiales": initiales,
-            "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION,
+            "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION
+                           and peut_modifier(TypeEtape(e.type), e.operateur, operateur),
         })
     return lignes
 
@@ -270,7 +274,7 @@ def personne(parcours_id: UUID) -> Any:
     if synthese is None:
         abort(404)
     _journaliser(parcours_id, "personne")
-    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes), groupes=GROUPES_D_ETAPES,
+    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes, acteur.operateur), groupes=GROUPES_D_ETAPES,
                            consultations=consultations)
 
 
