@@ -129,6 +129,7 @@ utilisateur = sa.Table(
     sa.Column("actif", sa.Boolean, nullable=False),
     sa.Column("echecs_consecutifs", sa.Integer, nullable=False),
     sa.Column("dernier_echec", HORODATAGE),
+    sa.Column("deconnecte_le", HORODATAGE),
 )
 
 client_api = sa.Table(

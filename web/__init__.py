@@ -36,15 +36,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     HTMX(app)
 
     from web import api, auth, erreurs, securite, ui
-    from web.limites import limite_api, limite_connexion, limiter
+    from web.limites import limite_api, limite_connexion, nouveau_limiteur
 
-    limiter.init_app(app)
-    limiter.limit(limite_api)(api.bp)
-    limiter.limit(limite_connexion, methods=["POST"])(auth.connexion)
+    limiteur = nouveau_limiteur()
+    limiteur.init_app(app)
+    limiteur.limit(limite_api)(api.bp)
     securite.installer(app)
     auth.installer(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(api.bp)
+    # The registered view must be the limiter's wrapper: decorating the function after the blueprint took
+    # it would leave the login form unlimited.
+    app.view_functions["auth.connexion"] = limiteur.limit(limite_connexion, methods=["POST"])(app.view_functions["auth.connexion"])
     erreurs.installer(app)
     return app

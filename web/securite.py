@@ -127,12 +127,13 @@ def verifier_caracteres() -> None:
     Step bodies are checked field by field by their schemas; this guards every other input of the web
     side (search, login, filters), which would otherwise reach PostgreSQL with a NUL and fail there.
     """
-    sources = [("paramètre", request.args)]
+    # A query parameter is one line; a form field may be a note's text (line breaks allowed).
+    sources = [("paramètre", request.args, False)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        sources.append(("champ", request.form))
-    for source, valeurs in sources:
+        sources.append(("champ", request.form, True))
+    for source, valeurs, multiligne in sources:
         for cle, valeur in valeurs.items(multi=True):
-            caractere = caractere_interdit(cle) or caractere_interdit(valeur, multiligne=True)
+            caractere = caractere_interdit(cle) or caractere_interdit(valeur, multiligne=multiligne)
             if caractere is not None:
                 nom = cle if caractere_interdit(cle) is None else "?"
                 abort(400, description=f"{source} « {nom} » : {message_caractere(caractere)}")

@@ -1,4 +1,4 @@
-"""Events a projection set aside (an event it could not apply must not stop the others)
+"""Events a projection set aside (an event it could not apply must not stop the others); logouts
 
 Revision ID: 0003_securite
 Revises: 0002
@@ -24,7 +24,9 @@ def upgrade() -> None:
     sa.Column('le', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('projection', 'position', name=op.f('pk_evenement_ecarte'))
     )
+    op.add_column('utilisateur', sa.Column('deconnecte_le', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('utilisateur', 'deconnecte_le')
     op.drop_table('evenement_ecarte')

@@ -30,7 +30,8 @@ STATIQUES = Path(__file__).resolve().parents[2] / "web" / "static"
 
 
 def construire(reglages: Reglages, comptes=COMPTES):  # noqa: ANN001, ANN201
-    app = create_app({"REGLAGES": reglages, "TESTING": True})
+    # The access matrix logs in hundreds of times from one address: above the login form's rate limit.
+    app = create_app({"REGLAGES": reglages, "TESTING": True, "PARCOURS_LIMITE_CONNEXION": "100000 per minute"})
     services = app.extensions["parcours"]
     enregistrer_operateurs(services.parcours)
     for login, operateur, role in comptes:
