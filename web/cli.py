@@ -34,9 +34,13 @@ def _reglages() -> Reglages:
 
 def _services() -> Services:
     try:
-        return construire_services(_reglages())
+        services = construire_services(_reglages())
     except ConfigurationError as erreur:
         raise click.ClickException(str(erreur)) from None
+    contexte = click.get_current_context(silent=True)
+    if contexte is not None:
+        contexte.call_on_close(services.fermer)  # connections closed when the command ends, not left to the process
+    return services
 
 
 def _rattraper(services: Services, libelle: str = "Projections") -> int:
@@ -69,29 +73,31 @@ def init() -> None:
 def import_(fichier: str, strict: bool, format_: str) -> None:
     try:
         texte, total = _ouvrir(fichier)
-    except (OSError, UnicodeDecodeError) as erreur:
-        click.echo(f"Lecture impossible de {fichier} : {erreur}", err=True)
+    except OSError as erreur:
+        click.echo(f"Lecture impossible de {fichier} : {erreur.strerror or erreur}.", err=True)
         sys.exit(2)
     services = _services()
     try:
         with texte:
             rapport = _importer_avec_progression(services.parcours, lignes_de(texte), total, strict)
-    except UnicodeDecodeError as erreur:
-        click.echo(f"Lecture impossible de {fichier} : le fichier n'est pas en UTF-8 ({erreur.reason}).", err=True)
-        sys.exit(2)
     finally:
         _rattraper(services)
+    if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):
+        click.echo(f"Lecture impossible de {fichier} : aucune ligne n'est en UTF-8.", err=True)
+        sys.exit(2)
     _afficher(rapport, format_)
     sys.exit(1 if rapport.rejets else 0)
 
 
-def _ouvrir(fichier: str) -> tuple[io.TextIOBase, int | None]:
+def _ouvrir(fichier: str) -> tuple[Any, int | None]:
+    """The file (or standard input) as lines of bytes: each is decoded alone, so that one invalid UTF-8 byte
+    rejects its line, not the import."""
     if fichier == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"), None
+        return sys.stdin.buffer, None
     chemin = Path(fichier)
     with chemin.open("rb") as flux:
         total = sum(1 for ligne in flux if ligne.strip())
-    return chemin.open(encoding="utf-8"), total
+    return chemin.open("rb"), total
 
 
 def _importer_avec_progression(
