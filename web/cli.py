@@ -5,7 +5,6 @@ Each command builds its services from the environment (`web.config`); messages a
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from uuid import UUID
@@ -177,10 +176,9 @@ def indicators(du, au, vu_au, position, departement, operateur, public, programm
     if format_ == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    sortie = csv.writer(sys.stdout, lineterminator="\n")
-    sortie.writerow(["indicateur", "valeur"])
-    for nom, valeur in en_lignes_csv(document):
-        sortie.writerow([nom, "" if valeur is None else valeur])
+    from projections.tableurs import indicateurs_en_csv
+
+    click.echo(indicateurs_en_csv(en_lignes_csv(document)), nl=False)
 
 
 @main.group("operators", help="Opérateurs (organisations qui enregistrent des étapes).")

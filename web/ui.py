@@ -796,14 +796,14 @@ def _demande_de_pilotage() -> Any:
 def pilotage() -> Any:
     """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
     from projections.indicateurs import calculer, en_lignes_csv
+    from projections.tableurs import indicateurs_en_csv
 
     _acteur().exiger_role(*PILOTES)
     demande, erreur = _demande_de_pilotage()
     if demande is not None and request.args.get("format") == "csv":
         services().rattraper()
         document = calculer(services().lectures, demande)
-        lignes = ["indicateur,valeur"] + [f"{nom},{'' if valeur is None else valeur}" for nom, valeur in en_lignes_csv(document)]
-        return ("\n".join(lignes) + "\n", 200, {"Content-Type": "text/csv; charset=utf-8",
+        return (indicateurs_en_csv(en_lignes_csv(document)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                                 "Content-Disposition": "attachment; filename=indicateurs.csv"})
     return _page_de_pilotage(demande, erreur, 422 if erreur else 200)
 
