@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree, ReferencePersonne
 from parcours.comptes import Portee
-from parcours.erreurs import ParcoursError, PersonneInconnueError
+from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
@@ -150,7 +150,9 @@ def _parcours_de(reference: ReferencePersonne | None) -> UUID | None:
         return reference.parcours_id
     trouve = parcours().trouver_par_numero(reference.numero_etranger or "")
     if trouve is None:
-        raise PersonneInconnueError("personne.numero_etranger", reference.numero_etranger or "")
+        # The same answer as for a person this operator does not follow: a token must not learn which
+        # numéros exist elsewhere.
+        raise IntrouvableError(reference.numero_etranger or "")
     return trouve
 
 
