@@ -90,7 +90,7 @@ LIBELLES_INDICATEURS: dict[str, str] = {
 """Every indicator of the §5 document an objective can be set for, in the document's order."""
 
 ENTETES_DU_TABLEAU = ["Indicateur", "Objectif", "Réalisé", "Écart"]
-META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable")
+META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable", "masquage")
 
 
 class LigneDuTableau(NamedTuple):
@@ -146,7 +146,9 @@ def lignes_du_tableau(engine: sa.Engine, demande: Demande, document: dict[str, A
     lignes = []
     for indicateur, realise in en_lignes_csv({cle: valeur for cle, valeur in document.items() if cle not in META}):
         objectif = objectifs.get(indicateur)
-        ecart = arrondi(realise - objectif, 3) if objectif is not None and realise is not None else None
+        # A masked figure (« < 11 », « masqué ») has no gap to its objective.
+        chiffre = isinstance(realise, (int, float)) and not isinstance(realise, bool)
+        ecart = arrondi(realise - objectif, 3) if objectif is not None and chiffre else None
         lignes.append(LigneDuTableau(indicateur, LIBELLES_INDICATEURS.get(indicateur, indicateur), objectif, realise, ecart))
     return lignes
 

@@ -22,6 +22,7 @@ from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
 from projections.lecture import en_json, en_utc, ligne_etape
+from projections.masquage import en_mois_entiers, masquer
 from projections.requetes import chronologie, etapes_cachees_du_flux, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
@@ -415,6 +416,8 @@ def indicateurs() -> Any:
         position = int(brute) if brute else None
         if position is not None and not 0 <= position <= POSITION_MAX:
             raise ValueError(f"position entre 0 et {POSITION_MAX}.")
+        # A statistics token reads protected figures (CONTRACT §7 defaults) over whole months.
+        du, au = en_mois_entiers(du, au)
         demande = Demande(
             du, au, vu_au, position, None,
             request.args.get("operateur") or None,
@@ -422,7 +425,7 @@ def indicateurs() -> Any:
             request.args.get("programme") or None,
             tuple(code for code in request.args.getlist("departement") if code),
         )
-        document = calculer(services().lectures, demande)
+        document = masquer(calculer(services().lectures, demande))
     except KeyError as manque:
         abort(422, description=f"Paramètre {manque.args[0]} obligatoire (AAAA-MM-JJ).")
     except (ValueError, DemandeInvalideError) as erreur:

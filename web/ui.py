@@ -33,6 +33,7 @@ from parcours.vocabulaire import (
 from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
 from projections.lecture import pour_recherche
+from projections.masquage import en_mois_entiers, graphiques_publiables, masquer
 from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
@@ -791,6 +792,19 @@ def _demande_de_pilotage() -> Any:
         return None, f"Critères invalides : {erreur}"
 
 
+def _protection_de_pilotage(demande: Any) -> tuple[Any, bool]:
+    """Whether the figures are protected (`projections.masquage`), and the request as answered: a responsable
+    reads their own operator's figures as they are; anything else shown here follows the statistical
+    protection, over whole months."""
+    from dataclasses import replace as remplacer
+
+    acteur = _acteur()
+    if acteur.role is Role.RESPONSABLE and demande.operateur == acteur.operateur:
+        return demande, False
+    du, au = en_mois_entiers(demande.du, demande.au)
+    return remplacer(demande, du=du, au=au), True
+
+
 @bp.get("/pilotage")
 @connexion_requise
 def pilotage() -> Any:
@@ -802,7 +816,9 @@ def pilotage() -> Any:
     demande, erreur = _demande_de_pilotage()
     if demande is not None and request.args.get("format") == "csv":
         services().rattraper()
+        demande, masque = _protection_de_pilotage(demande)
         document = calculer(services().lectures, demande)
+        document = masquer(document) if masque else document
         return (indicateurs_en_csv(en_lignes_csv(document)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                                 "Content-Disposition": "attachment; filename=indicateurs.csv"})
     return _page_de_pilotage(demande, erreur, 422 if erreur else 200)
@@ -823,9 +839,14 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     document, lignes, dessins = None, [], []
     if demande is not None:
         services().rattraper()
+        demande, masque = _protection_de_pilotage(demande)
         document = calculer(services().lectures, demande)
+        donnees = graphiques(services().lectures, demande, document["position_journal"])
+        dessins = figures(donnees)
+        if masque:
+            document = masquer(document)
+            dessins = [dessin for dessin, publiable in zip(dessins, graphiques_publiables(donnees)) if publiable]
         lignes = lignes_du_tableau(services().lectures, demande, document)
-        dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.slug)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
@@ -918,4 +939,5 @@ def tableau_de_pilotage() -> Any:
     demande, erreur = _demande_de_pilotage()
     if demande is None:
         abort(422, description=erreur)
-    return exports_pilotage.tableau_de_bord(demande, request.args)
+    demande, masque = _protection_de_pilotage(demande)
+    return exports_pilotage.tableau_de_bord(demande, request.args, masque)
