@@ -49,6 +49,7 @@ from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.regles import ActionConnue, Contexte
 from parcours.regles import Operateur as OperateurConnu
+from parcours.saisie import premier_texte_interdit
 from parcours.vocabulaire import ENUMERATIONS, ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, Vocabulaire
 
 FUSEAU = ZoneInfo("Europe/Paris")
@@ -392,6 +393,10 @@ class _Lot:
             doublon = parcours._doublon(cmd.step_id, empreinte)
             if doublon is not None:
                 return doublon
+        for valeur, chemin, multiligne in ((cmd.agent, "agent", False), (cmd.donnees, "data", True)):
+            interdit = premier_texte_interdit(valeur, chemin, multiligne)
+            if interdit is not None:
+                raise EtapeRejeteeError(interdit[1], interdit[0])
         enregistre_le = cmd.enregistre_le or parcours.horloge()
         etape = EtapeTenue(
             step_id=cmd.step_id,

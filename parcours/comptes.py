@@ -71,6 +71,12 @@ class Utilisateur(Aggregate):
         TOPIC = "parcours.utilisateur.connexion_reussie"
         class_version = 1
 
+    class Deconnecte(Aggregate.Event):
+        """The user logged out: every session opened before is void (a copied cookie included)."""
+
+        TOPIC = "parcours.utilisateur.deconnecte"
+        class_version = 1
+
     @event(Cree)
     def __init__(self, login: str, operateur: str, role: Role, nom: str, empreinte_mot_de_passe: str) -> None:
         self.login = login
@@ -102,6 +108,10 @@ class Utilisateur(Aggregate):
     @event(ConnexionReussie)
     def noter_reussite(self) -> None:
         self.echecs_consecutifs = 0
+
+    @event(Deconnecte)
+    def deconnecter(self) -> None:
+        pass
 
     @staticmethod
     def create_id(login: str) -> UUID:

@@ -6,6 +6,7 @@ CONTRACT §4 and reference/domain.md §3.0. Imports nothing outside the standard
 from __future__ import annotations
 
 import calendar
+import os
 from datetime import date, timedelta
 
 JOURS_PAR_MOIS = 30.4375
@@ -28,9 +29,25 @@ def age_revolu(naissance: date, jour: date) -> int:
     return age
 
 
-def contrat_durable(debut: date, fin_prevue: date | None) -> bool:
-    """A fixed-term contract is durable when planned for at least six calendar months."""
-    return fin_prevue is not None and fin_prevue >= add_months(debut, 6) - timedelta(days=1)
+SEUIL_EMPLOI_DURABLE = {
+    False: "6 mois ou plus (date de fin prévue ≥ début + 6 mois − 1 jour)",
+    True: "plus de 6 mois (date de fin prévue ≥ début + 6 mois ; PARCOURS_EMPLOI_DURABLE_STRICT=1)",
+}
+"""How each threshold of « emploi durable » is stated in every table that counts lasting jobs (CONTRACT §10)."""
+
+
+def emploi_durable_strict() -> bool:
+    """`PARCOURS_EMPLOI_DURABLE_STRICT=1`: lasting-job counts use the annex's « plus de 6 mois » (CONTRACT §10)."""
+    return os.environ.get("PARCOURS_EMPLOI_DURABLE_STRICT", "").strip().lower() in ("1", "true", "oui", "yes")
+
+
+def contrat_durable(debut: date, fin_prevue: date | None, strict: bool = False) -> bool:
+    """A fixed-term contract is durable when planned for at least six calendar months (CONTRACT §4), or,
+    `strict`, for more than six months: the annex's « plus de 6 mois » (CONTRACT §10)."""
+    if fin_prevue is None:
+        return False
+    limite = add_months(debut, 6)
+    return fin_prevue >= (limite if strict else limite - timedelta(days=1))
 
 
 def echeance_suivi(sortie: date) -> date:

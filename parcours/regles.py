@@ -25,6 +25,7 @@ from parcours.vocabulaire import (
     FORMATIONS_DURABLES,
     LOGEMENTS_PERENNES,
     OPERATEURS_SPE,
+    SORTIES_EMPLOI,
     SOUS_MOTIFS,
     MotifChoixSpe,
     MotifFinFormation,
@@ -182,6 +183,9 @@ def _signaler_hors_fenetre(historique: Historique, etape: EtapeTenue, verdict: V
 
 @regle(TypeEtape.PERSONNE_ENREGISTREE)
 def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+    if _type_operateur(contexte, etape.operateur, "operateur").type not in OPERATEURS_QUI_ENREGISTRENT:
+        raise rejet("operateur", "ce type d'opérateur n'enregistre pas de personne : demandez à l'OFII, à la préfecture "
+                                 "ou à l'opérateur qui l'accompagne.")
     if historique.identite is not None:
         raise rejet("type", "cette personne est déjà enregistrée.")
 
@@ -523,12 +527,13 @@ def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
         verdict.signaler("AGIR_ACCUEIL_TARDIF", "entrée dans AGIR plus d'un mois après la signature du CIR.")
 
 
-def contrat_durable_actif(type_contrat: TypeContrat, debut: date, fin: date | None, jour: date) -> bool:
-    """A lasting job on `jour`: started on or before it, not ended before it, and durable (CONTRACT §4)."""
+def contrat_durable_actif(type_contrat: TypeContrat, debut: date, fin: date | None, jour: date, strict: bool = False) -> bool:
+    """A lasting job on `jour`: started on or before it, not ended before it, and durable (CONTRACT §4; `strict`:
+    a fixed-term contract must run more than six months, CONTRACT §10, for counts that follow that switch)."""
     if debut > jour or (fin is not None and fin < jour):
         return False
     return type_contrat in CONTRATS_TOUJOURS_DURABLES or (
-        type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
+        type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin, strict)
     )
 
 
@@ -537,11 +542,11 @@ def formation_durable_active(type_formation: TypeFormationPro, debut: date, fin:
     return type_formation in FORMATIONS_DURABLES and debut <= jour and (fin is None or fin >= jour)
 
 
-def emploi_ou_formation_durable(historique: Historique, jour: date) -> EtapeTenue | None:
+def emploi_ou_formation_durable(historique: Historique, jour: date, strict: bool = False) -> EtapeTenue | None:
     """A durable job or qualifying training active on `jour` (reference/domain.md R-17): one that starts
     the day after does not count."""
     for contrat in reversed(historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, jusquau=jour)):
-        if contrat_durable_actif(contrat.get("type_contrat"), contrat.get("date_debut"), contrat.get("date_fin_prevue"), jour):
+        if contrat_durable_actif(contrat.get("type_contrat"), contrat.get("date_debut"), contrat.get("date_fin_prevue"), jour, strict):
             return contrat
     for formation in reversed(historique.de_type(TypeEtape.ENTREE_FORMATION, jusquau=jour)):
         if formation_durable_active(formation.get("type"), formation.get("date_debut"), formation.get("date_fin_prevue"), jour):
@@ -650,6 +655,18 @@ def _sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdi
     if etape.occurred_on < entree.occurred_on:
         raise rejet("occurred_on", f"la sortie précède l'entrée du {entree.occurred_on:%d/%m/%Y}.")
     verdict.liens["entree"] = entree.step_id
+    if etape.get("categorie") in SORTIES_EMPLOI and not contrats_de_l_episode(historique, entree.occurred_on, etape.occurred_on):
+        verdict.signaler(CATEGORIE_SANS_CONTRAT, "catégorie sans contrat : aucun contrat de travail n'est enregistré "
+                                                 "pendant l'accompagnement.")
+
+
+CATEGORIE_SANS_CONTRAT = "CATEGORIE_SANS_CONTRAT"
+
+
+def contrats_de_l_episode(historique: Historique, entree: date, sortie: date) -> list[EtapeTenue]:
+    """The `contrat_travail_debute` of the person recorded in an episode: dated from its entry to its exit
+    (CONTRACT §10, « catégorie sans contrat »; `projections.indicateurs` counts with the same definition)."""
+    return [c for c in historique.de_type(TypeEtape.CONTRAT_TRAVAIL_DEBUTE) if entree <= c.occurred_on <= sortie]
 
 
 @regle(TypeEtape.SUIVI_SIX_MOIS)
@@ -765,17 +782,39 @@ for _type in ETAPES_D_ACTION:
 # Corrections and voids ------------------------------------------------------------------------
 
 
-def _cible(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> EtapeTenue:
+OPERATEURS_QUI_ENREGISTRENT = frozenset(TypeOperateur) - {TypeOperateur.LOGEMENT}
+"""The operator kinds that register people (first contact: OFII, the préfecture, the employment service,
+AGIR, and the associations and training bodies of the funded actions, CONTRACT §8); a housing operator
+records situations of people others registered. They alone may correct an identity they did not record."""
+
+
+def peut_modifier(type_cible: TypeEtape, auteur: str, operateur: Operateur | None) -> bool:
+    """Whether `operateur` may correct or void a step of `type_cible` recorded by `auteur`: only the operator
+    that recorded it (a decision belongs to whoever took it), and, for an identity, the kinds that register people."""
+    if operateur is None:
+        return False
+    if operateur.id == auteur:
+        return True
+    return type_cible is TypeEtape.PERSONNE_ENREGISTREE and operateur.type in OPERATEURS_QUI_ENREGISTRENT
+
+
+def _cible(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> EtapeTenue:
     cible = historique.etape(etape.get("cible_step_id"))
     if cible is None:
         raise rejet("data.cible_step_id", "aucune étape en vigueur de cette personne ne porte cet identifiant.")
+    if not peut_modifier(cible.type, cible.operateur, contexte.operateur(etape.operateur)):
+        quoi = "corriger" if etape.type is TypeEtape.EVENEMENT_CORRIGE else "annuler"
+        if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
+            raise rejet("operateur", f"seuls « {cible.operateur} » et les opérateurs qui enregistrent des personnes "
+                                     f"peuvent {quoi} cette identité.")
+        raise rejet("operateur", f"seul l'opérateur qui a enregistré cette étape (« {cible.operateur} ») peut la {quoi}.")
     verdict.liens["cible"] = cible.step_id
     return cible
 
 
 @regle(TypeEtape.EVENEMENT_CORRIGE)
 def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
-    cible = _cible(historique, etape, verdict)
+    cible = _cible(historique, etape, contexte, verdict)
     if cible.type in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
         raise rejet("data.cible_step_id", "une correction ou une annulation ne se corrige pas : annulez-la.")
     if not etape.get("champs"):
@@ -786,7 +825,7 @@ def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
 
 @regle(TypeEtape.EVENEMENT_ANNULE)
 def _annulation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
-    cible = _cible(historique, etape, verdict)
+    cible = _cible(historique, etape, contexte, verdict)
     if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
         raise rejet("data.cible_step_id", "l'enregistrement d'une personne ne s'annule pas (voir l'effacement).")
     if cible.type is TypeEtape.EVENEMENT_ANNULE:

@@ -395,6 +395,16 @@ SORTIES_FORMATION = frozenset(
 )
 SORTIES_POSITIVES = SORTIES_EMPLOI_DURABLE | {CategorieSortie.EMPLOI_MOINS_6M} | SORTIES_FORMATION
 SORTIES_NEUTRES = frozenset({CategorieSortie.DEMENAGEMENT, CategorieSortie.DECES, CategorieSortie.TRANSFERT})
+SORTIES_EMPLOI = frozenset(
+    {
+        CategorieSortie.EMPLOI_CDI,
+        CategorieSortie.EMPLOI_FONCTION_PUBLIQUE,
+        CategorieSortie.EMPLOI_DURABLE_6M_PLUS,
+        CategorieSortie.EMPLOI_MOINS_6M,
+    }
+)
+"""The employment exit categories (EMPLOI_*): with no contract recorded in the episode they are flagged
+« catégorie sans contrat » (CONTRACT §10)."""
 
 
 class SituationLogement(Vocabulaire):

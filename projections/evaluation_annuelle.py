@@ -12,13 +12,13 @@ persons and households are counted once. Must not import flask or `web`.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from parcours.dates import SEUIL_EMPLOI_DURABLE, emploi_durable_strict
 from parcours.vocabulaire import LIBELLES_THEMATIQUES, Thematique
 from projections import tables as t
 from projections.actions import Chiffres, Perimetre, chiffres
@@ -113,15 +113,9 @@ class Evaluation:
     vu_au: date | None
 
 
-def emploi_durable_strict() -> bool:
-    """CONTRACT §10: `PARCOURS_EMPLOI_DURABLE_STRICT=1` switches to the annex's « plus de 6 mois »."""
-    return os.environ.get("PARCOURS_EMPLOI_DURABLE_STRICT", "") == "1"
-
-
 def seuil_emploi_durable() -> str:
-    if emploi_durable_strict():
-        return "plus de 6 mois (annexe, PARCOURS_EMPLOI_DURABLE_STRICT=1) : un CDD doit finir au moins 6 mois pleins après son début"
-    return "6 mois ou plus (CONTRACT §4 : CDI, fonction publique, création d'entreprise, contrat d'au moins 6 mois)"
+    """The threshold of « emploi durable » this table used (CONTRACT §10), as every report states it."""
+    return SEUIL_EMPLOI_DURABLE[emploi_durable_strict()]
 
 
 def verifier_action(engine: sa.Engine, action: Action) -> None:

@@ -18,11 +18,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from parcours.dates import JOURS_PAR_MOIS, add_months, age_revolu
+from parcours.dates import JOURS_PAR_MOIS, SEUIL_EMPLOI_DURABLE, add_months, age_revolu, contrat_durable, emploi_durable_strict
 from parcours.regles import DUREE_MAX_AGIR_MOIS, contrat_durable_actif, formation_durable_active
 from parcours.vocabulaire import (
+    CONTRATS_A_DUREE_DETERMINEE,
+    CONTRATS_TOUJOURS_DURABLES,
     LOGEMENTS_PERENNES,
     OPERATEURS_SPE,
+    SORTIES_EMPLOI,
     SORTIES_EMPLOI_DURABLE,
     SORTIES_FORMATION,
     SORTIES_NEUTRES,
@@ -54,6 +57,10 @@ POSITIVES = {c.value for c in SORTIES_POSITIVES}
 DURABLES = {c.value for c in SORTIES_EMPLOI_DURABLE}
 FORMATIONS = {c.value for c in SORTIES_FORMATION}
 NEUTRES = {c.value for c in SORTIES_NEUTRES}
+EMPLOIS = {c.value for c in SORTIES_EMPLOI}
+DUREE_DETERMINEE = {c.value for c in CONTRATS_A_DUREE_DETERMINEE}
+TOUJOURS_DURABLES = {c.value for c in CONTRATS_TOUJOURS_DURABLES}
+EMPLOI_DURABLE_6M_PLUS = "EMPLOI_DURABLE_6M_PLUS"
 PERENNES = {s.value for s in LOGEMENTS_PERENNES}
 RANG_A1 = NiveauLangue.A1.rang
 RANG_B1_ET_PLUS = NiveauLangue.B1_ET_PLUS.rang
@@ -360,7 +367,9 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     `sorties_positives`, `dont_emploi_durable`, `dont_formation`, `taux_sortie_positive` (positives /
     non-neutral exits, 3 decimals), and `suivi_6_mois`: `cohorte` (non-neutral exits whose due date
     falls in the period), `renseignes` (respondents), `positifs`, `taux_positif` (positifs / cohorte:
-    non-respondents count as not positive), `taux_reponse`."""
+    non-respondents count as not positive), `taux_reponse`. CONTRACT §10 adds the data-quality figure
+    `sorties_emploi_sans_contrat` (EMPLOI_* exits with no contract recorded in the episode); the document's
+    `seuil_emploi_durable` states the threshold of « emploi durable » used (`PARCOURS_EMPLOI_DURABLE_STRICT`)."""
     d = ctx.demande
     sorties, sorties_visibles = ctx.vue(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
     entrees, entrees_visibles = ctx.vue(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
@@ -405,6 +414,8 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
                 c["cohorte"] += 1
                 c["renseignes"] += bool(repondant)
                 c["positifs"] += bool(repondant) and situation in POSITIVES
+    sans_contrat, non_durables = _sorties_d_emploi_et_contrats(ctx, sorties, entrees, episodes, conditions)
+    c["durable"] -= non_durables
     non_neutres = c["sorties"] - c["sorties_neutres"]
     return {
         "sorties": c["sorties"],
@@ -421,7 +432,49 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
             "taux_positif": taux(c["positifs"], c["cohorte"]),
             "taux_reponse": taux(c["renseignes"], c["cohorte"]),
         },
+        "sorties_emploi_sans_contrat": sans_contrat,
     }
+
+
+def _sorties_d_emploi_et_contrats(ctx: Contexte, sorties: Any, entrees: Any, episodes: Any, conditions: list[Any]) -> tuple[int, int]:
+    """Two counts over the period's EMPLOI_* exits, read against the contracts recorded in their episode
+    (a `contrat_travail_debute` of the person dated from the entry to the exit, as `parcours.regles`):
+    the exits with none (« catégorie sans contrat », CONTRACT §10), and, under
+    `PARCOURS_EMPLOI_DURABLE_STRICT=1`, the EMPLOI_DURABLE_6M_PLUS exits that no contract shows lasting
+    more than six months, which the strict threshold does not count as lasting jobs."""
+    d = ctx.demande
+    lignes = [
+        ligne
+        for ligne in ctx.connexion.execute(
+            sa.select(sorties.c.parcours_id, sorties.c.code, entrees.c.occurred_on.label("entree_le"),
+                      sorties.c.occurred_on.label("sortie_le"))
+            .select_from(episodes)
+            .where(*conditions, sorties.c.occurred_on.between(d.du, d.au), sorties.c.code.in_(sorted(EMPLOIS)))
+        )
+        if ctx.retenu(ligne.parcours_id, ligne.entree_le)
+    ]
+    if not lignes:
+        return 0, 0
+    contrats = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
+    par_personne: dict[str, list[Any]] = defaultdict(list)
+    personnes = sorted({ligne.parcours_id for ligne in lignes})
+    for debut in range(0, len(personnes), 500):
+        for contrat in ctx.connexion.execute(
+            sa.select(contrats.c.parcours_id, contrats.c.occurred_on, contrats.c.code, contrats.c.date_a, contrats.c.date_b)
+            .where(contrats.c.parcours_id.in_(personnes[debut:debut + 500]))
+        ):
+            par_personne[contrat.parcours_id].append(contrat)
+    strict = emploi_durable_strict()
+    sans_contrat = non_durables = 0
+    for ligne in lignes:
+        du_parcours = [c for c in par_personne[ligne.parcours_id] if ligne.entree_le <= c.occurred_on <= ligne.sortie_le]
+        sans_contrat += not du_parcours
+        if strict and ligne.code == EMPLOI_DURABLE_6M_PLUS:
+            non_durables += not any(
+                c.code in TOUJOURS_DURABLES or (c.code in DUREE_DETERMINEE and c.date_a and contrat_durable(c.date_a, c.date_b, strict=True))
+                for c in du_parcours
+            )
+    return sans_contrat, non_durables
 
 
 def echeance_suivi_sql(jour: Any, dialecte: str) -> Any:
@@ -481,8 +534,9 @@ class Evaluation:
 
 def langue(ctx: Contexte) -> dict[str, Any]:
     """Language trainings (`formation_linguistique_prescrite`) ended in the period:
-    `formations_terminees`, `heures_realisees`, `assidus` (Σ réalisées / Σ planifiées ≥ 0.8, or ended with
-    NIVEAU_CIBLE_ATTEINT_ANTICIPE), `evalues` (with a final or intermediate evaluation),
+    `formations_terminees`, `heures_realisees` (learner-hours: Σ over the trainings, never the annex's
+    « heures de formation dispensées »), `assidus` (CONTRACT §10: Σ réalisées ≥ 0.8 × the prescription's
+    `forfait_h`, the hours of the individual training plan, or ended with NIVEAU_CIBLE_ATTEINT_ANTICIPE), `evalues` (with a final or intermediate evaluation),
     `progression_un_niveau` (the lower of oral and écrit rose by at least one level from the positioning
     to the last evaluation; people whose lower positioned skill is B1_ET_PLUS are left out of `evalues` and
     of this count), `atteignant_a1` (CIR_OBLIGATOIRE trainings whose last evaluation has both skills at A1
@@ -500,6 +554,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
                 prescriptions.c.occurred_on,
                 prescriptions.c.operateur,
                 prescriptions.c.code.label("type"),
+                prescriptions.c.nombre_a.label("forfait_h"),
                 fins.c.code.label("motif"),
                 fins.c.operateur.label("operateur_fin"),
             )
@@ -531,11 +586,12 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     c: dict[str, int] = defaultdict(int)
     total_heures = Decimal(0)
     for step_id, formation in terminees.items():
-        planifiees, realisees = heures[step_id]
+        _, realisees = heures[step_id]
         total_heures += realisees
         c["terminees"] += 1
         anticipe = formation.motif == MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE.value
-        c["assidus"] += anticipe or (planifiees > 0 and realisees >= SEUIL_ASSIDUITE * planifiees)
+        forfait = _heures(formation.forfait_h)
+        c["assidus"] += anticipe or (forfait > 0 and realisees >= SEUIL_ASSIDUITE * forfait)
         initial = _positionnement_avant(positionnements.get(formation.parcours_id, []), formation.occurred_on)
         c["obligatoires"] += formation.type == TypeFormationLinguistique.CIR_OBLIGATOIRE.value
         evaluation = derniere_evaluation.get(step_id)
@@ -559,8 +615,8 @@ def langue(ctx: Contexte) -> dict[str, Any]:
 
 
 def _heures(valeur: float | None) -> Decimal:
-    """Hours as they were typed (20.4, not 20.399999…), so that "Σ réalisées / Σ planifiées ≥ 0.8" holds
-    exactly at 0.8: 15 + 15 + 20.4 h done of 63 planned is assidu, which binary floating point would miss."""
+    """Hours as they were typed (20.4, not 20.399999…), so that "Σ réalisées ≥ 0.8 × forfait" holds
+    exactly at 0.8: 120 + 120 + 80 h done of a 400 h forfait is assidu, which binary floating point could miss."""
     return Decimal(repr(valeur)) if valeur is not None else Decimal(0)
 
 
@@ -822,11 +878,12 @@ def _classer_les_sorties_agir(ctx: Contexte, sorties: list[tuple[Any, Any]]) -> 
     """(exit fact, entry fact) pairs → their §9 classification."""
     situations = _situations_a_la_sortie(ctx, {s.parcours_id for s, _ in sorties}, ctx.demande.au)
     classees = []
+    strict = emploi_durable_strict()  # the §10 switch applies to AGIR's lasting-job count too
     for sortie, entree in sorties:
         contrats, formations, logements = situations.get(sortie.parcours_id, ([], [], []))
         jour = sortie.occurred_on
         durable = any(
-            ecrit_le <= jour and contrat_durable_actif(TypeContrat(code), debut, fin, jour) for ecrit_le, code, debut, fin in contrats
+            ecrit_le <= jour and contrat_durable_actif(TypeContrat(code), debut, fin, jour, strict) for ecrit_le, code, debut, fin in contrats
         ) or any(
             ecrit_le <= jour and formation_durable_active(TypeFormationPro(code), debut, fin, jour)
             for ecrit_le, code, debut, fin in formations
@@ -985,6 +1042,7 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
             "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
             "position_journal": position,
             "filtres": demande.filtres,
+            "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
         }
         for nom, famille in FAMILLES.items():
             document[nom] = famille(ctx)

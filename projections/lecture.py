@@ -32,7 +32,7 @@ TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur
           t.fait_action, t.action)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
-    Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, ClientApi.Cree, ClientApi.Revoque,
+    Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, Utilisateur.Deconnecte, ClientApi.Cree, ClientApi.Revoque,
     Consultation.Journalisee,
 )
 
@@ -381,6 +381,7 @@ def _compte(connexion: sa.Connection, evenement: Any) -> None:
         Utilisateur.Desactive: lambda e: {"actif": False},
         Utilisateur.ConnexionEchouee: lambda e: {"echecs_consecutifs": u.echecs_consecutifs + 1, "dernier_echec": e.timestamp},
         Utilisateur.ConnexionReussie: lambda e: {"echecs_consecutifs": 0},
+        Utilisateur.Deconnecte: lambda e: {"deconnecte_le": e.timestamp},
     }[type(evenement)](evenement)
     connexion.execute(t.utilisateur.update().where(u.id == identifiant).values(valeurs))
 

@@ -8,7 +8,7 @@ versions of the facts (corrections applied, voids left out). Must not import fla
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours.dates import add_months, age_revolu, fenetre_suivi
-from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape, Visibilite
+from parcours.vocabulaire import LOGEMENTS_PERENNES, SORTIES_EMPLOI, TypeEtape, Visibilite
 from projections import tables as t
 from projections.suivi_orientations import accueils_agir_a_tenir, agir_24_mois
 
@@ -60,16 +60,13 @@ def chronologie(connexion: sa.Connection, parcours_id: str, lecteur: str) -> lis
     (the original values kept alongside), voided steps marked, other operators' private notes left out."""
     lignes = connexion.execute(
         sa.select(t.etape).where(t.etape.c.parcours_id == parcours_id).order_by(t.etape.c.position)
-    ).mappings()
+    ).mappings().all()
+    cachees = etapes_cachees(lignes, lecteur)
     etapes: dict[str, EtapeLue] = {}
     for ligne in lignes:
-        donnees = dict(ligne["donnees"])
-        if (
-            ligne["type"] == TypeEtape.NOTE.value
-            and donnees.get("visibilite") == Visibilite.OPERATEUR.value
-            and ligne["operateur"] != lecteur
-        ):
+        if ligne["step_id"] in cachees:
             continue
+        donnees = dict(ligne["donnees"])
         etapes[ligne["step_id"]] = EtapeLue(
             position=ligne["position"],
             step_id=ligne["step_id"],
@@ -92,6 +89,47 @@ def chronologie(connexion: sa.Connection, parcours_id: str, lecteur: str) -> lis
                 cible.donnees.update(etape.donnees.get("champs") or {})
                 cible.corrigee_par.append(etape.step_id)
     return sorted(etapes.values(), key=lambda e: (e.occurred_on, e.position))
+
+
+GESTION = (TypeEtape.EVENEMENT_CORRIGE.value, TypeEtape.EVENEMENT_ANNULE.value)
+
+
+def etapes_cachees(lignes: Iterable[Mapping[str, Any]], lecteur: str) -> set[str]:
+    """The step_ids `lecteur` must not see among a pathway's `etape` rows: the notes of another operator whose
+    visibility *as corrected* is OPERATEUR, and every correction or void aimed at one of them (a correction
+    carries the note's new text; a shared note later made private is private from then on, its past texts too).
+
+    `lignes` must hold all the notes and corrections of each pathway concerned (other rows are ignored).
+    """
+    notes: dict[str, list[Any]] = {}
+    gestion: list[Mapping[str, Any]] = []
+    for ligne in sorted(lignes, key=lambda ligne: ligne["position"]):
+        if ligne["type"] == TypeEtape.NOTE.value:
+            notes[ligne["step_id"]] = [ligne["operateur"], (ligne["donnees"] or {}).get("visibilite")]
+        elif ligne["type"] in GESTION:
+            gestion.append(ligne)
+    for ligne in gestion:
+        cible = notes.get(ligne["cible_step_id"] or "")
+        champs = (ligne["donnees"] or {}).get("champs") or {}
+        if cible is not None and ligne["type"] == TypeEtape.EVENEMENT_CORRIGE.value and ligne["annulee_par"] is None \
+                and "visibilite" in champs:
+            cible[1] = champs["visibilite"]
+    privees = {step_id for step_id, (auteur, visibilite) in notes.items()
+               if visibilite == Visibilite.OPERATEUR.value and auteur != lecteur}
+    return privees | {ligne["step_id"] for ligne in gestion if ligne["cible_step_id"] in privees}
+
+
+def etapes_cachees_du_flux(connexion: sa.Connection, lignes: Iterable[Mapping[str, Any]], lecteur: str) -> set[str]:
+    """`etapes_cachees` for a page of the change feed: the notes and corrections of the pathways on the page."""
+    parcours_ids = {ligne["parcours_id"] for ligne in lignes if ligne["type"] == TypeEtape.NOTE.value or ligne["type"] in GESTION}
+    if not parcours_ids:
+        return set()
+    notes_et_gestion = connexion.execute(
+        sa.select(t.etape.c.step_id, t.etape.c.position, t.etape.c.type, t.etape.c.operateur, t.etape.c.donnees,
+                  t.etape.c.cible_step_id, t.etape.c.annulee_par)
+        .where(t.etape.c.parcours_id.in_(sorted(parcours_ids)), t.etape.c.type.in_([TypeEtape.NOTE.value, *GESTION]))
+    ).mappings().all()
+    return etapes_cachees(notes_et_gestion, lecteur)
 
 
 def resume(connexion: sa.Connection, parcours_id: str, lecteur: str, aujourdhui: date) -> dict[str, Any] | None:
@@ -252,6 +290,7 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
         "agir_24_mois": agir_24_mois(connexion, operateur, aujourdhui),
         "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
         "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
+        "sorties_sans_contrat": _sorties_sans_contrat(connexion, operateur),
     }
     noms = _noms(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
     for lignes in listes.values():
@@ -392,6 +431,37 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
                 }
             )
     return resultat
+
+
+def _sorties_sans_contrat(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
+    """This operator's EMPLOI_* exits with no contract recorded in the episode (« catégorie sans contrat »,
+    CONTRACT §10): the same definition as the flag of `parcours.regles` and the indicator
+    `accompagnement_emploi.sorties_emploi_sans_contrat`. Recording the contract clears the line."""
+    sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    entrees = _courants(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    contrats = _courants(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
+    contrat_de_l_episode = sa.exists().where(
+        contrats.c.parcours_id == sorties.c.parcours_id,
+        contrats.c.occurred_on >= entrees.c.occurred_on,
+        contrats.c.occurred_on <= sorties.c.occurred_on,
+    )
+    lignes = connexion.execute(
+        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on)
+        .select_from(sorties.join(entrees, entrees.c.step_id == sorties.c.lien))
+        .where(sorties.c.operateur == operateur, sorties.c.code.in_(sorted(c.value for c in SORTIES_EMPLOI)),
+               sa.not_(contrat_de_l_episode))
+    )
+    return [
+        {
+            "parcours_id": parcours_id,
+            "echeance": sortie_le,
+            "en_retard": False,
+            "detail": f"catégorie sans contrat : sortie du {sortie_le:%d/%m/%Y} ({categorie}) sans contrat de travail "
+                      f"enregistré depuis l'entrée du {entree_le:%d/%m/%Y}",
+            "formulaire": {"type": TypeEtape.CONTRAT_TRAVAIL_DEBUTE.value, "data": {}},
+        }
+        for parcours_id, sortie_le, categorie, entree_le in lignes
+    ]
 
 
 def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:

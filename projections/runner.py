@@ -12,9 +12,11 @@ Must not import flask or `web`.
 
 from __future__ import annotations
 
+import logging
 import select
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ from parcours.groupement import Regroupement
 from projections import tables as t
 from projections.lecture import ProjectionLecture
 
+journal = logging.getLogger("parcours.projections")
+
 TAILLE_LOT = 2000
 TAILLE_LOT_RECONSTRUCTION = 50_000
 """A rebuild commits less often: the same guarantees, fewer fsyncs."""
@@ -34,7 +38,8 @@ TAILLE_LOT_RECONSTRUCTION = 50_000
 def moteur(url: str) -> sa.Engine:
     """A SQLAlchemy engine for the read models; SQLite in WAL mode with a generous lock timeout."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: a failing statement's message never carries its values (names, birth dates) to a log.
+        engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @sa.event.listens_for(engine, "connect")
         def _reglages_sqlite(connexion: Any, _: Any) -> None:
@@ -46,7 +51,7 @@ def moteur(url: str) -> sa.Engine:
             curseur.close()
 
         return engine
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url, hide_parameters=True)
 
     @sa.event.listens_for(engine, "checkout")
     def _verifier_connexion(connexion: Any, _enregistrement: Any, _mandataire: Any) -> None:
@@ -141,6 +146,7 @@ def _rattraper(
         if deja >= jusqua:
             return 0, deja
     applique = 0
+    isoler = False
     while True:
         try:
             with _verrou_de_suivi(ecriture or engine) as connexion:
@@ -158,15 +164,66 @@ def _rattraper(
                 complet = len(notifications) == taille_lot
                 arrivee = notifications[-1].id if complet else fin
                 _avancer(connexion, projection.nom, depart, arrivee)
-                if notifications:
+                if notifications and isoler:
+                    _appliquer_un_par_un(connexion, parcours, projection, notifications)
+                elif notifications:
                     projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
         except _PositionDejaAvancee:
             continue
+        except ERREURS_D_UN_EVENEMENT as erreur:
+            if isoler or _connexion_perdue(erreur):
+                raise
+            # The batch was rolled back whole: replay it event by event, setting aside the one that fails.
+            isoler = True
+            continue
+        isoler = False
         applique += len(notifications)
         if progression is not None:
             progression(len(notifications))
         if not complet:
             return applique, arrivee
+
+
+ERREURS_D_UN_EVENEMENT = (sa.exc.DataError, sa.exc.IntegrityError, ValueError, TypeError, LookupError, AttributeError)
+"""What one event's content can make a projection raise (a NUL PostgreSQL refuses, a value out of range…),
+as opposed to the database being unreachable or locked, which must stop the catch-up and be retried."""
+
+
+def _connexion_perdue(erreur: BaseException) -> bool:
+    return isinstance(erreur, sa.exc.DBAPIError) and erreur.connection_invalidated
+
+
+def _appliquer_un_par_un(connexion: sa.Connection, parcours: Parcours, projection: ProjectionLecture, notifications: Sequence[Any]) -> None:
+    """Apply each event in its own savepoint; one that fails is set aside (`evenement_ecarte`) and the others go on."""
+    for notification in notifications:
+        try:
+            with connexion.begin_nested():
+                projection.appliquer(connexion, [(notification.id, parcours.mapper.to_domain_event(notification))])
+        except ERREURS_D_UN_EVENEMENT as erreur:
+            if _connexion_perdue(erreur):
+                raise
+            _ecarter(connexion, projection.nom, notification.id, notification.topic, erreur)
+
+
+def _ecarter(connexion: sa.Connection, nom: str, position: int, topic: str, erreur: BaseException) -> None:
+    # The error's class only: its message may quote the values (a name, a birth date) of the statement.
+    cause = getattr(erreur, "orig", None) or erreur
+    classe = f"{type(erreur).__name__}/{type(cause).__name__}" if cause is not erreur else type(erreur).__name__
+    inserer = postgresql.insert if connexion.dialect.name == "postgresql" else sqlite.insert
+    connexion.execute(
+        inserer(t.evenement_ecarte)
+        .values(projection=nom, position=position, topic=topic[:200], erreur=classe[:200], le=datetime.now(timezone.utc))
+        .on_conflict_do_nothing()
+    )
+    journal.error("Projection %s : événement %d (%s) écarté, non appliqué (%s).", nom, position, topic.rsplit(":", 1)[-1], classe)
+
+
+def evenements_ecartes(engine: sa.Engine, nom: str = ProjectionLecture.nom) -> list[dict[str, Any]]:
+    """The events a projection set aside: position, kind, error class, when (no value of the event)."""
+    with engine.connect() as connexion:
+        return [dict(ligne) for ligne in connexion.execute(
+            sa.select(t.evenement_ecarte).where(t.evenement_ecarte.c.projection == nom).order_by(t.evenement_ecarte.c.position)
+        ).mappings()]
 
 
 class RattrapageGroupe:
@@ -269,6 +326,7 @@ def reconstruire(
     with engine.begin() as connexion:
         projection.vider(connexion)
         connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
+        connexion.execute(t.evenement_ecarte.delete().where(t.evenement_ecarte.c.projection == projection.nom))
         for index in _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION:
             index.drop(connexion, checkfirst=True)
     try:

@@ -127,8 +127,9 @@ LIBELLES_INDICATEURS: dict[str, str] = {
     "accompagnement_emploi.suivi_6_mois.positifs": "Suivi à 6 mois : en situation positive",
     "accompagnement_emploi.suivi_6_mois.taux_positif": "Suivi à 6 mois : taux de situation positive",
     "accompagnement_emploi.suivi_6_mois.taux_reponse": "Suivi à 6 mois : taux de réponse",
+    "accompagnement_emploi.sorties_emploi_sans_contrat": "Accompagnement : sorties en emploi sans contrat enregistré (qualité des données)",
     "langue.formations_terminees": "Langue : formations terminées",
-    "langue.heures_realisees": "Langue : heures réalisées",
+    "langue.heures_realisees": "Langue : heures réalisées par les stagiaires (somme par stagiaire)",
     "langue.assidus": "Langue : stagiaires assidus",
     "langue.evalues": "Langue : stagiaires évalués",
     "langue.progression_un_niveau": "Langue : progression d'au moins un niveau",
@@ -169,7 +170,7 @@ OBJECTIFS_DU_PROGRAMME: dict[str, float] = {
 reference/domain.md glossary #32): the objective of those rows unless the COPIL set another."""
 
 ENTETES_DU_TABLEAU = ["Indicateur", "Objectif", "Réalisé", "Écart"]
-META = ("periode", "vu_au", "position_journal", "filtres")
+META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable", "masquage")
 
 
 class LigneDuTableau(NamedTuple):
@@ -225,7 +226,9 @@ def lignes_du_tableau(engine: sa.Engine, demande: Demande, document: dict[str, A
     lignes = []
     for indicateur, realise in en_lignes_csv({cle: valeur for cle, valeur in document.items() if cle not in META}):
         objectif = objectifs.get(indicateur, OBJECTIFS_DU_PROGRAMME.get(indicateur))
-        ecart = arrondi(realise - objectif, 3) if objectif is not None and realise is not None else None
+        # A masked figure (« < 11 », « masqué ») has no gap to its objective.
+        chiffre = isinstance(realise, (int, float)) and not isinstance(realise, bool)
+        ecart = arrondi(realise - objectif, 3) if objectif is not None and chiffre else None
         lignes.append(LigneDuTableau(indicateur, LIBELLES_INDICATEURS.get(indicateur, indicateur), objectif, realise, ecart))
     return lignes
 

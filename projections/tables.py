@@ -129,6 +129,7 @@ utilisateur = sa.Table(
     sa.Column("actif", sa.Boolean, nullable=False),
     sa.Column("echecs_consecutifs", sa.Integer, nullable=False),
     sa.Column("dernier_echec", HORODATAGE),
+    sa.Column("deconnecte_le", HORODATAGE),
 )
 
 client_api = sa.Table(
@@ -217,3 +218,15 @@ fait_action = sa.Table(
 `valeurs`: the effective data), versioned like `fait`. The figures of the types read in numbers are also in
 columns (`projections.lecture_actions.COLONNES`): a département's 20,000 sessions are summed without parsing JSON,
 their roll call (`presents`) as comma-separated pathway ids."""
+
+evenement_ecarte = sa.Table(
+    "evenement_ecarte",
+    metadata,
+    sa.Column("projection", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, primary_key=True),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("erreur", sa.String(200), nullable=False),
+    sa.Column("le", HORODATAGE, nullable=False),
+)
+"""Events a projection could not apply, set aside so that the others go on (one bad event must never stop
+every login). Only the position, the event's kind and the error's class are kept: never a value."""

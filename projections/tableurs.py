@@ -192,7 +192,23 @@ def _cellule_csv(valeur: Any) -> str:
         return _nombre_en_texte(valeur).replace(".", ",")
     if isinstance(valeur, date):
         return _date_en_texte(valeur)
-    return f"'{valeur}" if valeur.startswith(DEBUTS_DE_FORMULE) else valeur
+    return sans_formule(valeur)
+
+
+def indicateurs_en_csv(lignes: Iterable[tuple[str, Any]]) -> str:
+    """The (indicateur, valeur) rows of a report as CSV, quoted, no cell a spreadsheet would run as a formula
+    (a filter is echoed in the file: `--operateur "=HYPERLINK(…)"` must come back as text)."""
+    sortie = io.StringIO()
+    ecrivain = csv.writer(sortie, lineterminator="\n")
+    ecrivain.writerow(["indicateur", "valeur"])
+    for nom, valeur in lignes:
+        ecrivain.writerow([nom, "" if valeur is None else sans_formule(valeur) if isinstance(valeur, str) else valeur])
+    return sortie.getvalue()
+
+
+def sans_formule(texte: str) -> str:
+    """A text cell a spreadsheet will not run: one starting like a formula (=, +, -, @, tab, CR) gets a leading quote."""
+    return f"'{texte}" if texte.startswith(DEBUTS_DE_FORMULE) else texte
 
 
 # Zip archives (XLSX and ODS) -------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         PARCOURS_LIMITE_API=os.environ.get("PARCOURS_LIMITE_API", "1200 per minute"),
+        PARCOURS_LIMITE_CONNEXION=os.environ.get("PARCOURS_LIMITE_CONNEXION", "30 per minute"),
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -36,11 +37,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     HTMX(app)
 
     from web import actions, api, auth, erreurs, noms, orientations_envoyees, securite, suivi, ui
-    from web.limites import limite_api, limite_connexion, limiter
+    from web.limites import limite_api, limite_connexion, nouveau_limiteur
 
-    limiter.init_app(app)
-    limiter.limit(limite_api)(api.bp)
-    limiter.limit(limite_connexion, methods=["POST"])(auth.connexion)
+    limiteur = nouveau_limiteur()
+    limiteur.init_app(app)
+    limiteur.limit(limite_api)(api.bp)
     securite.installer(app)
     auth.installer(app)
     app.register_blueprint(auth.bp)
@@ -49,6 +50,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(orientations_envoyees.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(actions.bp)
+    # The registered view must be the limiter's wrapper: decorating the function after the blueprint took
+    # it would leave the login form unlimited.
+    app.view_functions["auth.connexion"] = limiteur.limit(limite_connexion, methods=["POST"])(app.view_functions["auth.connexion"])
     erreurs.installer(app)
     noms.installer(app)
     return app

@@ -9,6 +9,7 @@ Must not import `web.ui` or `web.api`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timezone
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -86,7 +87,8 @@ def exiger_ecriture(connexion: sa.Connection, acteur: Acteur, type_etape: TypeEt
 
 
 _UTILISATEUR = sa.select(
-    t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif
+    t.utilisateur.c.login, t.utilisateur.c.operateur, t.utilisateur.c.role, t.utilisateur.c.nom, t.utilisateur.c.actif,
+    t.utilisateur.c.deconnecte_le,
 ).where(t.utilisateur.c.login == sa.bindparam("login"))
 _CLIENT_API = sa.select(
     t.client_api,
@@ -97,12 +99,18 @@ _CLIENT_API = sa.select(
 """Built once, as they run on every request."""
 
 
-def acteur_de_session(connexion: sa.Connection, login: str | None) -> Acteur | None:
+def acteur_de_session(connexion: sa.Connection, login: str | None, ouverte_le: float | None = None) -> Acteur | None:
+    """The user of a session cookie, unless deactivated or logged out since the session was opened
+    (`ouverte_le`, seconds since the epoch): a cookie copied before a logout is worth nothing after it."""
     if not login:
         return None
     ligne = connexion.execute(_UTILISATEUR, {"login": login}).first()
     if ligne is None or not ligne.actif:
         return None
+    if ligne.deconnecte_le is not None:
+        deconnecte = ligne.deconnecte_le if ligne.deconnecte_le.tzinfo else ligne.deconnecte_le.replace(tzinfo=timezone.utc)
+        if ouverte_le is None or ouverte_le <= deconnecte.timestamp():
+            return None
     role = Role(ligne.role)
     return Acteur(ligne.login, ligne.operateur, role, ligne.nom, portees_du_role(role))
 

@@ -17,12 +17,13 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, render_te
 
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree, ReferencePersonne
 from parcours.comptes import Portee
-from parcours.erreurs import ParcoursError, PersonneInconnueError
-from parcours.vocabulaire import TypeEtape, Visibilite
+from parcours.erreurs import ParcoursError
+from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
 from projections.lecture import en_json, en_utc, ligne_etape
-from projections.requetes import chronologie, listes_de_travail, resume
+from projections.masquage import en_mois_entiers, masquer
+from projections.requetes import chronologie, etapes_cachees_du_flux, listes_de_travail, resume
 from projections.suivi_orientations import devenir_des_orientations
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
@@ -90,6 +91,20 @@ def _acteur() -> Acteur:
     return g.acteur
 
 
+def _jour_parametre(nom: str) -> date:
+    """A date query parameter, with a French message naming it (Python's own messages are English)."""
+    valeur = request.args[nom]
+    try:
+        if len(valeur) != 10:
+            raise ValueError
+        jour = date.fromisoformat(valeur)
+    except ValueError:
+        raise ValueError(f"Paramètre {nom} : date AAAA-MM-JJ attendue.") from None
+    if jour.year < 1900:
+        raise ValueError(f"Paramètre {nom} : date à partir du 01/01/1900 attendue.")
+    return jour
+
+
 def _corps_json() -> Any:
     if not request.is_json:
         abort(415, description="Corps JSON attendu (Content-Type: application/json).")
@@ -137,7 +152,9 @@ def _parcours_de(reference: ReferencePersonne | None) -> UUID | None:
         return reference.parcours_id
     trouve = parcours().trouver_par_numero(reference.numero_etranger or "")
     if trouve is None:
-        raise PersonneInconnueError("personne.numero_etranger", reference.numero_etranger or "")
+        # The same answer as for a person this operator does not follow: a token must not learn which
+        # numéros exist elsewhere.
+        raise IntrouvableError(reference.numero_etranger or "")
     return trouve
 
 
@@ -272,7 +289,7 @@ def chercher_personne() -> Any:
     acteur = _acteur()
     acteur.exiger_portee(Portee.LECTURE)
     numero = request.args.get("numero_etranger", "")
-    if not numero.isdigit() or len(numero) != 10:
+    if not (numero.isascii() and numero.isdigit() and len(numero) == 10):
         abort(422, description="Paramètre numero_etranger : 10 chiffres attendus.")
     trouve = parcours().trouver_par_numero(numero)
     personnes = []
@@ -379,14 +396,11 @@ def flux() -> Any:
             .order_by(e.c.position)
             .limit(limite)
         ).mappings().all()
+        cachees = etapes_cachees_du_flux(connexion, lignes, acteur.operateur)
     elements = [
         _etape_publique(dict(ligne))
         for ligne in lignes
-        if not (
-            ligne["type"] == TypeEtape.NOTE.value
-            and ligne["donnees"].get("visibilite") == Visibilite.OPERATEUR.value
-            and ligne["operateur"] != acteur.operateur
-        )
+        if ligne["step_id"] not in cachees
     ]
     suivant = lignes[-1]["position"] if lignes else apres
     return jsonify({"elements": elements, "suivant": suivant, "fin": len(lignes) < limite})
@@ -401,12 +415,17 @@ def indicateurs() -> Any:
     acteur = _acteur()
     acteur.exiger_portee(Portee.STATISTIQUES)
     try:
-        du = date.fromisoformat(request.args["du"])
-        au = date.fromisoformat(request.args["au"])
-        vu_au = date.fromisoformat(request.args["vu_au"]) if request.args.get("vu_au") else None
-        position = int(request.args["position"]) if request.args.get("position") else None
+        du = _jour_parametre("du")
+        au = _jour_parametre("au")
+        vu_au = _jour_parametre("vu_au") if request.args.get("vu_au") else None
+        brute = request.args.get("position")
+        if brute and not (brute.isascii() and brute.isdigit()):
+            raise ValueError("position : entier attendu.")
+        position = int(brute) if brute else None
         if position is not None and not 0 <= position <= POSITION_MAX:
             raise ValueError(f"position entre 0 et {POSITION_MAX}.")
+        # A statistics token reads protected figures (CONTRACT §7 defaults) over whole months.
+        du, au = en_mois_entiers(du, au)
         demande = Demande(
             du, au, vu_au, position, None,
             request.args.get("operateur") or None,
@@ -414,7 +433,7 @@ def indicateurs() -> Any:
             request.args.get("programme") or None,
             tuple(code for code in request.args.getlist("departement") if code),
         )
-        document = calculer(services().lectures, demande)
+        document = masquer(calculer(services().lectures, demande))
     except KeyError as manque:
         abort(422, description=f"Paramètre {manque.args[0]} obligatoire (AAAA-MM-JJ).")
     except (ValueError, DemandeInvalideError) as erreur:

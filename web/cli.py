@@ -5,7 +5,6 @@ Each command builds its services from the environment (`web.config`); messages a
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from uuid import UUID
@@ -34,9 +33,13 @@ def _reglages() -> Reglages:
 
 def _services() -> Services:
     try:
-        return construire_services(_reglages())
+        services = construire_services(_reglages())
     except ConfigurationError as erreur:
         raise click.ClickException(str(erreur)) from None
+    contexte = click.get_current_context(silent=True)
+    if contexte is not None:
+        contexte.call_on_close(services.fermer)  # connections closed when the command ends, not left to the process
+    return services
 
 
 def _rattraper(services: Services, libelle: str = "Projections") -> int:
@@ -69,29 +72,31 @@ def init() -> None:
 def import_(fichier: str, strict: bool, format_: str) -> None:
     try:
         texte, total = _ouvrir(fichier)
-    except (OSError, UnicodeDecodeError) as erreur:
-        click.echo(f"Lecture impossible de {fichier} : {erreur}", err=True)
+    except OSError as erreur:
+        click.echo(f"Lecture impossible de {fichier} : {erreur.strerror or erreur}.", err=True)
         sys.exit(2)
     services = _services()
     try:
         with texte:
             rapport = _importer_avec_progression(services.parcours, lignes_de(texte), total, strict)
-    except UnicodeDecodeError as erreur:
-        click.echo(f"Lecture impossible de {fichier} : le fichier n'est pas en UTF-8 ({erreur.reason}).", err=True)
-        sys.exit(2)
     finally:
         _rattraper(services)
+    if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):
+        click.echo(f"Lecture impossible de {fichier} : aucune ligne n'est en UTF-8.", err=True)
+        sys.exit(2)
     _afficher(rapport, format_)
     sys.exit(1 if rapport.rejets else 0)
 
 
-def _ouvrir(fichier: str) -> tuple[io.TextIOBase, int | None]:
+def _ouvrir(fichier: str) -> tuple[Any, int | None]:
+    """The file (or standard input) as lines of bytes: each is decoded alone, so that one invalid UTF-8 byte
+    rejects its line, not the import."""
     if fichier == "-":
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8"), None
+        return sys.stdin.buffer, None
     chemin = Path(fichier)
     with chemin.open("rb") as flux:
         total = sum(1 for ligne in flux if ligne.strip())
-    return chemin.open(encoding="utf-8"), total
+    return chemin.open("rb"), total
 
 
 def _importer_avec_progression(
@@ -172,10 +177,9 @@ def indicators(du, au, vu_au, position, departement, operateur, public, programm
     if format_ == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    sortie = csv.writer(sys.stdout, lineterminator="\n")
-    sortie.writerow(["indicateur", "valeur"])
-    for nom, valeur in en_lignes_csv(document):
-        sortie.writerow([nom, "" if valeur is None else valeur])
+    from projections.tableurs import indicateurs_en_csv
+
+    click.echo(indicateurs_en_csv(en_lignes_csv(document)), nl=False)
 
 
 @main.group("operators", help="Opérateurs (organisations qui enregistrent des étapes).")
@@ -191,9 +195,9 @@ def operators() -> None:
 def operators_add(identifiant: str, type_: str, departement: str, nom: str) -> None:
     from web.schemas import DEPARTEMENT, SLUG
 
-    if not SLUG.match(identifiant):
+    if not SLUG.fullmatch(identifiant):
         raise click.BadParameter("minuscules, chiffres et tirets (ex. mission-locale-paris).", param_hint="ID")
-    if not DEPARTEMENT.match(departement):
+    if not DEPARTEMENT.fullmatch(departement):
         raise click.BadParameter("code de département attendu (75, 2A, 971…).", param_hint="--departement")
     type_operateur = ALIAS_TYPE_OPERATEUR.get(type_) or TypeOperateur(type_)
     services = _services()
@@ -213,8 +217,21 @@ def projections() -> None:
 
 @projections.command("catch-up", help="Applique aux modèles de lecture ce qui est nouveau dans le journal.")
 def projections_catch_up() -> None:
-    appliques = _rattraper(_services(), "Rattrapage")
+    services = _services()
+    appliques = _rattraper(services, "Rattrapage")
     click.echo(f"{appliques} événements appliqués.")
+    _signaler_les_ecartes(services)
+
+
+def _signaler_les_ecartes(services: Services) -> None:
+    """Say which events the read models could not apply (set aside, the others applied), with no value of theirs."""
+    from projections.runner import evenements_ecartes
+
+    ecartes = evenements_ecartes(services.lectures)
+    if ecartes:
+        click.echo(f"{len(ecartes)} événement(s) écarté(s), non appliqué(s) aux modèles de lecture :", err=True)
+        for ecarte in ecartes:
+            click.echo(f"  position {ecarte['position']} ({ecarte['topic'].rsplit(':', 1)[-1]}) : {ecarte['erreur']}", err=True)
 
 
 @projections.command("rebuild", help="Reconstruit tous les modèles de lecture depuis le journal.")
@@ -229,6 +246,7 @@ def projections_rebuild() -> None:
     else:
         appliques = reconstruire(services.parcours, services.lectures)
     click.echo(f"Modèles de lecture reconstruits : {appliques} événements appliqués.")
+    _signaler_les_ecartes(services)
 
 
 @main.group("users", help="Comptes des utilisateurs.")

@@ -37,7 +37,7 @@ def evaluation_annuelle(annee: str, action_id: str | None, operateur: str | None
     from projections.tableurs import ecrire
     from web.config import Reglages, construire_services
 
-    if not (annee.isdigit() and len(annee) == 4):
+    if not (annee.isascii() and annee.isdigit() and len(annee) == 4):
         _refuser("--annee : une année sur quatre chiffres est attendue (ex. 2025).")
     if sum(bool(x) for x in (action_id, operateur, departement, national)) > 1:
         _refuser("choisir une seule portée : --action, --operateur, --departement ou --national.")
@@ -50,7 +50,7 @@ def evaluation_annuelle(annee: str, action_id: str | None, operateur: str | None
         jour = date.fromisoformat(vu_au) if vu_au else None
     except ValueError:
         _refuser("--vu-au : date AAAA-MM-JJ attendue.")
-    if position is not None and not position.isdigit():
+    if position is not None and not (position.isascii() and position.isdigit()):
         _refuser("--position : un entier positif est attendu.")
     services = construire_services(Reglages.depuis_environnement())
     try:

@@ -93,6 +93,30 @@ def _message(erreur: Exception) -> str:
     return str(erreur)
 
 
+MESSAGES_HTTP = {
+    400: "Requête invalide.",
+    401: "Authentification requise.",
+    403: "Accès refusé.",
+    404: "Ressource introuvable.",
+    405: "Méthode non permise sur cette adresse.",
+    406: "Format de réponse non disponible.",
+    409: "Conflit.",
+    413: "Requête trop volumineuse (4 Mo au plus).",
+    414: "Adresse trop longue.",
+    415: "Type de contenu non pris en charge : envoyez du JSON (application/json).",
+    431: "En-têtes trop volumineux.",
+}
+"""Werkzeug's own descriptions are English: a French one for every status it raises by itself."""
+
+
+def _message_http(erreur: HTTPException) -> str:
+    """The description the application gave (French), else the French message of the status."""
+    statut = erreur.code or 500
+    if erreur.description and erreur.description != type(erreur).description:
+        return erreur.description
+    return MESSAGES_HTTP.get(statut, "Requête invalide.")
+
+
 def pour_api() -> bool:
     return request.path.startswith("/api/")
 
@@ -112,7 +136,7 @@ def installer(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(erreur: HTTPException) -> Any:
         statut = erreur.code or 500
-        message = erreur.description if statut < 500 else "Erreur interne."
+        message = _message_http(erreur) if statut < 500 else "Erreur interne."
         if not pour_api() and (statut >= 500 or erreur.description == type(erreur).description):
             message = MESSAGES_DES_PAGES.get(statut, message)  # werkzeug's own wording is English
         if statut == 429:

@@ -59,6 +59,7 @@ LISTES_PAR_TYPE_OPERATEUR: dict[str, frozenset[TypeOperateur]] = {
     "orientations_en_attente": frozenset({K.OFII, K.PREFECTURE, K.FRANCE_TRAVAIL, K.MISSION_LOCALE, K.CAP_EMPLOI, K.APEC, K.AGIR}),
     "accueils_agir_en_retard": frozenset({K.OFII, K.PREFECTURE, K.AGIR}),
     "accueils_agir_a_tenir": frozenset({K.AGIR}),
+    "sorties_sans_contrat": frozenset({K.FRANCE_TRAVAIL, K.MISSION_LOCALE, K.CAP_EMPLOI, K.APEC, K.AGIR, K.ASSOCIATION}),
     "agir_24_mois": frozenset({K.AGIR}),
     "entretiens_fin_cir_en_retard": frozenset({K.OFII}),
     "titres_expirant": frozenset({K.OFII, K.PREFECTURE, K.AGIR, K.ASSOCIATION}),

@@ -15,6 +15,7 @@ from flask import abort
 
 from projections.evaluation_annuelle import Action, evaluer, feuilles
 from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, Demande, DemandeInvalideError, calculer
+from projections.masquage import masquer
 from projections.tableau_de_bord import ENTETES_DU_TABLEAU, lignes_du_tableau
 from projections.tableurs import FORMATS, TYPES_MIME, Feuille, ecrire, feuille_de_metadonnees
 from web.deps import aujourdhui, services
@@ -40,11 +41,13 @@ def reponse_tableur(liste: list[Feuille], format_: str, nom: str) -> tuple[bytes
 LIBELLES_FILTRES = {"departement": "Département", "operateur": "Opérateur", "public": "Public", "programme": "Programme"}
 
 
-def tableau_de_bord(demande: Demande, criteres: Mapping[str, str]) -> Any:
-    """The dashboard's indicator table (the rows the page shows) and its metadata sheet."""
+def tableau_de_bord(demande: Demande, criteres: Mapping[str, str], masque: bool = False) -> Any:
+    """The dashboard's indicator table (the rows the page shows, protected when `masque`) and its metadata sheet."""
     format_ = format_demande(criteres)
     services().rattraper()
     document = calculer(services().lectures, demande)
+    if masque:
+        document = masquer(document)
     lignes = lignes_du_tableau(services().lectures, demande, document)
     indicateurs = Feuille("Indicateurs", ENTETES_DU_TABLEAU, [list(ligne)[1:] for ligne in lignes])
     return reponse_tableur([indicateurs, metadonnees_du_tableau(document)], format_,
@@ -61,6 +64,8 @@ def metadonnees_du_tableau(document: dict[str, Any]) -> Feuille:
         ("Position du journal", document["position_journal"]),
         ("Vu au", date.fromisoformat(document["vu_au"]) if document["vu_au"] else "tout ce qui était enregistré"),
         ("Objectifs", _portee_des_objectifs(document)),
+        ("Emploi durable", f"seuil utilisé : {document['seuil_emploi_durable']}"),
+        ("Protection statistique", document["masquage"]["regle"] if "masquage" in document else "aucune (chiffres de l'opérateur)"),
     ]
     return feuille_de_metadonnees(champs, datetime.now(UTC))
 

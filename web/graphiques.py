@@ -65,9 +65,11 @@ def _n(valeur: float) -> str:
 
 
 def nombre(valeur: Any) -> str:
-    """A number the French way: 1 234,5."""
+    """A number the French way: 1 234,5; a masked figure (« < 11 », « masqué ») as it is."""
     if valeur is None:
         return "—"
+    if isinstance(valeur, str):
+        return valeur
     if isinstance(valeur, float) and not valeur.is_integer():
         return f"{valeur:,.3f}".rstrip("0").replace(",", "\u202f").replace(".", ",")
     return f"{int(valeur):,}".replace(",", "\u202f")

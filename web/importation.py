@@ -86,8 +86,25 @@ class RapportImport:
         }
 
 
-def lignes_de(texte: Iterable[str]) -> Iterator[LigneBrute]:
+class LigneIllisible(str):
+    """A line that is not UTF-8: kept as the reason, rejected alone with its number."""
+
+
+def lignes_de(texte: Iterable[str | bytes]) -> Iterator[LigneBrute]:
+    """The non-blank lines, numbered from 1. Lines given as bytes are decoded one by one, so that an invalid
+    UTF-8 byte rejects its own line only; a byte-order mark opening the file is skipped."""
     for numero, ligne in enumerate(texte, start=1):
+        if isinstance(ligne, bytes):
+            if numero == 1 and ligne.startswith(b"\xef\xbb\xbf"):
+                ligne = ligne[3:]
+            try:
+                ligne = ligne.decode("utf-8")
+            except UnicodeDecodeError as erreur:
+                yield LigneBrute(numero, LigneIllisible(
+                    f"ligne illisible : octet invalide en UTF-8 à la position {erreur.start + 1} (enregistrez le fichier en UTF-8)."))
+                continue
+        elif numero == 1:
+            ligne = ligne.removeprefix("\ufeff")
         if ligne.strip():
             yield LigneBrute(numero, ligne)
 
@@ -147,15 +164,30 @@ def _importer_lot(
 
 def _commande(ligne: LigneBrute) -> EnregistrerEtape:
     brut = ligne.contenu
+    if isinstance(brut, LigneIllisible):
+        raise EtapeRejeteeError(str(brut))
     if isinstance(brut, str):
-        try:
-            brut = json.loads(brut)
-        except json.JSONDecodeError as erreur:
-            raise EtapeRejeteeError(f"JSON invalide ({erreur.msg}, colonne {erreur.colno}).") from None
-    commande = lire_etape(brut)
+        brut = _json(brut)
+    try:
+        commande = lire_etape(brut)
+    except RecursionError:
+        raise EtapeRejeteeError("JSON trop profondément imbriqué.") from None
     if ligne.enregistre_le is not None:
         commande = replace(commande, enregistre_le=ligne.enregistre_le)
     return commande
+
+
+def _json(texte: str) -> Any:
+    """One line's JSON, or the French reason it is refused: bad syntax, nesting too deep, a number too long."""
+    try:
+        return json.loads(texte)
+    except json.JSONDecodeError as erreur:
+        raise EtapeRejeteeError(f"JSON invalide ({erreur.msg}, colonne {erreur.colno}).") from None
+    except RecursionError:
+        raise EtapeRejeteeError("JSON trop profondément imbriqué.") from None
+    except ValueError:
+        # Python refuses to convert an integer of more than 4,300 digits.
+        raise EtapeRejeteeError("JSON invalide : nombre trop long.") from None
 
 
 def _reessayer(parcours: Parcours, commande: EnregistrerEtape) -> EtapeEnregistree | ParcoursError:
@@ -169,10 +201,12 @@ def _reessayer(parcours: Parcours, commande: EnregistrerEtape) -> EtapeEnregistr
 
 
 def _type_de(contenu: str | dict[str, Any]) -> str | None:
+    if isinstance(contenu, LigneIllisible):
+        return None
     if isinstance(contenu, str):
         try:
-            contenu = json.loads(contenu)
-        except json.JSONDecodeError:
+            contenu = _json(contenu)
+        except EtapeRejeteeError:
             return None
     type_etape = contenu.get("type") if isinstance(contenu, dict) else None
     return type_etape if isinstance(type_etape, str) else None

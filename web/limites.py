@@ -41,11 +41,9 @@ def cle_de_limite() -> str:
     return "adresse:" + (request.remote_addr or "inconnue")
 
 
-limiter = Limiter(
-    key_func=cle_de_limite,
-    headers_enabled=True,
-    storage_uri=_stockage(),
-)
+def nouveau_limiteur() -> Limiter:
+    """One limiter per application: its counters (in memory by default) are that application's own."""
+    return Limiter(key_func=cle_de_limite, headers_enabled=True, storage_uri=_stockage())
 
 
 def limite_api() -> str:

@@ -63,12 +63,14 @@ RESULTAT = {
 
 def _reponses(*statuts: int, succes: dict[int, Any] | None = None) -> dict[str, Any]:
     libelles = {
-        200: "Succès", 201: "Étape enregistrée", 401: "Jeton absent, invalide ou révoqué", 403: "Portée ou rôle insuffisant",
+        200: "Succès", 201: "Étape enregistrée",
+        400: "Requête invalide (JSON mal formé ou trop imbriqué, caractère de contrôle dans un paramètre)", 401: "Jeton absent, invalide ou révoqué", 403: "Portée ou rôle insuffisant",
         404: "Introuvable ou non visible pour cet opérateur", 409: "Conflit (règle métier ou écriture concurrente)",
         413: "Requête trop volumineuse", 415: "JSON attendu", 422: "Données invalides", 429: "Trop de requêtes",
     }
     reponses: dict[str, Any] = {}
-    for statut in statuts:
+    # Any request can be malformed: every operation documents its 400.
+    for statut in sorted({*statuts, 400}):
         if succes and statut in succes:
             reponses[str(statut)] = {"description": libelles[statut], "content": {"application/json": {"schema": succes[statut]}}}
         else:

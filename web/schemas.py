@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import date as _date
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -17,6 +18,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from parcours.commandes import EnregistrerEtape, ReferencePersonne
 from parcours.erreurs import EtapeRejeteeError
 from parcours.pays import NOMS_PAYS
+from parcours.saisie import caractere_interdit, message_caractere
 from parcours.vocabulaire import (
     FORFAITS_HEURES,
     SOUS_MOTIFS,
@@ -61,9 +63,11 @@ from parcours.vocabulaire import (
 )
 
 OBLIGATOIRE = "Ce champ est obligatoire."
-NUMERO_ETRANGER = re.compile(r"^\d{10}$")
-DEPARTEMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+NUMERO_ETRANGER = re.compile(r"[0-9]{10}")
+"""ASCII digits only (`\\d` would take fullwidth or Arabic-Indic ones, giving one numéro three spellings); fullmatch."""
+DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+"""Matched whole (`fullmatch`): with `^…$`, "75\n" would pass, `$` matching before a final newline."""
 
 PAYS_ISO3 = frozenset(NOMS_PAYS)
 """ISO 3166-1 alpha-3 codes (plus XKX, Kosovo, as used by French administrations)."""
@@ -85,15 +89,47 @@ def validate_length(longueur_max: int) -> validate.Length:
 
 
 class Texte(_EnFrancais, fields.String):
+    """A text without control or invisible characters (`parcours.saisie`); line breaks only in long texts
+    (notes, reasons: `longueur_max` ≥ 500)."""
+
     default_error_messages = {"invalid": "Texte attendu."}
 
-    def __init__(self, longueur_max: int = 200, validate: Any = None, **kwargs: Any) -> None:
+    def __init__(self, longueur_max: int = 200, validate: Any = None, multiligne: bool | None = None, **kwargs: Any) -> None:
         longueur = validate_length(longueur_max)
-        super().__init__(validate=[longueur, *([validate] if validate else [])], **kwargs)
+        self.multiligne = longueur_max >= 500 if multiligne is None else multiligne
+        super().__init__(validate=[self._sans_caractere_interdit, longueur, *([validate] if validate else [])], **kwargs)
+
+    def _sans_caractere_interdit(self, valeur: str) -> None:
+        caractere = caractere_interdit(valeur, self.multiligne)
+        if caractere is not None:
+            raise ValidationError(message_caractere(caractere)[0].upper() + message_caractere(caractere)[1:])
+
+
+class Regexp(validate.Regexp):
+    """The whole value must match (`re.fullmatch`): `^…$` lets a final newline through."""
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 class Date(_EnFrancais, fields.Date):
+    """An ISO date from 1900 on (a birth in year 0001 is a typing error, and year 0 does not exist)."""
+
     default_error_messages = {"invalid": "Date attendue au format AAAA-MM-JJ.", "format": "Date invalide."}
+    PREMIERE = _date(1900, 1, 1)
+    DERNIERE = _date(2100, 12, 31)
+
+    def __init__(self, **kwargs: Any) -> None:
+        plage = validate.Range(min=self.PREMIERE, max=self.DERNIERE,
+                               error="Date entre le 01/01/1900 et le 31/12/2100 attendue.")
+        super().__init__(validate=plage, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or len(value) != 10 or caractere_interdit(value) is not None:
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Booleen(_EnFrancais, fields.Boolean):
@@ -142,7 +178,7 @@ class Objet(_EnFrancais, fields.Dict):
 
 class Slug(Texte):
     def __init__(self, **kwargs: Any) -> None:
-        regexp = validate.Regexp(SLUG, error="Identifiant d'opérateur attendu (minuscules, chiffres, tirets).")
+        regexp = Regexp(SLUG, error="Identifiant d'opérateur attendu (minuscules, chiffres, tirets).")
         super().__init__(longueur_max=80, validate=regexp, **kwargs)
 
 
@@ -182,13 +218,13 @@ class PersonneEnregistreeSchema(SchemaStrict):
     departement = Texte(
         required=True,
         longueur_max=3,
-        validate=validate.Regexp(DEPARTEMENT, error="Code de département attendu (75, 2A, 971…)."),
+        validate=Regexp(DEPARTEMENT, error="Code de département attendu (75, 2A, 971…)."),
         metadata={"label": "Département"},
     )
     numero_etranger = Texte(
         allow_none=True,
         longueur_max=10,
-        validate=validate.Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
+        validate=Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
         metadata={"label": "Numéro étranger (AGDREF)", "hint": "10 chiffres"},
     )
     menage = Texte(allow_none=True, longueur_max=64, metadata={"label": "Ménage", "hint": "identifiant commun aux membres du ménage"})
@@ -600,7 +636,7 @@ class ReferencePersonneSchema(SchemaStrict):
     numero_etranger = Texte(
         allow_none=True,
         longueur_max=10,
-        validate=validate.Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
+        validate=Regexp(NUMERO_ETRANGER, error="Le numéro étranger compte 10 chiffres."),
     )
     parcours_id = Identifiant(allow_none=True)
 

@@ -18,6 +18,9 @@ from typing import Any
 
 from flask import Flask, Response, abort, request, session
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
+
+from parcours.saisie import caractere_interdit, message_caractere
 
 LONGUEUR_MIN_MOT_DE_PASSE = 12
 PREFIXE_JETON = "prc_"
@@ -101,6 +104,40 @@ class JsonSansBalise(DefaultJSONProvider):
         texte = super().dumps(obj, **kwargs)
         return texte.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        # A body nested 100,000 levels deep exhausts the parser's recursion, a 5,000-digit integer exceeds
+        # Python's conversion limit: both are bad requests, not server errors.
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise BadRequest("JSON trop profondément imbriqué.") from None
+        except ValueError as erreur:
+            raise BadRequest(f"JSON invalide : {_raison_json(erreur)}") from None
+
+
+def _raison_json(erreur: ValueError) -> str:
+    if "digits" in str(erreur):
+        return "nombre trop long."
+    return "syntaxe incorrecte."
+
+
+def verifier_caracteres() -> None:
+    """Refuse a query parameter or form field holding a control or invisible character (400, French).
+
+    Step bodies are checked field by field by their schemas; this guards every other input of the web
+    side (search, login, filters), which would otherwise reach PostgreSQL with a NUL and fail there.
+    """
+    # A query parameter is one line; a form field may be a note's text (line breaks allowed).
+    sources = [("paramètre", request.args, False)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        sources.append(("champ", request.form, True))
+    for source, valeurs, multiligne in sources:
+        for cle, valeur in valeurs.items(multi=True):
+            caractere = caractere_interdit(cle) or caractere_interdit(valeur, multiligne=multiligne)
+            if caractere is not None:
+                nom = cle if caractere_interdit(cle) is None else "?"
+                abort(400, description=f"{source} « {nom} » : {message_caractere(caractere)}")
+
 
 def installer(app: Flask) -> None:
     """CSRF on every unsafe request outside the token-authenticated API, and the security headers."""
@@ -109,6 +146,10 @@ def installer(app: Flask) -> None:
 
     @app.before_request
     def _csrf() -> None:
+        # No route for this method (405) or path (404): nothing to protect, and the answer must say so.
+        if request.routing_exception is not None:
+            return
+        verifier_caracteres()
         if request.method in ("POST", "PUT", "PATCH", "DELETE") and not (request.blueprint or "").startswith("api"):
             verifier_csrf()
 

@@ -10,7 +10,8 @@ Every read of a person-level page is written to the access journal.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import UTC, date
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from parcours.comptes import Role
 from parcours.regles import REGLES_EN_BREF
 from parcours.dates import age_revolu
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
+from parcours.regles import peut_modifier
 from parcours.vocabulaire import (
     ETAPES_DE_GESTION,
     ETAPES_D_ACTION,
@@ -35,6 +37,7 @@ from parcours.vocabulaire import (
 from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
 from projections.lecture import pour_recherche
+from projections.masquage import compte_publiable, en_mois_entiers, graphiques_publiables, masquer
 from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
@@ -73,6 +76,7 @@ TITRES_LISTES = {
     "agir_24_mois": "Accompagnements AGIR approchant ou dépassant 24 mois",
     "entretiens_fin_cir_en_retard": "Entretiens de fin de CIR en retard",
     "titres_expirant": "Titres de séjour expirant sous 60 jours",
+    "sorties_sans_contrat": "Sorties en emploi sans contrat enregistré (catégorie sans contrat)",
     "anonymisations_a_venir": "Dossiers bientôt anonymisés (durée de conservation)",
 }
 
@@ -198,7 +202,7 @@ def recherche() -> Any:
         )
         if numero:
             numero = "".join(numero.split())
-            if not (numero.isdigit() and len(numero) == 10):
+            if not (numero.isascii() and numero.isdigit() and len(numero) == 10):
                 erreur = "Le numéro étranger compte 10 chiffres."
             trouve = parcours().trouver_par_numero(numero) if erreur is None else None
             requete = requete.where(p.c.parcours_id == str(trouve)) if trouve else requete.where(sa.false())
@@ -237,8 +241,10 @@ def _reference(etapes: list[EtapeLue]) -> Any:
     return nommer_reference
 
 
-def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
-    """Each step with its fields in French, the original values of what a correction changed, its flags."""
+def _lignes_de_chronologie(etapes: list[EtapeLue], lecteur: str) -> list[dict[str, Any]]:
+    """Each step with its fields in French, the original values of what a correction changed, its flags, and
+    whether the reader may correct or void it (the links are shown only then: `parcours.regles.peut_modifier`)."""
+    operateur = parcours().operateur(lecteur)
     nommer_etape = _reference(etapes)
     types = {e.step_id: e.type for e in etapes}
     lignes = []
@@ -253,7 +259,8 @@ def _lignes_de_chronologie(etapes: list[EtapeLue]) -> list[dict[str, Any]]:
             "e": e,
             "champs": decrire(e.type, e.donnees, nommer_etape, type_corrige=types.get(e.cible_step_id or ""), nommer_valeur=nommer),
             "initiales": initiales,
-            "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION,
+            "corrigeable": e.annulee_par is None and TypeEtape(e.type) not in ETAPES_DE_GESTION
+                           and peut_modifier(TypeEtape(e.type), e.operateur, operateur),
         })
     return lignes
 
@@ -279,7 +286,7 @@ def personne(parcours_id: UUID) -> Any:
     offerts = [ty.value for _, types in groupes for ty in types]
     derniere = session.get("derniere_etape")
     choisi = derniere if derniere in offerts else (offerts[0] if offerts else None)
-    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes), groupes=groupes, choisi=choisi,
+    return render_template("ui/personne.html", p=synthese, lignes=_lignes_de_chronologie(etapes, acteur.operateur), groupes=groupes, choisi=choisi,
                            attendues=attendues, regles=REGLES_EN_BREF, consultations=consultations)
 
 
@@ -361,7 +368,7 @@ def _rendre(formulaire: Formulaire, statut: int) -> Any:
 
 def _version_du_formulaire() -> int | None:
     valeur = request.form.get("version", "")
-    return int(valeur) if valeur.isdigit() else None
+    return int(valeur) if valeur.isascii() and valeur.isdigit() else None
 
 
 @dataclass
@@ -759,25 +766,61 @@ def _demande_de_pilotage() -> Any:
         return None, f"Critères invalides : {erreur}"
 
 
+def _protection_de_pilotage(demande: Any) -> tuple[Any, bool]:
+    """Whether the figures are protected (`projections.masquage`), and the request as answered: a responsable
+    reads their own operator's figures as they are; anything else shown here follows the statistical
+    protection, over whole months."""
+    from dataclasses import replace as remplacer
+
+    acteur = _acteur()
+    if acteur.role is Role.RESPONSABLE and demande.operateur == acteur.operateur:
+        return demande, False
+    du, au = en_mois_entiers(demande.du, demande.au)
+    return remplacer(demande, du=du, au=au), True
+
+
 @bp.get("/pilotage")
 @connexion_requise
 def pilotage() -> Any:
     """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
     from projections.indicateurs import calculer, en_lignes_csv
+    from projections.tableurs import indicateurs_en_csv
 
     _acteur().exiger_role(*PILOTES)
     demande, erreur = _demande_de_pilotage()
     if demande is not None and request.args.get("format") == "csv":
         services().rattraper()
+        demande, masque = _protection_de_pilotage(demande)
         document = calculer(services().lectures, demande)
-        lignes = ["indicateur,valeur"] + [f"{nom},{'' if valeur is None else valeur}" for nom, valeur in en_lignes_csv(document)]
-        return ("\n".join(lignes) + "\n", 200, {"Content-Type": "text/csv; charset=utf-8",
+        document = masquer(document) if masque else document
+        return (indicateurs_en_csv(en_lignes_csv(document)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                                 "Content-Disposition": "attachment; filename=indicateurs.csv"})
     return _page_de_pilotage(demande, erreur, 422 if erreur else 200)
 
 
 def _peut_fixer_les_objectifs() -> bool:
     return _acteur().role in (Role.COPIL, Role.ADMIN)
+
+
+def _comptes(valeur: Any) -> Iterator[int]:
+    """Every count a chart's data holds (rates and means are floats, labels strings: left out)."""
+    if isinstance(valeur, bool) or valeur is None:
+        return
+    if isinstance(valeur, int):
+        yield valeur
+    elif is_dataclass(valeur):
+        for champ in fields(valeur):
+            yield from _comptes(getattr(valeur, champ.name))
+    elif isinstance(valeur, dict):
+        for element in valeur.values():
+            yield from _comptes(element)
+    elif isinstance(valeur, (list, tuple)):
+        for element in valeur:
+            yield from _comptes(element)
+
+
+def _agir_spe_publiables(donnees: Any) -> bool:
+    return all(compte_publiable(n) for n in _comptes(donnees))
 
 
 def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
@@ -791,10 +834,18 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     document, lignes, dessins, sections = None, [], [], {}
     if demande is not None:
         services().rattraper()
+        demande, masque = _protection_de_pilotage(demande)
         document = calculer(services().lectures, demande)
+        donnees = graphiques(services().lectures, demande, document["position_journal"])
+        dessins = figures(donnees)
+        if masque:
+            document = masquer(document)
+            dessins = [dessin for dessin, publiable in zip(dessins, graphiques_publiables(donnees)) if publiable]
         lignes = lignes_du_tableau(services().lectures, demande, document)
-        dessins = figures(graphiques(services().lectures, demande, document["position_journal"]))
-        sections = figures_agir_spe(graphiques_agir_spe(services().lectures, demande, document["position_journal"]))
+        agir_spe = graphiques_agir_spe(services().lectures, demande, document["position_journal"])
+        sections = figures_agir_spe(agir_spe)
+        if masque and not _agir_spe_publiables(agir_spe):
+            sections = {}  # a count between 1 and k − 1 would be drawn: the sections are left out (fail closed)
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.nom)).scalars().all()
         departements = connexion.execute(sa.select(t.operateur.c.departement).distinct().order_by(t.operateur.c.departement)).scalars().all()
@@ -896,4 +947,5 @@ def tableau_de_pilotage() -> Any:
     demande, erreur = _demande_de_pilotage()
     if demande is None:
         abort(422, description=erreur)
-    return exports_pilotage.tableau_de_bord(demande, request.args)
+    demande, masque = _protection_de_pilotage(demande)
+    return exports_pilotage.tableau_de_bord(demande, request.args, masque)

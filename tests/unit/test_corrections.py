@@ -42,8 +42,8 @@ def test_a_corrected_step_is_read_with_its_new_values_and_its_original_ones_are_
 def test_a_later_correction_wins_over_an_earlier_one(signataire) -> None:
     cible = str(uuid4())
     signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)
-    corriger(signataire, cible, {"situation": "CPH"})
-    corriger(signataire, cible, {"situation": "CHRS"})
+    corriger(signataire, cible, {"situation": "CPH"}, operateur="logement-75")
+    corriger(signataire, cible, {"situation": "CHRS"}, operateur="logement-75")
     assert signataire.historique().etape(UUID(cible)).get("situation") is SituationLogement.CHRS
 
 
@@ -159,7 +159,7 @@ def test_a_correction_names_a_step_in_force_of_this_person(signataire) -> None:
                      {"cible_step_id": ailleurs, "champs": champs, "motif": "x"})
     annulee = str(uuid4())
     signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=annulee)
-    annuler(signataire, annulee)
+    annuler(signataire, annulee, operateur="logement-75")
     signataire.rejet("data.cible_step_id", "evenement_corrige", "2024-06-02", "logement-75",
                      {"cible_step_id": annulee, "champs": champs, "motif": "x"})
 
@@ -167,12 +167,12 @@ def test_a_correction_names_a_step_in_force_of_this_person(signataire) -> None:
 def test_a_correction_or_a_void_is_not_corrected(signataire) -> None:
     cible, correction, note = str(uuid4()), str(uuid4()), str(uuid4())
     signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)
-    corriger(signataire, cible, {"situation": "CPH"}, step_id=correction)
+    corriger(signataire, cible, {"situation": "CPH"}, step_id=correction, operateur="logement-75")
     signataire.rejet("data.cible_step_id", "evenement_corrige", "2024-06-02", "logement-75",
                      {"cible_step_id": correction, "champs": {"motif": "autre"}, "motif": "x"})
     signataire.ok("note", "2024-05-01", "fta-paris", {"texte": "a", "visibilite": "PARTAGEE"}, step_id=note)
-    annulation = str(annuler(signataire, note).step_id)
-    signataire.rejet("data.cible_step_id", "evenement_corrige", "2024-06-02", "logement-75",
+    annulation = str(annuler(signataire, note, operateur="fta-paris").step_id)
+    signataire.rejet("data.cible_step_id", "evenement_corrige", "2024-06-02", "fta-paris",
                      {"cible_step_id": annulation, "champs": {"motif": "autre"}, "motif": "x"})
 
 
@@ -233,8 +233,8 @@ def test_voiding_the_only_cir_flags_the_steps_that_needed_it_and_refuses_new_one
 def test_voiding_a_correction_restores_the_original_values(signataire) -> None:
     cible, correction = str(uuid4()), str(uuid4())
     signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)
-    corriger(signataire, cible, {"situation": "CPH"}, step_id=correction)
-    annuler(signataire, correction, jour="2024-06-02")
+    corriger(signataire, cible, {"situation": "CPH"}, step_id=correction, operateur="logement-75")
+    annuler(signataire, correction, jour="2024-06-02", operateur="logement-75")
     for personne in (signataire.personne(), signataire.relue()):
         assert personne.historique.etape(UUID(cible)).get("situation") is SituationLogement.DNA
         assert personne.historique.etape(UUID(correction)) is None

@@ -82,7 +82,8 @@ def t(tmp_path: Path) -> Territoire:
 
 def test_an_empty_store_gives_every_key_with_zero_counts_and_null_rates(t: Territoire) -> None:
     document = t.indicateurs("2025-01-01", "2025-12-31")
-    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "public_cible", "accompagnement_emploi", "langue", "logement", "cir", "agir", "spe", "actions"}
+    assert set(document) == {"periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable", "public_cible",
+                             "accompagnement_emploi", "langue", "logement", "cir", "agir", "spe", "actions"}
     assert document["public_cible"]["total"] == 0 and document["public_cible"]["part_non_bpi"] is None
     emploi = document["accompagnement_emploi"]
     assert (emploi["sorties"], emploi["duree_moyenne_mois"], emploi["taux_sortie_positive"]) == (0, None, None)
@@ -143,10 +144,10 @@ def _formation(t: Territoire, qui: str, positionnement: tuple[str, str], type_: 
 
 
 def test_language_assiduity_progression_and_a1(t: Territoire) -> None:
-    # 80 % exactly is assiduous; an early closure is assiduous whatever the hours.
-    _formation(t, t.personne(), ("INFRA_A1", "INFRA_A1"), "CIR_OBLIGATOIRE", "A1", [(100, 80)], [("A1", "A1")], "FORFAIT_REALISE")
+    # 80 % of the 200 h forfait exactly is assiduous; an early closure is assiduous whatever the hours.
+    _formation(t, t.personne(), ("INFRA_A1", "INFRA_A1"), "CIR_OBLIGATOIRE", "A1", [(200, 160)], [("A1", "A1")], "FORFAIT_REALISE")
     _formation(t, t.personne(), ("INFRA_A1", "A1"), "CIR_OBLIGATOIRE", "A1", [(100, 50)], [("A1", "A1"), ("A2", "A1")], "NIVEAU_CIBLE_ATTEINT_ANTICIPE")
-    _formation(t, t.personne(), ("INFRA_A1", "INFRA_A1"), "CIR_OBLIGATOIRE", "A1", [(100, 79)], [("A1", "INFRA_A1")], "FORFAIT_REALISE")
+    _formation(t, t.personne(), ("INFRA_A1", "INFRA_A1"), "CIR_OBLIGATOIRE", "A1", [(200, 159)], [("A1", "INFRA_A1")], "FORFAIT_REALISE")
     _formation(t, t.personne(), ("INFRA_A1", "INFRA_A1"), "CIR_OBLIGATOIRE", "A1", [(100, 30)], [], "ABANDON")
     # A B1 starter: left out of evalues and progression.
     b1 = t.personne()
@@ -156,10 +157,11 @@ def test_language_assiduity_progression_and_a1(t: Territoire) -> None:
     t.etape("evaluation_linguistique", "2025-05-01", "langues-75", {"type": "FINALE", "niveau_oral": "B1_ET_PLUS", "niveau_ecrit": "B1_ET_PLUS"}, b1)
     t.etape("formation_linguistique_terminee", "2025-05-02", "langues-75", {"motif": "FORFAIT_REALISE"}, b1)
     langue = t.indicateurs("2025-01-01", "2025-12-31")["langue"]
-    # 5 trainings; hours 80 + 50 + 79 + 30 = 239; assidus: 80/100 yes, early yes, 79/100 no, 30/100 no, B1 (no hours) no = 2
+    # 5 trainings; hours 160 + 50 + 159 + 30 = 399; assidus (of the 200 h forfait): 160 yes, early yes, 159 no, 30 no,
+    # B1 (no hours) no = 2
     # evalues (B1 excluded, abandon without evaluation excluded) = 3; progression: 0→1, 0→1 (last eval A2/A1 → 1), 0→0 = 2
     # atteignant_a1: first (A1/A1) and second (A2/A1) = 2, of 4 CIR_OBLIGATOIRE trainings ended → 0.5
-    assert langue == {"formations_terminees": 5, "heures_realisees": 239, "assidus": 2, "evalues": 3,
+    assert langue == {"formations_terminees": 5, "heures_realisees": 399, "assidus": 2, "evalues": 3,
                       "progression_un_niveau": 2, "atteignant_a1": 2, "taux_atteignant_a1": 0.5}
 
 

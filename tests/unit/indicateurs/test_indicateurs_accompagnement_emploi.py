@@ -44,6 +44,8 @@ def test_neutral_exits_are_counted_apart_and_kept_out_of_the_rate_and_the_mean_d
         "dont_emploi_durable": 1,
         "dont_formation": 1,
         "taux_sortie_positive": 0.429,
+        # EMPLOI_CDI and EMPLOI_MOINS_6M exits of the period, no contract recorded in either episode.
+        "sorties_emploi_sans_contrat": 2,
     }
 
 
@@ -69,6 +71,8 @@ def test_each_positive_category_counts_the_first_four_as_durable_jobs_and_the_la
         "dont_emploi_durable": 4,
         "dont_formation": 4,
         "taux_sortie_positive": 0.692,
+        # The four EMPLOI_* categories (CREATION_ENTREPRISE is not one), none with a contract.
+        "sorties_emploi_sans_contrat": 4,
     }
 
 
@@ -86,6 +90,7 @@ def test_only_neutral_exits_give_counts_but_a_null_rate_and_a_null_mean_duration
         "dont_emploi_durable": 0,
         "dont_formation": 0,
         "taux_sortie_positive": None,
+        "sorties_emploi_sans_contrat": 0,
     }
 
 

@@ -26,6 +26,7 @@ def test_a_voided_exit_leaves_every_count_of_the_exits_and_of_the_six_month_coho
         "sorties": 2, "sorties_neutres": 0, "duree_moyenne_mois": 2.8, "sorties_positives": 1,
         "dont_emploi_durable": 1, "dont_formation": 0, "taux_sortie_positive": 0.5,
         "suivi_6_mois": {"cohorte": 2, "renseignes": 1, "positifs": 1, "taux_positif": 0.5, "taux_reponse": 0.5},
+        "sorties_emploi_sans_contrat": 1,  # a's EMPLOI_CDI exit, no contract recorded
     }
     t.annuler(a, sortie_a, "2025-04-01")
     document = t.indicateurs(*PERIODE)
@@ -34,6 +35,7 @@ def test_a_voided_exit_leaves_every_count_of_the_exits_and_of_the_six_month_coho
         "sorties": 1, "sorties_neutres": 0, "duree_moyenne_mois": 3.0, "sorties_positives": 0,
         "dont_emploi_durable": 0, "dont_formation": 0, "taux_sortie_positive": 0.0,
         "suivi_6_mois": {"cohorte": 1, "renseignes": 0, "positifs": 0, "taux_positif": 0.0, "taux_reponse": 0.0},
+        "sorties_emploi_sans_contrat": 0,
     }
     # The entries themselves were not voided: both persons are still in the target public.
     assert document["public_cible"]["total"] == 2

@@ -16,6 +16,7 @@ def document_vide(du: str, au: str, position: int, vu_au: str | None = None, **f
         "vu_au": vu_au,
         "position_journal": position,
         "filtres": {"departement": None, "operateur": None, "public": None, **filtres},
+        "seuil_emploi_durable": "6 mois ou plus (date de fin prévue ≥ début + 6 mois − 1 jour)",
         "public_cible": {
             "total": 0, "hommes": 0, "femmes": 0, "moins_de_25_ans": 0, "moins_de_26_ans": 0, "bpi": 0,
             "bpi_hommes": 0, "bpi_femmes": 0, "bpi_moins_de_25_ans": 0, "part_non_bpi": None,
@@ -24,6 +25,7 @@ def document_vide(du: str, au: str, position: int, vu_au: str | None = None, **f
             "sorties": 0, "sorties_neutres": 0, "duree_moyenne_mois": None, "sorties_positives": 0,
             "dont_emploi_durable": 0, "dont_formation": 0, "taux_sortie_positive": None,
             "suivi_6_mois": {"cohorte": 0, "renseignes": 0, "positifs": 0, "taux_positif": None, "taux_reponse": None},
+            "sorties_emploi_sans_contrat": 0,
         },
         "langue": {
             "formations_terminees": 0, "heures_realisees": 0, "assidus": 0, "evalues": 0,

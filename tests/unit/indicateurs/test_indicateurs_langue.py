@@ -14,26 +14,31 @@ if TYPE_CHECKING:
 PERIODE = ("2025-01-01", "2025-12-31")
 
 
-def test_assiduity_is_the_ratio_of_the_sums_with_exactly_80_percent_counting_and_early_closure_always_counting(
+def test_assiduity_is_80_percent_of_the_forfait_done_whatever_the_planned_periods_and_early_closure_always_counting(
     territoire: Territoire,
 ) -> None:
     t = territoire
-    # f1 — prescribed in 2024, ended in 2025: hours (planned, done) 20/20 then 80/60 → 80 / 100 = 0.8: assidu;
-    # its 2024 hours count too, the training being the unit.
+    # CONTRACT §10: regular = Σ réalisées ≥ 0.8 × the prescription's forfait_h (the hours of the individual
+    # training plan), whatever the planned periods said; an early closure at the target stays regular.
+    # f1 — forfait 100, prescribed in 2024, ended in 2025: 20 then 60 done → 80 ≥ 80: assidu; its 2024 hours
+    # count too, the training being the unit.
     t.formation(t.personne(), positionnements=[("2024-11-01", "INFRA_A1", "INFRA_A1")], cir_le="2024-11-01",
                 prescrite_le="2024-11-01", heures=[("2024-12-15", 20, 20), ("2025-02-15", 80, 60)],
                 fin=("2025-03-01", "FORFAIT_REALISE"))
-    # f2 — 10/10 then 90/60 → 70 / 100 = 0.7: not assidu (the mean of the monthly ratios, 0.83, would say yes).
+    # f2 — forfait 100: 10 + 60 = 70 < 80: not assidu.
     t.formation(t.personne(), heures=[("2025-02-15", 10, 10), ("2025-03-15", 90, 60)])
-    # f3 — 21/15, 21/15, 21/20.4 → 50.4 / 63 = 0.8 exactly: assidu (50.4 is not exact in binary floating point).
-    t.formation(t.personne(), heures=[("2025-02-15", 21, 15), ("2025-03-15", 21, 15), ("2025-04-15", 21, 20.4)])
-    # f4 — 100/79.9 → 0.799: not assidu.
+    # f3 — forfait 200: 60.1 + 59.5 + 40.4 = 160 = 0.8 × 200 exactly: assidu (not exact in binary floating point).
+    t.formation(t.personne(), forfait=200,
+                heures=[("2025-02-15", 70, 60.1), ("2025-03-15", 70, 59.5), ("2025-04-15", 60, 40.4)])
+    # f4 — forfait 100: 79.9 done: not assidu.
     t.formation(t.personne(), heures=[("2025-02-15", 100, 79.9)])
-    # f5 — 100/30, but ended early with the target reached (A1/A1 evaluated, target A1): assidu.
+    # f5 — 30 of 100, but ended early with the target reached (A1/A1 evaluated, target A1): assidu.
     t.formation(t.personne(), heures=[("2025-02-15", 100, 30)], evaluations=[("2025-03-01", "A1", "A1")],
                 fin=("2025-03-02", "NIVEAU_CIBLE_ATTEINT_ANTICIPE"))
-    # f6 — abandoned after 100/50: not assidu.
+    # f6 — abandoned after 50 of 100: not assidu.
     t.formation(t.personne(), heures=[("2025-02-15", 100, 50)], fin=("2025-03-01", "ABANDON"))
+    # f7 — left after 40 of a 400 h forfait, although its one planned period (40 h) was fully attended: not assidu.
+    t.formation(t.personne(), forfait=400, heures=[("2025-02-15", 40, 40)], fin=("2025-03-01", "ABANDON"))
     # Ended outside the period: 31/12/2024 and 05/01/2026, with full attendance. Ignored, hours included.
     t.formation(t.personne(), positionnements=[("2024-06-01", "INFRA_A1", "INFRA_A1")], cir_le="2024-06-01",
                 prescrite_le="2024-06-01", heures=[("2024-09-15", 100, 100)], fin=("2024-12-31", "FORFAIT_REALISE"))
@@ -41,8 +46,8 @@ def test_assiduity_is_the_ratio_of_the_sums_with_exactly_80_percent_counting_and
     # Still in progress: not ended, ignored.
     t.formation(t.personne(), heures=[("2025-09-15", 100, 100)], fin=None)
     langue = t.indicateurs(*PERIODE)["langue"]
-    # 6 trainings ended; hours 80 + 70 + 50.4 + 79.9 + 30 + 50 = 360.3; assidus f1, f3, f5 = 3.
-    assert (langue["formations_terminees"], langue["heures_realisees"], langue["assidus"]) == (6, 360.3, 3)
+    # 7 trainings ended; learner-hours 80 + 70 + 160 + 79.9 + 30 + 50 + 40 = 509.9; assidus f1, f3, f5 = 3.
+    assert (langue["formations_terminees"], langue["heures_realisees"], langue["assidus"]) == (7, 509.9, 3)
 
 
 def test_progression_goes_from_the_positioning_to_the_last_evaluation_and_b1_starters_are_left_out(
@@ -107,16 +112,16 @@ def test_a_voided_evaluation_or_hours_entry_counts_nowhere(territoire: Territoir
     t = territoire
     qui = t.personne()
     t.formation(qui, heures=[("2025-02-15", 50, 40)], fin=None)
-    heures = t.heures(qui, "2025-03-15", 50, 10)
+    heures = t.heures(qui, "2025-03-15", 50, 45)
     evaluation = t.evaluation(qui, "2025-05-01", "A1", "A1")
     t.fin_formation(qui, "2025-06-30")
-    # Before: 50 h done of 100 planned = 0.5, not assidu; evaluated A1/A1 → progression and A1.
-    assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 50, "assidus": 0,
+    # Before: 40 + 45 = 85 h done of the 100 h forfait ≥ 80: assidu; evaluated A1/A1 → progression and A1.
+    assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 85, "assidus": 1,
                                                  "evalues": 1, "progression_un_niveau": 1, "atteignant_a1": 1,
                                                  "taux_atteignant_a1": 1.0}
     t.annuler(qui, heures, "2025-07-01", operateur="langues-75")
     t.annuler(qui, evaluation, "2025-07-01", operateur="langues-75")
-    # After: 40 / 50 = 0.8, assidu; no evaluation left.
-    assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 40, "assidus": 1,
+    # After: 40 of 100, not assidu; no evaluation left.
+    assert t.indicateurs(*PERIODE)["langue"] == {"formations_terminees": 1, "heures_realisees": 40, "assidus": 0,
                                                  "evalues": 0, "progression_un_niveau": 0, "atteignant_a1": 0,
                                                  "taux_atteignant_a1": 0.0}
