@@ -38,6 +38,17 @@ DENOMINATEURS: dict[str, str] = {
     "accompagnement_emploi.suivi_6_mois.taux_positif": "accompagnement_emploi.suivi_6_mois.cohorte",
     "accompagnement_emploi.suivi_6_mois.taux_reponse": "accompagnement_emploi.suivi_6_mois.cohorte",
     "langue.heures_realisees": "langue.formations_terminees",
+    "langue.taux_atteignant_a1": "langue.formations_terminees",
+    "cir.taux_prescription_obligatoire": "cir.signataires",
+    "agir.delai_moyen_accueil_jours": "agir.accueils",
+    "agir.duree_moyenne_mois": "agir.non_neutres",
+    "agir.taux_emploi_formation_durable": "agir.non_neutres",
+    "agir.taux_logement_perenne": "agir.non_neutres",
+    "spe.delai_moyen_reponse_jours": "spe.reponses",
+    "spe.delai_moyen_premier_rdv_jours": "spe.premier_rdv_honore",
+    **{f"spe.par_type_operateur.{kind}.{mesure}": f"spe.par_type_operateur.{kind}.{unite}"
+       for kind in ("APEC", "CAP_EMPLOI", "FRANCE_TRAVAIL", "MISSION_LOCALE")
+       for mesure, unite in (("delai_moyen_reponse_jours", "reponses"), ("delai_moyen_premier_rdv_jours", "premier_rdv_honore"))},
 }
 """Rates, means and sums, and the count of the units they are computed over (hidden when it is under k)."""
 
@@ -63,14 +74,26 @@ def _est_un_compte(chemin: str, valeur: Any) -> bool:
         and not chemin.split(".")[-1].startswith(("taux", "part_", "duree"))
 
 
+def _unites_calculees(document: dict[str, Any]) -> dict[str, int]:
+    """Units a rate or mean is computed over that the document does not print as such."""
+    emploi, agir, spe = (document.get(cle) or {} for cle in ("accompagnement_emploi", "agir", "spe"))
+    unites = {
+        "accompagnement_emploi.non_neutres": emploi.get("sorties", 0) - emploi.get("sorties_neutres", 0),
+        "agir.non_neutres": agir.get("sorties", 0) - agir.get("sorties_neutres", 0),
+        "spe.reponses": spe.get("acceptees", 0) + spe.get("refusees", 0),
+    }
+    for kind, chiffres in (spe.get("par_type_operateur") or {}).items():
+        unites[f"spe.par_type_operateur.{kind}.reponses"] = chiffres.get("acceptees", 0) + chiffres.get("refusees", 0)
+    return unites
+
+
 def masquer(document: dict[str, Any], k: int = K) -> dict[str, Any]:
     """The document as a COPIL account or a statistics token may see it, with `masquage` saying what was hidden."""
     resultat = deepcopy(document)
     valeurs = {chemin: valeur for cle, sous in document.items() if cle not in META and isinstance(sous, dict)
                for chemin, valeur in _feuilles(sous, cle)}
     comptes = {chemin: valeur for chemin, valeur in valeurs.items() if _est_un_compte(chemin, valeur)}
-    emploi = document.get("accompagnement_emploi") or {}
-    unites = {**comptes, "accompagnement_emploi.non_neutres": emploi.get("sorties", 0) - emploi.get("sorties_neutres", 0)}
+    unites = {**comptes, **_unites_calculees(document)}
     primaires = {chemin for chemin, valeur in comptes.items() if 1 <= valeur < k}
     masques = set(primaires)
     change = True

@@ -75,7 +75,10 @@ def nombre(valeur: Any) -> str:
     return f"{int(valeur):,}".replace(",", "\u202f")
 
 
-def pourcentage(part: float | None) -> str:
+def pourcentage(part: float | str | None) -> str:
+    """A rate in percent with a French decimal comma; a masked rate (« masqué ») is shown as it is."""
+    if isinstance(part, str):
+        return part
     return "—" if part is None else f"{part * 100:.1f}".replace(".", ",") + " %"
 
 

@@ -11,18 +11,26 @@ from uuid import uuid4
 
 import pytest
 
+from parcours.commandes import EnregistrerOperateur
+from parcours.vocabulaire import TypeOperateur
 from tests.scenario import NUMERO_AMINA
 from tests.security.outils import jeton_api, journal
 
 
+ETRANGERE = "asso-93"
+"""An association the shared scenario never involves in Amina's pathway (every operator of the scenario is)."""
+
+
 def _note(numero: str) -> dict:
-    return {"step_id": str(uuid4()), "type": "note", "occurred_on": "2024-12-01", "operateur": "asso-75", "agent": "x",
+    return {"step_id": str(uuid4()), "type": "note", "occurred_on": "2024-12-01", "operateur": ETRANGERE, "agent": "x",
             "personne": {"numero_etranger": numero}, "data": {"texte": "essai", "visibilite": "PARTAGEE"}}
 
 
 def test_a_numero_nobody_has_and_a_numero_of_someone_not_followed_get_the_same_answer(app_deux_bases) -> None:
     app = app_deux_bases
-    entetes = jeton_api(app, "asso-75")  # an association not involved in Amina's pathway
+    app.extensions["parcours"].parcours.enregistrer_operateur(
+        EnregistrerOperateur(ETRANGERE, TypeOperateur.ASSOCIATION, "93", "Association de Seine-Saint-Denis"))
+    entetes = jeton_api(app, ETRANGERE)
     client = app.test_client()
     avant = journal(app)
     inconnu = client.post("/api/v1/steps", json=_note("7599999999"), headers=entetes)
