@@ -33,6 +33,7 @@ from projections.indicateurs import (
     Demande,
     _statut,
     _titres,
+    categories_au_seuil,
     position_suivie,
     sorties_agir,
 )
@@ -179,8 +180,10 @@ def cohorte_detaillee(engine: sa.Engine, du: date, au: date, position: int | Non
             if parcours_id not in derniere or jour > derniere[parcours_id][0]:
                 derniere[parcours_id] = (jour, categorie, entree)
         titres = _titres(ctx, set(derniere))
+        ordonnees = sorted(derniere.items())
+        categories = categories_au_seuil(ctx, [(p, entree, jour, categorie) for p, (jour, categorie, entree) in ordonnees])
         lignes, durees = [], []
-        for parcours_id, (jour, categorie, entree) in sorted(derniere.items()):
+        for (parcours_id, (jour, _, entree)), categorie in zip(ordonnees, categories):
             personne = ctx.personnes.get(parcours_id)
             if personne is None:
                 continue

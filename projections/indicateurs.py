@@ -361,6 +361,46 @@ def public_cible(ctx: Contexte) -> dict[str, Any]:
     return resultat
 
 
+def _contrats_des_personnes(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[Any]]:
+    """The visible `contrat_travail_debute` facts of these persons."""
+    contrats = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
+    par_personne: dict[str, list[Any]] = defaultdict(list)
+    personnes = sorted(parcours_ids)
+    for debut in range(0, len(personnes), 500):
+        for contrat in ctx.connexion.execute(
+            sa.select(contrats.c.parcours_id, contrats.c.occurred_on, contrats.c.code, contrats.c.date_a, contrats.c.date_b)
+            .where(contrats.c.parcours_id.in_(personnes[debut:debut + 500]))
+        ):
+            par_personne[contrat.parcours_id].append(contrat)
+    return par_personne
+
+
+def _contrats_de_l_episode(par_personne: dict[str, list[Any]], parcours_id: str, entree: date, sortie: date) -> list[Any]:
+    """The contracts recorded in an episode: dated from its entry to its exit (as `parcours.regles.contrats_de_l_episode`)."""
+    return [c for c in par_personne.get(parcours_id, []) if entree <= c.occurred_on <= sortie]
+
+
+def _un_contrat_de_plus_de_six_mois(contrats: list[Any]) -> bool:
+    return any(c.code in TOUJOURS_DURABLES or (c.code in DUREE_DETERMINEE and c.date_a and contrat_durable(c.date_a, c.date_b, strict=True))
+               for c in contrats)
+
+
+def categories_au_seuil(ctx: Contexte, sorties: list[tuple[str, date | None, date, str]]) -> list[str]:
+    """The category each exit (person, entry, exit, category) counts under at the « emploi durable » threshold
+    in force: under `PARCOURS_EMPLOI_DURABLE_STRICT=1`, an EMPLOI_DURABLE_6M_PLUS exit that no contract of its
+    episode shows lasting more than six months counts as EMPLOI_MOINS_6M (a job, not a lasting one), in the
+    dashboard's charts and the statistics export as in `accompagnement_emploi.dont_emploi_durable`."""
+    if not emploi_durable_strict():
+        return [categorie for *_, categorie in sorties]
+    a_verifier = {p for p, entree, _, categorie in sorties if categorie == EMPLOI_DURABLE_6M_PLUS and entree is not None}
+    par_personne = _contrats_des_personnes(ctx, a_verifier) if a_verifier else {}
+    return [
+        "EMPLOI_MOINS_6M" if categorie == EMPLOI_DURABLE_6M_PLUS and entree is not None
+        and not _un_contrat_de_plus_de_six_mois(_contrats_de_l_episode(par_personne, p, entree, sortie)) else categorie
+        for p, entree, sortie, categorie in sorties
+    ]
+
+
 def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     """Episodes whose exit date is in the period: `sorties`, `sorties_neutres`, `duree_moyenne_mois`
     (mean of exit − entry in days, divided by 30.4375, one decimal, neutral exits excluded),
@@ -455,25 +495,14 @@ def _sorties_d_emploi_et_contrats(ctx: Contexte, sorties: Any, entrees: Any, epi
     ]
     if not lignes:
         return 0, 0
-    contrats = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
-    par_personne: dict[str, list[Any]] = defaultdict(list)
-    personnes = sorted({ligne.parcours_id for ligne in lignes})
-    for debut in range(0, len(personnes), 500):
-        for contrat in ctx.connexion.execute(
-            sa.select(contrats.c.parcours_id, contrats.c.occurred_on, contrats.c.code, contrats.c.date_a, contrats.c.date_b)
-            .where(contrats.c.parcours_id.in_(personnes[debut:debut + 500]))
-        ):
-            par_personne[contrat.parcours_id].append(contrat)
+    par_personne = _contrats_des_personnes(ctx, {ligne.parcours_id for ligne in lignes})
     strict = emploi_durable_strict()
     sans_contrat = non_durables = 0
     for ligne in lignes:
-        du_parcours = [c for c in par_personne[ligne.parcours_id] if ligne.entree_le <= c.occurred_on <= ligne.sortie_le]
+        du_parcours = _contrats_de_l_episode(par_personne, ligne.parcours_id, ligne.entree_le, ligne.sortie_le)
         sans_contrat += not du_parcours
         if strict and ligne.code == EMPLOI_DURABLE_6M_PLUS:
-            non_durables += not any(
-                c.code in TOUJOURS_DURABLES or (c.code in DUREE_DETERMINEE and c.date_a and contrat_durable(c.date_a, c.date_b, strict=True))
-                for c in du_parcours
-            )
+            non_durables += not _un_contrat_de_plus_de_six_mois(du_parcours)
     return sans_contrat, non_durables
 
 

@@ -36,6 +36,7 @@ from projections.indicateurs import (
     accompagnement_emploi,
     agir,
     arrondi,
+    categories_au_seuil,
     en_lignes_csv,
     fin_de_journee,
     public_cible,
@@ -343,10 +344,11 @@ def _sorties_de_la_periode(ctx: Contexte) -> list[tuple[str | None, str, int]]:
         requete = requete.where(sorties.c.operateur == d.operateur)
     if d.programme is not None:
         requete = requete.where(entrees.c.code.in_(sorted(d.codes_programme)))
+    retenues = [(parcours_id, entree_le, sortie_le, categorie)
+                for parcours_id, sortie_le, categorie, entree_le in ctx.connexion.execute(requete)
+                if ctx.retenu(parcours_id, entree_le)]
     resultat = []
-    for parcours_id, sortie_le, categorie, entree_le in ctx.connexion.execute(requete):
-        if not ctx.retenu(parcours_id, entree_le):
-            continue
+    for (parcours_id, entree_le, sortie_le, _), categorie in zip(retenues, categories_au_seuil(ctx, retenues)):
         personne = ctx.personne(parcours_id)
         resultat.append((personne.departement if personne else None, categorie, (sortie_le - entree_le).days))
     return resultat

@@ -507,6 +507,9 @@ def _etape_de(parcours_id: UUID, step_id: UUID) -> EtapeLue:
         exiger_personne_visible(connexion, _acteur(), parcours_id)
         for etape in chronologie(connexion, str(parcours_id), _acteur().operateur):
             if etape.step_id == str(step_id) and etape.annulee_par is None and TypeEtape(etape.type) not in ETAPES_DE_GESTION:
+                if not peut_modifier(TypeEtape(etape.type), etape.operateur, parcours().operateur(_acteur().operateur)):
+                    abort(403, description=f"Seul l'opérateur qui a enregistré cette étape ({etape.operateur}) peut la "
+                                           "corriger ou l'annuler.")
                 return etape
     abort(404)
 

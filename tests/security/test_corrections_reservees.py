@@ -116,3 +116,7 @@ def test_the_person_page_shows_correction_links_only_where_allowed(app_deux_base
     # The housing operator: only its own housing situation; not the identity (it registers nobody).
     assert f"/etapes/{sid('a-logement-2')}/annuler" in logement
     assert f"/etapes/{sid('a-enregistree')}/corriger" not in logement and f"/etapes/{sid('a-cir')}/annuler" not in logement
+    # Typed by hand, the forms refuse too.
+    client = session_de(app, "agent-logement-2", Role.AGENT, "logement-75")
+    assert client.get(f"/personnes/{amina(app)}/etapes/{sid('a-cir')}/annuler").status_code == 403
+    assert client.get(f"/personnes/{amina(app)}/etapes/{sid('a-logement-2')}/annuler").status_code == 200

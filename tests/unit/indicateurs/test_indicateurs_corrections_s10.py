@@ -128,3 +128,29 @@ def test_learner_hours_are_never_printed_as_the_annex_hours_delivered(territoire
     # The annex's hours delivered come from the funded actions' sessions (CONTRACT §8), never from learner-hours.
     dispensees = [ligne for ligne in evaluer(territoire.lectures, 2025).lignes if ligne.libelle == HEURES_DISPENSEES]
     assert dispensees and all(ligne.realise != 90 for ligne in dispensees)
+
+
+def test_the_strict_switch_also_moves_the_dashboard_charts_and_the_statistics_export(
+    territoire: Territoire, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from projections.export_statistiques import cohorte
+    from projections.indicateurs import Cliche, Contexte, Demande
+    from projections.tableau_de_bord import _sorties_de_la_periode, groupe_de_sortie
+
+    _trois_sorties_durables(territoire)
+    territoire.indicateurs(*PERIODE)  # catches the read model up
+
+    def groupes() -> list[str]:
+        with territoire.lectures.connect() as connexion:
+            ctx = Contexte(connexion, Demande(date(2025, 1, 1), date(2025, 12, 31)), Cliche(10**9, None))
+            return sorted(groupe_de_sortie(categorie) for _, categorie, _ in _sorties_de_la_periode(ctx))
+
+    def issues() -> list[str]:
+        return sorted(ligne[-1] for ligne in cohorte(territoire.lectures, date(2025, 1, 1), date(2025, 12, 31))[0])
+
+    monkeypatch.delenv("PARCOURS_EMPLOI_DURABLE_STRICT", raising=False)
+    assert groupes() == ["emploi_durable"] * 3 and issues() == ["emploi_durable"] * 3
+    monkeypatch.setenv("PARCOURS_EMPLOI_DURABLE_STRICT", "1")
+    # a's contract of 6 months − 1 day: a job, not a lasting one, under « plus de 6 mois ».
+    assert groupes() == ["emploi_court", "emploi_durable", "emploi_durable"]
+    assert issues() == ["emploi_durable", "emploi_durable", "emploi_moins_6_mois"]
