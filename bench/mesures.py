@@ -71,6 +71,7 @@ def preparer(
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as processus:
         ingestion = processus.submit(_importer_le_territoire, reglages, personnes, graine, instant).result()
     ingestion["quand"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    donnees.mkdir(parents=True, exist_ok=True)
     trace.write_text(json.dumps(ingestion))
     pret.write_text("ok")
     ingestion["ce_passage"] = True
