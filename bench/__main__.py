@@ -62,11 +62,18 @@ def main() -> None:
               f"{brute['debit']:.0f} év./s (médiane de {len(brute['debits'])})")
         if ingestion:
             quand = "ce passage" if ingestion.get("ce_passage") else f"passage du {ingestion.get('quand', '?')}, territoire gardé"
+            if ingestion.get("ce_passage"):
+                ingestion["ecriture_brute"] = brute["debit"]
+                trace = reglages.dossier_donnees / "ingestion.json"
+                trace.write_text(json.dumps({k: v for k, v in ingestion.items() if k != "ce_passage"}))
+            # The import's share of the raw append measured in the same run as the import (this one, or the
+            # earlier run that built the kept territory): the two vary together with the machine's load.
+            reference = ingestion.get("ecriture_brute", brute["debit"])
             if "evenements" in ingestion:
                 print(f"   import validé ({quand}) : {ingestion['etapes']} étapes, {ingestion['evenements']} év. du journal en "
                       f"{ingestion['secondes']:.1f} s = {ingestion['etapes'] / ingestion['secondes']:.0f} étapes/s = "
-                      f"{ingestion['debit']:.0f} év./s → {100 * ingestion['debit'] / brute['debit']:.1f} % de l'écriture brute "
-                      f"(cible ≥ 25 %)")
+                      f"{ingestion['debit']:.0f} év./s → {100 * ingestion['debit'] / reference:.1f} % de l'écriture brute "
+                      f"du même passage ({reference:.0f} év./s ; cible ≥ 25 %)")
                 print(f"   mémoire de l'import : résident max {ingestion['rss_max_mio']:.0f} Mio "
                       f"({ingestion['rss_avant_mio']:.0f} Mio avant la première ligne)")
             else:
