@@ -82,10 +82,11 @@ def mesurer_ecriture_brute(reglages: Reglages, agregats: int = 10_000, repetitio
     """Events/s of the library's own batched `save`, median of `repetitions` runs, each on a fresh scratch store.
 
     The aggregates are built before the clock starts (as the library's own benchmark does)."""
-    debits = []
+    debits, magasins = [], []
     for _ in range(repetitions):
         dossiers = _dossiers(agregats)
         with _magasin_jetable(reglages) as env:
+            magasins.append(env.get("SQLITE_DBNAME") or env["POSTGRES_DBNAME"])
             application = _Brute(env)
             try:
                 debut = time.perf_counter()
@@ -96,7 +97,7 @@ def mesurer_ecriture_brute(reglages: Reglages, agregats: int = 10_000, repetitio
                 application.close()
         debits.append(agregats * EVENEMENTS_PAR_AGREGAT / secondes)
     return {"evenements": agregats * EVENEMENTS_PAR_AGREGAT, "evenements_par_save": AGREGATS_PAR_SAVE * EVENEMENTS_PAR_AGREGAT,
-            "debit": statistics.median(debits), "debits": debits}
+            "debit": statistics.median(debits), "debits": debits, "magasins": magasins}
 
 
 class _magasin_jetable:  # noqa: N801 -- a context manager used like a function
