@@ -98,7 +98,15 @@ def _importer_le_territoire(reglages: Reglages, personnes: int, graine: int, ins
 
 
 def _rss_max_kio() -> int:
-    """Peak resident set of this process (Linux: `ru_maxrss` in KiB)."""
+    """Peak resident set of this process's memory image, in KiB: `VmHWM` of /proc (Linux).
+
+    Not `ru_maxrss`: Linux carries it across `exec`, so a spawned child would report its parent's peak."""
+    try:
+        for ligne in Path("/proc/self/status").read_text().splitlines():
+            if ligne.startswith("VmHWM:"):
+                return int(ligne.split()[1])
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
