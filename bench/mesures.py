@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import resource
 import shutil
 import statistics
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timedelta, timezone
 from functools import singledispatchmethod
 from pathlib import Path
@@ -33,33 +37,77 @@ from web.importation import LigneBrute, importer
 # Preparation ---------------------------------------------------------------------------------------
 
 
-def preparer(
-    backend: str, personnes: int, graine: int, instant: datetime, dossier: Path, serveur: str
-) -> tuple[Services, dict[str, Any] | None]:
-    """The demo territory of `personnes` people on this backend, built once and kept for later runs."""
+def reglages_du_banc(backend: str, personnes: int, graine: int, dossier: Path, serveur: str) -> Reglages:
+    """The settings of the bench territory of `personnes` people on this backend (its key kept beside it)."""
     cle = dossier / f"cle-{backend}-{personnes}-{graine}.txt"
     if not cle.exists():
         cle.write_text(nouvelle_cle_maitre())
     donnees = dossier / f"donnees-{backend}-{personnes}-{graine}"
     url = f"{serveur}/parcours_bench_{personnes}_{graine}" if backend == "postgres" else None
-    reglages = Reglages(donnees, url, "bench", cle.read_text().strip(), cookie_securise=False)
-    pret = donnees / "pret"
-    if pret.exists():
-        return construire_services(reglages), None
+    return Reglages(donnees, url, "bench", cle.read_text().strip(), cookie_securise=False)
+
+
+def preparer(
+    backend: str, personnes: int, graine: int, instant: datetime, dossier: Path, serveur: str, reimporter: bool = False
+) -> tuple[Services, dict[str, Any] | None]:
+    """The demo territory of `personnes` people on this backend, built once and kept for later runs.
+
+    Returns the import's measure when this run built it (or None), marked `"ce_passage": False` when it
+    comes from the earlier run that built the kept territory (kept in `ingestion.json` beside it)."""
+    reglages = reglages_du_banc(backend, personnes, graine, dossier, serveur)
+    donnees = reglages.dossier_donnees
+    pret, trace = donnees / "pret", donnees / "ingestion.json"
+    if pret.exists() and not reimporter:
+        ancienne = json.loads(trace.read_text()) if trace.exists() else None
+        if ancienne is not None:
+            ancienne["ce_passage"] = False
+        return construire_services(reglages), ancienne
     shutil.rmtree(donnees, ignore_errors=True)
-    if url is not None:
+    if reglages.url_base is not None:
         with psycopg.connect(f"{serveur}/postgres", autocommit=True) as connexion:
             connexion.execute(f'DROP DATABASE IF EXISTS "parcours_bench_{personnes}_{graine}" WITH (FORCE)')
         creer_base_postgres(reglages)
-    services = construire_services(reglages)
-    debut = time.perf_counter()
-    rapport = enregistrer_territoire(services.parcours, personnes, graine, instant=instant)
-    secondes = time.perf_counter() - debut
-    if rapport.rejets:
-        raise RuntimeError(f"la démonstration a des rejets : {rapport.rejets[:3]}")
+    # In a process of its own (started afresh, not forked), so that its peak RSS is the import's.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as processus:
+        ingestion = processus.submit(_importer_le_territoire, reglages, personnes, graine, instant).result()
+    ingestion["quand"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     donnees.mkdir(parents=True, exist_ok=True)
+    trace.write_text(json.dumps(ingestion))
     pret.write_text("ok")
-    return services, {"etapes": rapport.acceptees, "secondes": secondes}
+    ingestion["ce_passage"] = True
+    return construire_services(reglages), ingestion
+
+
+def _importer_le_territoire(reglages: Reglages, personnes: int, graine: int, instant: datetime) -> dict[str, Any]:
+    """Run in a child process: the validated import of the territory, its log events and peak RSS."""
+    services = construire_services(reglages)
+    try:
+        avant = services.parcours.recorder.max_notification_id() or 0
+        rss_avant = _rss_max_kio()
+        debut = time.perf_counter()
+        rapport = enregistrer_territoire(services.parcours, personnes, graine, instant=instant)
+        secondes = time.perf_counter() - debut
+        if rapport.rejets:
+            raise RuntimeError(f"la démonstration a des rejets : {rapport.rejets[:3]}")
+        # Single writer, nothing rolled back: the log ids are contiguous (no PostgreSQL sequence gaps).
+        evenements = (services.parcours.recorder.max_notification_id() or 0) - avant
+    finally:
+        services.fermer()
+    return {"etapes": rapport.acceptees, "evenements": evenements, "secondes": secondes,
+            "debit": evenements / secondes, "rss_max_mio": _rss_max_kio() / 1024, "rss_avant_mio": rss_avant / 1024}
+
+
+def _rss_max_kio() -> int:
+    """Peak resident set of this process's memory image, in KiB: `VmHWM` of /proc (Linux).
+
+    Not `ru_maxrss`: Linux carries it across `exec`, so a spawned child would report its parent's peak."""
+    try:
+        for ligne in Path("/proc/self/status").read_text().splitlines():
+            if ligne.startswith("VmHWM:"):
+                return int(ligne.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # 1. Projections ------------------------------------------------------------------------------------
