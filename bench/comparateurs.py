@@ -25,25 +25,15 @@ from typing import Any
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder
 
+from parcours.application import DateEnISO
 from projections.lecture import ProjectionLecture
 from web.config import Reglages, construire_parcours
 
 AGREGATS_PAR_SAVE = 100
 EVENEMENTS_PAR_AGREGAT = 5
 PAGE_DE_LECTURE = 500
-
-
-class _DateEnISO(Transcoding):
-    type = date
-    name = "date"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
 
 
 class Dossier(Aggregate):
@@ -64,7 +54,7 @@ class _Brute(Application[uuid.UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(_DateEnISO())
+        transcoder.register(DateEnISO())
 
 
 def _dossiers(nombre: int) -> list[Dossier]:

@@ -13,7 +13,6 @@ Topics are explicit and stable (`parcours.action.<type>`); the id is `uuid5` of 
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID, uuid5
@@ -23,7 +22,7 @@ from eventsourcing.domain import Aggregate
 from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError
 from parcours.historique import EtapeTenue, Historique
 from parcours.index import ESPACE
-from parcours.personne import EtapeEvenement, GestionEvenement, _envelope, appliquer_gestion, tenir_etape
+from parcours.personne import EtapeEvenement, GestionEvenement, _envelope, consequences_de_la_gestion, tenir_etape
 from parcours.regles import ActionConnue, Contexte, Verdict, rejet
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, PublicAction, Thematique, TypeEtape
 
@@ -101,16 +100,7 @@ class Action(Aggregate):
         return verdict
 
     def _consequences(self, gestion: EtapeTenue, contexte: Contexte) -> dict[str, str]:
-        """As for a person: reject a correction that breaks its target, list the dependants it breaks."""
-        avant = reverifier_action(list(self.etapes.values()), contexte)
-        simulation = copy.deepcopy(self.etapes)
-        simulation[gestion.step_id] = gestion
-        appliquer_gestion(simulation, gestion)
-        apres = reverifier_action(list(simulation.values()), contexte)
-        cible = gestion.get("cible_step_id")
-        if gestion.type is TypeEtape.EVENEMENT_CORRIGE and cible in apres and cible not in avant:
-            raise EtapeRejeteeError(f"après correction, l'étape serait rejetée : {apres[cible]}", "data.champs")
-        return {str(step_id): raison for step_id, raison in apres.items() if step_id not in avant}
+        return consequences_de_la_gestion(self.etapes, gestion, contexte, reverifier_action)
 
     def tenir(self, evenement: EtapeEvenement) -> None:
         tenir_etape(self.etapes, evenement)

@@ -12,6 +12,7 @@ with `class_version` and an `upcast_vN_vN+1` static method.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -286,16 +287,7 @@ class Personne(Aggregate):
         return verdict
 
     def _consequences(self, gestion: EtapeTenue, contexte: Contexte) -> dict[str, str]:
-        """Apply the correction or void to a copy; reject it if its target breaks, list the dependants that do."""
-        avant = reverifier(list(self.etapes.values()), contexte)
-        simulation = copy.deepcopy(self.etapes)
-        simulation[gestion.step_id] = gestion
-        appliquer_gestion(simulation, gestion)
-        apres = reverifier(list(simulation.values()), contexte)
-        cible = gestion.get("cible_step_id")
-        if gestion.type is TypeEtape.EVENEMENT_CORRIGE and cible in apres and cible not in avant:
-            raise EtapeRejeteeError(f"après correction, l'étape serait rejetée : {apres[cible]}", "data.champs")
-        return {str(step_id): raison for step_id, raison in apres.items() if step_id not in avant}
+        return consequences_de_la_gestion(self.etapes, gestion, contexte, reverifier)
 
     # Evolution ---------------------------------------------------------------------------------
 
@@ -338,6 +330,23 @@ def tenir_etape(etapes: dict[UUID, EtapeTenue], evenement: EtapeEvenement) -> No
             dependante = etapes.get(UUID(step_id))
             if dependante is not None:
                 dependante.drapeaux.append({"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)})
+
+
+def consequences_de_la_gestion(
+    etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue, contexte: Contexte,
+    reverifier_flux: Callable[[list[EtapeTenue], Contexte], dict[UUID, str]],
+) -> dict[str, str]:
+    """Apply the correction or void to a copy of a stream's steps; reject it if its target breaks, list the
+    dependants that do (`reverifier_flux` re-checks that stream: a person's or an action's)."""
+    avant = reverifier_flux(list(etapes.values()), contexte)
+    simulation = copy.deepcopy(etapes)
+    simulation[gestion.step_id] = gestion
+    appliquer_gestion(simulation, gestion)
+    apres = reverifier_flux(list(simulation.values()), contexte)
+    cible = gestion.get("cible_step_id")
+    if gestion.type is TypeEtape.EVENEMENT_CORRIGE and cible in apres and cible not in avant:
+        raise EtapeRejeteeError(f"après correction, l'étape serait rejetée : {apres[cible]}", "data.champs")
+    return {str(step_id): raison for step_id, raison in apres.items() if step_id not in avant}
 
 
 def appliquer_gestion(etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue) -> None:

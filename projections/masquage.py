@@ -13,8 +13,11 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterator
 from copy import deepcopy
+from dataclasses import fields, is_dataclass
 from datetime import date
 from typing import Any
+
+from parcours.vocabulaire import OPERATEURS_SPE
 
 K = 11
 MASQUE_COMPTE = "< 11"
@@ -47,7 +50,7 @@ DENOMINATEURS: dict[str, str] = {
     "spe.delai_moyen_reponse_jours": "spe.reponses",
     "spe.delai_moyen_premier_rdv_jours": "spe.premier_rdv_honore",
     **{f"spe.par_type_operateur.{kind}.{mesure}": f"spe.par_type_operateur.{kind}.{unite}"
-       for kind in ("APEC", "CAP_EMPLOI", "FRANCE_TRAVAIL", "MISSION_LOCALE")
+       for kind in sorted(type_.value for type_ in OPERATEURS_SPE)
        for mesure, unite in (("delai_moyen_reponse_jours", "reponses"), ("delai_moyen_premier_rdv_jours", "premier_rdv_honore"))},
 }
 """Rates, means and sums, and the count of the units they are computed over (hidden when it is under k)."""
@@ -150,3 +153,26 @@ def graphiques_publiables(donnees: Any, k: int = K) -> list[bool]:
         publiables(*tendances),
         publiables(*(n for _, non_neutres, positives, _ in donnees.comparaison for n in (non_neutres, positives))),
     ]
+
+
+def _comptes(valeur: Any) -> Iterator[int]:
+    """Every count a chart's data holds (rates and means are floats, labels strings: left out)."""
+    if isinstance(valeur, bool) or valeur is None:
+        return
+    if isinstance(valeur, int):
+        yield valeur
+    elif is_dataclass(valeur):
+        for champ in fields(valeur):
+            yield from _comptes(getattr(valeur, champ.name))
+    elif isinstance(valeur, dict):
+        for element in valeur.values():
+            yield from _comptes(element)
+    elif isinstance(valeur, (list, tuple)):
+        for element in valeur:
+            yield from _comptes(element)
+
+
+def graphiques_agir_spe_publiables(donnees: Any, k: int = K) -> bool:
+    """Whether the AGIR and SPE sections of the dashboard (`projections.tableau_de_bord.GraphiquesAgirSpe`)
+    draw only counts of 0 or at least k; otherwise they are left out whole (fail closed)."""
+    return all(compte_publiable(n, k) for n in _comptes(donnees))

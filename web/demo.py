@@ -515,28 +515,24 @@ class _Personne:
         """
         if jour > self.limite:
             return None
-        rng = self.rng
-        step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        self.etapes.append((jour, len(self.etapes), {
-            "step_id": step_id,
-            "type": type_.value,
-            "occurred_on": jour.isoformat(),
-            "operateur": operateur,
-            "agent": rng.choice(AGENTS[operateur]),
-            "personne": dict(self.reference),
-            "data": data,
-        }))
-        return step_id
+        etape = self._etape(self.rng, type_, jour, operateur, data)
+        self.etapes.append((jour, len(self.etapes), etape))
+        return etape["step_id"]
 
     def suite(self, type_: TypeEtape, jour: date, operateur: str, data: dict[str, Any], avant: int | None = None) -> str | None:
         """Add a §9 follow-up step (its own randomness), ordered right after the steps made so far — or
         just before the step of rank `avant` — on its day; returns its step_id (None when after the last day)."""
         if jour > self.limite:
             return None
-        rng = self.rng_suites
-        step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        etape = self._etape(self.rng_suites, type_, jour, operateur, data)
         rang = (len(self.etapes) if avant is None else avant) - 0.5 + len(self.suites) * 1e-6
-        self.suites.append((jour, rang, {
+        self.suites.append((jour, rang, etape))
+        return etape["step_id"]
+
+    def _etape(self, rng: random.Random, type_: TypeEtape, jour: date, operateur: str, data: dict[str, Any]) -> dict[str, Any]:
+        """One step of this person as the contract writes it; its id and agent drawn from `rng`, in that order."""
+        step_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return {
             "step_id": step_id,
             "type": type_.value,
             "occurred_on": jour.isoformat(),
@@ -544,8 +540,7 @@ class _Personne:
             "agent": rng.choice(AGENTS[operateur]),
             "personne": dict(self.reference),
             "data": data,
-        }))
-        return step_id
+        }
 
     def du_type(self, *types: TypeEtape) -> list[tuple[date, int, dict[str, Any]]]:
         valeurs = {t.value for t in types}

@@ -10,8 +10,7 @@ Every read of a person-level page is written to the access journal.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from typing import Any
 from uuid import UUID
@@ -37,7 +36,7 @@ from parcours.vocabulaire import (
 from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
 from projections.lecture import pour_recherche
-from projections.masquage import compte_publiable, en_mois_entiers, graphiques_publiables, masquer
+from projections.masquage import en_mois_entiers, graphiques_agir_spe_publiables, graphiques_publiables, masquer
 from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
@@ -805,27 +804,6 @@ def _peut_fixer_les_objectifs() -> bool:
     return _acteur().role in (Role.COPIL, Role.ADMIN)
 
 
-def _comptes(valeur: Any) -> Iterator[int]:
-    """Every count a chart's data holds (rates and means are floats, labels strings: left out)."""
-    if isinstance(valeur, bool) or valeur is None:
-        return
-    if isinstance(valeur, int):
-        yield valeur
-    elif is_dataclass(valeur):
-        for champ in fields(valeur):
-            yield from _comptes(getattr(valeur, champ.name))
-    elif isinstance(valeur, dict):
-        for element in valeur.values():
-            yield from _comptes(element)
-    elif isinstance(valeur, (list, tuple)):
-        for element in valeur:
-            yield from _comptes(element)
-
-
-def _agir_spe_publiables(donnees: Any) -> bool:
-    return all(compte_publiable(n) for n in _comptes(donnees))
-
-
 def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
                       erreurs_objectif: dict[str, list[str]] | None = None) -> Any:
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
@@ -847,7 +825,7 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
         lignes = lignes_du_tableau(services().lectures, demande, document)
         agir_spe = graphiques_agir_spe(services().lectures, demande, document["position_journal"])
         sections = figures_agir_spe(agir_spe)
-        if masque and not _agir_spe_publiables(agir_spe):
+        if masque and not graphiques_agir_spe_publiables(agir_spe):
             sections = {}  # a count between 1 and k − 1 would be drawn: the sections are left out (fail closed)
     with services().lectures.connect() as connexion:
         operateurs = connexion.execute(sa.select(t.operateur.c.slug).order_by(t.operateur.c.nom)).scalars().all()
