@@ -30,6 +30,7 @@ from parcours.chiffrement import (
 )
 from parcours.comptes import ClientApi, Consultation, Portee, Role, Utilisateur
 from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, FixerObjectif, ReferencePersonne
+from parcours.demandes import DemandeDeDossier, DemandeDossierError, MotifDemande, MotifRefusDemande
 from parcours.erreurs import (
     CompteExistantError,
     CompteInconnuError,
@@ -111,7 +112,7 @@ class Parcours(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateEnISO())
-        for enumeration in (*ENUMERATIONS, Role, Portee):
+        for enumeration in (*ENUMERATIONS, Role, Portee, MotifDemande, MotifRefusDemande):
             transcoder.register(ValeurEnumeree(enumeration))
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -180,6 +181,63 @@ class Parcours(Application[UUID]):
             raise ParcoursError("cet objectif a été fixé entre-temps par quelqu'un d'autre : rechargez la page et recommencez.",
                                 "valeur") from None
         return resultat
+
+    # Requests for a file another operator follows -------------------------------------------
+
+    def demander_dossier(self, parcours_id: UUID, demandeur: str, par: str, motif: MotifDemande) -> str:
+        """Ask the structures that follow a pathway for its file; returns "creee", "renouvelee" or "en_cours"."""
+        if self.operateur(demandeur) is None:
+            raise OperateurInconnuError(demandeur)
+        if self._implique(parcours_id, demandeur):
+            raise DemandeDossierError("votre structure suit déjà ce dossier : ouvrez-le au lieu de le demander.", "parcours_id")
+        try:
+            demande: DemandeDeDossier = self.repository.get(DemandeDeDossier.create_id(parcours_id, demandeur))
+        except AggregateNotFoundError:
+            demande = DemandeDeDossier(parcours_id=parcours_id, demandeur=demandeur, par=par, motif=motif)
+            resultat = "creee"
+        else:
+            if not demande.redemander(par, motif):
+                return "en_cours"
+            resultat = "renouvelee"
+        self._sauver_demande(demande)
+        return resultat
+
+    def adresser_dossier(self, parcours_id: UUID, demandeur: str, operateur: str, par: str) -> None:
+        """A structure that follows the pathway hands its file over to the requester, which becomes involved."""
+        demande = self._demande_a_traiter(parcours_id, demandeur, operateur)
+        demande.adresser(operateur, par)
+        self._sauver_demande(demande)
+
+    def decliner_demande(self, parcours_id: UUID, demandeur: str, operateur: str, par: str, motif: MotifRefusDemande) -> None:
+        """A structure that follows the pathway declines to hand its file over."""
+        demande = self._demande_a_traiter(parcours_id, demandeur, operateur)
+        demande.decliner(operateur, par, motif)
+        self._sauver_demande(demande)
+
+    def _demande_a_traiter(self, parcours_id: UUID, demandeur: str, operateur: str) -> DemandeDeDossier:
+        if not self._implique(parcours_id, operateur):
+            raise DemandeDossierError("seule une structure qui suit ce dossier peut répondre à cette demande.", "operateur")
+        try:
+            return self.repository.get(DemandeDeDossier.create_id(parcours_id, demandeur))
+        except AggregateNotFoundError:
+            raise DemandeDossierError("aucune demande de ce dossier par cette structure.", "demandeur") from None
+
+    def _implique(self, parcours_id: UUID, operateur: str) -> bool:
+        """Involved in the pathway: by its steps (`Personne.impliques`) or because its file was handed to it."""
+        if operateur in self.personne(parcours_id).impliques:
+            return True
+        try:
+            demande: DemandeDeDossier = self.repository.get(DemandeDeDossier.create_id(parcours_id, operateur))
+        except AggregateNotFoundError:
+            return False
+        return demande.adressee
+
+    def _sauver_demande(self, demande: DemandeDeDossier) -> None:
+        try:
+            self.save(demande)
+        except IntegrityError:
+            raise DemandeDossierError("cette demande a changé entre-temps : rechargez la page et recommencez.",
+                                      "motif") from None
 
     # Steps -------------------------------------------------------------------------------------
 

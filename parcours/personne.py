@@ -301,6 +301,12 @@ class Personne(Aggregate):
         return Historique(self.etapes.values())
 
     @property
+    def impliques(self) -> set[str]:
+        """The operators involved in this pathway: they recorded a step, or a step named them (`vers`)."""
+        return {e.operateur for e in self.etapes.values()} | {
+            str(e.donnees["vers"]) for e in self.etapes.values() if e.donnees.get("vers")}
+
+    @property
     def identite(self) -> dict[str, Any]:
         identite = self.historique.identite
         return dict(identite.donnees) if identite else {}

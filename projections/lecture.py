@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from parcours.comptes import ClientApi, Consultation, Utilisateur
 from parcours.index import Effacement, Operateur
+from parcours.demandes import DemandeDeDossier
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
@@ -29,6 +30,7 @@ from projections.faits import COLONNES, colonnes
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
 TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
+          t.demande_dossier,
           t.fait_action, t.action)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
@@ -73,6 +75,8 @@ class ProjectionLecture:
         + [classe.TOPIC for classe in COMPTES]
         + [Effacement.Effacee.TOPIC]
         + [Objectif.Fixe.TOPIC, Objectif.Modifie.TOPIC]
+        + [DemandeDeDossier.Demandee.TOPIC, DemandeDeDossier.Renouvelee.TOPIC, DemandeDeDossier.Adressee.TOPIC,
+           DemandeDeDossier.Declinee.TOPIC]
         + lecture_actions.TOPICS
     )
 
@@ -97,6 +101,10 @@ class ProjectionLecture:
             elif isinstance(evenement, (Objectif.Fixe, Objectif.Modifie)):
                 lot.ecrire()
                 _objectif(connexion, position, evenement)
+            elif isinstance(evenement, (DemandeDeDossier.Demandee, DemandeDeDossier.Renouvelee, DemandeDeDossier.Adressee,
+                                        DemandeDeDossier.Declinee)):
+                lot.ecrire()
+                _demande_dossier(connexion, position, evenement)
             elif isinstance(evenement, Consultation.Journalisee):
                 lot.consultations.append(_consultation(evenement))
             elif isinstance(evenement, COMPTES):
@@ -328,9 +336,32 @@ def _objectif(connexion: sa.Connection, position: int, evenement: Any) -> None:
         connexion.execute(t.objectif.update().where(t.objectif.c.id == identifiant).values(valeurs))
 
 
+def _demande_dossier(connexion: sa.Connection, position: int, evenement: Any) -> None:
+    """The row is the request as it stands: asked (again) by whom and when, handed over or declined by whom."""
+    identifiant = str(evenement.originator_id)
+    if isinstance(evenement, DemandeDeDossier.Demandee):
+        connexion.execute(t.demande_dossier.insert(), [{
+            "id": identifiant, "parcours_id": str(evenement.parcours_id), "demandeur": evenement.demandeur,
+            "motif": evenement.motif.value, "demandee_par": evenement.par, "demandee_le": evenement.timestamp, "position": position,
+        }])
+        return
+    if isinstance(evenement, DemandeDeDossier.Renouvelee):
+        valeurs = {"motif": evenement.motif.value, "demandee_par": evenement.par, "demandee_le": evenement.timestamp,
+                   "declinee_par": None, "motif_refus": None, "adressee_par": None, "repondue_le": None}
+    elif isinstance(evenement, DemandeDeDossier.Adressee):
+        # Handing the file over involves the requester, exactly as an orientation naming it would.
+        demande = connexion.execute(sa.select(t.demande_dossier).where(t.demande_dossier.c.id == identifiant)).mappings().one()
+        connexion.execute(_inserer_sauf_existant(connexion, t.implication),
+                          [{"parcours_id": demande["parcours_id"], "operateur": demande["demandeur"], "depuis": evenement.timestamp}])
+        valeurs = {"adressee_par": evenement.operateur, "repondue_le": evenement.timestamp}
+    else:
+        valeurs = {"declinee_par": evenement.operateur, "motif_refus": evenement.motif.value, "repondue_le": evenement.timestamp}
+    connexion.execute(t.demande_dossier.update().where(t.demande_dossier.c.id == identifiant).values(position=position, **valeurs))
+
+
 def _effacer(connexion: sa.Connection, parcours_id: str) -> None:
     """An erased person leaves every person-level read model; the access journal keeps the bare id."""
-    for table in (t.fait, t.etape, t.implication, t.personne):
+    for table in (t.fait, t.etape, t.implication, t.personne, t.demande_dossier):
         connexion.execute(table.delete().where(table.c.parcours_id == parcours_id))
     lecture_actions.effacer(connexion, parcours_id)
 

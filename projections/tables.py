@@ -230,3 +230,21 @@ evenement_ecarte = sa.Table(
 )
 """Events a projection could not apply, set aside so that the others go on (one bad event must never stop
 every login). Only the position, the event's kind and the error's class are kept: never a value."""
+
+demande_dossier = sa.Table(
+    "demande_dossier",
+    metadata,
+    sa.Column("id", UUID_TEXTE, primary_key=True),
+    sa.Column("parcours_id", UUID_TEXTE, nullable=False, index=True),
+    sa.Column("demandeur", sa.String(80), nullable=False, index=True),
+    sa.Column("motif", sa.String(40), nullable=False),
+    sa.Column("demandee_par", sa.String(120), nullable=False),
+    sa.Column("demandee_le", HORODATAGE, nullable=False),
+    sa.Column("adressee_par", sa.String(80)),
+    sa.Column("declinee_par", sa.String(80)),
+    sa.Column("motif_refus", sa.String(40)),
+    sa.Column("repondue_le", HORODATAGE),
+    sa.Column("position", sa.BigInteger, nullable=False),
+)
+"""Requests for a file another operator follows (`parcours.demandes`), with their answer if declined; a request
+is handed over when its requester becomes involved in the pathway (`implication`)."""

@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["parcours"] = construire_services(reglages)
     HTMX(app)
 
-    from web import actions, api, auth, erreurs, noms, orientations_envoyees, securite, suivi, ui
+    from web import actions, api, auth, demandes_dossier, erreurs, noms, orientations_envoyees, securite, suivi, ui
     from web.limites import limite_api, limite_connexion, nouveau_limiteur
 
     limiteur = nouveau_limiteur()
@@ -50,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(orientations_envoyees.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(actions.bp)
+    app.register_blueprint(demandes_dossier.bp)
     # The registered view must be the limiter's wrapper: decorating the function after the blueprint took
     # it would leave the login form unlimited.
     app.view_functions["auth.connexion"] = limiteur.limit(limite_connexion, methods=["POST"])(app.view_functions["auth.connexion"])

@@ -42,6 +42,7 @@ from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne
 from web.auth import connexion_requise
 from web.deps import FUSEAU, aujourdhui, parcours, services
 from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
+from web.demandes_dossier import MOTIFS_DEMANDE, pour_l_accueil
 from web.doublons import doublons_possibles
 from web.etapes_operateur import GROUPES_D_ETAPES, etapes_attendues, groupes_du_type, listes_du_type
 from web.preremplissage import DATES_DE_L_ETAPE, Connu, Contexte, preremplir, programme_par_defaut
@@ -157,7 +158,8 @@ def accueil() -> Any:
             noms = _noms(connexion, {ligne["parcours_id"] for ligne in listes["anonymisations_a_venir"]})
             for ligne in listes["anonymisations_a_venir"]:
                 ligne["personne"] = noms.get(ligne["parcours_id"], "")
-    return render_template("ui/accueil.html", listes=listes, titres=TITRES_LISTES, ofii=_est_ofii())
+        demandes = pour_l_accueil(connexion, acteur.operateur)
+    return render_template("ui/accueil.html", listes=listes, titres=TITRES_LISTES, ofii=_est_ofii(), **demandes)
 
 
 def _noms(connexion: sa.Connection, ids: set[str]) -> dict[str, str]:
@@ -362,7 +364,8 @@ def _rendre(formulaire: Formulaire, statut: int) -> Any:
     version = parcours().personne(UUID(formulaire.parcours_id)).version if formulaire.parcours_id else None
     gabarit = "ui/_formulaire.html" if _htmx() else "ui/etape.html"
     regle = None if formulaire.correction else REGLES_EN_BREF.get(formulaire.type_etape)
-    return render_template(gabarit, f=formulaire, version=version, champ_motif_correction=CHAMP_MOTIF_CORRECTION, regle=regle), statut
+    return render_template(gabarit, f=formulaire, version=version, champ_motif_correction=CHAMP_MOTIF_CORRECTION, regle=regle,
+                           motifs_demande=MOTIFS_DEMANDE), statut
 
 
 def _version_du_formulaire() -> int | None:

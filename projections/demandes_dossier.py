@@ -1,0 +1,86 @@
+"""What the requests for a file read: those a structure received for the pathways it follows, and those
+it sent, each with where it stands (en attente, déclinée, dossier adressé).
+
+A request is handed over once its requester is involved in the pathway (an orientation named it, or
+it recorded a step): the status is read from `implication`, so no answer has to be recorded twice.
+The requester reads no identity before that. Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from projections import tables as t
+
+EN_ATTENTE, DECLINEE, ADRESSEE = "en_attente", "declinee", "adressee"
+LIBELLES_STATUTS = {EN_ATTENTE: "En attente", DECLINEE: "Déclinée", ADRESSEE: "Dossier adressé"}
+
+
+@dataclass
+class DemandeLue:
+    parcours_id: str
+    demandeur: str
+    motif: str
+    demandee_le: datetime
+    statut: str
+    declinee_par: str | None
+    motif_refus: str | None
+    prenom: str | None = None
+    nom: str | None = None
+    """Only for a structure allowed to read the person (it follows them, or the file was handed to it)."""
+
+
+def _demandeur_implique() -> Any:
+    d, i = t.demande_dossier, t.implication.alias("implication_du_demandeur")
+    return sa.exists().where(i.c.parcours_id == d.c.parcours_id, i.c.operateur == d.c.demandeur).correlate(d)
+
+
+def _statut(ligne: Any) -> str:
+    if ligne["adressee"]:
+        return ADRESSEE
+    return DECLINEE if ligne["declinee_par"] else EN_ATTENTE
+
+
+def demandes_recues(connexion: sa.Connection, operateur: str) -> list[DemandeLue]:
+    """Pending requests for the pathways this operator follows, oldest first."""
+    d, i, p = t.demande_dossier, t.implication, t.personne
+    requete = (
+        sa.select(d, p.c.prenom, p.c.nom)
+        .join(i, sa.and_(i.c.parcours_id == d.c.parcours_id, i.c.operateur == operateur))
+        .join(p, p.c.parcours_id == d.c.parcours_id)
+        .where(d.c.declinee_par.is_(None), d.c.demandeur != operateur, ~_demandeur_implique())
+        .order_by(d.c.demandee_le)
+    )
+    return [DemandeLue(ligne["parcours_id"], ligne["demandeur"], ligne["motif"], ligne["demandee_le"], EN_ATTENTE, None, None,
+                       ligne["prenom"], ligne["nom"])
+            for ligne in connexion.execute(requete).mappings()]
+
+
+def demandes_envoyees(connexion: sa.Connection, operateur: str, limite: int = 50) -> list[DemandeLue]:
+    """This operator's requests, newest first; the person is named only once the file was handed over."""
+    d, p = t.demande_dossier, t.personne
+    requete = (
+        sa.select(d, _demandeur_implique().label("adressee"), p.c.prenom, p.c.nom)
+        .join(p, p.c.parcours_id == d.c.parcours_id)
+        .where(d.c.demandeur == operateur)
+        .order_by(d.c.demandee_le.desc())
+        .limit(limite)
+    )
+    demandes = []
+    for ligne in connexion.execute(requete).mappings():
+        statut = _statut(ligne)
+        lisible = statut == ADRESSEE
+        demandes.append(DemandeLue(ligne["parcours_id"], operateur, ligne["motif"], ligne["demandee_le"], statut,
+                                   ligne["declinee_par"], ligne["motif_refus"],
+                                   ligne["prenom"] if lisible else None, ligne["nom"] if lisible else None))
+    return demandes
+
+
+def operateurs_impliques(connexion: sa.Connection, parcours_id: str) -> list[str]:
+    """The operators that follow a pathway: those a request for its file goes to."""
+    i = t.implication
+    return list(connexion.execute(sa.select(i.c.operateur).where(i.c.parcours_id == parcours_id).order_by(i.c.depuis)).scalars())
