@@ -8,7 +8,7 @@ The requester reads no identity before that. Must not import flask or `web`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,8 @@ class DemandeLue:
     prenom: str | None = None
     nom: str | None = None
     """Only for a structure allowed to read the person (it follows them, or the file was handed to it)."""
+    destinataires: list[str] = field(default_factory=list)
+    """The structures that follow the file (the request's addressees), the requester excepted."""
 
 
 def _demandeur_implique() -> Any:
@@ -70,13 +72,21 @@ def demandes_envoyees(connexion: sa.Connection, operateur: str, limite: int = 50
         .order_by(d.c.demandee_le.desc())
         .limit(limite)
     )
+    lignes = list(connexion.execute(requete).mappings())
+    i = t.implication
+    destinataires: dict[str, list[str]] = {}
+    for parcours_id, suivi_par in connexion.execute(
+            sa.select(i.c.parcours_id, i.c.operateur).where(i.c.parcours_id.in_({l["parcours_id"] for l in lignes}), i.c.operateur != operateur)
+            .order_by(i.c.depuis)):
+        destinataires.setdefault(parcours_id, []).append(suivi_par)
     demandes = []
-    for ligne in connexion.execute(requete).mappings():
+    for ligne in lignes:
         statut = _statut(ligne)
         lisible = statut == ADRESSEE
         demandes.append(DemandeLue(ligne["parcours_id"], operateur, ligne["motif"], ligne["demandee_le"], statut,
                                    ligne["declinee_par"], ligne["motif_refus"],
-                                   ligne["prenom"] if lisible else None, ligne["nom"] if lisible else None))
+                                   ligne["prenom"] if lisible else None, ligne["nom"] if lisible else None,
+                                   destinataires.get(ligne["parcours_id"], [])))
     return demandes
 
 

@@ -71,7 +71,7 @@ def demander(parcours_id: UUID) -> Any:
         motif = _motif("motif_demande", MotifDemande, "motif de la demande")
         resultat = parcours().demander_dossier(parcours_id, acteur.operateur, acteur.login, motif)
     except DemandeDossierError as erreur:
-        return _vers_l_accueil(f"Demande non envoyée : {erreur.message}", "erreur")
+        return _vers_l_accueil(f"Demande non envoyée : {erreur.message}", "attention")
     services().rattraper()
     suivi_par = _qui_suit(str(parcours_id))
     if resultat == "en_cours":
@@ -87,7 +87,7 @@ def adresser(parcours_id: UUID, demandeur: str) -> Any:
     try:
         parcours().adresser_dossier(parcours_id, demandeur, acteur.operateur, acteur.login)
     except DemandeDossierError as erreur:
-        return _vers_l_accueil(f"Dossier non adressé : {erreur.message}", "erreur")
+        return _vers_l_accueil(f"Dossier non adressé : {erreur.message}", "attention")
     services().rattraper()
     return _vers_l_accueil(f"Dossier adressé à {nom_operateur(demandeur)} : cette structure peut désormais le consulter et y "
                            "enregistrer ses étapes.")
@@ -101,7 +101,7 @@ def decliner(parcours_id: UUID, demandeur: str) -> Any:
         motif = _motif("motif_refus", MotifRefusDemande, "motif du refus")
         parcours().decliner_demande(parcours_id, demandeur, acteur.operateur, acteur.login, motif)
     except DemandeDossierError as erreur:
-        return _vers_l_accueil(f"Réponse non enregistrée : {erreur.message}", "erreur")
+        return _vers_l_accueil(f"Réponse non enregistrée : {erreur.message}", "attention")
     services().rattraper()
     return _vers_l_accueil(f"Demande de {nom_operateur(demandeur)} déclinée.")
 

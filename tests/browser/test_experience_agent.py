@@ -41,7 +41,8 @@ from web.schemas import lire_etape
 from web.securite import hacher_mot_de_passe
 
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT, "Awa Ndiaye"), ("ml", "mission-locale-paris", Role.AGENT, "Karim Benali"),
-           ("ft", "france-travail-75", Role.AGENT, "Julie Bernard"), ("resp-ml", "mission-locale-paris", Role.RESPONSABLE, "Inès Roux")]
+           ("ft", "france-travail-75", Role.AGENT, "Julie Bernard"), ("resp-ml", "mission-locale-paris", Role.RESPONSABLE, "Inès Roux"),
+           ("asso", "asso-75", Role.AGENT, "Léa Martin")]
 
 UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 CODES_PERMIS = {
@@ -199,6 +200,43 @@ def test_registering_someone_already_known_warns_and_links_to_the_file_or_names_
     page.get_by_label("Il s'agit d'une autre personne : enregistrer quand même").check(force=True)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.locator(".confirmation")).to_contain_text("Personne enregistrée : Omid Karimi.")
+    assert incidents.liste == [], "\n".join(incidents.liste)
+
+
+def test_a_file_another_structure_follows_is_asked_for_and_handed_over_without_retyping(territoire, page: Page,  # noqa: F811
+                                                                                        incidents: Incidents, tmp_path: Path) -> None:
+    base, services = territoire
+    enregistrer(services, "personne_enregistree", "2025-03-01", "asso-75",
+                {"nom": "Karimi", "prenom": "Omid", "date_naissance": "1985-03-01", "sexe": "M", "nationalite": "AFG", "departement": "75"})
+    connecter(page, base, "ofii")
+    page.goto(f"{base}/personnes/nouvelle")
+    for cle, valeur in (("nom", "Karimi"), ("prenom", "Omid"), ("date_naissance", "1985-03-01")):
+        champ(page, cle).fill(valeur)
+    champ(page, "sexe").select_option("M")
+    champ(page, "nationalite").select_option(label="Afghanistan")
+    page.get_by_role("button", name="Enregistrer").click()
+    avertissement = page.locator(".doublons")
+    avertissement.get_by_label("Motif de la demande").select_option(label="La personne s'est présentée à notre structure")
+    avertissement.get_by_role("button", name="Demander le dossier de Omid Karimi").click()
+    expect(page.locator(".confirmation")).to_contain_text("Demande de dossier envoyée à Association d'accompagnement.")
+    expect(page.locator(".demandes-envoyees")).to_contain_text("En attente")
+    expect(page.locator(".demandes-envoyees")).not_to_contain_text("Karimi")
+    capturer(page, "26-demande-de-dossier-envoyee", tmp_path)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    connecter(page, base, "asso")
+    recues = page.locator(".demandes-recues")
+    expect(recues).to_contain_text("Omid Karimi")
+    expect(recues).to_contain_text("OFII — direction territoriale de Paris")
+    capturer(page, "27-demande-de-dossier-recue", tmp_path)
+    recues.get_by_role("button", name="Adresser le dossier de Omid Karimi à OFII — direction territoriale de Paris").click()
+    expect(page.locator(".confirmation")).to_contain_text("Dossier adressé à OFII — direction territoriale de Paris")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    connecter(page, base, "ofii")
+    page.locator(".demandes-envoyees").get_by_role("link", name="Dossier adressé : Omid Karimi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Omid Karimi")  # the file, nothing re-typed
+    capturer(page, "28-dossier-adresse", tmp_path)
     assert incidents.liste == [], "\n".join(incidents.liste)
 
 

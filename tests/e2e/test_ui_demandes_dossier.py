@@ -65,6 +65,7 @@ def test_an_office_asks_for_a_file_it_does_not_follow_and_records_on_it_once_han
     mes_demandes = accueil.split('id="liste-demandes-envoyees"')[1]
     assert "En attente" in mes_demandes and "La personne s&#39;est installée sur notre territoire" in mes_demandes
     assert "Yasmina" not in mes_demandes  # nothing of the person before the file is handed over
+    assert "OFII — direction territoriale de Paris, Mission locale de Paris" in mes_demandes  # to whom, in the order they joined
     assert lyon.get(personne).status_code == 404
     assert "déjà en attente" in lyon.get(_demander(lyon, personne).headers["Location"]).get_data(as_text=True)
 
