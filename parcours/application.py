@@ -15,7 +15,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
@@ -30,6 +29,7 @@ from parcours.chiffrement import (
 )
 from parcours.comptes import ClientApi, Consultation, Portee, Role, Utilisateur
 from parcours.commandes import EnregistrerEtape, EnregistrerOperateur, EtapeEnregistree, FixerObjectif, ReferencePersonne
+from parcours.dates import FUSEAU
 from parcours.demandes import DemandeDeDossier, DemandeDossierError, MotifDemande, MotifRefusDemande
 from parcours.erreurs import (
     CompteExistantError,
@@ -52,8 +52,6 @@ from parcours.regles import ActionConnue, Contexte
 from parcours.regles import Operateur as OperateurConnu
 from parcours.saisie import premier_texte_interdit
 from parcours.vocabulaire import ENUMERATIONS, ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, Vocabulaire
-
-FUSEAU = ZoneInfo("Europe/Paris")
 
 ValidateurChamps = Callable[[TypeEtape, Mapping[str, Any]], dict[str, Any]]
 """Checks the syntax of corrected fields against the corrected step's schema (injected by the edge)."""

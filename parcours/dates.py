@@ -8,6 +8,10 @@ from __future__ import annotations
 import calendar
 import os
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+FUSEAU = ZoneInfo("Europe/Paris")
+"""The pathways' time zone: a recording time becomes a French calendar day (reports « vu au », pages, exports)."""
 
 JOURS_PAR_MOIS = 30.4375
 """Mean month length used to turn durations in days into months (CONTRACT §5)."""

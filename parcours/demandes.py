@@ -22,31 +22,15 @@ from parcours.vocabulaire import Vocabulaire
 
 
 class MotifDemande(Vocabulaire):
-    PRESENTEE = "presentee"
-    DEMENAGEMENT = "demenagement"
-    ORIENTATION = "orientation"
-
-
-LIBELLES_MOTIFS_DEMANDE = {
-    MotifDemande.PRESENTEE: "La personne s'est présentée à notre structure",
-    MotifDemande.DEMENAGEMENT: "La personne s'est installée sur notre territoire",
-    MotifDemande.ORIENTATION: "La personne nous a été orientée sans que le dossier suive",
-}
+    PRESENTEE = "presentee", "La personne s'est présentée à notre structure"
+    DEMENAGEMENT = "demenagement", "La personne s'est installée sur notre territoire"
+    ORIENTATION = "orientation", "La personne nous a été orientée sans que le dossier suive"
 
 
 class MotifRefusDemande(Vocabulaire):
-    SANS_ACCORD = "sans_accord"
-    AUTRE_STRUCTURE = "autre_structure"
-    PAS_LA_PERSONNE = "pas_la_personne"
-
-
-LIBELLES_MOTIFS_REFUS_DEMANDE = {
-    MotifRefusDemande.SANS_ACCORD: "La personne n'a pas donné son accord",
-    MotifRefusDemande.AUTRE_STRUCTURE: "Une autre structure l'accompagne déjà",
-    MotifRefusDemande.PAS_LA_PERSONNE: "Il ne s'agit pas de la même personne",
-}
-
-assert set(LIBELLES_MOTIFS_DEMANDE) == set(MotifDemande) and set(LIBELLES_MOTIFS_REFUS_DEMANDE) == set(MotifRefusDemande)
+    SANS_ACCORD = "sans_accord", "La personne n'a pas donné son accord"
+    AUTRE_STRUCTURE = "autre_structure", "Une autre structure l'accompagne déjà"
+    PAS_LA_PERSONNE = "pas_la_personne", "Il ne s'agit pas de la même personne"
 
 
 class DemandeDossierError(ParcoursError):

@@ -11,7 +11,18 @@ from enum import Enum
 
 
 class Vocabulaire(Enum):
-    """An enumeration stored by value; members compare by identity, never as bare strings."""
+    """An enumeration stored by value, its French label beside it (`F = "F", "Femme"`, as les-emplois'
+    `TextChoices`); members compare by identity, never as bare strings. Without a label, the value is its own."""
+
+    libelle: str
+    libelle_donne: bool
+
+    def __new__(cls, valeur: str, libelle: str | None = None) -> Vocabulaire:
+        membre = object.__new__(cls)
+        membre._value_ = valeur
+        membre.libelle = valeur if libelle is None else libelle
+        membre.libelle_donne = libelle is not None
+        return membre
 
     @classmethod
     def valeurs(cls) -> list[str]:
@@ -19,51 +30,51 @@ class Vocabulaire(Enum):
 
 
 class TypeEtape(Vocabulaire):
-    PERSONNE_ENREGISTREE = "personne_enregistree"
-    TITRE_SEJOUR_DELIVRE = "titre_sejour_delivre"
-    PROTECTION_ACCORDEE = "protection_accordee"
-    CIR_SIGNE = "cir_signe"
-    POSITIONNEMENT_LINGUISTIQUE = "positionnement_linguistique"
-    FORMATION_CIVIQUE_JOURNEE = "formation_civique_journee"
-    FORMATION_LINGUISTIQUE_PRESCRITE = "formation_linguistique_prescrite"
-    DISPENSE_FORMATION_LINGUISTIQUE = "dispense_formation_linguistique"
-    FORMATION_LINGUISTIQUE_HEURES = "formation_linguistique_heures"
-    EVALUATION_LINGUISTIQUE = "evaluation_linguistique"
-    FORMATION_LINGUISTIQUE_TERMINEE = "formation_linguistique_terminee"
-    ENTRETIEN_FIN_CIR = "entretien_fin_cir"
-    ORIENTATION_SPE = "orientation_spe"
-    DISPENSE_ORIENTATION_SPE = "dispense_orientation_spe"
-    ORIENTATION_ACCEPTEE = "orientation_acceptee"
-    ORIENTATION_REFUSEE = "orientation_refusee"
-    ORIENTATION_AGIR = "orientation_agir"
-    AGIR_ACCUEIL = "agir_accueil"
-    AGIR_REFUS = "agir_refus"
-    AGIR_ENTREE = "agir_entree"
-    AGIR_VOLET_CLOTURE = "agir_volet_cloture"
-    AGIR_SORTIE = "agir_sortie"
-    INSCRIPTION_SPE = "inscription_spe"
-    PREMIER_RENDEZ_VOUS_SPE = "premier_rendez_vous_spe"
-    DIAGNOSTIC_APPROFONDI = "diagnostic_approfondi"
-    RECONNAISSANCE_QUALIFICATIONS = "reconnaissance_qualifications"
-    ACCOMPAGNEMENT_EMPLOI_DEBUTE = "accompagnement_emploi_debute"
-    CONTRAT_TRAVAIL_DEBUTE = "contrat_travail_debute"
-    ENTREE_FORMATION = "entree_formation"
-    SORTIE_ACCOMPAGNEMENT = "sortie_accompagnement"
-    SUIVI_SIX_MOIS = "suivi_six_mois"
-    SITUATION_LOGEMENT = "situation_logement"
-    EVENEMENT_CORRIGE = "evenement_corrige"
-    EVENEMENT_ANNULE = "evenement_annule"
-    NOTE = "note"
-    ACTION_DECLAREE = "action_declaree"
-    ACTION_BUDGET = "action_budget"
-    BENEFICIAIRE_INSCRIT = "beneficiaire_inscrit"
-    BENEFICIAIRE_SORTI_ACTION = "beneficiaire_sorti_action"
-    SEANCE_TENUE = "seance_tenue"
-    OUTIL_DECRIT = "outil_decrit"
-    OUTIL_NUMERIQUE_PRETE = "outil_numerique_prete"
-    CONSULTATION_MEDICALE = "consultation_medicale"
-    BINOME_CONSTITUE = "binome_constitue"
-    EVENEMENT_TENU = "evenement_tenu"
+    PERSONNE_ENREGISTREE = "personne_enregistree", "Personne enregistrée"
+    TITRE_SEJOUR_DELIVRE = "titre_sejour_delivre", "Titre de séjour délivré"
+    PROTECTION_ACCORDEE = "protection_accordee", "Protection internationale accordée"
+    CIR_SIGNE = "cir_signe", "Contrat d'intégration républicaine signé"
+    POSITIONNEMENT_LINGUISTIQUE = "positionnement_linguistique", "Positionnement linguistique"
+    FORMATION_CIVIQUE_JOURNEE = "formation_civique_journee", "Journée de formation civique"
+    FORMATION_LINGUISTIQUE_PRESCRITE = "formation_linguistique_prescrite", "Formation linguistique prescrite"
+    DISPENSE_FORMATION_LINGUISTIQUE = "dispense_formation_linguistique", "Dispense de formation linguistique"
+    FORMATION_LINGUISTIQUE_HEURES = "formation_linguistique_heures", "Heures de formation linguistique"
+    EVALUATION_LINGUISTIQUE = "evaluation_linguistique", "Évaluation linguistique"
+    FORMATION_LINGUISTIQUE_TERMINEE = "formation_linguistique_terminee", "Formation linguistique terminée"
+    ENTRETIEN_FIN_CIR = "entretien_fin_cir", "Entretien de fin de CIR"
+    ORIENTATION_SPE = "orientation_spe", "Orientation vers le service public de l'emploi"
+    DISPENSE_ORIENTATION_SPE = "dispense_orientation_spe", "Dispense d'orientation (demande expresse)"
+    ORIENTATION_ACCEPTEE = "orientation_acceptee", "Orientation acceptée"
+    ORIENTATION_REFUSEE = "orientation_refusee", "Orientation refusée"
+    ORIENTATION_AGIR = "orientation_agir", "Orientation vers AGIR"
+    AGIR_ACCUEIL = "agir_accueil", "Accueil AGIR (diagnostic)"
+    AGIR_REFUS = "agir_refus", "Refus d'AGIR"
+    AGIR_ENTREE = "agir_entree", "Entrée dans AGIR"
+    AGIR_VOLET_CLOTURE = "agir_volet_cloture", "Volet AGIR clôturé"
+    AGIR_SORTIE = "agir_sortie", "Sortie d'AGIR"
+    INSCRIPTION_SPE = "inscription_spe", "Inscription au service public de l'emploi"
+    PREMIER_RENDEZ_VOUS_SPE = "premier_rendez_vous_spe", "Premier rendez-vous au service public de l'emploi"
+    DIAGNOSTIC_APPROFONDI = "diagnostic_approfondi", "Diagnostic approfondi"
+    RECONNAISSANCE_QUALIFICATIONS = "reconnaissance_qualifications", "Reconnaissance des qualifications"
+    ACCOMPAGNEMENT_EMPLOI_DEBUTE = "accompagnement_emploi_debute", "Accompagnement vers l'emploi débuté"
+    CONTRAT_TRAVAIL_DEBUTE = "contrat_travail_debute", "Contrat de travail débuté"
+    ENTREE_FORMATION = "entree_formation", "Entrée en formation"
+    SORTIE_ACCOMPAGNEMENT = "sortie_accompagnement", "Sortie d'accompagnement"
+    SUIVI_SIX_MOIS = "suivi_six_mois", "Suivi à 6 mois"
+    SITUATION_LOGEMENT = "situation_logement", "Situation de logement"
+    EVENEMENT_CORRIGE = "evenement_corrige", "Correction"
+    EVENEMENT_ANNULE = "evenement_annule", "Annulation"
+    NOTE = "note", "Note"
+    ACTION_DECLAREE = "action_declaree", "Action financée déclarée"
+    ACTION_BUDGET = "action_budget", "Budget de l'action"
+    BENEFICIAIRE_INSCRIT = "beneficiaire_inscrit", "Inscription à une action"
+    BENEFICIAIRE_SORTI_ACTION = "beneficiaire_sorti_action", "Sortie d'une action"
+    SEANCE_TENUE = "seance_tenue", "Séance tenue"
+    OUTIL_DECRIT = "outil_decrit", "Outil décrit"
+    OUTIL_NUMERIQUE_PRETE = "outil_numerique_prete", "Outil numérique prêté"
+    CONSULTATION_MEDICALE = "consultation_medicale", "Consultation médicale"
+    BINOME_CONSTITUE = "binome_constitue", "Binôme de mentorat constitué"
+    EVENEMENT_TENU = "evenement_tenu", "Événement sportif ou culturel"
 
 
 ETAPES_DE_GESTION = frozenset({TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE})
@@ -89,25 +100,20 @@ ETAPES_RATTACHABLES_A_UNE_ACTION = frozenset(
 
 
 class TypeOperateur(Vocabulaire):
-    OFII = "OFII"
-    PREFECTURE = "PREFECTURE"
-    FRANCE_TRAVAIL = "FRANCE_TRAVAIL"
-    MISSION_LOCALE = "MISSION_LOCALE"
-    CAP_EMPLOI = "CAP_EMPLOI"
-    APEC = "APEC"
-    AGIR = "AGIR"
-    ASSOCIATION = "ASSOCIATION"
-    LOGEMENT = "LOGEMENT"
-    ORGANISME_FORMATION = "ORGANISME_FORMATION"
+    OFII = "OFII", "OFII"
+    PREFECTURE = "PREFECTURE", "Préfecture"
+    FRANCE_TRAVAIL = "FRANCE_TRAVAIL", "France Travail"
+    MISSION_LOCALE = "MISSION_LOCALE", "Mission locale"
+    CAP_EMPLOI = "CAP_EMPLOI", "Cap emploi"
+    APEC = "APEC", "Apec"
+    AGIR = "AGIR", "AGIR"
+    ASSOCIATION = "ASSOCIATION", "Association"
+    LOGEMENT = "LOGEMENT", "Logement"
+    ORGANISME_FORMATION = "ORGANISME_FORMATION", "Organisme de formation"
 
 
-LIBELLES_TYPES_OPERATEUR: dict[str, str] = {
-    "OFII": "OFII", "PREFECTURE": "Préfecture", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale",
-    "CAP_EMPLOI": "Cap emploi", "APEC": "Apec", "AGIR": "AGIR", "ASSOCIATION": "Association", "LOGEMENT": "Logement",
-    "ORGANISME_FORMATION": "Organisme de formation",
-}
-"""French name of each operator kind, for pages."""
-assert set(LIBELLES_TYPES_OPERATEUR) == set(TypeOperateur.valeurs()), "every operator kind needs its French name"
+LIBELLES_TYPES_OPERATEUR: dict[str, str] = {kind.value: kind.libelle for kind in TypeOperateur}
+"""French name of each operator kind, by code, for pages."""
 
 ALIAS_TYPE_OPERATEUR = {"POLE_EMPLOI": TypeOperateur.FRANCE_TRAVAIL}
 """Pôle emploi became France Travail on 2024-01-01 (CONTRACT §2)."""
@@ -118,17 +124,17 @@ OPERATEURS_SPE = frozenset(
 
 
 class Sexe(Vocabulaire):
-    F = "F"
-    M = "M"
-    X = "X"
+    F = "F", "Femme"
+    M = "M", "Homme"
+    X = "X", "Non précisé (X)"
 
 
 class MotifSejour(Vocabulaire):
-    FAMILIAL = "FAMILIAL"
-    ECONOMIQUE = "ECONOMIQUE"
-    HUMANITAIRE = "HUMANITAIRE"
-    ETUDIANT = "ETUDIANT"
-    DIVERS = "DIVERS"
+    FAMILIAL = "FAMILIAL", "Familial"
+    ECONOMIQUE = "ECONOMIQUE", "Économique"
+    HUMANITAIRE = "HUMANITAIRE", "Humanitaire"
+    ETUDIANT = "ETUDIANT", "Étudiant"
+    DIVERS = "DIVERS", "Divers"
 
 
 SOUS_MOTIFS: dict[MotifSejour, tuple[str, ...]] = {
@@ -154,35 +160,47 @@ SOUS_MOTIFS: dict[MotifSejour, tuple[str, ...]] = {
 }
 """Sub-motifs allowed under each motif; `AUTRE` is valid everywhere, the only one under ETUDIANT."""
 
+LIBELLES_SOUS_MOTIFS: dict[str, str] = {
+    "REGROUPEMENT_FAMILIAL": "Regroupement familial", "CONJOINT_DE_FRANCAIS": "Conjoint de Français",
+    "PARENT_ENFANT_FRANCAIS": "Parent d'enfant français", "VIE_PRIVEE_FAMILIALE_AUTRE": "Autre motif de vie privée et familiale",
+    "FAMILLE_DE_REFUGIE": "Famille de réfugié", "SALARIE": "Salarié", "TRAVAILLEUR_TEMPORAIRE": "Travailleur temporaire",
+    "PASSEPORT_TALENT": "Passeport talent", "ENTREPRENEUR": "Entrepreneur", "REFUGIE": "Réfugié",
+    "PROTECTION_SUBSIDIAIRE": "Protection subsidiaire", "APATRIDE": "Apatride", "ETRANGER_MALADE": "Étranger malade",
+    "PROTECTION_TEMPORAIRE": "Protection temporaire", "VISITEUR": "Visiteur", "MINEUR_DEVENU_MAJEUR": "Mineur devenu majeur",
+    "AUTRE": "Autre",
+}
+"""French label of each sub-motif (plain codes: they are not an enumeration of their own)."""
+assert set(LIBELLES_SOUS_MOTIFS) == {code for codes in SOUS_MOTIFS.values() for code in codes}
+
 
 class TypeTitre(Vocabulaire):
-    VLS_TS = "VLS_TS"
-    CARTE_SEJOUR_TEMPORAIRE = "CARTE_SEJOUR_TEMPORAIRE"
-    CARTE_SEJOUR_PLURIANNUELLE = "CARTE_SEJOUR_PLURIANNUELLE"
-    CARTE_RESIDENT = "CARTE_RESIDENT"
-    RECEPISSE = "RECEPISSE"
-    APS = "APS"
-    AUTRE = "AUTRE"
+    VLS_TS = "VLS_TS", "Visa long séjour valant titre de séjour (VLS-TS)"
+    CARTE_SEJOUR_TEMPORAIRE = "CARTE_SEJOUR_TEMPORAIRE", "Carte de séjour temporaire"
+    CARTE_SEJOUR_PLURIANNUELLE = "CARTE_SEJOUR_PLURIANNUELLE", "Carte de séjour pluriannuelle"
+    CARTE_RESIDENT = "CARTE_RESIDENT", "Carte de résident"
+    RECEPISSE = "RECEPISSE", "Récépissé"
+    APS = "APS", "Autorisation provisoire de séjour (APS)"
+    AUTRE = "AUTRE", "Autre"
 
 
 class TypeProtection(Vocabulaire):
-    REFUGIE = "REFUGIE"
-    PROTECTION_SUBSIDIAIRE = "PROTECTION_SUBSIDIAIRE"
-    APATRIDE = "APATRIDE"
+    REFUGIE = "REFUGIE", "Réfugié"
+    PROTECTION_SUBSIDIAIRE = "PROTECTION_SUBSIDIAIRE", "Protection subsidiaire"
+    APATRIDE = "APATRIDE", "Apatride"
 
 
 class OrganeProtection(Vocabulaire):
-    OFPRA = "OFPRA"
-    CNDA = "CNDA"
+    OFPRA = "OFPRA", "OFPRA"
+    CNDA = "CNDA", "CNDA (Cour nationale du droit d'asile)"
 
 
 class NiveauLangue(Vocabulaire):
     """The positioning scale, also used by evaluations; ordered from lowest to highest."""
 
-    INFRA_A1 = "INFRA_A1"
-    A1 = "A1"
-    A2 = "A2"
-    B1_ET_PLUS = "B1_ET_PLUS"
+    INFRA_A1 = "INFRA_A1", "Infra A1"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1_ET_PLUS = "B1_ET_PLUS", "B1 et plus"
 
     @property
     def rang(self) -> int:
@@ -193,9 +211,9 @@ _RANGS_NIVEAU = {niveau: rang for rang, niveau in enumerate(NiveauLangue)}
 
 
 class NiveauCible(Vocabulaire):
-    A1 = "A1"
-    A2 = "A2"
-    B1 = "B1"
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
 
     @property
     def rang(self) -> int:
@@ -203,128 +221,128 @@ class NiveauCible(Vocabulaire):
 
 
 class TypeFormationLinguistique(Vocabulaire):
-    CIR_OBLIGATOIRE = "CIR_OBLIGATOIRE"
-    COMPLEMENTAIRE_A2 = "COMPLEMENTAIRE_A2"
-    COMPLEMENTAIRE_B1 = "COMPLEMENTAIRE_B1"
+    CIR_OBLIGATOIRE = "CIR_OBLIGATOIRE", "Obligatoire (CIR)"
+    COMPLEMENTAIRE_A2 = "COMPLEMENTAIRE_A2", "Complémentaire, vers A2"
+    COMPLEMENTAIRE_B1 = "COMPLEMENTAIRE_B1", "Complémentaire, vers B1"
 
 
 FORFAITS_HEURES = (100, 200, 400, 600)
 
 
 class MotifDispenseFormation(Vocabulaire):
-    NIVEAU_ATTEINT_AU_TEST = "NIVEAU_ATTEINT_AU_TEST"
-    DIPLOME_OU_CERTIFICATION = "DIPLOME_OU_CERTIFICATION"
-    AUTRE = "AUTRE"
+    NIVEAU_ATTEINT_AU_TEST = "NIVEAU_ATTEINT_AU_TEST", "Niveau atteint au test"
+    DIPLOME_OU_CERTIFICATION = "DIPLOME_OU_CERTIFICATION", "Diplôme ou certification"
+    AUTRE = "AUTRE", "Autre"
 
 
 class TypeEvaluation(Vocabulaire):
-    INTERMEDIAIRE = "INTERMEDIAIRE"
-    FINALE = "FINALE"
+    INTERMEDIAIRE = "INTERMEDIAIRE", "Intermédiaire"
+    FINALE = "FINALE", "Finale"
 
 
 class MotifFinFormation(Vocabulaire):
-    FORFAIT_REALISE = "FORFAIT_REALISE"
-    NIVEAU_CIBLE_ATTEINT_ANTICIPE = "NIVEAU_CIBLE_ATTEINT_ANTICIPE"
-    ABANDON = "ABANDON"
-    DEMENAGEMENT = "DEMENAGEMENT"
-    AUTRE = "AUTRE"
+    FORFAIT_REALISE = "FORFAIT_REALISE", "Forfait réalisé"
+    NIVEAU_CIBLE_ATTEINT_ANTICIPE = "NIVEAU_CIBLE_ATTEINT_ANTICIPE", "Niveau visé atteint avant la fin"
+    ABANDON = "ABANDON", "Abandon"
+    DEMENAGEMENT = "DEMENAGEMENT", "Déménagement"
+    AUTRE = "AUTRE", "Autre"
 
 
 class SituationPro(Vocabulaire):
-    EMPLOI = "EMPLOI"
-    FORMATION = "FORMATION"
-    RECHERCHE_EMPLOI = "RECHERCHE_EMPLOI"
-    INACTIF = "INACTIF"
+    EMPLOI = "EMPLOI", "En emploi"
+    FORMATION = "FORMATION", "En formation"
+    RECHERCHE_EMPLOI = "RECHERCHE_EMPLOI", "En recherche d'emploi"
+    INACTIF = "INACTIF", "Inactif"
 
 
 class MotifChoixSpe(Vocabulaire):
-    AGE_MOINS_26 = "AGE_MOINS_26"
-    RQTH = "RQTH"
-    CADRE = "CADRE"
-    DEFAUT = "DEFAUT"
+    AGE_MOINS_26 = "AGE_MOINS_26", "Moins de 26 ans"
+    RQTH = "RQTH", "Travailleur handicapé (RQTH)"
+    CADRE = "CADRE", "Cadre"
+    DEFAUT = "DEFAUT", "Cas général"
 
 
 class MotifDispenseOrientation(Vocabulaire):
-    EN_EMPLOI = "EN_EMPLOI"
-    NE_RECHERCHE_PAS = "NE_RECHERCHE_PAS"
-    AUTRE = "AUTRE"
+    EN_EMPLOI = "EN_EMPLOI", "Déjà en emploi"
+    NE_RECHERCHE_PAS = "NE_RECHERCHE_PAS", "Ne recherche pas d'emploi"
+    AUTRE = "AUTRE", "Autre"
 
 
 class VoletAgir(Vocabulaire):
-    DROITS = "DROITS"
-    LOGEMENT = "LOGEMENT"
-    EMPLOI_FORMATION = "EMPLOI_FORMATION"
+    DROITS = "DROITS", "Accès aux droits"
+    LOGEMENT = "LOGEMENT", "Logement"
+    EMPLOI_FORMATION = "EMPLOI_FORMATION", "Emploi et formation"
 
 
 class MotifRefusAgir(Vocabulaire):
-    REFUS_PERSONNE = "REFUS_PERSONNE"
-    NON_ELIGIBLE = "NON_ELIGIBLE"
-    INJOIGNABLE = "INJOIGNABLE"
+    REFUS_PERSONNE = "REFUS_PERSONNE", "Refus de la personne"
+    NON_ELIGIBLE = "NON_ELIGIBLE", "Non éligible"
+    INJOIGNABLE = "INJOIGNABLE", "Injoignable"
 
 
 class ResultatVolet(Vocabulaire):
-    ATTEINT = "ATTEINT"
-    NON_ATTEINT = "NON_ATTEINT"
-    SANS_OBJET = "SANS_OBJET"
+    ATTEINT = "ATTEINT", "Atteint"
+    NON_ATTEINT = "NON_ATTEINT", "Non atteint"
+    SANS_OBJET = "SANS_OBJET", "Sans objet"
 
 
 class Frein(Vocabulaire):
     """Barriers to employment named by an in-depth diagnostic (accord-cadre OFII–SPE)."""
 
-    GARDE_ENFANTS = "GARDE_ENFANTS"
-    MOBILITE = "MOBILITE"
-    SANTE = "SANTE"
-    LOGEMENT = "LOGEMENT"
-    LANGUE = "LANGUE"
-    NUMERIQUE = "NUMERIQUE"
-    RECONNAISSANCE_DIPLOMES = "RECONNAISSANCE_DIPLOMES"
-    DROITS = "DROITS"
-    AUTRE = "AUTRE"
+    GARDE_ENFANTS = "GARDE_ENFANTS", "Garde d'enfants"
+    MOBILITE = "MOBILITE", "Mobilité"
+    SANTE = "SANTE", "Santé"
+    LOGEMENT = "LOGEMENT", "Logement"
+    LANGUE = "LANGUE", "Langue"
+    NUMERIQUE = "NUMERIQUE", "Numérique"
+    RECONNAISSANCE_DIPLOMES = "RECONNAISSANCE_DIPLOMES", "Reconnaissance des diplômes"
+    DROITS = "DROITS", "Accès aux droits"
+    AUTRE = "AUTRE", "Autre"
 
 
 class DemarcheQualification(Vocabulaire):
-    VAE = "VAE"
-    COMPARABILITE_DIPLOME = "COMPARABILITE_DIPLOME"
-    EQUIVALENCE = "EQUIVALENCE"
-    AUTRE = "AUTRE"
+    VAE = "VAE", "Validation des acquis de l'expérience (VAE)"
+    COMPARABILITE_DIPLOME = "COMPARABILITE_DIPLOME", "Attestation de comparabilité du diplôme"
+    EQUIVALENCE = "EQUIVALENCE", "Équivalence"
+    AUTRE = "AUTRE", "Autre"
 
 
 class StatutDemarche(Vocabulaire):
-    DEPOSEE = "DEPOSEE"
-    OBTENUE = "OBTENUE"
-    REFUSEE = "REFUSEE"
+    DEPOSEE = "DEPOSEE", "Déposée"
+    OBTENUE = "OBTENUE", "Obtenue"
+    REFUSEE = "REFUSEE", "Refusée"
 
 
 class MotifSortieAgir(Vocabulaire):
-    OBJECTIFS_ATTEINTS = "OBJECTIFS_ATTEINTS"
-    DUREE_MAX = "DUREE_MAX"
-    ABANDON = "ABANDON"
-    DEMENAGEMENT = "DEMENAGEMENT"
-    PERDU_DE_VUE = "PERDU_DE_VUE"
-    AUTRE = "AUTRE"
+    OBJECTIFS_ATTEINTS = "OBJECTIFS_ATTEINTS", "Objectifs atteints"
+    DUREE_MAX = "DUREE_MAX", "Durée maximale atteinte"
+    ABANDON = "ABANDON", "Abandon"
+    DEMENAGEMENT = "DEMENAGEMENT", "Déménagement"
+    PERDU_DE_VUE = "PERDU_DE_VUE", "Perdu de vue"
+    AUTRE = "AUTRE", "Autre"
 
 
 class Programme(Vocabulaire):
-    ACCOMPAGNEMENT_FT = "ACCOMPAGNEMENT_FT"
-    CEJ = "CEJ"
-    PACEA = "PACEA"
-    AGIR_EMPLOI = "AGIR_EMPLOI"
-    ACTION_BOP104 = "ACTION_BOP104"
-    MENTORAT = "MENTORAT"
-    AUTRE = "AUTRE"
+    ACCOMPAGNEMENT_FT = "ACCOMPAGNEMENT_FT", "Accompagnement France Travail"
+    CEJ = "CEJ", "Contrat d'engagement jeune (CEJ)"
+    PACEA = "PACEA", "PACEA"
+    AGIR_EMPLOI = "AGIR_EMPLOI", "Volet emploi d'AGIR"
+    ACTION_BOP104 = "ACTION_BOP104", "Action financée par le BOP 104"
+    MENTORAT = "MENTORAT", "Mentorat"
+    AUTRE = "AUTRE", "Autre"
 
 
 class TypeContrat(Vocabulaire):
-    CDI = "CDI"
-    CDD = "CDD"
-    INTERIM = "INTERIM"
-    CONTRAT_AIDE = "CONTRAT_AIDE"
-    IAE = "IAE"
-    APPRENTISSAGE = "APPRENTISSAGE"
-    PROFESSIONNALISATION = "PROFESSIONNALISATION"
-    FONCTION_PUBLIQUE_TITULAIRE = "FONCTION_PUBLIQUE_TITULAIRE"
-    CREATION_ENTREPRISE = "CREATION_ENTREPRISE"
-    AUTRE = "AUTRE"
+    CDI = "CDI", "CDI"
+    CDD = "CDD", "CDD"
+    INTERIM = "INTERIM", "Intérim"
+    CONTRAT_AIDE = "CONTRAT_AIDE", "Contrat aidé"
+    IAE = "IAE", "Insertion par l'activité économique (IAE)"
+    APPRENTISSAGE = "APPRENTISSAGE", "Apprentissage"
+    PROFESSIONNALISATION = "PROFESSIONNALISATION", "Contrat de professionnalisation"
+    FONCTION_PUBLIQUE_TITULAIRE = "FONCTION_PUBLIQUE_TITULAIRE", "Titulaire de la fonction publique"
+    CREATION_ENTREPRISE = "CREATION_ENTREPRISE", "Création d'entreprise"
+    AUTRE = "AUTRE", "Autre"
 
 
 CONTRATS_TOUJOURS_DURABLES = frozenset(
@@ -344,12 +362,12 @@ CONTRATS_A_DUREE_DETERMINEE = frozenset(
 
 
 class TypeFormationPro(Vocabulaire):
-    PRE_QUALIFIANTE = "PRE_QUALIFIANTE"
-    QUALIFIANTE = "QUALIFIANTE"
-    CERTIFIANTE = "CERTIFIANTE"
-    DIPLOMANTE = "DIPLOMANTE"
-    FLE_A_VISEE_PRO = "FLE_A_VISEE_PRO"
-    SAVOIRS_DE_BASE = "SAVOIRS_DE_BASE"
+    PRE_QUALIFIANTE = "PRE_QUALIFIANTE", "Préqualifiante"
+    QUALIFIANTE = "QUALIFIANTE", "Qualifiante"
+    CERTIFIANTE = "CERTIFIANTE", "Certifiante"
+    DIPLOMANTE = "DIPLOMANTE", "Diplômante"
+    FLE_A_VISEE_PRO = "FLE_A_VISEE_PRO", "Français langue étrangère à visée professionnelle"
+    SAVOIRS_DE_BASE = "SAVOIRS_DE_BASE", "Savoirs de base"
 
 
 FORMATIONS_DURABLES = frozenset(
@@ -359,22 +377,22 @@ FORMATIONS_DURABLES = frozenset(
 
 
 class CategorieSortie(Vocabulaire):
-    EMPLOI_CDI = "EMPLOI_CDI"
-    EMPLOI_FONCTION_PUBLIQUE = "EMPLOI_FONCTION_PUBLIQUE"
-    CREATION_ENTREPRISE = "CREATION_ENTREPRISE"
-    EMPLOI_DURABLE_6M_PLUS = "EMPLOI_DURABLE_6M_PLUS"
-    EMPLOI_MOINS_6M = "EMPLOI_MOINS_6M"
-    FORMATION_QUALIFIANTE = "FORMATION_QUALIFIANTE"
-    FORMATION_CERTIFIANTE = "FORMATION_CERTIFIANTE"
-    FORMATION_DIPLOMANTE = "FORMATION_DIPLOMANTE"
-    FORMATION_PRE_QUALIFIANTE = "FORMATION_PRE_QUALIFIANTE"
-    FORMATION_LINGUISTIQUE = "FORMATION_LINGUISTIQUE"
-    RECHERCHE_EMPLOI = "RECHERCHE_EMPLOI"
-    INACTIVITE = "INACTIVITE"
-    ABANDON_PERDU_DE_VUE = "ABANDON_PERDU_DE_VUE"
-    DEMENAGEMENT = "DEMENAGEMENT"
-    DECES = "DECES"
-    TRANSFERT = "TRANSFERT"
+    EMPLOI_CDI = "EMPLOI_CDI", "Emploi en CDI"
+    EMPLOI_FONCTION_PUBLIQUE = "EMPLOI_FONCTION_PUBLIQUE", "Emploi dans la fonction publique"
+    CREATION_ENTREPRISE = "CREATION_ENTREPRISE", "Création d'entreprise"
+    EMPLOI_DURABLE_6M_PLUS = "EMPLOI_DURABLE_6M_PLUS", "Emploi durable (6 mois ou plus)"
+    EMPLOI_MOINS_6M = "EMPLOI_MOINS_6M", "Emploi de moins de 6 mois"
+    FORMATION_QUALIFIANTE = "FORMATION_QUALIFIANTE", "Formation qualifiante"
+    FORMATION_CERTIFIANTE = "FORMATION_CERTIFIANTE", "Formation certifiante"
+    FORMATION_DIPLOMANTE = "FORMATION_DIPLOMANTE", "Formation diplômante"
+    FORMATION_PRE_QUALIFIANTE = "FORMATION_PRE_QUALIFIANTE", "Formation préqualifiante"
+    FORMATION_LINGUISTIQUE = "FORMATION_LINGUISTIQUE", "Formation linguistique"
+    RECHERCHE_EMPLOI = "RECHERCHE_EMPLOI", "En recherche d'emploi"
+    INACTIVITE = "INACTIVITE", "Inactivité"
+    ABANDON_PERDU_DE_VUE = "ABANDON_PERDU_DE_VUE", "Abandon, perdu de vue"
+    DEMENAGEMENT = "DEMENAGEMENT", "Déménagement"
+    DECES = "DECES", "Décès"
+    TRANSFERT = "TRANSFERT", "Transfert"
 
 
 SORTIES_EMPLOI_DURABLE = frozenset(
@@ -408,19 +426,19 @@ SORTIES_EMPLOI = frozenset(
 
 
 class SituationLogement(Vocabulaire):
-    SANS_ABRI = "SANS_ABRI"
-    HEBERGEMENT_URGENCE = "HEBERGEMENT_URGENCE"
-    DNA = "DNA"
-    CPH = "CPH"
-    CHRS = "CHRS"
-    HEBERGE_TIERS = "HEBERGE_TIERS"
-    IML_SOUS_LOCATION = "IML_SOUS_LOCATION"
-    LOGEMENT_ACCOMPAGNE = "LOGEMENT_ACCOMPAGNE"
-    IML_MANDAT_GESTION = "IML_MANDAT_GESTION"
-    LOCATAIRE_PARC_SOCIAL = "LOCATAIRE_PARC_SOCIAL"
-    LOCATAIRE_PARC_PRIVE = "LOCATAIRE_PARC_PRIVE"
-    PROPRIETAIRE = "PROPRIETAIRE"
-    AUTRE = "AUTRE"
+    SANS_ABRI = "SANS_ABRI", "Sans abri"
+    HEBERGEMENT_URGENCE = "HEBERGEMENT_URGENCE", "Hébergement d'urgence"
+    DNA = "DNA", "Dispositif national d'accueil (DNA)"
+    CPH = "CPH", "Centre provisoire d'hébergement (CPH)"
+    CHRS = "CHRS", "Centre d'hébergement et de réinsertion sociale (CHRS)"
+    HEBERGE_TIERS = "HEBERGE_TIERS", "Hébergé par un tiers"
+    IML_SOUS_LOCATION = "IML_SOUS_LOCATION", "Intermédiation locative en sous-location"
+    LOGEMENT_ACCOMPAGNE = "LOGEMENT_ACCOMPAGNE", "Logement accompagné"
+    IML_MANDAT_GESTION = "IML_MANDAT_GESTION", "Intermédiation locative en mandat de gestion"
+    LOCATAIRE_PARC_SOCIAL = "LOCATAIRE_PARC_SOCIAL", "Locataire du parc social"
+    LOCATAIRE_PARC_PRIVE = "LOCATAIRE_PARC_PRIVE", "Locataire du parc privé"
+    PROPRIETAIRE = "PROPRIETAIRE", "Propriétaire"
+    AUTRE = "AUTRE", "Autre"
 
 
 LOGEMENTS_PERENNES = frozenset(
@@ -435,57 +453,57 @@ LOGEMENTS_PERENNES = frozenset(
 
 
 class Visibilite(Vocabulaire):
-    OPERATEUR = "OPERATEUR"
-    PARTAGEE = "PARTAGEE"
+    OPERATEUR = "OPERATEUR", "Ma structure seulement"
+    PARTAGEE = "PARTAGEE", "Partagée avec les structures du parcours"
 
 
 class Thematique(Vocabulaire):
     """The annex's thematics, with the section each one fills."""
 
-    FORMATION_ACTEURS = "FORMATION_ACTEURS"
-    FRANCAIS = "FRANCAIS"
-    EMPLOI = "EMPLOI"
-    VALEURS_REPUBLIQUE = "VALEURS_REPUBLIQUE"
-    LOGEMENT = "LOGEMENT"
-    SANTE = "SANTE"
-    NUMERIQUE = "NUMERIQUE"
-    MENTORAT = "MENTORAT"
-    SPORT_CULTURE = "SPORT_CULTURE"
-    ACCOMPAGNEMENT_GLOBAL = "ACCOMPAGNEMENT_GLOBAL"
+    FORMATION_ACTEURS = "FORMATION_ACTEURS", "Formation des acteurs de l'intégration"
+    FRANCAIS = "FRANCAIS", "Apprentissage du français"
+    EMPLOI = "EMPLOI", "En emploi"
+    VALEURS_REPUBLIQUE = "VALEURS_REPUBLIQUE", "Principes de la République et usages de la société française"
+    LOGEMENT = "LOGEMENT", "Logement"
+    SANTE = "SANTE", "Santé"
+    NUMERIQUE = "NUMERIQUE", "Numérique"
+    MENTORAT = "MENTORAT", "Mentorat"
+    SPORT_CULTURE = "SPORT_CULTURE", "Accès au sport et à la culture"
+    ACCOMPAGNEMENT_GLOBAL = "ACCOMPAGNEMENT_GLOBAL", "Accompagnement global"
 
 
 class ThemeValeurs(Vocabulaire):
-    LAICITE = "LAICITE"
-    EGALITE_FEMMES_HOMMES = "EGALITE_FEMMES_HOMMES"
-    CITOYENNETE = "CITOYENNETE"
-    PARENTALITE = "PARENTALITE"
-    LIENS_SOCIETE_ACCUEIL = "LIENS_SOCIETE_ACCUEIL"
-    AUTRES = "AUTRES"
+    LAICITE = "LAICITE", "Laïcité"
+    EGALITE_FEMMES_HOMMES = "EGALITE_FEMMES_HOMMES", "Égalité femmes-hommes"
+    CITOYENNETE = "CITOYENNETE", "Citoyenneté"
+    PARENTALITE = "PARENTALITE", "Parentalité"
+    LIENS_SOCIETE_ACCUEIL = "LIENS_SOCIETE_ACCUEIL", "Liens avec la société d'accueil"
+    AUTRES = "AUTRES", "Autres"
 
 
 class PublicAction(Vocabulaire):
-    BENEFICIAIRES = "BENEFICIAIRES"
-    ACTEURS = "ACTEURS"
+    BENEFICIAIRES = "BENEFICIAIRES", "Bénéficiaires"
+    ACTEURS = "ACTEURS", "Acteurs de l'intégration"
 
 
 class MotifSortieAction(Vocabulaire):
-    PARCOURS_TERMINE = "PARCOURS_TERMINE"
-    ABANDON = "ABANDON"
-    DEMENAGEMENT = "DEMENAGEMENT"
-    AUTRE = "AUTRE"
+    PARCOURS_TERMINE = "PARCOURS_TERMINE", "Parcours terminé"
+    ABANDON = "ABANDON", "Abandon"
+    DEMENAGEMENT = "DEMENAGEMENT", "Déménagement"
+    AUTRE = "AUTRE", "Autre"
 
 
 class OutilNumerique(Vocabulaire):
-    TABLETTE = "TABLETTE"
-    ORDINATEUR = "ORDINATEUR"
-    TELEPHONE = "TELEPHONE"
-    CONNEXION = "CONNEXION"
-    AUTRE = "AUTRE"
+    TABLETTE = "TABLETTE", "Tablette"
+    ORDINATEUR = "ORDINATEUR", "Ordinateur"
+    TELEPHONE = "TELEPHONE", "Téléphone"
+    CONNEXION = "CONNEXION", "Connexion"
+    AUTRE = "AUTRE", "Autre"
 
 
 class NatureEvenement(Vocabulaire):
-    SPORTIF = "SPORTIF"
-    CULTUREL = "CULTUREL"
+    SPORTIF = "SPORTIF", "Sportif"
+    CULTUREL = "CULTUREL", "Culturel"
 
 
 LIBELLES_THEMATIQUES: dict[Thematique, str] = {
@@ -542,52 +560,20 @@ ENUMERATIONS: tuple[type[Vocabulaire], ...] = (
 """Every enumeration that may appear in an event: each gets a registered transcoding."""
 
 
-LIBELLES_ETAPES: dict[TypeEtape, str] = {
-    TypeEtape.PERSONNE_ENREGISTREE: "Personne enregistrée",
-    TypeEtape.TITRE_SEJOUR_DELIVRE: "Titre de séjour délivré",
-    TypeEtape.PROTECTION_ACCORDEE: "Protection internationale accordée",
-    TypeEtape.CIR_SIGNE: "Contrat d'intégration républicaine signé",
-    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: "Positionnement linguistique",
-    TypeEtape.FORMATION_CIVIQUE_JOURNEE: "Journée de formation civique",
-    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: "Formation linguistique prescrite",
-    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: "Dispense de formation linguistique",
-    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: "Heures de formation linguistique",
-    TypeEtape.EVALUATION_LINGUISTIQUE: "Évaluation linguistique",
-    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: "Formation linguistique terminée",
-    TypeEtape.ENTRETIEN_FIN_CIR: "Entretien de fin de CIR",
-    TypeEtape.ORIENTATION_SPE: "Orientation vers le service public de l'emploi",
-    TypeEtape.DISPENSE_ORIENTATION_SPE: "Dispense d'orientation (demande expresse)",
-    TypeEtape.ORIENTATION_ACCEPTEE: "Orientation acceptée",
-    TypeEtape.ORIENTATION_REFUSEE: "Orientation refusée",
-    TypeEtape.ORIENTATION_AGIR: "Orientation vers AGIR",
-    TypeEtape.AGIR_ACCUEIL: "Accueil AGIR (diagnostic)",
-    TypeEtape.AGIR_REFUS: "Refus d'AGIR",
-    TypeEtape.AGIR_ENTREE: "Entrée dans AGIR",
-    TypeEtape.AGIR_VOLET_CLOTURE: "Volet AGIR clôturé",
-    TypeEtape.AGIR_SORTIE: "Sortie d'AGIR",
-    TypeEtape.INSCRIPTION_SPE: "Inscription au service public de l'emploi",
-    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: "Premier rendez-vous au service public de l'emploi",
-    TypeEtape.DIAGNOSTIC_APPROFONDI: "Diagnostic approfondi",
-    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: "Reconnaissance des qualifications",
-    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: "Accompagnement vers l'emploi débuté",
-    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: "Contrat de travail débuté",
-    TypeEtape.ENTREE_FORMATION: "Entrée en formation",
-    TypeEtape.SORTIE_ACCOMPAGNEMENT: "Sortie d'accompagnement",
-    TypeEtape.SUIVI_SIX_MOIS: "Suivi à 6 mois",
-    TypeEtape.SITUATION_LOGEMENT: "Situation de logement",
-    TypeEtape.EVENEMENT_CORRIGE: "Correction",
-    TypeEtape.EVENEMENT_ANNULE: "Annulation",
-    TypeEtape.NOTE: "Note",
-    TypeEtape.ACTION_DECLAREE: "Action financée déclarée",
-    TypeEtape.ACTION_BUDGET: "Budget de l'action",
-    TypeEtape.BENEFICIAIRE_INSCRIT: "Inscription à une action",
-    TypeEtape.BENEFICIAIRE_SORTI_ACTION: "Sortie d'une action",
-    TypeEtape.SEANCE_TENUE: "Séance tenue",
-    TypeEtape.OUTIL_DECRIT: "Outil décrit",
-    TypeEtape.OUTIL_NUMERIQUE_PRETE: "Outil numérique prêté",
-    TypeEtape.CONSULTATION_MEDICALE: "Consultation médicale",
-    TypeEtape.BINOME_CONSTITUE: "Binôme de mentorat constitué",
-    TypeEtape.EVENEMENT_TENU: "Événement sportif ou culturel",
-}
+LIBELLES_ETAPES: dict[TypeEtape, str] = {type_etape: type_etape.libelle for type_etape in TypeEtape}
 """French label of each step type, for pages, exports and reports."""
-assert set(LIBELLES_ETAPES) == set(TypeEtape), "every step type needs its French label"
+
+
+def _libelles_des_codes() -> dict[str, str]:
+    libelles = dict(LIBELLES_SOUS_MOTIFS)
+    for enumeration in ENUMERATIONS:
+        if enumeration in (TypeEtape, TypeOperateur):
+            continue  # step types and operator kinds are named by their own tables, never as a field's value
+        for membre in enumeration:
+            if libelles.setdefault(membre.value, membre.libelle) != membre.libelle:
+                raise AssertionError(f"« {membre.value} » a deux libellés : une valeur se lit de la même façon partout")
+    return libelles
+
+
+LIBELLES_DES_CODES: dict[str, str] = _libelles_des_codes()
+"""French wording of every code a step's field may hold, for people (the codes stay what is posted and stored)."""

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from parcours.dates import JOURS_PAR_MOIS, SEUIL_EMPLOI_DURABLE, add_months, age_revolu, contrat_durable, emploi_durable_strict
+from parcours.dates import FUSEAU, JOURS_PAR_MOIS, SEUIL_EMPLOI_DURABLE, add_months, age_revolu, contrat_durable, emploi_durable_strict
 from parcours.regles import DUREE_MAX_AGIR_MOIS, contrat_durable_actif, formation_durable_active
 from parcours.vocabulaire import (
     CONTRATS_A_DUREE_DETERMINEE,
@@ -47,7 +46,6 @@ from projections import tables as t
 from projections.faits import freins_du_masque
 from projections.lecture import ProjectionLecture
 
-FUSEAU = ZoneInfo("Europe/Paris")
 PUBLICS = ("bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans")
 LIBELLES_PUBLICS = {"bpi": "Bénéficiaires d'une protection internationale (BPI)", "non_bpi": "Non-BPI", "femmes": "Femmes",
                     "hommes": "Hommes", "moins_de_25_ans": "Moins de 25 ans", "moins_de_26_ans": "Moins de 26 ans"}

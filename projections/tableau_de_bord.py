@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 
 from parcours.dates import JOURS_PAR_MOIS, add_months
-from parcours.vocabulaire import OPERATEURS_SPE, MotifRefusAgir, ResultatVolet, TypeEtape, VoletAgir
+from parcours.vocabulaire import OPERATEURS_SPE, Frein, MotifRefusAgir, ResultatVolet, TypeEtape, VoletAgir
 from projections import tables as t
 from projections.indicateurs import (
     DURABLES,
@@ -67,12 +67,9 @@ LIBELLES_AGIR: dict[str, str] = {
     "agir.en_cours": "AGIR : accompagnements en cours en fin de période",
     "agir.au_dela_24_mois": "AGIR : accompagnements en cours au-delà de 24 mois",
 }
-LIBELLES_FREINS = {
-    "GARDE_ENFANTS": "garde d'enfants", "MOBILITE": "mobilité", "SANTE": "santé", "LOGEMENT": "logement",
-    "LANGUE": "langue", "NUMERIQUE": "numérique", "RECONNAISSANCE_DIPLOMES": "reconnaissance des diplômes",
-    "DROITS": "accès aux droits", "AUTRE": "autre",
-}
-LIBELLES_TYPES_SPE = {"APEC": "Apec", "CAP_EMPLOI": "Cap emploi", "FRANCE_TRAVAIL": "France Travail", "MISSION_LOCALE": "Mission locale"}
+LIBELLES_FREINS = {frein.value: frein.libelle[0].lower() + frein.libelle[1:] for frein in Frein}
+"""The barriers as a sentence names them (« garde d'enfants, mobilité »)."""
+LIBELLES_TYPES_SPE = {kind.value: kind.libelle for kind in sorted(OPERATEURS_SPE, key=lambda kind: kind.value)}
 LIBELLES_SPE: dict[str, str] = {
     "spe.orientations": "SPE : orientations",
     "spe.acceptees": "SPE : orientations acceptées",

@@ -30,9 +30,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
-from zoneinfo import ZoneInfo
 
-FUSEAU = ZoneInfo("Europe/Paris")
+from parcours.dates import FUSEAU
+
 HORODATAGE = datetime(1980, 1, 1)
 """The timestamp of every zip entry and document property: the earliest a zip can hold, plainly not a real date."""
 

@@ -29,7 +29,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         PARCOURS_LIMITE_API=os.environ.get("PARCOURS_LIMITE_API", "1200 per minute"),
         PARCOURS_LIMITE_CONNEXION=os.environ.get("PARCOURS_LIMITE_CONNEXION", "30 per minute"),
-        JSON_SORT_KEYS=False,
     )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "REGLAGES"})

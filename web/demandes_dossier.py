@@ -14,13 +14,7 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_htmx import make_response as reponse_htmx
 
 from parcours.comptes import Portee
-from parcours.demandes import (
-    LIBELLES_MOTIFS_DEMANDE,
-    LIBELLES_MOTIFS_REFUS_DEMANDE,
-    DemandeDossierError,
-    MotifDemande,
-    MotifRefusDemande,
-)
+from parcours.demandes import DemandeDossierError, MotifDemande, MotifRefusDemande
 from projections.demandes_dossier import LIBELLES_STATUTS, demandes_envoyees, demandes_recues, operateurs_impliques
 from web.acces import AccesRefuseError, Acteur
 from web.auth import connexion_requise
@@ -29,8 +23,8 @@ from web.noms import nom_operateur
 
 bp = Blueprint("dossiers", __name__)
 
-MOTIFS_DEMANDE = {motif.value: libelle for motif, libelle in LIBELLES_MOTIFS_DEMANDE.items()}
-MOTIFS_REFUS = {motif.value: libelle for motif, libelle in LIBELLES_MOTIFS_REFUS_DEMANDE.items()}
+MOTIFS_DEMANDE = {motif.value: motif.libelle for motif in MotifDemande}
+MOTIFS_REFUS = {motif.value: motif.libelle for motif in MotifRefusDemande}
 
 
 def _acteur_qui_ecrit() -> Acteur:

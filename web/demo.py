@@ -23,10 +23,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from parcours.dates import JOURS_PAR_MOIS, add_months, age_revolu, contrat_durable, fenetre_suivi
+from parcours.regles import contrat_durable_actif, formation_durable_active
 from parcours.vocabulaire import (
-    CONTRATS_A_DUREE_DETERMINEE,
-    CONTRATS_TOUJOURS_DURABLES,
-    FORMATIONS_DURABLES,
     LOGEMENTS_PERENNES,
     SORTIES_NEUTRES,
     SORTIES_POSITIVES,
@@ -1220,7 +1218,8 @@ def _sortie_agir(p: _Personne, entree: date, acces: date | None, emploi: date | 
 
 
 def objectifs_atteints(etapes: Sequence[tuple[date, int, dict[str, Any]]], jour: date) -> bool:
-    """Durable housing (the latest situation) and a durable job or qualifying training running on `jour` (R-17).
+    """What the AGIR exit rule demands of OBJECTIFS_ATTEINTS (R-17), read on the generator's plain steps: durable housing
+    (the latest situation) and a durable job or qualifying training running on `jour`, by the rule's own definitions.
 
     `etapes` are one person's (occurred_on, order, step) triples; only those dated on or before `jour` count.
     """
@@ -1233,16 +1232,10 @@ def objectifs_atteints(etapes: Sequence[tuple[date, int, dict[str, Any]]], jour:
         donnees = etape["data"]
         debut = date.fromisoformat(donnees["date_debut"])
         fin = date.fromisoformat(donnees["date_fin_prevue"]) if donnees.get("date_fin_prevue") else None
-        if debut > jour or (fin is not None and fin < jour):
-            continue
         if etape["type"] == E.ENTREE_FORMATION.value:
-            if TypeFormationPro(donnees["type"]) in FORMATIONS_DURABLES:
+            if formation_durable_active(TypeFormationPro(donnees["type"]), debut, fin, jour):
                 return True
-            continue
-        type_contrat = TypeContrat(donnees["type_contrat"])
-        if type_contrat in CONTRATS_TOUJOURS_DURABLES or (
-            type_contrat in CONTRATS_A_DUREE_DETERMINEE and contrat_durable(debut, fin)
-        ):
+        elif contrat_durable_actif(TypeContrat(donnees["type_contrat"]), debut, fin, jour):
             return True
     return False
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app, g
 
 from parcours.application import Parcours
+from parcours.dates import FUSEAU
 from web.acces import Acteur
 from web.config import Services
-
-FUSEAU = ZoneInfo("Europe/Paris")
 
 
 def services() -> Services:

@@ -19,7 +19,7 @@ from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
 from parcours.pays import NOMS_PAYS, nom_pays
-from parcours.vocabulaire import SOUS_MOTIFS, MotifSejour, TypeEtape
+from parcours.vocabulaire import LIBELLES_DES_CODES, SOUS_MOTIFS, MotifSejour, TypeEtape
 from web.schemas import (
     SCHEMAS_DONNEES,
     Booleen,
@@ -35,76 +35,6 @@ from web.schemas import (
 CHOIX_MAX_EN_LISTE = 20
 """A text field restricted to at most this many values (`OneOf`) becomes a drop-down list."""
 
-LIBELLES_VALEURS: dict[str, str] = {
-    # Sexe
-    "F": "Femme", "M": "Homme", "X": "Non précisé (X)",
-    # Titre de séjour : motifs, sous-motifs, types
-    "FAMILIAL": "Familial", "ECONOMIQUE": "Économique", "HUMANITAIRE": "Humanitaire", "ETUDIANT": "Étudiant",
-    "DIVERS": "Divers", "REGROUPEMENT_FAMILIAL": "Regroupement familial", "CONJOINT_DE_FRANCAIS": "Conjoint de Français",
-    "PARENT_ENFANT_FRANCAIS": "Parent d'enfant français", "VIE_PRIVEE_FAMILIALE_AUTRE": "Autre motif de vie privée et familiale",
-    "FAMILLE_DE_REFUGIE": "Famille de réfugié", "SALARIE": "Salarié", "TRAVAILLEUR_TEMPORAIRE": "Travailleur temporaire",
-    "PASSEPORT_TALENT": "Passeport talent", "ENTREPRENEUR": "Entrepreneur", "REFUGIE": "Réfugié",
-    "PROTECTION_SUBSIDIAIRE": "Protection subsidiaire", "APATRIDE": "Apatride", "ETRANGER_MALADE": "Étranger malade",
-    "PROTECTION_TEMPORAIRE": "Protection temporaire", "VISITEUR": "Visiteur", "MINEUR_DEVENU_MAJEUR": "Mineur devenu majeur",
-    "VLS_TS": "Visa long séjour valant titre de séjour (VLS-TS)", "CARTE_SEJOUR_TEMPORAIRE": "Carte de séjour temporaire",
-    "CARTE_SEJOUR_PLURIANNUELLE": "Carte de séjour pluriannuelle", "CARTE_RESIDENT": "Carte de résident",
-    "RECEPISSE": "Récépissé", "APS": "Autorisation provisoire de séjour (APS)",
-    # Protection
-    "OFPRA": "OFPRA", "CNDA": "CNDA (Cour nationale du droit d'asile)",
-    # Langue
-    "A1": "A1", "A2": "A2", "B1": "B1", "INFRA_A1": "Infra A1", "B1_ET_PLUS": "B1 et plus", "CIR_OBLIGATOIRE": "Obligatoire (CIR)",
-    "COMPLEMENTAIRE_A2": "Complémentaire, vers A2", "COMPLEMENTAIRE_B1": "Complémentaire, vers B1",
-    "NIVEAU_ATTEINT_AU_TEST": "Niveau atteint au test", "DIPLOME_OU_CERTIFICATION": "Diplôme ou certification",
-    "INTERMEDIAIRE": "Intermédiaire", "FINALE": "Finale", "FORFAIT_REALISE": "Forfait réalisé",
-    "NIVEAU_CIBLE_ATTEINT_ANTICIPE": "Niveau visé atteint avant la fin", "ABANDON": "Abandon", "DEMENAGEMENT": "Déménagement",
-    # CIR, orientation
-    "EMPLOI": "En emploi", "FORMATION": "En formation", "RECHERCHE_EMPLOI": "En recherche d'emploi", "INACTIF": "Inactif",
-    "AGE_MOINS_26": "Moins de 26 ans", "RQTH": "Travailleur handicapé (RQTH)", "CADRE": "Cadre", "DEFAUT": "Cas général",
-    "EN_EMPLOI": "Déjà en emploi", "NE_RECHERCHE_PAS": "Ne recherche pas d'emploi",
-    # AGIR
-    "DROITS": "Accès aux droits", "LOGEMENT": "Logement", "EMPLOI_FORMATION": "Emploi et formation",
-    "OBJECTIFS_ATTEINTS": "Objectifs atteints", "DUREE_MAX": "Durée maximale atteinte", "PERDU_DE_VUE": "Perdu de vue",
-    "REFUS_PERSONNE": "Refus de la personne", "NON_ELIGIBLE": "Non éligible", "INJOIGNABLE": "Injoignable",
-    "ATTEINT": "Atteint", "NON_ATTEINT": "Non atteint", "SANS_OBJET": "Sans objet",
-    # Service public de l'emploi : freins, reconnaissance des qualifications
-    "GARDE_ENFANTS": "Garde d'enfants", "MOBILITE": "Mobilité", "SANTE": "Santé", "LANGUE": "Langue",
-    "NUMERIQUE": "Numérique", "RECONNAISSANCE_DIPLOMES": "Reconnaissance des diplômes",
-    "VAE": "Validation des acquis de l'expérience (VAE)", "COMPARABILITE_DIPLOME": "Attestation de comparabilité du diplôme",
-    "EQUIVALENCE": "Équivalence", "DEPOSEE": "Déposée", "OBTENUE": "Obtenue", "REFUSEE": "Refusée",
-    # Emploi
-    "ACCOMPAGNEMENT_FT": "Accompagnement France Travail", "CEJ": "Contrat d'engagement jeune (CEJ)", "PACEA": "PACEA",
-    "AGIR_EMPLOI": "Volet emploi d'AGIR", "ACTION_BOP104": "Action financée par le BOP 104", "MENTORAT": "Mentorat",
-    "CDI": "CDI", "CDD": "CDD", "INTERIM": "Intérim", "CONTRAT_AIDE": "Contrat aidé", "IAE": "Insertion par l'activité économique (IAE)",
-    "APPRENTISSAGE": "Apprentissage", "PROFESSIONNALISATION": "Contrat de professionnalisation",
-    "FONCTION_PUBLIQUE_TITULAIRE": "Titulaire de la fonction publique", "CREATION_ENTREPRISE": "Création d'entreprise",
-    "PRE_QUALIFIANTE": "Préqualifiante", "QUALIFIANTE": "Qualifiante", "CERTIFIANTE": "Certifiante", "DIPLOMANTE": "Diplômante",
-    "FLE_A_VISEE_PRO": "Français langue étrangère à visée professionnelle", "SAVOIRS_DE_BASE": "Savoirs de base",
-    "EMPLOI_CDI": "Emploi en CDI", "EMPLOI_FONCTION_PUBLIQUE": "Emploi dans la fonction publique",
-    "EMPLOI_DURABLE_6M_PLUS": "Emploi durable (6 mois ou plus)", "EMPLOI_MOINS_6M": "Emploi de moins de 6 mois",
-    "FORMATION_QUALIFIANTE": "Formation qualifiante", "FORMATION_CERTIFIANTE": "Formation certifiante",
-    "FORMATION_DIPLOMANTE": "Formation diplômante", "FORMATION_PRE_QUALIFIANTE": "Formation préqualifiante",
-    "FORMATION_LINGUISTIQUE": "Formation linguistique", "INACTIVITE": "Inactivité",
-    "ABANDON_PERDU_DE_VUE": "Abandon, perdu de vue", "DECES": "Décès", "TRANSFERT": "Transfert",
-    # Logement
-    "SANS_ABRI": "Sans abri", "HEBERGEMENT_URGENCE": "Hébergement d'urgence", "DNA": "Dispositif national d'accueil (DNA)",
-    "CPH": "Centre provisoire d'hébergement (CPH)", "CHRS": "Centre d'hébergement et de réinsertion sociale (CHRS)",
-    "HEBERGE_TIERS": "Hébergé par un tiers", "IML_SOUS_LOCATION": "Intermédiation locative en sous-location",
-    "LOGEMENT_ACCOMPAGNE": "Logement accompagné", "IML_MANDAT_GESTION": "Intermédiation locative en mandat de gestion",
-    "LOCATAIRE_PARC_SOCIAL": "Locataire du parc social", "LOCATAIRE_PARC_PRIVE": "Locataire du parc privé",
-    "PROPRIETAIRE": "Propriétaire", "AUTRE": "Autre",
-    # Actions financées (programme 104)
-    "FORMATION_ACTEURS": "Formation des acteurs de l'intégration", "FRANCAIS": "Apprentissage du français",
-    "VALEURS_REPUBLIQUE": "Principes de la République et usages de la société française",
-    "SPORT_CULTURE": "Accès au sport et à la culture", "ACCOMPAGNEMENT_GLOBAL": "Accompagnement global",
-    "LAICITE": "Laïcité", "EGALITE_FEMMES_HOMMES": "Égalité femmes-hommes", "CITOYENNETE": "Citoyenneté",
-    "PARENTALITE": "Parentalité", "LIENS_SOCIETE_ACCUEIL": "Liens avec la société d'accueil", "AUTRES": "Autres",
-    "BENEFICIAIRES": "Bénéficiaires", "ACTEURS": "Acteurs de l'intégration", "PARCOURS_TERMINE": "Parcours terminé",
-    "TABLETTE": "Tablette", "ORDINATEUR": "Ordinateur", "TELEPHONE": "Téléphone", "CONNEXION": "Connexion",
-    "SPORTIF": "Sportif", "CULTUREL": "Culturel",
-    # Notes
-    "OPERATEUR": "Ma structure seulement", "PARTAGEE": "Partagée avec les structures du parcours",
-}
-"""French wording of the closed vocabularies' codes, for people; the codes themselves stay the values posted."""
 
 
 def libelle_valeur(valeur: Any) -> str:
@@ -125,7 +55,7 @@ def libelle_valeur(valeur: Any) -> str:
             return f"{date.fromisoformat(texte):%d/%m/%Y}"
         except ValueError:
             return texte
-    return LIBELLES_VALEURS.get(texte, texte)
+    return LIBELLES_DES_CODES.get(texte, texte)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from parcours.vocabulaire import ResultatVolet, VoletAgir
 from projections.tableau_de_bord import (
     GROUPES_DE_SORTIES,
     LIBELLES_FREINS,
@@ -234,8 +235,8 @@ def figures(donnees: Graphiques) -> list[Figure]:
 
 # AGIR and the employment service's return (CONTRACT §9) ------------------------------------------------
 
-LIBELLES_VOLETS = {"DROITS": "Accès aux droits", "LOGEMENT": "Logement", "EMPLOI_FORMATION": "Emploi et formation"}
-RESULTATS_VOLETS = [("ATTEINT", "Atteint"), ("NON_ATTEINT", "Non atteint"), ("SANS_OBJET", "Sans objet")]
+LIBELLES_VOLETS = {volet.value: volet.libelle for volet in VoletAgir}
+RESULTATS_VOLETS = [(resultat.value, resultat.libelle) for resultat in ResultatVolet]
 CIBLE_EMPLOI = OBJECTIFS_DU_PROGRAMME["agir.taux_emploi_formation_durable"]
 CIBLE_LOGEMENT = OBJECTIFS_DU_PROGRAMME["agir.taux_logement_perenne"]
 

@@ -21,7 +21,7 @@ from flask_htmx import make_response as reponse_htmx
 
 from parcours.comptes import Role
 from parcours.regles import REGLES_EN_BREF
-from parcours.dates import age_revolu
+from parcours.dates import FUSEAU, age_revolu
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError
 from parcours.regles import peut_modifier
 from parcours.vocabulaire import (
@@ -40,7 +40,7 @@ from projections.masquage import en_mois_entiers, graphiques_agir_spe_publiables
 from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
-from web.deps import FUSEAU, aujourdhui, parcours, services
+from web.deps import aujourdhui, parcours, services
 from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
 from web.demandes_dossier import MOTIFS_DEMANDE, pour_l_accueil
 from web.doublons import doublons_possibles

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from parcours.pays import NOMS_PAYS, nom_pays
-from parcours.vocabulaire import ENUMERATIONS, LIBELLES_ETAPES, LIBELLES_TYPES_OPERATEUR, TypeEtape, TypeOperateur
+from parcours.demandes import MotifDemande, MotifRefusDemande
+from parcours.vocabulaire import ENUMERATIONS, LIBELLES_DES_CODES, LIBELLES_ETAPES, LIBELLES_TYPES_OPERATEUR, Sexe, TypeEtape, TypeOperateur
 from projections.indicateurs import LIBELLES_PUBLICS, PUBLICS
-from web.formulaires import LIBELLES_VALEURS, champs, libelle_valeur
+from web.formulaires import champs, libelle_valeur
 from web.graphiques import pourcentage
 from web.noms import initiale
 from web.schemas import PAYS_ISO3
 
 
-def test_every_enumeration_value_has_a_french_label() -> None:
-    manquants = {e.__name__: [v for v in e.valeurs() if v not in LIBELLES_VALEURS] for e in ENUMERATIONS
-                 if e not in (TypeEtape, TypeOperateur)}
+def test_every_enumeration_value_has_its_french_label_beside_it() -> None:
+    manquants = {e.__name__: [m.value for m in e if not m.libelle_donne] for e in (*ENUMERATIONS, MotifDemande, MotifRefusDemande)}
     assert not {nom: valeurs for nom, valeurs in manquants.items() if valeurs}
+    assert Sexe.F.libelle == "Femme" and Sexe("F") is Sexe.F and Sexe.F.value == "F"  # the label never changes what is stored
+    assert libelle_valeur("FAMILLE_DE_REFUGIE") == "Famille de réfugié" and libelle_valeur("CDI") == "CDI"
+
+
+def test_a_code_reads_the_same_in_every_vocabulary_that_holds_it() -> None:
+    for enumeration in ENUMERATIONS:
+        if enumeration not in (TypeEtape, TypeOperateur):
+            assert all(LIBELLES_DES_CODES[m.value] == m.libelle for m in enumeration), enumeration.__name__
 
 
 def test_step_types_operator_kinds_and_publics_have_their_names() -> None:
