@@ -365,7 +365,7 @@ class _Lot:
         self.index: list[Any] = []
         self.personnes_touchees: dict[UUID, UUID] = {}
         self.actions: dict[UUID, Action] = {}
-        self.binomes: dict[tuple[str, str], UUID] = {}
+        self.binomes: dict[tuple[str, str], BinomeReference] = {}
 
     @property
     def a_sauver(self) -> list[Any]:
@@ -429,6 +429,8 @@ class _Lot:
         self.personnes[personne.id] = personne
         if cmd.type is TypeEtape.BINOME_CONSTITUE and cmd.action:
             self._prendre_binome(cmd.action, etape.get("binome_ref"), cmd.step_id)
+        if cmd.type is TypeEtape.EVENEMENT_ANNULE:
+            self._liberer_binome(etape, personne)
         self.index.append(EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte))
         self.empreintes[cmd.step_id] = empreinte
         self.personnes_touchees[cmd.step_id] = personne.id
@@ -520,20 +522,42 @@ class _Lot:
                 return "personne inconnue."
         return personne.historique.hors_de_l_action(action_id, jour)
 
-    def _binome_pris(self, action_id: str, reference: str, step_id: UUID) -> bool:
-        pris = self.binomes.get((action_id, reference))
-        if pris is None:
+    def _reference_binome(self, action_id: str, reference: str) -> BinomeReference | None:
+        cle = (action_id, reference)
+        if cle not in self.binomes:
             try:
-                pris = self.parcours.repository.get(BinomeReference.create_id(action_id, reference)).step_id
+                self.binomes[cle] = self.parcours.repository.get(BinomeReference.create_id(action_id, reference))
             except AggregateNotFoundError:
-                return False
-        return pris != step_id
+                return None
+        return self.binomes[cle]
+
+    def _binome_pris(self, action_id: str, reference: str, step_id: UUID) -> bool:
+        index = self._reference_binome(action_id, reference)
+        return index is not None and index.step_id is not None and index.step_id != step_id
 
     def _prendre_binome(self, action_id: str, reference: str, step_id: UUID) -> None:
-        if (action_id, reference) in self.binomes or self.parcours._existe(BinomeReference.create_id(action_id, reference)):
+        index = self._reference_binome(action_id, reference)
+        if index is None:
+            index = self.binomes[(action_id, reference)] = BinomeReference(action=action_id, reference=reference, step_id=step_id)
+        elif index.step_id is None:
+            index.reprendre(step_id)  # its pair was voided: the reference is free again
+        else:
             return
-        self.binomes[(action_id, reference)] = step_id
-        self.index.append(BinomeReference(action=action_id, reference=reference, step_id=step_id))
+        self._garder_index(index)
+
+    def _liberer_binome(self, annulation: EtapeTenue, personne: Personne) -> None:
+        """A voided pair frees its reference (CONTRACT §8: the pair's id can be recorded again)."""
+        cible = personne.etapes.get(annulation.get("cible_step_id"))
+        if cible is None or cible.type is not TypeEtape.BINOME_CONSTITUE or cible.action is None:
+            return
+        index = self._reference_binome(cible.action, cible.get("binome_ref"))
+        if index is not None and index.step_id == cible.step_id:
+            index.liberer()
+            self._garder_index(index)
+
+    def _garder_index(self, index: Any) -> None:
+        if all(autre is not index for autre in self.index):
+            self.index.append(index)
 
     def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte) -> Personne:
         reference = cmd.personne or ReferencePersonne()

@@ -16,10 +16,12 @@ from uuid import uuid4
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
 from parcours.vocabulaire import TypeOperateur
+from projections import tables
 from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueError, evaluer, feuilles
 from projections.indicateurs import Demande, calculer
 from projections.tableurs import ecrire
@@ -249,3 +251,16 @@ def test_a_rejected_session_records_nothing(territoire: Territoire) -> None:
         territoire.seance(FLE, "fta-paris", "2025-09-01", 2, "FRANCAIS", [EMMA])  # Emma is not in this action
     assert erreur.value.champ == "data.presents.0"
     assert territoire.parcours.recorder.max_notification_id() == avant
+
+
+def test_a_voided_pair_counts_nowhere_and_its_reference_is_recorded_again(territoire: Territoire) -> None:
+    t = territoire
+    with t.services.lectures.connect() as connexion:
+        binome = connexion.execute(
+            sa.select(tables.fait_action.c.step_id).where(tables.fait_action.c.type == "binome_constitue")).scalar_one()
+    t.ok("evenement_annule", "2025-03-05", "asso-75", {"cible_step_id": binome, "motif": "binôme jamais réuni"}, EMMA)
+    t.services.rattraper()
+    assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 0
+    assert t.ok("binome_constitue", "2025-03-06", "asso-75", {"binome_ref": "B1"}, SARA, NUM).statut == "acceptee"
+    t.services.rattraper()
+    assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 1

@@ -16,6 +16,7 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
+from parcours.index import BinomeReference
 from parcours.vocabulaire import TypeEtape, TypeOperateur
 from tests.conftest import enregistrer_operateurs
 from web.schemas import lire_etape, valider_champs_corriges
@@ -293,6 +294,35 @@ def test_une_reference_de_binome_ne_sert_qu_une_fois_par_action() -> None:
     t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=a)
     t.rejet("data.binome_ref", "binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=b)
     t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B2"}, personne=b)
+
+
+def test_a_voided_pair_frees_its_reference() -> None:
+    t = Terrain()
+    t.declarer(thematiques=("MENTORAT",))
+    a, b = t.personne("7500000001"), t.personne("7500000002")
+    for moi in (a, b):
+        t.ok("beneficiaire_inscrit", "2025-01-10", "fta-paris", {}, personne=moi)
+    binome = t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=b)
+    t.ok("evenement_annule", "2025-02-02", "fta-paris", {"cible_step_id": str(binome.step_id), "motif": "saisie en double"},
+         personne=a, action=None)
+    repris = t.ok("binome_constitue", "2025-02-03", "fta-paris", {"binome_ref": "B1"}, personne=b)
+    # Taken again, the reference is held by the new pair: a third one is refused, the first one's person included.
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-04", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    assert t.app.repository.get(BinomeReference.create_id(ACTION, "B1")).step_id == repris.step_id
+
+
+def test_voiding_another_step_leaves_the_pairs_reference_taken() -> None:
+    t = Terrain()
+    t.declarer(thematiques=("MENTORAT", "NUMERIQUE"))
+    a, b = t.personne("7500000001"), t.personne("7500000002")
+    for moi in (a, b):
+        t.ok("beneficiaire_inscrit", "2025-01-10", "fta-paris", {}, personne=moi)
+    t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    pret = t.ok("outil_numerique_prete", "2025-02-01", "fta-paris", {"outil": "TABLETTE"}, personne=a)
+    t.ok("evenement_annule", "2025-02-02", "fta-paris", {"cible_step_id": str(pret.step_id), "motif": "erreur"},
+         personne=a, action=None)
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-03", "fta-paris", {"binome_ref": "B1"}, personne=b)
 
 
 def test_un_evenement_tenu_n_accueille_que_des_inscrits() -> None:
