@@ -8,7 +8,7 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -17,8 +17,8 @@ from typing import Any
 from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
 
 from parcours.chiffrement import (
     CleMaitre,
@@ -302,6 +302,33 @@ class Parcours(Application[UUID]):
         index = self._index_numero(self.cle_maitre.empreinte("numero_etranger", numero_etranger))
         return index.parcours_id if index is not None else None
 
+    def trouver_par_numeros(self, numeros: Iterable[str]) -> dict[str, UUID]:
+        """The pathways of these numéros étrangers (those that lead to one), read from the index in one query:
+        a roll call names up to 30 people."""
+        empreintes = {NumeroEtranger.create_id(self.cle_maitre.empreinte("numero_etranger", n)): n for n in set(numeros)}
+        trouves: dict[str, UUID] = {}
+        for identifiant, index in self._agregats(list(empreintes)).items():
+            if isinstance(index, NumeroEtranger) and index.parcours_id is not None:
+                trouves[empreintes[identifiant]] = index.parcours_id
+        return trouves
+
+    def _agregats(self, identifiants: Sequence[UUID]) -> dict[UUID, Any]:
+        """Several small aggregates rebuilt from their events, read in one query on SQLite and PostgreSQL (the
+        library's recorders read one aggregate a call); one by one in memory (`popo`), where a read costs nothing."""
+        stockes = _evenements_stockes(self.recorder, identifiants)
+        if stockes is None:
+            agregats = {}
+            for identifiant in identifiants:
+                try:
+                    agregats[identifiant] = self.repository.get(identifiant, deepcopy_from_cache=False)
+                except AggregateNotFoundError:
+                    pass
+            return agregats
+        evenements: dict[UUID, list[Any]] = {}
+        for stocke in stockes:
+            evenements.setdefault(UUID(str(stocke.originator_id)), []).append(self.mapper.to_domain_event(stocke))
+        return {identifiant: project_aggregate(None, liste) for identifiant, liste in evenements.items()}
+
     def _index_numero(self, empreinte: str) -> NumeroEtranger | None:
         try:
             return self.repository.get(NumeroEtranger.create_id(empreinte))
@@ -493,18 +520,22 @@ class _Lot:
             return None
 
     def _presents(self, references: Sequence[Any], champ: str) -> list[UUID]:
-        """A roll call's person references → pathway ids (the action's stream never holds a numéro étranger)."""
+        """A roll call's person references → pathway ids (the action's stream never holds a numéro étranger);
+        the numéros are looked up together, in one read of the index."""
+        normalisees = [r if isinstance(r, (UUID, ReferencePersonne)) else ReferencePersonne(**r) for r in references]
+        a_chercher = {r.numero_etranger or "" for r in normalisees
+                      if isinstance(r, ReferencePersonne) and r.parcours_id is None and (r.numero_etranger or "") not in self.numeros}
+        trouves = {**self.parcours.trouver_par_numeros(a_chercher), **self.numeros} if a_chercher else self.numeros
         presents: list[UUID] = []
-        for rang, reference in enumerate(references):
+        for rang, reference in enumerate(normalisees):
             if isinstance(reference, UUID):
                 presents.append(reference)
                 continue
-            reference = reference if isinstance(reference, ReferencePersonne) else ReferencePersonne(**reference)
             if reference.parcours_id is not None:
                 presents.append(reference.parcours_id)
                 continue
             numero = reference.numero_etranger or ""
-            parcours_id = self.numeros.get(numero) or self.parcours.trouver_par_numero(numero)
+            parcours_id = trouves.get(numero)
             if parcours_id is None:
                 raise EtapeRejeteeError(f"aucune personne n'a le numéro étranger {numero}.", f"{champ}.{rang}")
             presents.append(parcours_id)
@@ -613,6 +644,32 @@ class _Lot:
         if not isinstance(personne, Personne):  # a funded action's id given as a person's
             raise PersonneInconnueError(champ, valeur)
         return personne
+
+
+def _evenements_stockes(recorder: Any, identifiants: Sequence[UUID]) -> list[StoredEvent] | None:
+    """The stored events of several aggregates in one query, in version order; None where the recorder is not SQL."""
+    if not identifiants:
+        return []
+    module = type(recorder).__module__
+    if module == "eventsourcing.sqlite":
+        requete = (f"SELECT * FROM {recorder.events_table_name} WHERE originator_id IN ({','.join('?' * len(identifiants))}) "
+                   "ORDER BY originator_id, originator_version")
+        with recorder.datastore.transaction(commit=False) as curseur:
+            curseur.execute(requete, [i.hex for i in identifiants])
+            return [StoredEvent(originator_id=recorder.convert_originator_id(ligne["originator_id"]),
+                                originator_version=ligne["originator_version"], topic=ligne["topic"], state=ligne["state"])
+                    for ligne in curseur.fetchall()]
+    if module == "eventsourcing.postgres":
+        from psycopg.sql import SQL, Identifier
+
+        requete = SQL("SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
+            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as connexion, connexion.cursor() as curseur:
+            curseur.execute(requete, [list(identifiants)])
+            return [StoredEvent(originator_id=ligne["originator_id"], originator_version=ligne["originator_version"],
+                                topic=ligne["topic"], state=bytes(ligne["state"]))
+                    for ligne in curseur.fetchall()]
+    return None
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

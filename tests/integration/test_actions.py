@@ -264,3 +264,14 @@ def test_a_voided_pair_counts_nowhere_and_its_reference_is_recorded_again(territ
     assert t.ok("binome_constitue", "2025-03-06", "asso-75", {"binome_ref": "B1"}, SARA, NUM).statut == "acceptee"
     t.services.rattraper()
     assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 1
+
+
+def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_leads_nowhere(territoire: Territoire) -> None:
+    t = territoire
+    sara, emma = t.parcours.trouver_par_numero(SARA), t.parcours.trouver_par_numero(EMMA)
+    assert t.parcours.trouver_par_numeros([SARA, EMMA, "7599999999"]) == {SARA: sara, EMMA: emma}
+    t.parcours.effacer_personne(emma, motif="demande de la personne", par="admin")
+    assert t.parcours.trouver_par_numeros([SARA, EMMA]) == {SARA: sara}
+    with pytest.raises(EtapeRejeteeError) as erreur:
+        t.seance(NUM, "asso-75", "2025-09-01", 2, "NUMERIQUE", [SARA, "7599999999"])
+    assert erreur.value.champ == "data.presents.1" and "aucune personne n'a le numéro étranger 7599999999" in str(erreur.value)

@@ -6,6 +6,7 @@ exactly as it was, and its French message names the field at fault.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -398,3 +399,19 @@ def test_an_actions_id_never_passes_for_a_persons(terrain: Terrain) -> None:
                   personne={"parcours_id": str(seance.parcours_id)}, action=None)
     terrain.rejet("data.presents.0", "seance_tenue", "2025-02-05", "fta-paris",
                   {"duree_h": 2, "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": [{"parcours_id": str(seance.parcours_id)}]})
+
+
+def test_the_copy_a_command_changes_leaves_the_cached_action_as_it_was(terrain: Terrain) -> None:
+    moi = terrain.personne("7500000001")
+    terrain.inscrire(moi)
+    seance = terrain.seance([moi])
+    cachee = terrain.app.repository.get(seance.parcours_id, deepcopy_from_cache=False)
+    copie = copy.deepcopy(cachee)
+    assert copie.etapes == cachee.etapes and copie.version == cachee.version
+    terrain.ok("evenement_corrige", "2025-02-04", "fta-paris",
+               {"cible_step_id": str(seance.step_id), "champs": {"duree_h": 4}, "motif": "durée réelle"})
+    terrain.ok("evenement_annule", "2025-02-05", "fta-paris", {"cible_step_id": str(seance.step_id), "motif": "doublon"})
+    # The commands worked on their own copies: the one taken before them is untouched, and so is every copy's roll call.
+    etape = copie.etapes[seance.step_id]
+    assert (etape.get("duree_h"), etape.corrections, etape.annulee) == (3, [], False)
+    assert terrain.app.repository.get(seance.parcours_id).etapes[seance.step_id].annulee
