@@ -303,31 +303,57 @@ class Parcours(Application[UUID]):
         return index.parcours_id if index is not None else None
 
     def trouver_par_numeros(self, numeros: Iterable[str]) -> dict[str, UUID]:
-        """The pathways of these numéros étrangers (those that lead to one), read from the index in one query:
+        """The pathways of these numéros étrangers (those that lead to one), read from the index together:
         a roll call names up to 30 people."""
         empreintes = {NumeroEtranger.create_id(self.cle_maitre.empreinte("numero_etranger", n)): n for n in set(numeros)}
         trouves: dict[str, UUID] = {}
-        for identifiant, index in self._agregats(list(empreintes)).items():
+        for identifiant, index in self.lire_a_jour(list(empreintes)).items():
             if isinstance(index, NumeroEtranger) and index.parcours_id is not None:
                 trouves[empreintes[identifiant]] = index.parcours_id
         return trouves
 
-    def _agregats(self, identifiants: Sequence[UUID]) -> dict[UUID, Any]:
-        """Several small aggregates rebuilt from their events, read in one query on SQLite and PostgreSQL (the
-        library's recorders read one aggregate a call); one by one in memory (`popo`), where a read costs nothing."""
-        stockes = _evenements_stockes(self.recorder, identifiants)
-        if stockes is None:
-            agregats = {}
-            for identifiant in identifiants:
-                try:
-                    agregats[identifiant] = self.repository.get(identifiant, deepcopy_from_cache=False)
-                except AggregateNotFoundError:
-                    pass
-            return agregats
+    def lire_a_jour(self, identifiants: Sequence[UUID]) -> dict[UUID, Any]:
+        """Aggregates to read, never to change (a roll call's 30 people, their numéros): one query gives the latest
+        version of each; the cache serves those it holds at that version (the library's repository would
+        fast-forward each with a query of its own), one more query rebuilds those it does not hold (then cached,
+        as `repository.get` does), and one it holds at an older version is fast-forwarded alone. Unknown or
+        erased ids are left out."""
+        versions = _dernieres_versions(self.recorder, identifiants)
+        if versions is None:  # in memory (`popo`), where a read costs nothing
+            return {i: a for i in identifiants if (a := self._lire_un(i)) is not None}
+        lus: dict[UUID, Any] = {}
+        a_reconstruire = []
+        for identifiant in identifiants:
+            if identifiant not in versions:
+                continue
+            try:
+                en_cache = self.repository.cache.get(identifiant) if self.repository.cache else None
+            except KeyError:
+                en_cache = None
+            if en_cache is None:
+                a_reconstruire.append(identifiant)
+            elif en_cache.version == versions[identifiant]:
+                lus[identifiant] = en_cache
+            elif (a_jour := self._lire_un(identifiant)) is not None:  # its new events only, as the repository does
+                lus[identifiant] = a_jour
         evenements: dict[UUID, list[Any]] = {}
-        for stocke in stockes:
-            evenements.setdefault(UUID(str(stocke.originator_id)), []).append(self.mapper.to_domain_event(stocke))
-        return {identifiant: project_aggregate(None, liste) for identifiant, liste in evenements.items()}
+        for stocke in _evenements_stockes(self.recorder, a_reconstruire) or ():
+            evenements.setdefault(UUID(str(stocke.originator_id)), []).append(stocke)
+        for identifiant, stockes in evenements.items():
+            try:
+                agregat = project_aggregate(None, [self.mapper.to_domain_event(stocke) for stocke in stockes])
+            except DonneesEffaceesError:
+                continue
+            if self.repository.cache:
+                self.repository.cache.put(identifiant, agregat)
+            lus[identifiant] = agregat
+        return lus
+
+    def _lire_un(self, identifiant: UUID) -> Any | None:
+        try:
+            return self.repository.get(identifiant, deepcopy_from_cache=False)
+        except (AggregateNotFoundError, DonneesEffaceesError):
+            return None
 
     def _index_numero(self, empreinte: str) -> NumeroEtranger | None:
         try:
@@ -393,6 +419,8 @@ class _Lot:
         self.personnes_touchees: dict[UUID, UUID] = {}
         self.actions: dict[UUID, Action] = {}
         self.binomes: dict[tuple[str, str], BinomeReference] = {}
+        self.lus: dict[UUID, Any] = {}
+        """The people of a roll call, read together and never changed (`Parcours.lire_a_jour`)."""
 
     @property
     def a_sauver(self) -> list[Any]:
@@ -478,6 +506,7 @@ class _Lot:
             raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur l'action, sans personne.", "personne")
         if "presents" in etape.donnees:
             etape.donnees["presents"] = self._presents(etape.donnees["presents"], "data.presents")
+            self._lire_presents(etape.donnees["presents"])
         if cmd.type is TypeEtape.ACTION_DECLAREE:
             action_id = Action.create_id(cmd.action)
             if action_id in self.actions or self.parcours._existe(action_id):
@@ -491,6 +520,7 @@ class _Lot:
                     champs = self.parcours.valider_champs(cible.type, etape.get("champs"))
                     if "presents" in champs:
                         champs["presents"] = self._presents(champs["presents"], "data.champs.presents")
+                        self._lire_presents(champs["presents"])
                     etape.donnees["champs"] = champs
             action.ajouter(etape, contexte)
         self.actions[action.id] = action
@@ -541,16 +571,21 @@ class _Lot:
             presents.append(parcours_id)
         return presents
 
+    def _lire_presents(self, presents: Sequence[UUID]) -> None:
+        a_lire = [p for p in dict.fromkeys(presents) if p not in self.personnes and p not in self.lus]
+        if a_lire:
+            self.lus.update(self.parcours.lire_a_jour(a_lire))
+
     def _hors_de_l_action(self, parcours_id: UUID, action_id: str, jour: date) -> str | None:
-        personne = self.personnes.get(parcours_id)
+        personne = self.personnes.get(parcours_id) or self.lus.get(parcours_id)
         if personne is None:
             try:
                 # Read only (a roll call reads up to 30 people): the cached aggregate itself, never changed here.
                 personne = self.parcours.repository.get(parcours_id, deepcopy_from_cache=False)
             except (AggregateNotFoundError, DonneesEffaceesError):
                 return "personne inconnue (ou effacée)."
-            if not isinstance(personne, Personne):
-                return "personne inconnue."
+        if not isinstance(personne, Personne):
+            return "personne inconnue."
         return personne.historique.hors_de_l_action(action_id, jour)
 
     def _reference_binome(self, action_id: str, reference: str) -> BinomeReference | None:
@@ -648,27 +683,45 @@ class _Lot:
 
 def _evenements_stockes(recorder: Any, identifiants: Sequence[UUID]) -> list[StoredEvent] | None:
     """The stored events of several aggregates in one query, in version order; None where the recorder is not SQL."""
-    if not identifiants:
-        return []
+    lignes = _lignes_de(recorder, "*", identifiants, "ORDER BY originator_id, originator_version")
+    if lignes is None:
+        return None
+    return [StoredEvent(originator_id=UUID(str(ligne["originator_id"])), originator_version=ligne["originator_version"],
+                        topic=ligne["topic"], state=bytes(ligne["state"]))
+            for ligne in lignes]
+
+
+def _dernieres_versions(recorder: Any, identifiants: Sequence[UUID]) -> dict[UUID, int] | None:
+    """The latest version of several aggregates in one query; None where the recorder is not SQL."""
+    lignes = _lignes_de(recorder, "originator_id, MAX(originator_version) AS version", identifiants, "GROUP BY originator_id")
+    if lignes is None:
+        return None
+    return {UUID(str(ligne["originator_id"])): ligne["version"] for ligne in lignes}
+
+
+def _lignes_de(recorder: Any, colonnes: str, identifiants: Sequence[UUID], suite: str) -> list[Any] | None:
+    """`SELECT colonnes … WHERE originator_id IN identifiants suite` on the library's events table, SQLite or
+    PostgreSQL (its recorders read one aggregate a call); None for another recorder. `colonnes` and `suite`
+    are this module's constants, never input."""
     module = type(recorder).__module__
     if module == "eventsourcing.sqlite":
-        requete = (f"SELECT * FROM {recorder.events_table_name} WHERE originator_id IN ({','.join('?' * len(identifiants))}) "
-                   "ORDER BY originator_id, originator_version")
+        if not identifiants:
+            return []
+        requete = (f"SELECT {colonnes} FROM {recorder.events_table_name} "
+                   f"WHERE originator_id IN ({','.join('?' * len(identifiants))}) {suite}")
         with recorder.datastore.transaction(commit=False) as curseur:
             curseur.execute(requete, [i.hex for i in identifiants])
-            return [StoredEvent(originator_id=recorder.convert_originator_id(ligne["originator_id"]),
-                                originator_version=ligne["originator_version"], topic=ligne["topic"], state=ligne["state"])
-                    for ligne in curseur.fetchall()]
+            return list(curseur.fetchall())
     if module == "eventsourcing.postgres":
+        if not identifiants:
+            return []
         from psycopg.sql import SQL, Identifier
 
-        requete = SQL("SELECT * FROM {schema}.{table} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version").format(
+        requete = SQL("SELECT " + colonnes + " FROM {schema}.{table} WHERE originator_id = ANY(%s) " + suite).format(  # noqa: S608
             schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
         with recorder.datastore.get_connection() as connexion, connexion.cursor() as curseur:
             curseur.execute(requete, [list(identifiants)])
-            return [StoredEvent(originator_id=ligne["originator_id"], originator_version=ligne["originator_version"],
-                                topic=ligne["topic"], state=bytes(ligne["state"]))
-                    for ligne in curseur.fetchall()]
+            return list(curseur.fetchall())
     return None
 
 
