@@ -9,6 +9,7 @@ again and Emma. Every figure below is counted by hand in the comments.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
+from parcours.index import NumeroEtranger
 from parcours.vocabulaire import TypeOperateur
 from projections import tables
 from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueError, evaluer, feuilles
@@ -275,3 +277,17 @@ def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_
     with pytest.raises(EtapeRejeteeError) as erreur:
         t.seance(NUM, "asso-75", "2025-09-01", 2, "NUMERIQUE", [SARA, "7599999999"])
     assert erreur.value.champ == "data.presents.1" and "aucune personne n'a le numéro étranger 7599999999" in str(erreur.value)
+    # Out of the cache (as in a fresh process), Sara and her numéro's index are rebuilt from their events, read together.
+    index_sara = NumeroEtranger.create_id(t.parcours.cle_maitre.empreinte("numero_etranger", SARA))
+
+    def oublier(*identifiants: Any) -> None:
+        for identifiant in identifiants:
+            with contextlib.suppress(KeyError):
+                t.parcours.repository.cache.get(identifiant, evict=True)
+
+    oublier(sara, index_sara)
+    assert t.parcours.trouver_par_numeros([SARA]) == {SARA: sara}
+    relue = t.parcours.lire_a_jour([sara])[sara]
+    assert relue.version == t.parcours.personne(sara).version and relue.identite["numero_etranger"] == SARA
+    oublier(sara, index_sara)
+    assert t.seance(NUM, "asso-75", "2025-09-02", 2, "NUMERIQUE", [SARA]).statut == "acceptee"
