@@ -13,6 +13,7 @@ Topics are explicit and stable (`parcours.action.<type>`); the id is `uuid5` of 
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID, uuid5
@@ -104,6 +105,16 @@ class Action(Aggregate):
 
     def tenir(self, evenement: EtapeEvenement) -> None:
         tenir_etape(self.etapes, evenement)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Action:
+        """The copy the repository makes of the cached action for every command on it. An action grows all year
+        (a session's roll call holds 30 ids): a generic deep copy of it cost several steps' worth, where copying
+        each step's containers is enough (`EtapeTenue.copie_sans_les_valeurs`)."""
+        copie = object.__new__(type(self))
+        copie.__dict__.update({nom: valeur if nom == "etapes" else copy.deepcopy(valeur, memo)
+                               for nom, valeur in self.__dict__.items()})
+        copie.etapes = {step_id: etape.copie_sans_les_valeurs() for step_id, etape in self.etapes.items()}
+        return copie
 
     # Queries -----------------------------------------------------------------------------------
 

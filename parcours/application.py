@@ -8,7 +8,7 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
 
 from parcours.chiffrement import (
     CleMaitre,
@@ -358,6 +358,59 @@ class Parcours(Application[UUID]):
         index = self._index_numero(self.cle_maitre.empreinte("numero_etranger", numero_etranger))
         return index.parcours_id if index is not None else None
 
+    def trouver_par_numeros(self, numeros: Iterable[str]) -> dict[str, UUID]:
+        """The pathways of these numéros étrangers (those that lead to one), read from the index together:
+        a roll call names up to 30 people."""
+        empreintes = {NumeroEtranger.create_id(self.cle_maitre.empreinte("numero_etranger", n)): n for n in set(numeros)}
+        trouves: dict[str, UUID] = {}
+        for identifiant, index in self.lire_a_jour(list(empreintes)).items():
+            if isinstance(index, NumeroEtranger) and index.parcours_id is not None:
+                trouves[empreintes[identifiant]] = index.parcours_id
+        return trouves
+
+    def lire_a_jour(self, identifiants: Sequence[UUID]) -> dict[UUID, Any]:
+        """Aggregates to read, never to change (a roll call's 30 people, their numéros): one query gives the latest
+        version of each; the cache serves those it holds at that version (the library's repository would
+        fast-forward each with a query of its own), one more query rebuilds those it does not hold (then cached,
+        as `repository.get` does), and one it holds at an older version is fast-forwarded alone. Unknown or
+        erased ids are left out."""
+        versions = _dernieres_versions(self.recorder, identifiants)
+        if versions is None:  # in memory (`popo`), where a read costs nothing
+            return {i: a for i in identifiants if (a := self._lire_un(i)) is not None}
+        lus: dict[UUID, Any] = {}
+        a_reconstruire = []
+        for identifiant in identifiants:
+            if identifiant not in versions:
+                continue
+            try:
+                en_cache = self.repository.cache.get(identifiant) if self.repository.cache else None
+            except KeyError:
+                en_cache = None
+            if en_cache is None:
+                a_reconstruire.append(identifiant)
+            elif en_cache.version == versions[identifiant]:
+                lus[identifiant] = en_cache
+            elif (a_jour := self._lire_un(identifiant)) is not None:  # its new events only, as the repository does
+                lus[identifiant] = a_jour
+        evenements: dict[UUID, list[Any]] = {}
+        for stocke in _evenements_stockes(self.recorder, a_reconstruire) or ():
+            evenements.setdefault(UUID(str(stocke.originator_id)), []).append(stocke)
+        for identifiant, stockes in evenements.items():
+            try:
+                agregat = project_aggregate(None, [self.mapper.to_domain_event(stocke) for stocke in stockes])
+            except DonneesEffaceesError:
+                continue
+            if self.repository.cache:
+                self.repository.cache.put(identifiant, agregat)
+            lus[identifiant] = agregat
+        return lus
+
+    def _lire_un(self, identifiant: UUID) -> Any | None:
+        try:
+            return self.repository.get(identifiant, deepcopy_from_cache=False)
+        except (AggregateNotFoundError, DonneesEffaceesError):
+            return None
+
     def _index_numero(self, empreinte: str) -> NumeroEtranger | None:
         try:
             return self.repository.get(NumeroEtranger.create_id(empreinte))
@@ -421,7 +474,9 @@ class _Lot:
         self.index: list[Any] = []
         self.personnes_touchees: dict[UUID, UUID] = {}
         self.actions: dict[UUID, Action] = {}
-        self.binomes: dict[tuple[str, str], UUID] = {}
+        self.binomes: dict[tuple[str, str], BinomeReference] = {}
+        self.lus: dict[UUID, Any] = {}
+        """The people of a roll call, read together and never changed (`Parcours.lire_a_jour`)."""
 
     @property
     def a_sauver(self) -> list[Any]:
@@ -485,6 +540,8 @@ class _Lot:
         self.personnes[personne.id] = personne
         if cmd.type is TypeEtape.BINOME_CONSTITUE and cmd.action:
             self._prendre_binome(cmd.action, etape.get("binome_ref"), cmd.step_id)
+        if cmd.type is TypeEtape.EVENEMENT_ANNULE:
+            self._liberer_binome(etape, personne)
         self.index.append(EtapeRecue(step_id=cmd.step_id, parcours_id=personne.id, empreinte=empreinte))
         self.empreintes[cmd.step_id] = empreinte
         self.personnes_touchees[cmd.step_id] = personne.id
@@ -505,6 +562,7 @@ class _Lot:
             raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur l'action, sans personne.", "personne")
         if "presents" in etape.donnees:
             etape.donnees["presents"] = self._presents(etape.donnees["presents"], "data.presents")
+            self._lire_presents(etape.donnees["presents"])
         if cmd.type is TypeEtape.ACTION_DECLAREE:
             action_id = Action.create_id(cmd.action)
             if action_id in self.actions or self.parcours._existe(action_id):
@@ -518,6 +576,7 @@ class _Lot:
                     champs = self.parcours.valider_champs(cible.type, etape.get("champs"))
                     if "presents" in champs:
                         champs["presents"] = self._presents(champs["presents"], "data.champs.presents")
+                        self._lire_presents(champs["presents"])
                     etape.donnees["champs"] = champs
             action.ajouter(etape, contexte)
         self.actions[action.id] = action
@@ -547,49 +606,80 @@ class _Lot:
             return None
 
     def _presents(self, references: Sequence[Any], champ: str) -> list[UUID]:
-        """A roll call's person references → pathway ids (the action's stream never holds a numéro étranger)."""
+        """A roll call's person references → pathway ids (the action's stream never holds a numéro étranger);
+        the numéros are looked up together, in one read of the index."""
+        normalisees = [r if isinstance(r, (UUID, ReferencePersonne)) else ReferencePersonne(**r) for r in references]
+        a_chercher = {r.numero_etranger or "" for r in normalisees
+                      if isinstance(r, ReferencePersonne) and r.parcours_id is None and (r.numero_etranger or "") not in self.numeros}
+        trouves = {**self.parcours.trouver_par_numeros(a_chercher), **self.numeros} if a_chercher else self.numeros
         presents: list[UUID] = []
-        for rang, reference in enumerate(references):
+        for rang, reference in enumerate(normalisees):
             if isinstance(reference, UUID):
                 presents.append(reference)
                 continue
-            reference = reference if isinstance(reference, ReferencePersonne) else ReferencePersonne(**reference)
             if reference.parcours_id is not None:
                 presents.append(reference.parcours_id)
                 continue
             numero = reference.numero_etranger or ""
-            parcours_id = self.numeros.get(numero) or self.parcours.trouver_par_numero(numero)
+            parcours_id = trouves.get(numero)
             if parcours_id is None:
                 raise EtapeRejeteeError(f"aucune personne n'a le numéro étranger {numero}.", f"{champ}.{rang}")
             presents.append(parcours_id)
         return presents
 
+    def _lire_presents(self, presents: Sequence[UUID]) -> None:
+        a_lire = [p for p in dict.fromkeys(presents) if p not in self.personnes and p not in self.lus]
+        if a_lire:
+            self.lus.update(self.parcours.lire_a_jour(a_lire))
+
     def _hors_de_l_action(self, parcours_id: UUID, action_id: str, jour: date) -> str | None:
-        personne = self.personnes.get(parcours_id)
+        personne = self.personnes.get(parcours_id) or self.lus.get(parcours_id)
         if personne is None:
             try:
                 # Read only (a roll call reads up to 30 people): the cached aggregate itself, never changed here.
                 personne = self.parcours.repository.get(parcours_id, deepcopy_from_cache=False)
             except (AggregateNotFoundError, DonneesEffaceesError):
                 return "personne inconnue (ou effacée)."
-            if not isinstance(personne, Personne):
-                return "personne inconnue."
+        if not isinstance(personne, Personne):
+            return "personne inconnue."
         return personne.historique.hors_de_l_action(action_id, jour)
 
-    def _binome_pris(self, action_id: str, reference: str, step_id: UUID) -> bool:
-        pris = self.binomes.get((action_id, reference))
-        if pris is None:
+    def _reference_binome(self, action_id: str, reference: str) -> BinomeReference | None:
+        cle = (action_id, reference)
+        if cle not in self.binomes:
             try:
-                pris = self.parcours.repository.get(BinomeReference.create_id(action_id, reference)).step_id
+                self.binomes[cle] = self.parcours.repository.get(BinomeReference.create_id(action_id, reference))
             except AggregateNotFoundError:
-                return False
-        return pris != step_id
+                return None
+        return self.binomes[cle]
+
+    def _binome_pris(self, action_id: str, reference: str, step_id: UUID) -> bool:
+        index = self._reference_binome(action_id, reference)
+        return index is not None and index.step_id is not None and index.step_id != step_id
 
     def _prendre_binome(self, action_id: str, reference: str, step_id: UUID) -> None:
-        if (action_id, reference) in self.binomes or self.parcours._existe(BinomeReference.create_id(action_id, reference)):
+        index = self._reference_binome(action_id, reference)
+        if index is None:
+            index = self.binomes[(action_id, reference)] = BinomeReference(action=action_id, reference=reference, step_id=step_id)
+        elif index.step_id is None:
+            index.reprendre(step_id)  # its pair was voided: the reference is free again
+        else:
             return
-        self.binomes[(action_id, reference)] = step_id
-        self.index.append(BinomeReference(action=action_id, reference=reference, step_id=step_id))
+        self._garder_index(index)
+
+    def _liberer_binome(self, annulation: EtapeTenue, personne: Personne) -> None:
+        """A voided pair frees its reference (CONTRACT §8: the pair's id can be recorded again)."""
+        cible = personne.etapes.get(annulation.get("cible_step_id"))
+        if cible is None or cible.type is not TypeEtape.BINOME_CONSTITUE or cible.action is None:
+            return
+        index = self._reference_binome(cible.action, cible.get("binome_ref"))
+        if index is not None and index.step_id == cible.step_id:
+            index.liberer()
+            self._garder_index(index)
+
+    def _garder_index(self, index: Any) -> None:
+        if all(autre is not index for autre in self.index):
+            self.index.append(index)
 
     def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte) -> Personne:
         reference = cmd.personne or ReferencePersonne()
@@ -645,6 +735,50 @@ class _Lot:
         if not isinstance(personne, Personne):  # a funded action's id given as a person's
             raise PersonneInconnueError(champ, valeur)
         return personne
+
+
+def _evenements_stockes(recorder: Any, identifiants: Sequence[UUID]) -> list[StoredEvent] | None:
+    """The stored events of several aggregates in one query, in version order; None where the recorder is not SQL."""
+    lignes = _lignes_de(recorder, "*", identifiants, "ORDER BY originator_id, originator_version")
+    if lignes is None:
+        return None
+    return [StoredEvent(originator_id=UUID(str(ligne["originator_id"])), originator_version=ligne["originator_version"],
+                        topic=ligne["topic"], state=bytes(ligne["state"]))
+            for ligne in lignes]
+
+
+def _dernieres_versions(recorder: Any, identifiants: Sequence[UUID]) -> dict[UUID, int] | None:
+    """The latest version of several aggregates in one query; None where the recorder is not SQL."""
+    lignes = _lignes_de(recorder, "originator_id, MAX(originator_version) AS version", identifiants, "GROUP BY originator_id")
+    if lignes is None:
+        return None
+    return {UUID(str(ligne["originator_id"])): ligne["version"] for ligne in lignes}
+
+
+def _lignes_de(recorder: Any, colonnes: str, identifiants: Sequence[UUID], suite: str) -> list[Any] | None:
+    """`SELECT colonnes … WHERE originator_id IN identifiants suite` on the library's events table, SQLite or
+    PostgreSQL (its recorders read one aggregate a call); None for another recorder. `colonnes` and `suite`
+    are this module's constants, never input."""
+    module = type(recorder).__module__
+    if module == "eventsourcing.sqlite":
+        if not identifiants:
+            return []
+        requete = (f"SELECT {colonnes} FROM {recorder.events_table_name} "
+                   f"WHERE originator_id IN ({','.join('?' * len(identifiants))}) {suite}")
+        with recorder.datastore.transaction(commit=False) as curseur:
+            curseur.execute(requete, [i.hex for i in identifiants])
+            return list(curseur.fetchall())
+    if module == "eventsourcing.postgres":
+        if not identifiants:
+            return []
+        from psycopg.sql import SQL, Identifier
+
+        requete = SQL("SELECT " + colonnes + " FROM {schema}.{table} WHERE originator_id = ANY(%s) " + suite).format(  # noqa: S608
+            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as connexion, connexion.cursor() as curseur:
+            curseur.execute(requete, [list(identifiants)])
+            return list(curseur.fetchall())
+    return None
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

@@ -162,7 +162,7 @@ class Effacement(Aggregate):
 
 
 class BinomeReference(Aggregate):
-    """A mentoring pair's reference taken in one action (CONTRACT §8: one pair per reference)."""
+    """A mentoring pair's reference taken in one action (CONTRACT §8: one pair per reference), freed by a void of its step."""
 
     TOPIC = "parcours.binome_reference"
 
@@ -176,10 +176,29 @@ class BinomeReference(Aggregate):
         reference: str
         step_id: UUID
 
+    class Liberee(Aggregate.Event):
+        """The pair's step was voided: the reference may form a pair again, and the voided one counts nowhere."""
+
+        TOPIC = "parcours.binome_reference.liberee"
+        class_version = 1
+
+    class Reprise(Aggregate.Event):
+        TOPIC = "parcours.binome_reference.reprise"
+        class_version = 1
+        step_id: UUID
+
     @event(Prise)
     def __init__(self, action: str, reference: str, step_id: UUID) -> None:
         self.action = action
         self.reference = reference
+        self.step_id: UUID | None = step_id
+
+    @event(Liberee)
+    def liberer(self) -> None:
+        self.step_id = None
+
+    @event(Reprise)
+    def reprendre(self, step_id: UUID) -> None:
         self.step_id = step_id
 
     @staticmethod

@@ -14,14 +14,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from parcours.comptes import Role
 from parcours.erreurs import EtapeRejeteeError
-from parcours.vocabulaire import LIBELLES_ETAPES, LIBELLES_THEMATIQUES, Thematique, TypeEtape
+from parcours.regles import peut_modifier
+from parcours.vocabulaire import ETAPES_D_ACTION, LIBELLES_ETAPES, LIBELLES_THEMATIQUES, Thematique, TypeEtape
 from projections import tables as t
 from projections.actions import Perimetre, chiffres
 from projections.evaluation_annuelle import Action, evaluer, feuilles
@@ -31,8 +33,10 @@ from web.acces import AccesRefuseError, Acteur, exiger_ecriture
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
 from web.exports_pilotage import reponse_tableur
-from web.formulaires import champs, donnees_du_formulaire
+from web.formulaires import champs, decrire, donnees_du_formulaire, meme_valeur, valeurs_enregistrees
+from web.noms import nommer
 from web.schemas import EtapeInvalideError, lire_etape
+from web.ui import CHAMP_MOTIF_ANNULATION, CHAMP_MOTIF_CORRECTION, exiger_droit_de_modifier
 
 bp = Blueprint("actions", __name__)
 
@@ -114,6 +118,51 @@ def _beneficiaires(action_id: str) -> list[dict[str, Any]]:
         else:
             fiche["sorti_le"], fiche["motif"] = ligne["occurred_on"], ligne["valeurs"].get("motif")
     return sorted((b for b in par_personne.values() if b["inscrit_le"]), key=lambda b: b["nom"].lower())
+
+
+def _etapes_enregistrees(action_id: str, porteur: bool) -> list[dict[str, Any]]:
+    """The action's steps in force, latest first, each with the links to correct or void it where the reader's
+    operator may (`parcours.regles.peut_modifier`, as on a person's timeline). The beneficiaries' own steps
+    (inscriptions, exits…) are listed for the carrier only, and are corrected from the person's timeline."""
+    f = t.fait_action
+    requete = (sa.select(f.c.step_id, f.c.parcours_id, f.c.type, f.c.occurred_on, f.c.operateur, f.c.valeurs)
+               .where(f.c.action == action_id, f.c.pos_fin.is_(None))
+               .order_by(f.c.occurred_on.desc(), f.c.position_etape.desc()))
+    if not porteur:
+        requete = requete.where(f.c.parcours_id.is_(None))
+    with services().lectures.connect() as connexion:
+        lignes = connexion.execute(requete).mappings().all()
+    noms = {b["parcours_id"]: b["nom"] for b in _beneficiaires(action_id)} if porteur else {}
+    acteur = _acteur()
+    operateur = None if acteur.copil else parcours().operateur(acteur.operateur)
+    etapes = []
+    for ligne in lignes:
+        type_etape = TypeEtape(ligne["type"])
+        modifiable = peut_modifier(type_etape, ligne["operateur"], operateur)
+        if ligne["parcours_id"] is None:
+            corriger = url_for("actions.corriger", action_id=action_id, step_id=ligne["step_id"])
+            annuler = url_for("actions.annuler", action_id=action_id, step_id=ligne["step_id"])
+        else:
+            corriger = url_for("ui.corriger", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
+            annuler = url_for("ui.annuler", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
+        etapes.append({
+            "step_id": ligne["step_id"], "type": type_etape, "occurred_on": ligne["occurred_on"], "operateur": ligne["operateur"],
+            "personne": noms.get(ligne["parcours_id"], "") if ligne["parcours_id"] else "",
+            "detail": _detail(type_etape, ligne["valeurs"]),
+            "corriger": corriger if modifiable else None,
+            # The declaration is corrected, never voided (the rule says so too).
+            "annuler": annuler if modifiable and type_etape is not TypeEtape.ACTION_DECLAREE else None,
+        })
+    return etapes
+
+
+def _detail(type_etape: TypeEtape, valeurs: dict[str, Any]) -> str:
+    """A step's values in French; a roll call as its count (who came is on the beneficiaries' side, not here)."""
+    detail = [f"{libelle} : {valeur}" for libelle, valeur in decrire(type_etape.value, {k: v for k, v in valeurs.items() if k != "presents"},
+                                                                     nommer_valeur=nommer)]
+    if "presents" in valeurs:
+        detail.append(f"présents : {len(valeurs['presents'] or ())}")
+    return " ; ".join(detail)
 
 
 def _contexte(connexion: sa.Connection, annee: int) -> Contexte:
@@ -205,6 +254,7 @@ def page(action_id: str) -> Any:
     porteur = _acteur().operateur == action["porteur"]
     return render_template("actions/page.html", action=action, evaluation=evaluation, porteur=porteur,
                            beneficiaires=_beneficiaires(action_id) if porteur else [],
+                           etapes=_etapes_enregistrees(action_id, porteur),
                            thematiques=THEMATIQUES, libelles_etapes=LIBELLES_ETAPES, autres=AUTRES_ETAPES,
                            formats=FORMATS)
 
@@ -377,3 +427,100 @@ def autre_etape(action_id: str) -> Any:
                            champs=les_champs, valeurs=request.values, erreurs=erreurs, inscrits=inscrits, jour=jour,
                            de_beneficiaire=type_etape in DE_BENEFICIAIRE, avec_appel=type_etape is TypeEtape.EVENEMENT_TENU,
                            step_id=str(uuid.uuid4())), 422 if erreurs else 200
+
+
+# Correcting or voiding a step of the action --------------------------------------------------------------------
+
+
+def _etape_d_action(action_id: str, step_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The action and its step in force `step_id`, if the user's operator may correct or void it: the rule of a
+    person's steps (`web.ui.exiger_droit_de_modifier`), answered 403 with the same French message."""
+    action = _action_ou_404(action_id)
+    if not _peut_voir(action):
+        raise AccesRefuseError("seuls le porteur de l'action et le pilotage la consultent.")
+    f = t.fait_action
+    with services().lectures.connect() as connexion:
+        ligne = connexion.execute(
+            sa.select(f.c.step_id, f.c.type, f.c.occurred_on, f.c.operateur, f.c.valeurs)
+            .where(f.c.step_id == str(step_id), f.c.action == action_id, f.c.parcours_id.is_(None), f.c.pos_fin.is_(None))
+        ).mappings().first()
+    if ligne is None or TypeEtape(ligne["type"]) not in ETAPES_D_ACTION:
+        abort(404, description="Aucune étape en vigueur de cette action ne porte cet identifiant.")
+    exiger_droit_de_modifier(TypeEtape(ligne["type"]), ligne["operateur"])
+    if _acteur().copil:
+        raise AccesRefuseError("le comité de pilotage n'enregistre pas d'étapes.")
+    return action, dict(ligne)
+
+
+def _valeurs_corrigees(type_etape: TypeEtape) -> dict[str, Any]:
+    """The posted correction form's values, as the step's `data` (a roll call as the ticked pathway ids)."""
+    valeurs = _decimaux(donnees_du_formulaire(type_etape, request.form))
+    valeurs.pop("presents", None)
+    if type_etape is TypeEtape.ACTION_DECLAREE:
+        valeurs["departements"] = [d.strip() for d in (request.form.get("departements") or "").split(",") if d.strip()]
+    if type_etape in (TypeEtape.SEANCE_TENUE, TypeEtape.EVENEMENT_TENU) and "appel" in request.form:
+        valeurs["presents"] = request.form.getlist("presents")
+    return valeurs
+
+
+@bp.route("/actions/<action_id>/etapes/<uuid:step_id>/corriger", methods=["GET", "POST"])
+@connexion_requise
+def corriger(action_id: str, step_id: UUID) -> Any:
+    """The step's own fields with its current values; what changed becomes an `evenement_corrige` on the action."""
+    action, cible = _etape_d_action(action_id, step_id)
+    type_cible = TypeEtape(cible["type"])
+    courantes = cible["valeurs"]
+    erreurs: dict[str, list[str]] = {}
+    valeurs: dict[str, Any] = valeurs_enregistrees({k: v for k, v in courantes.items() if k != "presents"})
+    if type_cible is TypeEtape.ACTION_DECLAREE:
+        valeurs["departements"] = ", ".join(courantes.get("departements") or ())
+    coches = {str(p) for p in courantes.get("presents") or ()}
+    if request.method == "POST":
+        nouvelles = _valeurs_corrigees(type_cible)
+        modifies = {k: v for k, v in nouvelles.items() if not meme_valeur(courantes.get(k), v)}
+        modifies.update({k: None for k, v in courantes.items() if k not in nouvelles and v not in (None, False, [], {})})
+        if "presents" in modifies:
+            modifies["presents"] = [{"parcours_id": p} for p in modifies["presents"] or ()]
+        motif = (request.form.get("motif_correction") or "").strip()
+        if not motif:
+            erreurs["motif_correction"] = ["Indiquez le motif de la correction."]
+        if not modifies:
+            erreurs[""] = ["Aucun champ n'a été modifié : changez au moins une valeur."]
+        if not erreurs:
+            resultat, erreurs = _enregistrer(TypeEtape.EVENEMENT_CORRIGE, {"cible_step_id": str(step_id), "champs": modifies,
+                                                                           "motif": motif},
+                                             request.form.get("occurred_on") or aujourdhui().isoformat(), action_id)
+            if resultat is not None:
+                flash(f"Correction enregistrée : {LIBELLES_ETAPES[type_cible]} du {cible['occurred_on']:%d/%m/%Y}.", "succes")
+                return redirect(url_for("actions.page", action_id=action_id), code=303)
+        valeurs = dict(request.form)
+        coches = set(request.form.getlist("presents"))
+    avec_appel = type_cible in (TypeEtape.SEANCE_TENUE, TypeEtape.EVENEMENT_TENU) and "presents" in courantes
+    return render_template("actions/corriger.html", action=action, cible=cible, titre=f"Corriger : {LIBELLES_ETAPES[type_cible]} "
+                           f"du {cible['occurred_on']:%d/%m/%Y}", champs=[c for c in champs(type_cible) if c.nom != "presents"],
+                           valeurs=valeurs, erreurs=erreurs, avec_appel=avec_appel, coches=coches,
+                           inscrits=_beneficiaires(action_id) if avec_appel else [], champ_motif=CHAMP_MOTIF_CORRECTION,
+                           step_id=request.form.get("step_id") or str(uuid.uuid4()),
+                           aujourdhui=aujourdhui().isoformat()), 422 if erreurs else 200
+
+
+@bp.route("/actions/<action_id>/etapes/<uuid:step_id>/annuler", methods=["GET", "POST"])
+@connexion_requise
+def annuler(action_id: str, step_id: UUID) -> Any:
+    """Void a step of the action (`evenement_annule`) with its reason: it counts nowhere any more."""
+    action, cible = _etape_d_action(action_id, step_id)
+    type_cible = TypeEtape(cible["type"])
+    erreurs: dict[str, list[str]] = {}
+    if request.method == "POST":
+        motif = (request.form.get("motif") or "").strip()
+        resultat, erreurs = _enregistrer(TypeEtape.EVENEMENT_ANNULE, {"cible_step_id": str(step_id), **({"motif": motif} if motif else {})},
+                                         request.form.get("occurred_on") or aujourdhui().isoformat(), action_id)
+        if resultat is not None:
+            flash(f"Étape annulée : {LIBELLES_ETAPES[type_cible]} du {cible['occurred_on']:%d/%m/%Y}. Elle ne compte plus nulle part.",
+                  "succes")
+            return redirect(url_for("actions.page", action_id=action_id), code=303)
+    return render_template("actions/annuler.html", action=action, cible=cible, titre=f"Annuler : {LIBELLES_ETAPES[type_cible]} "
+                           f"du {cible['occurred_on']:%d/%m/%Y}", detail=_detail(type_cible, cible["valeurs"]), erreurs=erreurs,
+                           champ_motif=CHAMP_MOTIF_ANNULATION, motif=request.form.get("motif", ""),
+                           step_id=request.form.get("step_id") or str(uuid.uuid4()),
+                           aujourdhui=aujourdhui().isoformat()), 422 if erreurs else 200

@@ -85,6 +85,7 @@ MESSAGE_CONFLIT = ("Le parcours a été modifié entre-temps par un autre enregi
 CHAMP_DATE = Champ("occurred_on", "Date de l'étape", "date à laquelle elle a eu lieu (pas forcément aujourd'hui)", "date", True)
 CHAMP_DATE_CORRECTION = Champ("occurred_on", "Date de la correction", None, "date", True)
 CHAMP_MOTIF_CORRECTION = Champ("motif_correction", "Motif de la correction", "il reste dans l'historique du dossier", "long", True)
+CHAMP_MOTIF_ANNULATION = Champ("motif", "Motif de l'annulation", "ex. saisie en double ; il reste dans l'historique du dossier", "long", True)
 
 
 def _acteur() -> Acteur:
@@ -509,11 +510,16 @@ def _etape_de(parcours_id: UUID, step_id: UUID) -> EtapeLue:
         exiger_personne_visible(connexion, _acteur(), parcours_id)
         for etape in chronologie(connexion, str(parcours_id), _acteur().operateur):
             if etape.step_id == str(step_id) and etape.annulee_par is None and TypeEtape(etape.type) not in ETAPES_DE_GESTION:
-                if not peut_modifier(TypeEtape(etape.type), etape.operateur, parcours().operateur(_acteur().operateur)):
-                    abort(403, description=f"Seul l'opérateur qui a enregistré cette étape ({etape.operateur}) peut la "
-                                           "corriger ou l'annuler.")
+                exiger_droit_de_modifier(TypeEtape(etape.type), etape.operateur)
                 return etape
     abort(404)
+
+
+def exiger_droit_de_modifier(type_cible: TypeEtape, auteur: str) -> None:
+    """403 unless the user's operator may correct or void a step of that type recorded by `auteur` (a person's
+    step or a funded action's: `parcours.regles.peut_modifier`, the rule the domain enforces)."""
+    if not peut_modifier(type_cible, auteur, parcours().operateur(_acteur().operateur)):
+        abort(403, description=f"Seul l'opérateur qui a enregistré cette étape ({auteur}) peut la corriger ou l'annuler.")
 
 
 @bp.route("/personnes/<uuid:parcours_id>/etapes/<uuid:step_id>/corriger", methods=["GET", "POST"])
@@ -568,9 +574,8 @@ def annuler(parcours_id: UUID, step_id: UUID) -> Any:
         _journaliser(parcours_id, "annuler")
     with services().lectures.connect() as connexion:
         etapes = chronologie(connexion, str(parcours_id), _acteur().operateur)
-    champ_motif = Champ("motif", "Motif de l'annulation", "ex. saisie en double ; il reste dans l'historique du dossier", "long", True)
     return render_template("ui/annuler.html", cible=cible, champs_cible=decrire(cible.type, cible.donnees, _reference(etapes), nommer_valeur=nommer),
-                           parcours_id=parcours_id, erreurs=erreurs, generales=generales, conflit=conflit, champ_motif=champ_motif,
+                           parcours_id=parcours_id, erreurs=erreurs, generales=generales, conflit=conflit, champ_motif=CHAMP_MOTIF_ANNULATION,
                            motif=request.form.get("motif", ""), step_id=request.form.get("step_id") or str(uuid.uuid4()),
                            version=parcours().personne(parcours_id).version, aujourdhui=aujourdhui().isoformat()), statut
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -124,3 +125,83 @@ def test_only_the_carrier_records_and_steering_accounts_see_the_list(app) -> Non
     assert copil.get(f"/actions/{ACTION}/seances/nouvelle").status_code == 403
     assert "Karimi" not in copil.get(f"/actions/{ACTION}").get_data(as_text=True)  # aggregates only
     assert asso.get("/actions?annee=2025").status_code == 200
+
+
+def _etape_de_type(app, type_: str) -> str:  # noqa: ANN001
+    with app.extensions["parcours"].lectures.connect() as connexion:
+        return connexion.execute(sa.select(t.fait_action.c.step_id).where(t.fait_action.c.type == type_)).scalars().first()
+
+
+def _heures_francais(asso) -> object:  # noqa: ANN001
+    xlsx = asso.get(f"/actions/{ACTION}/evaluation-annuelle?annee=2025&format=xlsx")
+    onglet = openpyxl.load_workbook(io.BytesIO(xlsx.data))["Évaluation 2025"]
+    return next(onglet.cell(r, 4).value for r in range(2, onglet.max_row + 1)
+                if onglet.cell(r, 1).value.startswith("3.1") and onglet.cell(r, 2).value == "Nombre d'heures de formation dispensées")
+
+
+def test_the_recording_operator_corrects_and_voids_the_actions_steps_from_its_page_and_no_other_may(app) -> None:  # noqa: ANN001
+    for rang in range(2):
+        personne_eligible(app, f"Personne{rang}", f"750000000{rang}")
+    asso, _ = connecter(app, "asso")
+    declarer(asso)
+    for rang in range(2):
+        inscrire(asso, f"750000000{rang}")
+    appel = asso.get(f"/actions/{ACTION}/seances/nouvelle?thematique=FRANCAIS&occurred_on=2025-02-03").get_data(as_text=True)
+    tous = re.findall(r'name="presents" value="([^"]+)"', appel)
+    reponse = asso.post(f"/actions/{ACTION}/seances/nouvelle", data={
+        "csrf_token": jeton_csrf(appel), "thematique": "FRANCAIS", "occurred_on": "2025-02-03", "duree_h": "3",
+        "public": "BENEFICIAIRES", "presents": tous})
+    assert reponse.status_code == 303, reponse.get_data(as_text=True)
+    seance, inscription = _etape_de_type(app, "seance_tenue"), _etape_de_type(app, "beneficiaire_inscrit")
+    corriger, annuler = f"/actions/{ACTION}/etapes/{seance}/corriger", f"/actions/{ACTION}/etapes/{seance}/annuler"
+
+    # The recording operator sees both links on the session, only « corriger » on the declaration, and the
+    # beneficiaries' steps lead to the person's own correction forms.
+    page = asso.get(f"/actions/{ACTION}").get_data(as_text=True)
+    assert f'href="{corriger}"' in page and f'href="{annuler}"' in page and "présents : 2" in page
+    declaration = _etape_de_type(app, "action_declaree")
+    assert f"/etapes/{declaration}/corriger" in page and f"/etapes/{declaration}/annuler" not in page
+    lien = re.search(rf'href="(/personnes/[^"]+/etapes/{inscription}/annuler)"', page).group(1)
+    assert "Annuler : Inscription" in html.unescape(asso.get(lien).get_data(as_text=True))
+
+    # Other operators: no link; typed by hand or posted anyway, refused in French.
+    for login in ("resp-ml", "copil"):
+        autre, _ = connecter(app, login)
+        vue = autre.get(f"/actions/{ACTION}").get_data(as_text=True)
+        assert "/corriger" not in vue and "/annuler" not in vue and "Étapes enregistrées" in vue
+        assert f"/etapes/{inscription}/" not in vue  # a beneficiary's steps are the carrier's to see
+        assert autre.get(corriger).status_code == 403
+        refus = autre.post(annuler, data={"csrf_token": jeton_csrf(vue), "motif": "essai"})
+        assert refus.status_code == 403
+        refus = autre.post(corriger, data={"csrf_token": jeton_csrf(vue), "duree_h": "4", "motif_correction": "x"})
+        assert refus.status_code == 403
+        assert "Seul l'opérateur qui a enregistré cette étape (asso-75) peut la corriger ou l'annuler." in html.unescape(refus.get_data(as_text=True))
+    langues, _ = connecter(app, "langues")
+    assert langues.post(annuler, data={"csrf_token": jeton_csrf(langues.get("/").get_data(as_text=True)), "motif": "essai"}).status_code == 403
+    assert _heures_francais(asso) == 3
+
+    # The recording operator corrects the duration and the roll call through the same path as a person's step…
+    formulaire = asso.get(corriger).get_data(as_text=True)
+    assert re.findall(r'name="presents" value="([^"]+)" checked', formulaire) == tous
+    sans_motif = asso.post(corriger, data={"csrf_token": jeton_csrf(formulaire), "appel": "1", "duree_h": "4",
+                                           "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": tous})
+    assert sans_motif.status_code == 422 and "Indiquez le motif de la correction." in sans_motif.get_data(as_text=True)
+    trop = asso.post(corriger, data={"csrf_token": jeton_csrf(formulaire), "appel": "1", "duree_h": "13", "thematique": "FRANCAIS",
+                                     "public": "BENEFICIAIRES", "presents": tous, "motif_correction": "durée réelle"})
+    assert trop.status_code == 422 and "12 h" in trop.get_data(as_text=True)
+    reponse = asso.post(corriger, data={"csrf_token": jeton_csrf(formulaire), "appel": "1", "duree_h": "4,5",
+                                        "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": tous[:1],
+                                        "motif_correction": "durée réelle"})
+    assert reponse.status_code == 303, reponse.get_data(as_text=True)
+    page = asso.get(f"/actions/{ACTION}").get_data(as_text=True)
+    assert "Correction enregistrée" in page and "présents : 1" in page
+    assert _heures_francais(asso) == 4.5
+
+    # … then voids it: it leaves the list and counts nowhere.
+    confirmation = asso.get(annuler).get_data(as_text=True)
+    reponse = asso.post(annuler, data={"csrf_token": jeton_csrf(confirmation), "motif": "séance en double"})
+    assert reponse.status_code == 303, reponse.get_data(as_text=True)
+    page = asso.get(f"/actions/{ACTION}").get_data(as_text=True)
+    assert "Étape annulée" in page and corriger not in page
+    assert _heures_francais(asso) == 0
+    assert asso.get(corriger).status_code == 404

@@ -9,6 +9,7 @@ again and Emma. Every figure below is counted by hand in the comments.
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import date
 from typing import Any
@@ -16,10 +17,13 @@ from uuid import uuid4
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
+from parcours.index import NumeroEtranger
 from parcours.vocabulaire import TypeOperateur
+from projections import tables
 from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueError, evaluer, feuilles
 from projections.indicateurs import Demande, calculer
 from projections.tableurs import ecrire
@@ -249,3 +253,41 @@ def test_a_rejected_session_records_nothing(territoire: Territoire) -> None:
         territoire.seance(FLE, "fta-paris", "2025-09-01", 2, "FRANCAIS", [EMMA])  # Emma is not in this action
     assert erreur.value.champ == "data.presents.0"
     assert territoire.parcours.recorder.max_notification_id() == avant
+
+
+def test_a_voided_pair_counts_nowhere_and_its_reference_is_recorded_again(territoire: Territoire) -> None:
+    t = territoire
+    with t.services.lectures.connect() as connexion:
+        binome = connexion.execute(
+            sa.select(tables.fait_action.c.step_id).where(tables.fait_action.c.type == "binome_constitue")).scalar_one()
+    t.ok("evenement_annule", "2025-03-05", "asso-75", {"cible_step_id": binome, "motif": "binôme jamais réuni"}, EMMA)
+    t.services.rattraper()
+    assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 0
+    assert t.ok("binome_constitue", "2025-03-06", "asso-75", {"binome_ref": "B1"}, SARA, NUM).statut == "acceptee"
+    t.services.rattraper()
+    assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 1
+
+
+def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_leads_nowhere(territoire: Territoire) -> None:
+    t = territoire
+    sara, emma = t.parcours.trouver_par_numero(SARA), t.parcours.trouver_par_numero(EMMA)
+    assert t.parcours.trouver_par_numeros([SARA, EMMA, "7599999999"]) == {SARA: sara, EMMA: emma}
+    t.parcours.effacer_personne(emma, motif="demande de la personne", par="admin")
+    assert t.parcours.trouver_par_numeros([SARA, EMMA]) == {SARA: sara}
+    with pytest.raises(EtapeRejeteeError) as erreur:
+        t.seance(NUM, "asso-75", "2025-09-01", 2, "NUMERIQUE", [SARA, "7599999999"])
+    assert erreur.value.champ == "data.presents.1" and "aucune personne n'a le numéro étranger 7599999999" in str(erreur.value)
+    # Out of the cache (as in a fresh process), Sara and her numéro's index are rebuilt from their events, read together.
+    index_sara = NumeroEtranger.create_id(t.parcours.cle_maitre.empreinte("numero_etranger", SARA))
+
+    def oublier(*identifiants: Any) -> None:
+        for identifiant in identifiants:
+            with contextlib.suppress(KeyError):
+                t.parcours.repository.cache.get(identifiant, evict=True)
+
+    oublier(sara, index_sara)
+    assert t.parcours.trouver_par_numeros([SARA]) == {SARA: sara}
+    relue = t.parcours.lire_a_jour([sara])[sara]
+    assert relue.version == t.parcours.personne(sara).version and relue.identite["numero_etranger"] == SARA
+    oublier(sara, index_sara)
+    assert t.seance(NUM, "asso-75", "2025-09-02", 2, "NUMERIQUE", [SARA]).statut == "acceptee"

@@ -6,6 +6,7 @@ exactly as it was, and its French message names the field at fault.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -16,6 +17,7 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
+from parcours.index import BinomeReference
 from parcours.vocabulaire import TypeEtape, TypeOperateur
 from tests.conftest import enregistrer_operateurs
 from web.schemas import lire_etape, valider_champs_corriges
@@ -295,6 +297,35 @@ def test_une_reference_de_binome_ne_sert_qu_une_fois_par_action() -> None:
     t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B2"}, personne=b)
 
 
+def test_a_voided_pair_frees_its_reference() -> None:
+    t = Terrain()
+    t.declarer(thematiques=("MENTORAT",))
+    a, b = t.personne("7500000001"), t.personne("7500000002")
+    for moi in (a, b):
+        t.ok("beneficiaire_inscrit", "2025-01-10", "fta-paris", {}, personne=moi)
+    binome = t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=b)
+    t.ok("evenement_annule", "2025-02-02", "fta-paris", {"cible_step_id": str(binome.step_id), "motif": "saisie en double"},
+         personne=a, action=None)
+    repris = t.ok("binome_constitue", "2025-02-03", "fta-paris", {"binome_ref": "B1"}, personne=b)
+    # Taken again, the reference is held by the new pair: a third one is refused, the first one's person included.
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-04", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    assert t.app.repository.get(BinomeReference.create_id(ACTION, "B1")).step_id == repris.step_id
+
+
+def test_voiding_another_step_leaves_the_pairs_reference_taken() -> None:
+    t = Terrain()
+    t.declarer(thematiques=("MENTORAT", "NUMERIQUE"))
+    a, b = t.personne("7500000001"), t.personne("7500000002")
+    for moi in (a, b):
+        t.ok("beneficiaire_inscrit", "2025-01-10", "fta-paris", {}, personne=moi)
+    t.ok("binome_constitue", "2025-02-01", "fta-paris", {"binome_ref": "B1"}, personne=a)
+    pret = t.ok("outil_numerique_prete", "2025-02-01", "fta-paris", {"outil": "TABLETTE"}, personne=a)
+    t.ok("evenement_annule", "2025-02-02", "fta-paris", {"cible_step_id": str(pret.step_id), "motif": "erreur"},
+         personne=a, action=None)
+    t.rejet("data.binome_ref", "binome_constitue", "2025-02-03", "fta-paris", {"binome_ref": "B1"}, personne=b)
+
+
 def test_un_evenement_tenu_n_accueille_que_des_inscrits() -> None:
     t = Terrain()
     t.declarer(thematiques=("SPORT_CULTURE",))
@@ -368,3 +399,19 @@ def test_an_actions_id_never_passes_for_a_persons(terrain: Terrain) -> None:
                   personne={"parcours_id": str(seance.parcours_id)}, action=None)
     terrain.rejet("data.presents.0", "seance_tenue", "2025-02-05", "fta-paris",
                   {"duree_h": 2, "thematique": "FRANCAIS", "public": "BENEFICIAIRES", "presents": [{"parcours_id": str(seance.parcours_id)}]})
+
+
+def test_the_copy_a_command_changes_leaves_the_cached_action_as_it_was(terrain: Terrain) -> None:
+    moi = terrain.personne("7500000001")
+    terrain.inscrire(moi)
+    seance = terrain.seance([moi])
+    cachee = terrain.app.repository.get(seance.parcours_id, deepcopy_from_cache=False)
+    copie = copy.deepcopy(cachee)
+    assert copie.etapes == cachee.etapes and copie.version == cachee.version
+    terrain.ok("evenement_corrige", "2025-02-04", "fta-paris",
+               {"cible_step_id": str(seance.step_id), "champs": {"duree_h": 4}, "motif": "durée réelle"})
+    terrain.ok("evenement_annule", "2025-02-05", "fta-paris", {"cible_step_id": str(seance.step_id), "motif": "doublon"})
+    # The commands worked on their own copies: the one taken before them is untouched, and so is every copy's roll call.
+    etape = copie.etapes[seance.step_id]
+    assert (etape.get("duree_h"), etape.corrections, etape.annulee) == (3, [], False)
+    assert terrain.app.repository.get(seance.parcours_id).etapes[seance.step_id].annulee
