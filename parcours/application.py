@@ -534,9 +534,13 @@ class _Lot:
             personne = self._personne_de(cmd.personne)
             if cmd.version_attendue is not None and personne.version != cmd.version_attendue:
                 raise ConflitEcritureError(personne.id)
+            binome_avant = None
             if cmd.type is TypeEtape.EVENEMENT_CORRIGE:
                 self._valider_correction(personne, etape)
+                binome_avant = self._binome_corrige(personne, etape)
             personne.ajouter(etape, contexte)
+            if binome_avant is not None:
+                self._suivre_le_binome_corrige(binome_avant, personne)
         self.personnes[personne.id] = personne
         if cmd.type is TypeEtape.BINOME_CONSTITUE and cmd.action:
             self._prendre_binome(cmd.action, etape.get("binome_ref"), cmd.step_id)
@@ -676,6 +680,26 @@ class _Lot:
         if index is not None and index.step_id == cible.step_id:
             index.liberer()
             self._garder_index(index)
+
+    def _binome_corrige(self, personne: Personne, correction: EtapeTenue) -> EtapeTenue | None:
+        """A pair whose reference this correction changes; refused when the new reference already forms a pair."""
+        cible = personne.etapes.get(correction.get("cible_step_id"))
+        champs = correction.get("champs")
+        if (cible is None or cible.type is not TypeEtape.BINOME_CONSTITUE or cible.action is None or cible.annulee
+                or not isinstance(champs, Mapping) or champs.get("binome_ref") in (None, cible.get("binome_ref"))):
+            return None
+        if self._binome_pris(cible.action, champs["binome_ref"], cible.step_id):
+            raise EtapeRejeteeError(f"le binôme « {champs['binome_ref']} » est déjà constitué dans cette action.",
+                                    "data.champs.binome_ref")
+        return replace(cible, donnees=dict(cible.donnees))
+
+    def _suivre_le_binome_corrige(self, avant: EtapeTenue, personne: Personne) -> None:
+        """The corrected pair frees its former reference and takes its new one."""
+        index = self._reference_binome(avant.action or "", avant.get("binome_ref"))
+        if index is not None and index.step_id == avant.step_id:
+            index.liberer()
+            self._garder_index(index)
+        self._prendre_binome(avant.action or "", personne.etapes[avant.step_id].get("binome_ref"), avant.step_id)
 
     def _garder_index(self, index: Any) -> None:
         if all(autre is not index for autre in self.index):

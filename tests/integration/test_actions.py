@@ -268,6 +268,23 @@ def test_a_voided_pair_counts_nowhere_and_its_reference_is_recorded_again(territ
     assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 1
 
 
+def test_a_pair_corrected_to_another_reference_frees_the_first_and_cannot_take_one_already_formed(territoire: Territoire) -> None:
+    t = territoire
+    with t.services.lectures.connect() as connexion:
+        binome = connexion.execute(
+            sa.select(tables.fait_action.c.step_id).where(tables.fait_action.c.type == "binome_constitue")).scalar_one()
+    t.ok("binome_constitue", "2025-03-06", "asso-75", {"binome_ref": "B2"}, SARA, NUM)
+    with pytest.raises(EtapeRejeteeError) as erreur:
+        t.ok("evenement_corrige", "2025-03-07", "asso-75", {"cible_step_id": binome, "champs": {"binome_ref": "B2"}, "motif": "erreur"}, EMMA)
+    assert erreur.value.champ == "data.champs.binome_ref" and "« B2 » est déjà constitué" in erreur.value.message
+    t.ok("evenement_corrige", "2025-03-07", "asso-75", {"cible_step_id": binome, "champs": {"binome_ref": "B3"}, "motif": "erreur"}, EMMA)
+    assert t.ok("binome_constitue", "2025-03-08", "asso-75", {"binome_ref": "B1"}, SARA, NUM).statut == "acceptee"  # B1 is free again
+    with pytest.raises(EtapeRejeteeError):
+        t.ok("binome_constitue", "2025-03-08", "asso-75", {"binome_ref": "B3"}, SARA, NUM)  # B3 is Emma's pair now
+    t.services.rattraper()
+    assert evaluer(t.services.lectures, 2025, Action(action=NUM)).chiffres.valeurs["binomes"] == 3
+
+
 def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_leads_nowhere(territoire: Territoire) -> None:
     t = territoire
     sara, emma = t.parcours.trouver_par_numero(SARA), t.parcours.trouver_par_numero(EMMA)
