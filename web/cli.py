@@ -364,6 +364,21 @@ def personnes_effacer(parcours_id: Any, motif: str, par: str) -> None:
     click.echo(f"Personne {parcours_id} effacée : clé détruite, modèles de lecture purgés, effacement journalisé.")
 
 
+@main.group("cles", help="Clés d'époque qui enveloppent les clés des personnes (hors de la base).")
+def cles() -> None:
+    pass
+
+
+@cles.command("rotation", help="Nouvelle clé d'époque : réenveloppe toutes les clés vivantes et détruit l'ancienne clé d'époque. "
+                               "À planifier (voir README) : une clé effacée n'est plus récupérable des sauvegardes ni du WAL "
+                               "après la rotation suivante.")
+def cles_rotation() -> None:
+    services = _services()
+    epoque, reenveloppees, detruites = services.parcours.tourner_cles()
+    anciennes = ", ".join(str(n) for n in detruites) or "aucune"
+    click.echo(f"Époque {epoque} : {reenveloppees} clés de personne réenveloppées ; clés d'époque détruites : {anciennes}.")
+
+
 @personnes.command("journal", help="Qui a consulté le dossier de cette personne (demande d'accès).")
 @click.argument("parcours_id", type=click.UUID)
 @click.option("--format", "format_", type=click.Choice(["texte", "json"]), default="texte", show_default=True)
