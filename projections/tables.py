@@ -2,7 +2,8 @@
 
 - `suivi_projection`: how far in the log each projection has applied (committed with its rows).
 - `operateur`, `personne`, `etape`, `implication`: the caseworker side (operators, identity,
-  timeline, who is involved in which pathway).
+  timeline, who is involved in which pathway). Identity is only ever sealed with the person's key and
+  looked up through keyed hashes (`projections.identites`).
 - `utilisateur`, `client_api`, `consultation`: accounts, partner tokens, the access journal.
 - `objectif`: the target values the steering committee set (latest value of each), for the dashboard.
 - `fait`: one row per *version* of a step's effective values, for the indicators. A correction
@@ -38,10 +39,9 @@ personne = sa.Table(
     "personne",
     metadata,
     sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
-    sa.Column("nom", sa.String(200)),
-    sa.Column("prenom", sa.String(200)),
-    sa.Column("nom_recherche", sa.String(400), index=True),
-    sa.Column("date_naissance", sa.Date),
+    sa.Column("identite", sa.Text),
+    sa.Column("empreinte_doublon", sa.String(64), index=True),
+    sa.Column("empreinte_naissance", sa.String(64), index=True),
     sa.Column("sexe", sa.String(1)),
     sa.Column("nationalite", sa.String(3)),
     sa.Column("departement", sa.String(3), index=True),

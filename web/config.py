@@ -22,6 +22,7 @@ from parcours.application import Parcours
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree
 from parcours.groupement import Regroupement
 from parcours.chiffrement import nouvelle_cle_maitre
+from projections.identites import associer
 from projections.runner import RattrapageGroupe, assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
@@ -226,6 +227,7 @@ def construire_services(reglages: Reglages, migrer_lectures: bool = True, **opti
         parcours = construire_parcours(reglages, **options)
         url = reglages.url_lectures()
         lectures = moteur(url)
+        associer(lectures, parcours.coffre)
         if migrer_lectures:
             migrer(url)
             assurer_index(lectures)
