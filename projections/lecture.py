@@ -35,7 +35,7 @@ from projections.identites import (
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
 TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
-          t.fait_action, t.action)
+          t.fait_action, t.action, t.effacement)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
     Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, Utilisateur.Deconnecte, ClientApi.Cree, ClientApi.Revoque,
@@ -94,6 +94,8 @@ class ProjectionLecture:
             elif isinstance(evenement, Effacement.Effacee):
                 lot.ecrire()
                 _effacer(connexion, str(evenement.parcours_id))
+                connexion.execute(t.effacement.insert(), [{"parcours_id": str(evenement.parcours_id), "position": position,
+                                                           "le": evenement.timestamp}])
             elif isinstance(evenement, (Objectif.Fixe, Objectif.Modifie)):
                 lot.ecrire()
                 _objectif(connexion, position, evenement)

@@ -219,6 +219,16 @@ fait_action = sa.Table(
 columns (`projections.lecture_actions.COLONNES`): a département's 20,000 sessions are summed without parsing JSON,
 their roll call (`presents`) as comma-separated pathway ids."""
 
+effacement = sa.Table(
+    "effacement",
+    metadata,
+    sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("le", HORODATAGE, nullable=False),
+)
+"""Each erasure's log position and time (the bare pathway id, as the access journal keeps it): a report reproduced at a
+position or a day before an erasure can no longer count that person, and says how many such people there are."""
+
 evenement_ecarte = sa.Table(
     "evenement_ecarte",
     metadata,

@@ -174,6 +174,12 @@ def indicators(du, au, vu_au, position, departement, operateur, public, programm
         document = calculer(services.lectures, demande)
     except DemandeInvalideError as erreur:
         raise click.UsageError(str(erreur)) from None
+    effacees = document.get("personnes_effacees_depuis")
+    if effacees:
+        depuis = f"la position {position}" if position is not None else f"le {vu_au.date():%d/%m/%Y}"
+        click.echo(f"Rapport reproduit : {effacees} personne{'s' if effacees > 1 else ''} effacée{'s' if effacees > 1 else ''} "
+                   f"depuis {depuis} n'y {'sont' if effacees > 1 else 'est'} plus comptée{'s' if effacees > 1 else ''} "
+                   "(un effacement est définitif) ; voir « personnes_effacees_depuis ».", err=True)
     if format_ == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return

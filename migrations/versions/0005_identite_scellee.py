@@ -1,7 +1,8 @@
 """Identity sealed with the person's key in the read models, looked up through keyed hashes (issue 14 §4)
 
 The clear columns (name, first name, search form of the name, birth date) give way to the sealed identity
-and its two keyed hashes. Sealing needs the people's keys, which a migration does not hold: the
+and its two keyed hashes; erasures get their table (position and time), so that a report reproduced before
+one says how many people it can no longer count. Sealing needs the people's keys, which a migration does not hold: the
 `lecture` projection's rows are emptied and its position reset, so the next catch-up (`parcours
 projections catch-up`, or the first write) replays the log into the new columns.
 
@@ -23,14 +24,20 @@ TABLES_DE_LA_LECTURE = ('fait', 'etape', 'implication', 'personne', 'operateur',
                         'consultation', 'objectif', 'fait_action', 'action')
 
 
-def _rejouer_la_lecture() -> None:
-    for table in TABLES_DE_LA_LECTURE:
+def _rejouer_la_lecture(*tables: str) -> None:
+    for table in (*TABLES_DE_LA_LECTURE, *tables):
         op.execute(sa.text(f'DELETE FROM {table}'))
     op.execute(sa.text("DELETE FROM suivi_projection WHERE nom = 'lecture'"))
     op.execute(sa.text("DELETE FROM evenement_ecarte WHERE projection = 'lecture'"))
 
 
 def upgrade() -> None:
+    op.create_table('effacement',
+    sa.Column('parcours_id', sa.String(length=36), nullable=False),
+    sa.Column('position', sa.BigInteger(), nullable=False),
+    sa.Column('le', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('parcours_id', name=op.f('pk_effacement'))
+    )
     _rejouer_la_lecture()
     op.drop_index(op.f('ix_personne_nom_recherche'), table_name='personne')
     with op.batch_alter_table('personne') as table:
@@ -46,7 +53,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _rejouer_la_lecture()
+    _rejouer_la_lecture('effacement')
+    op.drop_table('effacement')
     op.drop_index(op.f('ix_personne_empreinte_naissance'), table_name='personne')
     op.drop_index(op.f('ix_personne_empreinte_doublon'), table_name='personne')
     with op.batch_alter_table('personne') as table:
