@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -76,13 +77,19 @@ class CleMaitre:
         return hmac.new(self._cle_empreintes, f"{contexte}\x00{valeur}".encode(), hashlib.sha256).hexdigest()
 
 
+@lru_cache(maxsize=8)
+def _chiffreur_d_enveloppe(cle_d_enveloppe: bytes) -> AESCipher:
+    """The few wrapping keys (master, epochs) are used for every key opened: built once each."""
+    return _chiffreur(cle_d_enveloppe)
+
+
 def envelopper(cle_d_enveloppe: bytes, personne_id: UUID, cle: bytes) -> bytes:
     # The person's id is sealed with the key so a wrapped key cannot be swapped between people.
-    return _chiffreur(cle_d_enveloppe).encrypt(personne_id.bytes + cle)
+    return _chiffreur_d_enveloppe(cle_d_enveloppe).encrypt(personne_id.bytes + cle)
 
 
 def desenvelopper(cle_d_enveloppe: bytes, personne_id: UUID, enveloppe: bytes) -> bytes:
-    clair = _chiffreur(cle_d_enveloppe).decrypt(enveloppe)
+    clair = _chiffreur_d_enveloppe(cle_d_enveloppe).decrypt(enveloppe)
     if clair[:16] != personne_id.bytes:
         raise ValueError(f"la clé enveloppée n'appartient pas à {personne_id}")
     return clair[16:]
@@ -186,6 +193,7 @@ class EpoquesFichiers(Epoques):
             if modifie != self._vu:
                 self._cles = lire_cles_d_epoque(self.dossier)
                 self._vu = modifie
+                _chiffreur_d_enveloppe.cache_clear()  # a destroyed epoch key does not linger in this process either
             return dict(self._cles)
 
     def _ajouter(self, numero: int, cle: bytes) -> None:
