@@ -1,6 +1,6 @@
 """Identity in the read models: sealed with the person's key, found through keyed hashes, opened for a page.
 
-The `personne` table keeps a person's name, first name and birth date only sealed (`identite`), with two
+The `personne` table keeps a person's name, first name, birth date and household only sealed (`identite`), with two
 keyed hashes for look-ups: `empreinte_doublon` (name, first name, birth date and sex, as duplicate detection
 compares them) and `empreinte_naissance` (birth date, for the search). An `etape` row that carries identity (a
 registration, a correction of one) keeps its data sealed whole (`{"_scelle": …}`). Once the person's key is
@@ -24,7 +24,7 @@ from parcours.chiffrement import CoffreIdentite
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 
-IDENTITE = ("nom", "prenom", "date_naissance", "numero_etranger")
+IDENTITE = ("nom", "prenom", "date_naissance", "numero_etranger", "menage")
 """The fields that name a person: sealed wherever a read model keeps them."""
 SCELLE = "_scelle"
 
@@ -57,6 +57,14 @@ def empreinte_naissance(coffre: CoffreIdentite, naissance: str) -> str:
     return coffre.empreinte("naissance", naissance)
 
 
+def colonnes_sans_identite(coffre: CoffreIdentite, type_etape: TypeEtape, colonnes: dict[str, Any]) -> dict[str, Any]:
+    """A fact's columns with the household (often named after the family) as a keyed hash: the indicators only
+    count distinct households."""
+    if type_etape is TypeEtape.PERSONNE_ENREGISTREE and colonnes.get("texte2"):
+        colonnes["texte2"] = coffre.empreinte("menage", colonnes["texte2"])
+    return colonnes
+
+
 # Writing (the projection) ---------------------------------------------------------------------------------------
 
 
@@ -65,13 +73,13 @@ def ligne_personne(coffre: CoffreIdentite, parcours_id: str, donnees: Mapping[st
     naissance = donnees.get("date_naissance") or None
     return {
         "parcours_id": parcours_id,
-        "identite": coffre.sceller(parcours_id, {"nom": donnees.get("nom"), "prenom": donnees.get("prenom"), "date_naissance": naissance}),
+        "identite": coffre.sceller(parcours_id, {"nom": donnees.get("nom"), "prenom": donnees.get("prenom"), "date_naissance": naissance,
+                                                 "menage": donnees.get("menage")}),
         "empreinte_doublon": empreinte_doublon(coffre, donnees.get("nom"), donnees.get("prenom"), naissance, donnees.get("sexe")),
         "empreinte_naissance": empreinte_naissance(coffre, naissance) if naissance else None,
         "sexe": donnees.get("sexe"),
         "nationalite": donnees.get("nationalite"),
         "departement": donnees.get("departement"),
-        "menage": donnees.get("menage"),
         "enregistre_par": operateur,
         "enregistre_le": le,
         "position": position,
@@ -124,8 +132,9 @@ def _personne_ouverte(coffre: CoffreIdentite, ligne: Mapping[str, Any]) -> dict[
         "nom": identite.get("nom"),
         "prenom": identite.get("prenom"),
         "date_naissance": date.fromisoformat(naissance) if naissance else None,
-        **{colonne: ligne[colonne] for colonne in ("sexe", "nationalite", "departement", "menage", "enregistre_par",
-                                                    "enregistre_le", "position") if colonne in ligne},
+        **{colonne: ligne[colonne] for colonne in ("sexe", "nationalite", "departement") if colonne in ligne},
+        "menage": identite.get("menage"),
+        **{colonne: ligne[colonne] for colonne in ("enregistre_par", "enregistre_le", "position") if colonne in ligne},
     }
 
 

@@ -24,8 +24,10 @@ from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
 from projections import lecture_actions, tables as t
 from projections.faits import COLONNES, colonnes
+from parcours.chiffrement import CoffreIdentite
 from projections.identites import (
     coffre_de,
+    colonnes_sans_identite,
     donnees_ouvertes,
     donnees_scellees,
     ligne_personne,
@@ -173,7 +175,7 @@ class _Lot:
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
         if type_etape in COLONNES:
-            self.faits.append(_fait(evenement, position, donnees, en_json(evenement.liens)))
+            self.faits.append(_fait(self.coffre, evenement, position, donnees, en_json(evenement.liens)))
         if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
             self.personnes.append(ligne_personne(self.coffre, parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
 
@@ -217,10 +219,11 @@ def ligne_etape(position: int, evenement: EtapeEvenement) -> dict[str, Any]:
     }
 
 
-def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], liens: Mapping[str, Any]) -> dict[str, Any]:
+def _fait(coffre: CoffreIdentite, evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any],
+          liens: Mapping[str, Any]) -> dict[str, Any]:
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
                            "niveau_oral", "niveau_ecrit", "lien"))
-    ligne.update(colonnes(evenement.TYPE, donnees, liens))
+    ligne.update(colonnes_sans_identite(coffre, evenement.TYPE, colonnes(evenement.TYPE, donnees, liens)))
     ligne.update(
         step_id=str(evenement.step_id),
         parcours_id=str(evenement.originator_id),
@@ -277,7 +280,7 @@ def _nouvelle_version(
     _fermer_versions(connexion, cible["step_id"], position, le)
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
                            "niveau_oral", "niveau_ecrit", "lien"))
-    ligne.update(colonnes(type_etape, donnees, cible["liens"]))
+    ligne.update(colonnes_sans_identite(coffre, type_etape, colonnes(type_etape, donnees, cible["liens"])))
     ligne.update(
         step_id=cible["step_id"],
         parcours_id=cible["parcours_id"],

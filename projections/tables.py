@@ -45,7 +45,6 @@ personne = sa.Table(
     sa.Column("sexe", sa.String(1)),
     sa.Column("nationalite", sa.String(3)),
     sa.Column("departement", sa.String(3), index=True),
-    sa.Column("menage", sa.String(64)),
     sa.Column("enregistre_par", sa.String(80)),
     sa.Column("enregistre_le", HORODATAGE),
     sa.Column("position", sa.BigInteger, nullable=False),

@@ -1,6 +1,6 @@
 """Identity sealed with the person's key in the read models, looked up through keyed hashes (issue 14 §4)
 
-The clear columns (name, first name, search form of the name, birth date) give way to the sealed identity
+The clear columns (name, first name, search form of the name, birth date, household) give way to the sealed identity
 and its two keyed hashes; erasures get their table (position and time), so that a report reproduced before
 one says how many people it can no longer count. Sealing needs the people's keys, which a migration does not hold: the
 `lecture` projection's rows are emptied and its position reset, so the next catch-up (`parcours
@@ -45,6 +45,7 @@ def upgrade() -> None:
         table.drop_column('prenom')
         table.drop_column('nom_recherche')
         table.drop_column('date_naissance')
+        table.drop_column('menage')
         table.add_column(sa.Column('identite', sa.Text(), nullable=True))
         table.add_column(sa.Column('empreinte_doublon', sa.String(length=64), nullable=True))
         table.add_column(sa.Column('empreinte_naissance', sa.String(length=64), nullable=True))
@@ -65,4 +66,5 @@ def downgrade() -> None:
         table.add_column(sa.Column('prenom', sa.String(length=200), nullable=True))
         table.add_column(sa.Column('nom_recherche', sa.String(length=400), nullable=True))
         table.add_column(sa.Column('date_naissance', sa.Date(), nullable=True))
+        table.add_column(sa.Column('menage', sa.String(length=64), nullable=True))
     op.create_index(op.f('ix_personne_nom_recherche'), 'personne', ['nom_recherche'], unique=False)

@@ -5,7 +5,7 @@ hold them), the keys rotate once, the person is erased and the keys rotate again
 are read as they lie on disk (PostgreSQL: the database's relation files and the whole WAL, after a
 CHECKPOINT; SQLite: every file of the instance, `-wal` included): every wrapped key the person ever had
 is looked for, and tried with every key still available (the master key, every epoch key left). None
-opens, and neither the name nor the numéro is there in clear.
+opens, and neither the name, the numéro nor the household is there in clear.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ from web.config import Reglages, construire_services
 from web.importation import LigneBrute, importer
 
 
-def _personne_unique() -> tuple[dict, bytes, bytes]:
+def _personne_unique() -> tuple[dict, bytes, bytes, bytes]:
     nom = "Zy" + "".join(secrets.choice("bcdfghjklmnpqrstvwxz") for _ in range(10))
     numero = "75" + "".join(secrets.choice("0123456789") for _ in range(8))
     ligne = {"step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2024-02-01", "operateur": "ofii-dt-paris",
              "agent": "a.martin", "data": {"nom": nom, "prenom": "Effacee", "date_naissance": "1988-07-14", "sexe": "F",
-                                            "nationalite": "AFG", "departement": "75", "numero_etranger": numero}}
-    return ligne, nom.encode(), numero.encode()
+                                            "nationalite": "AFG", "departement": "75", "numero_etranger": numero,
+                                            "menage": f"menage-{nom.lower()}"}}
+    return ligne, nom.encode(), numero.encode(), ligne["data"]["menage"].encode()
 
 
 def _enveloppes(reglages: Reglages, personne_id: UUID) -> set[bytes]:
@@ -77,7 +78,7 @@ def _ouvre(enveloppe: bytes, cles: list[bytes]) -> bool:
 def test_after_erasure_and_rotation_nothing_of_the_person_can_be_recovered_from_the_raw_files(reglages: Reglages) -> None:
     services = construire_services(reglages)
     enregistrer_operateurs(services.parcours)
-    ligne, nom, numero = _personne_unique()
+    ligne, nom, numero, menage = _personne_unique()
     importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate([*scenario(), ligne], start=1)])
     services.rattraper()
     personne_id = services.parcours.trouver_par_numero(numero.decode())
@@ -100,3 +101,4 @@ def test_after_erasure_and_rotation_nothing_of_the_person_can_be_recovered_from_
         assert not _ouvre(enveloppe, cles)
     assert nom not in bruts
     assert numero not in bruts
+    assert menage not in bruts
