@@ -283,8 +283,9 @@ class Trousseau(ABC):
             manquants = [p for p in set(personne_ids) if p not in self._cache]
         if not manquants:
             return
+        cles = self.epoques.cles()
         for ligne in self._lire_plusieurs(manquants):
-            self._garder(ligne[0], self._ouvrir(*ligne))
+            self._garder(ligne[0], self._ouvrir(*ligne, cles))
 
     def _garder(self, personne_id: UUID, cle: bytes) -> AESCipher:
         chiffreur = _chiffreur(cle)
