@@ -27,6 +27,7 @@ from eventsourcing.utils import get_topic
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from projections import tables as t
+from projections.identites import associer
 from projections.indicateurs import Cliche, Contexte, Demande, accompagnement_emploi, calculer, position_suivie
 from projections.lecture import ProjectionLecture
 from projections.runner import reconstruire
@@ -187,6 +188,7 @@ def mesurer_projections(services: Services, evenements_bibliotheque: int) -> dic
     with copie.begin() as connexion:
         connexion.execute(t.suivi_projection.insert().values(nom="bibliotheque", position=0))
     _Vue.engine = copie
+    associer(copie, services.parcours.coffre)  # the same key table and epoch keys as the library's application
     cle = services.parcours.cle_maitre
 
     class ParcoursPourLaBibliotheque(Parcours):

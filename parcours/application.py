@@ -21,6 +21,10 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, St
 
 from parcours.chiffrement import (
     CleMaitre,
+    CoffreIdentite,
+    Epoques,
+    EpoquesFichiers,
+    EpoquesMemoire,
     MapperParPersonne,
     Trousseau,
     TrousseauMemoire,
@@ -115,17 +119,30 @@ class Parcours(Application[UUID]):
 
     def construct_mapper(self) -> Mapper[UUID]:
         self.trousseau = self._construire_trousseau()
+        self.coffre = CoffreIdentite(self.trousseau, self.cle_maitre)
         return MapperParPersonne(self.construct_transcoder(), self.trousseau)
 
     def _construire_trousseau(self) -> Trousseau:
         module = self.env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
-        if module.startswith("eventsourcing.postgres"):
-            return TrousseauPostgres(self.cle_maitre, self.factory.datastore)  # type: ignore[attr-defined]
-        chemin = self.env.get("TROUSSEAU_SQLITE_DBNAME")
         base = self.env.get("SQLITE_DBNAME", "")
-        if chemin is None and module.startswith("eventsourcing.sqlite") and base and ":memory:" not in base:
+        fichier = module.startswith("eventsourcing.sqlite") and base and ":memory:" not in base
+        dossier_epoques = self.env.get("CLES_EPOQUE_DIR")
+        if dossier_epoques is None and fichier:
+            dossier_epoques = str(Path(base).with_name(Path(base).stem + "-cles-epoque"))
+        if module.startswith("eventsourcing.postgres"):
+            if not dossier_epoques:
+                raise ParcoursError("le dossier des clés d'époque (CLES_EPOQUE_DIR) est obligatoire avec PostgreSQL.",
+                                    "CLES_EPOQUE_DIR")
+            return TrousseauPostgres(self.cle_maitre, self.factory.datastore, EpoquesFichiers(dossier_epoques))  # type: ignore[attr-defined]
+        epoques: Epoques = EpoquesFichiers(dossier_epoques) if dossier_epoques else EpoquesMemoire()
+        chemin = self.env.get("TROUSSEAU_SQLITE_DBNAME")
+        if chemin is None and fichier:
             chemin = str(Path(base).with_name(Path(base).stem + "-cles.sqlite"))
-        return TrousseauSQLite(self.cle_maitre, chemin) if chemin else TrousseauMemoire(self.cle_maitre)
+        return TrousseauSQLite(self.cle_maitre, chemin, epoques) if chemin else TrousseauMemoire(self.cle_maitre, epoques)
+
+    def tourner_cles(self) -> tuple[int, int, list[int]]:
+        """Rotate the epoch key: (new epoch, person keys re-wrapped, epochs destroyed). See `Trousseau.tourner`."""
+        return self.trousseau.tourner()
 
     # Operators ---------------------------------------------------------------------------------
 

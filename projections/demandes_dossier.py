@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
+from projections.identites import noms
 
 EN_ATTENTE, DECLINEE, ADRESSEE = "en_attente", "declinee", "adressee"
 LIBELLES_STATUTS = {EN_ATTENTE: "En attente", DECLINEE: "Déclinée", ADRESSEE: "Dossier adressé"}
@@ -49,24 +50,25 @@ def _statut(ligne: Any) -> str:
 
 def demandes_recues(connexion: sa.Connection, operateur: str) -> list[DemandeLue]:
     """Pending requests for the pathways this operator follows, oldest first."""
-    d, i, p = t.demande_dossier, t.implication, t.personne
+    d, i = t.demande_dossier, t.implication
     requete = (
-        sa.select(d, p.c.prenom, p.c.nom)
+        sa.select(d)
         .join(i, sa.and_(i.c.parcours_id == d.c.parcours_id, i.c.operateur == operateur))
-        .join(p, p.c.parcours_id == d.c.parcours_id)
-        .where(d.c.declinee_par.is_(None), d.c.demandeur != operateur, ~_demandeur_implique())
+        .where(d.c.declinee_par.is_(None), d.c.adressee_par.is_(None), d.c.demandeur != operateur, ~_demandeur_implique())
         .order_by(d.c.demandee_le)
     )
+    lignes = list(connexion.execute(requete).mappings())
+    nommes = noms(connexion, (ligne["parcours_id"] for ligne in lignes))
     return [DemandeLue(ligne["parcours_id"], ligne["demandeur"], ligne["motif"], ligne["demandee_le"], EN_ATTENTE, None, None,
-                       ligne["prenom"], ligne["nom"])
-            for ligne in connexion.execute(requete).mappings()]
+                       *nommes.get(ligne["parcours_id"], (None, None)))
+            for ligne in lignes if ligne["parcours_id"] in nommes]
 
 
 def demandes_envoyees(connexion: sa.Connection, operateur: str, limite: int = 50) -> list[DemandeLue]:
     """This operator's requests, newest first; the person is named only once the file was handed over."""
     d, p = t.demande_dossier, t.personne
     requete = (
-        sa.select(d, _demandeur_implique().label("adressee"), p.c.prenom, p.c.nom)
+        sa.select(d, _demandeur_implique().label("adressee"))
         .join(p, p.c.parcours_id == d.c.parcours_id)
         .where(d.c.demandeur == operateur)
         .order_by(d.c.demandee_le.desc())
@@ -79,13 +81,13 @@ def demandes_envoyees(connexion: sa.Connection, operateur: str, limite: int = 50
             sa.select(i.c.parcours_id, i.c.operateur).where(i.c.parcours_id.in_({l["parcours_id"] for l in lignes}), i.c.operateur != operateur)
             .order_by(i.c.depuis)):
         destinataires.setdefault(parcours_id, []).append(suivi_par)
+    # The person is opened only for the requests whose file was handed over: nothing of them before.
+    nommes = noms(connexion, (ligne["parcours_id"] for ligne in lignes if _statut(ligne) == ADRESSEE))
     demandes = []
     for ligne in lignes:
-        statut = _statut(ligne)
-        lisible = statut == ADRESSEE
-        demandes.append(DemandeLue(ligne["parcours_id"], operateur, ligne["motif"], ligne["demandee_le"], statut,
-                                   ligne["declinee_par"], ligne["motif_refus"],
-                                   ligne["prenom"] if lisible else None, ligne["nom"] if lisible else None,
+        prenom, nom = nommes.get(ligne["parcours_id"], (None, None))
+        demandes.append(DemandeLue(ligne["parcours_id"], operateur, ligne["motif"], ligne["demandee_le"], _statut(ligne),
+                                   ligne["declinee_par"], ligne["motif_refus"], prenom, nom,
                                    destinataires.get(ligne["parcours_id"], [])))
     return demandes
 

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months
 from parcours.vocabulaire import LIBELLES_ETAPES, TypeEtape
 from projections import tables as t
+from projections.identites import personne
 from projections.lecture import en_json
 from projections.requetes import chronologie
 
@@ -91,7 +92,7 @@ def journal_des_acces(
 
 def dossier_complet(connexion: sa.Connection, parcours_id: str) -> dict[str, Any] | None:
     """Everything recorded about one person, in French (subject-access request, RGPD art. 15)."""
-    identite = connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == parcours_id)).mappings().first()
+    identite = personne(connexion, parcours_id)
     if identite is None:
         return None
     etapes = [asdict(e) for e in chronologie(connexion, parcours_id, lecteur="")]
@@ -106,7 +107,7 @@ def dossier_complet(connexion: sa.Connection, parcours_id: str) -> dict[str, Any
                            "donnees": note["donnees"]})
     return {
         "objet": "Données enregistrées dans Parcours sur la personne concernée",
-        "identite": {k: en_json(v) for k, v in identite.items() if k not in ("nom_recherche", "position")},
+        "identite": {k: en_json(v) for k, v in identite.items() if k != "position"},
         "operateurs_impliques": [
             o for (o,) in connexion.execute(sa.select(t.implication.c.operateur).where(t.implication.c.parcours_id == parcours_id))
         ],

@@ -1071,12 +1071,26 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
             "filtres": demande.filtres,
             "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
         }
+        effacees = _effacees_depuis(connexion, demande.position, instant)
+        if effacees:
+            document["personnes_effacees_depuis"] = effacees
         for nom, famille in FAMILLES.items():
             document[nom] = famille(ctx)
         from projections.actions import indicateurs_actions  # it builds on this module's families
 
         document["actions"] = indicateurs_actions(ctx)
         return document
+
+
+def _effacees_depuis(connexion: sa.Connection, position: int | None, instant: datetime | None) -> int:
+    """People erased after the requested position or day: a reproduced report no longer counts them (an erasure is final)."""
+    if position is None and instant is None:
+        return 0
+    e = t.effacement
+    apres = [e.c.position > position] if position is not None else []
+    if instant is not None:
+        apres.append(e.c.le > instant)
+    return connexion.execute(sa.select(sa.func.count()).select_from(e).where(sa.or_(*apres))).scalar_one()
 
 
 def en_lignes_csv(document: dict[str, Any]) -> Iterable[tuple[str, Any]]:

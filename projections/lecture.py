@@ -8,7 +8,6 @@ Must not import flask or `web`.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -26,12 +25,20 @@ from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
 from projections import lecture_actions, tables as t
 from projections.faits import COLONNES, colonnes
+from parcours.chiffrement import CoffreIdentite
+from projections.identites import (
+    coffre_de,
+    colonnes_sans_identite,
+    donnees_ouvertes,
+    donnees_scellees,
+    ligne_personne,
+    pour_recherche,  # noqa: F401 — where the pages have always imported it from
+)
 
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
 TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
-          t.demande_dossier,
-          t.fait_action, t.action)
+          t.demande_dossier, t.fait_action, t.action, t.effacement)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
     Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, Utilisateur.Deconnecte, ClientApi.Cree, ClientApi.Revoque,
@@ -57,12 +64,6 @@ def en_json(valeur: Any) -> Any:
 def en_utc(instant: datetime) -> datetime:
     """An instant read back from a read model, in UTC: SQLite returns them without their offset."""
     return instant.replace(tzinfo=timezone.utc) if instant.tzinfo is None else instant.astimezone(timezone.utc)
-
-
-def pour_recherche(*morceaux: str | None) -> str:
-    """Lower-case, accents removed: "Hâïdari Amina" → "haidari amina"."""
-    texte = " ".join(m for m in morceaux if m)
-    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
 
 
 class ProjectionLecture:
@@ -98,6 +99,8 @@ class ProjectionLecture:
             elif isinstance(evenement, Effacement.Effacee):
                 lot.ecrire()
                 _effacer(connexion, str(evenement.parcours_id))
+                connexion.execute(t.effacement.insert(), [{"parcours_id": str(evenement.parcours_id), "position": position,
+                                                           "le": evenement.timestamp}])
             elif isinstance(evenement, (Objectif.Fixe, Objectif.Modifie)):
                 lot.ecrire()
                 _objectif(connexion, position, evenement)
@@ -152,6 +155,7 @@ class _Lot:
 
     def __init__(self, connexion: sa.Connection) -> None:
         self.connexion = connexion
+        self.coffre = coffre_de(connexion)
         self.etapes: list[dict[str, Any]] = []
         self.faits: list[dict[str, Any]] = []
         self.personnes: list[dict[str, Any]] = []
@@ -162,8 +166,10 @@ class _Lot:
 
     def etape(self, position: int, evenement: EtapeEvenement) -> None:
         ligne = ligne_etape(position, evenement)
-        self.etapes.append(ligne)
         parcours_id, donnees, type_etape = ligne["parcours_id"], ligne["donnees"], evenement.TYPE
+        if not isinstance(evenement, lecture_actions.CLASSES_ACTION):
+            ligne["donnees"] = donnees_scellees(self.coffre, parcours_id, type_etape.value, donnees)
+        self.etapes.append(ligne)
         fait_action = lecture_actions.ligne_fait_action(position, evenement, donnees)
         if fait_action is not None:
             self.faits_action.append(fait_action)
@@ -176,9 +182,9 @@ class _Lot:
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
         if type_etape in COLONNES:
-            self.faits.append(_fait(evenement, position, donnees, en_json(evenement.liens)))
+            self.faits.append(_fait(self.coffre, evenement, position, donnees, en_json(evenement.liens)))
         if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
-            self.personnes.append(_personne(parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
+            self.personnes.append(ligne_personne(self.coffre, parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
 
     def ecrire(self) -> None:
         c = self.connexion
@@ -220,10 +226,11 @@ def ligne_etape(position: int, evenement: EtapeEvenement) -> dict[str, Any]:
     }
 
 
-def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], liens: Mapping[str, Any]) -> dict[str, Any]:
+def _fait(coffre: CoffreIdentite, evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any],
+          liens: Mapping[str, Any]) -> dict[str, Any]:
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
                            "niveau_oral", "niveau_ecrit", "lien"))
-    ligne.update(colonnes(evenement.TYPE, donnees, liens))
+    ligne.update(colonnes_sans_identite(coffre, evenement.TYPE, colonnes(evenement.TYPE, donnees, liens)))
     ligne.update(
         step_id=str(evenement.step_id),
         parcours_id=str(evenement.originator_id),
@@ -236,23 +243,6 @@ def _fait(evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any], 
         rec_fin=None,
     )
     return ligne
-
-
-def _personne(parcours_id: str, donnees: Mapping[str, Any], operateur: str, le: datetime, position: int) -> dict[str, Any]:
-    return {
-        "parcours_id": parcours_id,
-        "nom": donnees.get("nom"),
-        "prenom": donnees.get("prenom"),
-        "nom_recherche": pour_recherche(donnees.get("nom"), donnees.get("prenom")),
-        "date_naissance": date.fromisoformat(donnees["date_naissance"]) if donnees.get("date_naissance") else None,
-        "sexe": donnees.get("sexe"),
-        "nationalite": donnees.get("nationalite"),
-        "departement": donnees.get("departement"),
-        "menage": donnees.get("menage"),
-        "enregistre_par": operateur,
-        "enregistre_le": le,
-        "position": position,
-    }
 
 
 def _fermer_versions(connexion: sa.Connection, step_id: str, position: int, le: datetime) -> None:
@@ -281,22 +271,23 @@ def _nouvelle_version(
         )
         .order_by(t.etape.c.position)
     ).all()
-    donnees = dict(cible["donnees"])
+    coffre = coffre_de(connexion)
+    donnees = donnees_ouvertes(coffre, cible["parcours_id"], cible["donnees"])
     for step_id, correction in corrections:
         if step_id != sans:
-            donnees.update(correction["champs"])
+            donnees.update(donnees_ouvertes(coffre, cible["parcours_id"], correction).get("champs") or {})
     if en_plus:
         donnees.update(en_plus)
     type_etape = TypeEtape(cible["type"])
     if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
-        valeurs = _personne(cible["parcours_id"], donnees, cible["operateur"], cible["enregistre_le"], cible["position"])
+        valeurs = ligne_personne(coffre, cible["parcours_id"], donnees, cible["operateur"], cible["enregistre_le"], cible["position"])
         connexion.execute(t.personne.update().where(t.personne.c.parcours_id == cible["parcours_id"]).values(valeurs))
     if type_etape not in COLONNES or cible["annulee_par"] is not None:
         return
     _fermer_versions(connexion, cible["step_id"], position, le)
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
                            "niveau_oral", "niveau_ecrit", "lien"))
-    ligne.update(colonnes(type_etape, donnees, cible["liens"]))
+    ligne.update(colonnes_sans_identite(coffre, type_etape, colonnes(type_etape, donnees, cible["liens"])))
     ligne.update(
         step_id=cible["step_id"],
         parcours_id=cible["parcours_id"],

@@ -22,7 +22,7 @@ from parcours.vocabulaire import OPERATEURS_SPE
 K = 11
 MASQUE_COMPTE = "< 11"
 MASQUE_TAUX = "masqué"
-META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable")
+META = ("periode", "vu_au", "position_journal", "filtres", "seuil_emploi_durable", "personnes_effacees_depuis")
 
 GROUPES: list[tuple[str, list[str]]] = [
     ("public_cible.total", ["public_cible.hommes", "public_cible.femmes"]),

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months, age_revolu, fenetre_suivi
 from parcours.vocabulaire import LOGEMENTS_PERENNES, SORTIES_EMPLOI, TypeEtape, Visibilite
 from projections import tables as t
+from projections.identites import noms_complets, ouvrir_etapes, personne
 from projections.suivi_orientations import accueils_agir_a_tenir, agir_24_mois
 
 DELAI_REPONSE_ORIENTATION = timedelta(days=30)
@@ -58,9 +59,9 @@ class EtapeLue:
 def chronologie(connexion: sa.Connection, parcours_id: str, lecteur: str) -> list[EtapeLue]:
     """Every step of the pathway, by every operator, in business-date order; corrections applied
     (the original values kept alongside), voided steps marked, other operators' private notes left out."""
-    lignes = connexion.execute(
+    lignes = ouvrir_etapes(connexion, connexion.execute(
         sa.select(t.etape).where(t.etape.c.parcours_id == parcours_id).order_by(t.etape.c.position)
-    ).mappings().all()
+    ).mappings())
     cachees = etapes_cachees(lignes, lecteur)
     etapes: dict[str, EtapeLue] = {}
     for ligne in lignes:
@@ -134,7 +135,7 @@ def etapes_cachees_du_flux(connexion: sa.Connection, lignes: Iterable[Mapping[st
 
 def resume(connexion: sa.Connection, parcours_id: str, lecteur: str, aujourdhui: date) -> dict[str, Any] | None:
     """Where the person stands today: identity, status, CIR, language, orientation, AGIR, housing, work."""
-    identite = connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == parcours_id)).mappings().first()
+    identite = personne(connexion, parcours_id)
     if identite is None:
         return None
     etapes = [e for e in chronologie(connexion, parcours_id, lecteur) if e.annulee_par is None]
@@ -267,17 +268,6 @@ def _courants(*types: TypeEtape, alias: str | None = None) -> Any:
     return sa.select(f).where(f.c.type.in_([ty.value for ty in types]), f.c.pos_fin.is_(None)).subquery(alias or types[0].value)
 
 
-def _noms(connexion: sa.Connection, parcours_ids: set[str]) -> dict[str, str]:
-    if not parcours_ids:
-        return {}
-    lignes = connexion.execute(
-        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(
-            t.personne.c.parcours_id.in_(parcours_ids)
-        )
-    )
-    return {p: f"{prenom or ''} {nom or ''}".strip() for p, prenom, nom in lignes}
-
-
 def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date,
                       nommer: Callable[[str], str] = str) -> dict[str, list[dict[str, Any]]]:
     """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it.
@@ -292,7 +282,7 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
         "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
         "sorties_sans_contrat": _sorties_sans_contrat(connexion, operateur),
     }
-    noms = _noms(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
+    noms = noms_complets(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
     for lignes in listes.values():
         for ligne in lignes:
             ligne["personne"] = noms.get(ligne["parcours_id"], "")

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from parcours.application import Parcours
 from parcours.groupement import Regroupement
 from projections import tables as t
+from projections.identites import associer
 from projections.lecture import ProjectionLecture
 
 journal = logging.getLogger("parcours.projections")
@@ -141,6 +142,7 @@ def _rattraper(
     `ecriture`: a connection without a transaction, to hold the tracking row on (else one of `engine`'s).
     `regarder_d_abord`: with `jusqua`, look at the position before queueing for the tracking row.
     """
+    associer(engine, parcours.coffre)  # the projection seals identity with the keys of this log
     if jusqua is not None and regarder_d_abord:
         deja = position(engine, projection.nom)
         if deja >= jusqua:

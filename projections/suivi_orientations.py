@@ -24,6 +24,7 @@ from parcours.regles import DELAI_ACCUEIL_AGIR_MOIS, DUREE_MAX_AGIR_MOIS
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.faits import freins_du_masque
+from projections.identites import noms_complets
 
 DELAI_PREMIER_RDV = timedelta(days=30)
 """An accepted SPE orientation with no first appointment held 30 days after the acceptance is signalled to OFII."""
@@ -132,7 +133,7 @@ def _devenirs(connexion: sa.Connection, condition: Any, aujourdhui: date) -> lis
             sa.select(sorties.c.lien, sorties.c.occurred_on, sorties.c.code).where(sorties.c.lien.in_(sorted(entrees)))
         ):
             devenirs[entrees[lien]].sortie_le, devenirs[entrees[lien]].sortie_motif = jour, motif
-    noms = _noms(connexion, {d.parcours_id for d in devenirs.values()})
+    noms = noms_complets(connexion, {d.parcours_id for d in devenirs.values()})
     for devenir in devenirs.values():
         devenir.personne = noms.get(devenir.parcours_id, "")
         _alerter(devenir, aujourdhui)
@@ -158,15 +159,6 @@ def _motifs_de_refus(connexion: sa.Connection, step_ids: list[str]) -> dict[str,
         return {}
     lignes = connexion.execute(sa.select(t.etape.c.step_id, t.etape.c.donnees).where(t.etape.c.step_id.in_(step_ids)))
     return {step_id: (donnees or {}).get("motif") for step_id, donnees in lignes}
-
-
-def _noms(connexion: sa.Connection, parcours_ids: set[str]) -> dict[str, str]:
-    if not parcours_ids:
-        return {}
-    lignes = connexion.execute(
-        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(parcours_ids))
-    )
-    return {p: f"{prenom or ''} {nom or ''}".strip() for p, prenom, nom in lignes}
 
 
 def suivi_des_orientations(connexion: sa.Connection, operateur: str, aujourdhui: date, depuis: date | None = None) -> list[Devenir]:

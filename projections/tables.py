@@ -2,7 +2,8 @@
 
 - `suivi_projection`: how far in the log each projection has applied (committed with its rows).
 - `operateur`, `personne`, `etape`, `implication`: the caseworker side (operators, identity,
-  timeline, who is involved in which pathway).
+  timeline, who is involved in which pathway). Identity is only ever sealed with the person's key and
+  looked up through keyed hashes (`projections.identites`).
 - `utilisateur`, `client_api`, `consultation`: accounts, partner tokens, the access journal.
 - `objectif`: the target values the steering committee set (latest value of each), for the dashboard.
 - `fait`: one row per *version* of a step's effective values, for the indicators. A correction
@@ -38,14 +39,12 @@ personne = sa.Table(
     "personne",
     metadata,
     sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
-    sa.Column("nom", sa.String(200)),
-    sa.Column("prenom", sa.String(200)),
-    sa.Column("nom_recherche", sa.String(400), index=True),
-    sa.Column("date_naissance", sa.Date),
+    sa.Column("identite", sa.Text),
+    sa.Column("empreinte_doublon", sa.String(64), index=True),
+    sa.Column("empreinte_naissance", sa.String(64), index=True),
     sa.Column("sexe", sa.String(1)),
     sa.Column("nationalite", sa.String(3)),
     sa.Column("departement", sa.String(3), index=True),
-    sa.Column("menage", sa.String(64)),
     sa.Column("enregistre_par", sa.String(80)),
     sa.Column("enregistre_le", HORODATAGE),
     sa.Column("position", sa.BigInteger, nullable=False),
@@ -218,6 +217,16 @@ fait_action = sa.Table(
 `valeurs`: the effective data), versioned like `fait`. The figures of the types read in numbers are also in
 columns (`projections.lecture_actions.COLONNES`): a département's 20,000 sessions are summed without parsing JSON,
 their roll call (`presents`) as comma-separated pathway ids."""
+
+effacement = sa.Table(
+    "effacement",
+    metadata,
+    sa.Column("parcours_id", UUID_TEXTE, primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("le", HORODATAGE, nullable=False),
+)
+"""Each erasure's log position and time (the bare pathway id, as the access journal keeps it): a report reproduced at a
+position or a day before an erasure can no longer count that person, and says how many such people there are."""
 
 evenement_ecarte = sa.Table(
     "evenement_ecarte",

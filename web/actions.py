@@ -26,6 +26,7 @@ from parcours.regles import peut_modifier
 from parcours.vocabulaire import ETAPES_D_ACTION, LIBELLES_ETAPES, LIBELLES_THEMATIQUES, Thematique, TypeEtape
 from projections import tables as t
 from projections.actions import Perimetre, chiffres
+from projections.identites import ouvrir_personnes
 from projections.evaluation_annuelle import Action, evaluer, feuilles
 from projections.indicateurs import Cliche, Contexte, Demande, DemandeInvalideError, position_suivie
 from projections.tableurs import FORMATS
@@ -103,16 +104,19 @@ def _beneficiaires(action_id: str) -> list[dict[str, Any]]:
     f, p = t.fait_action, t.personne
     with services().lectures.connect() as connexion:
         lignes = connexion.execute(
-            sa.select(f.c.parcours_id, f.c.type, f.c.occurred_on, f.c.valeurs, p.c.nom, p.c.prenom, p.c.date_naissance)
+            sa.select(f.c.parcours_id, f.c.type, f.c.occurred_on, f.c.valeurs)
             .join(p, p.c.parcours_id == f.c.parcours_id)
             .where(f.c.action == action_id, f.c.pos_fin.is_(None),
                    f.c.type.in_([TypeEtape.BENEFICIAIRE_INSCRIT.value, TypeEtape.BENEFICIAIRE_SORTI_ACTION.value]))
         ).mappings().all()
+        identites = {i["parcours_id"]: i for i in ouvrir_personnes(connexion, connexion.execute(
+            sa.select(p.c.parcours_id, p.c.identite).where(p.c.parcours_id.in_({ligne["parcours_id"] for ligne in lignes}))).mappings())}
     par_personne: dict[str, dict[str, Any]] = {}
     for ligne in lignes:
+        identite = identites[ligne["parcours_id"]]
         fiche = par_personne.setdefault(ligne["parcours_id"], {
-            "parcours_id": ligne["parcours_id"], "nom": f"{ligne['nom'] or ''} {ligne['prenom'] or ''}".strip(),
-            "naissance": ligne["date_naissance"], "inscrit_le": None, "sorti_le": None, "motif": None})
+            "parcours_id": ligne["parcours_id"], "nom": f"{identite['nom'] or ''} {identite['prenom'] or ''}".strip(),
+            "naissance": identite["date_naissance"], "inscrit_le": None, "sorti_le": None, "motif": None})
         if ligne["type"] == TypeEtape.BENEFICIAIRE_INSCRIT.value:
             fiche["inscrit_le"] = ligne["occurred_on"]
         else:

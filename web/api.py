@@ -20,6 +20,7 @@ from parcours.comptes import Portee
 from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
+from projections.identites import ouvrir_etapes
 from projections.indicateurs import Demande, DemandeInvalideError, calculer
 from projections.lecture import en_json, en_utc, ligne_etape
 from projections.masquage import en_mois_entiers, masquer
@@ -159,8 +160,9 @@ def _parcours_de(reference: ReferencePersonne | None) -> UUID | None:
 
 
 def _etape_enregistree(step_id: UUID) -> dict[str, Any] | None:
-    ligne = _lectures().execute(sa.select(t.etape).where(t.etape.c.step_id == str(step_id))).mappings().first()
-    return _etape_publique(dict(ligne)) if ligne else None
+    connexion = _lectures()
+    ligne = connexion.execute(sa.select(t.etape).where(t.etape.c.step_id == str(step_id))).mappings().first()
+    return _etape_publique(ouvrir_etapes(connexion, [ligne])[0]) if ligne else None
 
 
 def _etape_publique(ligne: dict[str, Any]) -> dict[str, Any]:
@@ -397,11 +399,7 @@ def flux() -> Any:
             .limit(limite)
         ).mappings().all()
         cachees = etapes_cachees_du_flux(connexion, lignes, acteur.operateur)
-    elements = [
-        _etape_publique(dict(ligne))
-        for ligne in lignes
-        if ligne["step_id"] not in cachees
-    ]
+        elements = [_etape_publique(ligne) for ligne in ouvrir_etapes(connexion, (ligne for ligne in lignes if ligne["step_id"] not in cachees))]
     suivant = lignes[-1]["position"] if lignes else apres
     return jsonify({"elements": elements, "suivant": suivant, "fin": len(lignes) < limite})
 

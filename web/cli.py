@@ -174,6 +174,12 @@ def indicators(du, au, vu_au, position, departement, operateur, public, programm
         document = calculer(services.lectures, demande)
     except DemandeInvalideError as erreur:
         raise click.UsageError(str(erreur)) from None
+    effacees = document.get("personnes_effacees_depuis")
+    if effacees:
+        depuis = f"la position {position}" if position is not None else f"le {vu_au.date():%d/%m/%Y}"
+        click.echo(f"Rapport reproduit : {effacees} personne{'s' if effacees > 1 else ''} effacée{'s' if effacees > 1 else ''} "
+                   f"depuis {depuis} n'y {'sont' if effacees > 1 else 'est'} plus comptée{'s' if effacees > 1 else ''} "
+                   "(un effacement est définitif) ; voir « personnes_effacees_depuis ».", err=True)
     if format_ == "json":
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
@@ -362,6 +368,21 @@ def personnes_effacer(parcours_id: Any, motif: str, par: str) -> None:
     except ParcoursError as erreur:
         raise click.ClickException(str(erreur)) from None
     click.echo(f"Personne {parcours_id} effacée : clé détruite, modèles de lecture purgés, effacement journalisé.")
+
+
+@main.group("cles", help="Clés d'époque qui enveloppent les clés des personnes (hors de la base).")
+def cles() -> None:
+    pass
+
+
+@cles.command("rotation", help="Nouvelle clé d'époque : réenveloppe toutes les clés vivantes et détruit l'ancienne clé d'époque. "
+                               "À planifier (voir README) : une clé effacée n'est plus récupérable des sauvegardes ni du WAL "
+                               "après la rotation suivante.")
+def cles_rotation() -> None:
+    services = _services()
+    epoque, reenveloppees, detruites = services.parcours.tourner_cles()
+    anciennes = ", ".join(str(n) for n in detruites) or "aucune"
+    click.echo(f"Époque {epoque} : {reenveloppees} clés de personne réenveloppées ; clés d'époque détruites : {anciennes}.")
 
 
 @personnes.command("journal", help="Qui a consulté le dossier de cette personne (demande d'accès).")

@@ -22,6 +22,7 @@ from parcours.application import Parcours
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree
 from parcours.groupement import Regroupement
 from parcours.chiffrement import nouvelle_cle_maitre
+from projections.identites import associer
 from projections.runner import RattrapageGroupe, assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
 from web.schemas import valider_champs_corriges
 
@@ -53,6 +54,8 @@ class Reglages:
     cookie_securise: bool = True
     """Session cookie `Secure`. Production always; the development server (`parcours serve`) only when
     `PARCOURS_COOKIE_SECURE=1`, so that it works over http on any address of the machine."""
+    cles_epoque: Path | None = None
+    """`PARCOURS_EPOCH_KEYS_DIR`: where the epoch keys live, outside the database; None = `dossier_donnees/cles-epoque`."""
 
     @classmethod
     def depuis_environnement(cls, environ: Mapping[str, str] | None = None) -> Reglages:
@@ -64,11 +67,16 @@ class Reglages:
             cle_maitre=environ.get("PARCOURS_MASTER_KEY") or None,
             production=environ.get("PARCOURS_ENV", "").lower() == "production",
             cookie_securise=_cookie_securise(environ),
+            cles_epoque=Path(environ["PARCOURS_EPOCH_KEYS_DIR"]).resolve() if environ.get("PARCOURS_EPOCH_KEYS_DIR") else None,
         )
 
     @property
     def postgres(self) -> bool:
         return self.url_base is not None
+
+    @property
+    def dossier_cles_epoque(self) -> Path:
+        return self.cles_epoque or self.dossier_donnees / "cles-epoque"
 
     def env_evenements(self) -> dict[str, str]:
         """The eventsourcing settings of the event store."""
@@ -79,6 +87,7 @@ class Reglages:
                 "SQLITE_DBNAME": str(self.dossier_donnees / "evenements.sqlite"),
                 "SQLITE_LOCK_TIMEOUT": "30",
                 "TROUSSEAU_SQLITE_DBNAME": str(self.dossier_donnees / "cles.sqlite"),
+                "CLES_EPOQUE_DIR": str(self.dossier_cles_epoque),
             }
         url = urlparse(self.url_base)
         if url.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
@@ -92,6 +101,7 @@ class Reglages:
             "POSTGRES_PASSWORD": unquote(url.password or ""),
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
+            "CLES_EPOQUE_DIR": str(self.dossier_cles_epoque),
         }
 
     def url_lectures(self) -> str:
@@ -217,6 +227,7 @@ def construire_services(reglages: Reglages, migrer_lectures: bool = True, **opti
         parcours = construire_parcours(reglages, **options)
         url = reglages.url_lectures()
         lectures = moteur(url)
+        associer(lectures, parcours.coffre)
         if migrer_lectures:
             migrer(url)
             assurer_index(lectures)

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from projections import tables as t
-from projections.lecture import pour_recherche
+from projections.identites import coffre_de, empreinte_doublon, ouvrir_personnes, personne
 from projections.requetes import implique
 
 
@@ -36,7 +36,7 @@ def doublons_possibles(connexion: sa.Connection, donnees: dict[str, Any], operat
     p = t.personne
     trouves: dict[str, tuple[Any, str]] = {}
     if par_numero:
-        ligne = connexion.execute(sa.select(p).where(p.c.parcours_id == par_numero)).mappings().first()
+        ligne = personne(connexion, par_numero)
         if ligne is not None:
             trouves[ligne["parcours_id"]] = (ligne, "même numéro étranger")
     nom, prenom, naissance, sexe = (str(donnees.get(c) or "").strip() for c in ("nom", "prenom", "date_naissance", "sexe"))
@@ -46,8 +46,9 @@ def doublons_possibles(connexion: sa.Connection, donnees: dict[str, Any], operat
         except ValueError:
             jour = None
         if jour is not None:
-            for ligne in connexion.execute(sa.select(p).where(p.c.nom_recherche == pour_recherche(nom, prenom),
-                                                                  p.c.date_naissance == jour, p.c.sexe == sexe)).mappings():
+            empreinte = empreinte_doublon(coffre_de(connexion), nom, prenom, jour.isoformat(), sexe)
+            memes = connexion.execute(sa.select(p).where(p.c.empreinte_doublon == empreinte)).mappings()
+            for ligne in ouvrir_personnes(connexion, memes):
                 trouves.setdefault(ligne["parcours_id"], (ligne, "mêmes nom, prénom, date de naissance et sexe"))
     doublons = []
     for parcours_id, (ligne, raison) in trouves.items():

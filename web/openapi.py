@@ -241,7 +241,10 @@ def document() -> dict[str, Any]:
                 "type": "object",
                 "description": "Le document de `parcours indicators` (CONTRACT §5, §8 et §9) : familles `agir`, `spe` et `actions` comprises.",
                 "required": ["periode", "vu_au", "position_journal", "filtres", *FAMILLES, "actions"],
-                "properties": {famille: {"type": "object"} for famille in (*FAMILLES, "actions")},
+                "properties": {**{famille: {"type": "object"} for famille in (*FAMILLES, "actions")},
+                               "personnes_effacees_depuis": {"type": "integer", "minimum": 1, "description":
+                                   "Rapport reproduit (`position`, `vu_au`) : personnes effacées depuis, qu'il ne compte plus "
+                                   "(absent s'il n'y en a aucune)."}},
             }}),
         }},
     )

@@ -17,6 +17,7 @@ from flask import Blueprint, g, render_template, request
 
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
+from projections.identites import noms as noms_de
 from web.acces import AccesRefuseError
 from web.auth import connexion_requise
 from web.deps import services
@@ -56,8 +57,7 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
     refus = [ligne.decision_id for ligne in lignes if ligne.decision == TypeEtape.ORIENTATION_REFUSEE.value]
     if refus:
         motifs = dict(connexion.execute(sa.select(t.etape.c.step_id, t.etape.c.donnees).where(t.etape.c.step_id.in_(refus))).all())
-    noms = {p: (prenom or "", nom or "") for p, prenom, nom in connexion.execute(
-        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))} if ids else {}
+    noms = {p: (prenom or "", nom or "") for p, (prenom, nom) in noms_de(connexion, ids).items()}
     resultat = []
     for ligne in lignes:
         if ligne.decision is None:

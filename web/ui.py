@@ -35,7 +35,9 @@ from parcours.vocabulaire import (
 )
 from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
-from projections.lecture import pour_recherche
+from projections.identites import empreinte_naissance, ouvrir_personnes, pour_recherche
+from projections.identites import noms as noms_de
+from projections.identites import personne as identite_de
 from projections.masquage import en_mois_entiers, graphiques_agir_spe_publiables, graphiques_publiables, masquer
 from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture, exiger_personne_visible
@@ -164,17 +166,13 @@ def accueil() -> Any:
 
 
 def _noms(connexion: sa.Connection, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    lignes = connexion.execute(sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))
-    return {p: f"{prenom} {nom}" for p, prenom, nom in lignes}
+    return {p: f"{prenom} {nom}" for p, (prenom, nom) in noms_de(connexion, ids).items()}
 
 
 def _en_phrases(connexion: sa.Connection, lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Access-journal rows as sentences: « Awa Ndiaye a consulté le dossier de N. Haidari »."""
     ids = {ligne["parcours_id"] for ligne in lignes}
-    personnes = {p: (prenom, nom) for p, prenom, nom in connexion.execute(
-        sa.select(t.personne.c.parcours_id, t.personne.c.prenom, t.personne.c.nom).where(t.personne.c.parcours_id.in_(ids)))} if ids else {}
+    personnes = noms_de(connexion, ids)
     for ligne in lignes:
         identite = personnes.get(ligne["parcours_id"])
         ligne["visible"] = identite is not None
@@ -197,10 +195,8 @@ def recherche() -> Any:
     if numero or nom or naissance:
         p, i = t.personne, t.implication
         requete = (
-            sa.select(p.c.parcours_id, p.c.nom, p.c.prenom, p.c.date_naissance, p.c.departement)
+            sa.select(p.c.parcours_id, p.c.identite, p.c.departement)
             .join(i, sa.and_(i.c.parcours_id == p.c.parcours_id, i.c.operateur == acteur.operateur))
-            .order_by(p.c.nom, p.c.prenom)
-            .limit(50)
         )
         if numero:
             numero = "".join(numero.split())
@@ -208,17 +204,21 @@ def recherche() -> Any:
                 erreur = "Le numéro étranger compte 10 chiffres."
             trouve = parcours().trouver_par_numero(numero) if erreur is None else None
             requete = requete.where(p.c.parcours_id == str(trouve)) if trouve else requete.where(sa.false())
-        if nom:
-            for morceau in pour_recherche(nom).split():
-                requete = requete.where(p.c.nom_recherche.contains(morceau, autoescape=True))
         if naissance:
             try:
-                requete = requete.where(p.c.date_naissance == date.fromisoformat(naissance))
+                requete = requete.where(p.c.empreinte_naissance == empreinte_naissance(parcours().coffre, date.fromisoformat(naissance).isoformat()))
             except ValueError:
                 erreur = "Date de naissance attendue au format AAAA-MM-JJ."
         if erreur is None:
             with services().lectures.connect() as connexion:
-                resultats = [dict(ligne._mapping) for ligne in connexion.execute(requete)]
+                # Names are sealed: the operator's candidates are opened and matched here (never another operator's).
+                candidats = ouvrir_personnes(connexion, connexion.execute(requete).mappings())
+            morceaux = pour_recherche(nom).split()
+            resultats = sorted(
+                ({c: candidat[c] for c in ("parcours_id", "nom", "prenom", "date_naissance", "departement")} for candidat in candidats
+                 if all(morceau in pour_recherche(candidat["nom"], candidat["prenom"]) for morceau in morceaux)),
+                key=lambda trouve: (trouve["nom"] or "", trouve["prenom"] or ""),
+            )[:50]
     gabarit = "ui/_resultats.html" if _htmx() else "ui/recherche.html"
     return render_template(gabarit, resultats=resultats, erreur=erreur, criteres={"numero_etranger": numero, "nom": nom, "date_naissance": naissance},
                            ofii=_est_ofii())
@@ -309,7 +309,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
     if parcours_id is None:
         return Connu(defauts={"departement": operateur.departement if operateur else ""})
     with services().lectures.connect() as connexion:
-        ligne = connexion.execute(sa.select(t.personne).where(t.personne.c.parcours_id == parcours_id)).mappings().first()
+        ligne = identite_de(connexion, parcours_id)
         etapes = [e for e in chronologie(connexion, parcours_id, acteur.operateur) if e.annulee_par is None]
         contexte = Contexte(
             connexion=connexion, operateur=acteur.operateur, type_operateur=operateur.type if operateur else None, jour=jour,
@@ -605,7 +605,8 @@ def orientations() -> Any:
 def _programme_propose(parcours_id: str) -> str:
     """The programme a received orientation opens, from this operator's kind and the person's age."""
     with services().lectures.connect() as connexion:
-        naissance = connexion.execute(sa.select(t.personne.c.date_naissance).where(t.personne.c.parcours_id == str(parcours_id))).scalar()
+        identite = identite_de(connexion, str(parcours_id))
+    naissance = identite["date_naissance"] if identite else None
     operateur = parcours().operateur(_acteur().operateur)
     return programme_par_defaut(operateur.type if operateur else None, age_revolu(naissance, aujourdhui()) if naissance else None)
 

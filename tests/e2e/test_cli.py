@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.scenario import OPERATEURS, etape, scenario
+from tests.scenario import NUMERO_AMINA, OPERATEURS, etape, scenario
 from web.cli import main
+from web.config import Reglages, construire_services
 
 
 @pytest.fixture
@@ -178,3 +179,29 @@ def test_the_annual_evaluation_refuses_bad_input_in_french_with_exit_code_2(parc
     resultat = parcours_cli("evaluation-annuelle", *[str(environnement / a) if a.startswith("x.") else a for a in arguments])
     assert resultat.exit_code == 2 and message in resultat.stderr
     assert not list(environnement.glob("x.*"))
+
+
+def test_a_report_reproduced_before_an_erasure_says_how_many_people_were_erased_since(parcours_cli, environnement: Path) -> None:
+    assert parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", scenario()))).exit_code == 0
+    periode = ["indicators", "--du", "2024-01-01", "--au", "2024-12-31"]
+    avant = json.loads(parcours_cli(*periode).stdout)
+    assert "personnes_effacees_depuis" not in avant
+    assert parcours_cli("users", "add", "admin", "--operateur", "ofii-dt-paris", "--role", "admin",
+                        "--mot-de-passe", "un mot de passe assez long 42").exit_code == 0
+    services = construire_services(Reglages.depuis_environnement())
+    amina = services.parcours.trouver_par_numero(NUMERO_AMINA)
+    services.fermer()
+    assert parcours_cli("personnes", "effacer", str(amina), "--motif", "demande de l'intéressée", "--par", "admin").exit_code == 0
+    rotation = parcours_cli("cles", "rotation")
+    assert rotation.exit_code == 0 and "clés d'époque détruites : 1" in rotation.stdout
+
+    reproduit = parcours_cli(*periode, "--position", str(avant["position_journal"]))
+    document = json.loads(reproduit.stdout)
+    assert document["personnes_effacees_depuis"] == 1
+    assert {k: document[k] for k in ("periode", "vu_au", "position_journal", "filtres")} == \
+        {k: avant[k] for k in ("periode", "vu_au", "position_journal", "filtres")}
+    assert document["public_cible"]["total"] == avant["public_cible"]["total"] - 1  # an erasure is final
+    assert "Rapport reproduit : 1 personne effacée depuis la position" in reproduit.stderr
+    csv_reproduit = parcours_cli(*periode, "--position", str(avant["position_journal"]), "--format", "csv")
+    assert "personnes_effacees_depuis,1" in csv_reproduit.stdout and "1 personne effacée" in csv_reproduit.stderr
+    assert "personnes_effacees_depuis" not in json.loads(parcours_cli(*periode).stdout)

@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 
 from projections import tables as t
+from projections.identites import coffre_de, ouvrir_etapes
 from projections.lecture import ProjectionLecture
 from projections.runner import position, rattraper, reconstruire
 from tests.conftest import enregistrer_operateurs
@@ -39,13 +40,17 @@ def services(reglages: Reglages):
 
 
 def contenu(engine: sa.Engine) -> dict[str, list[tuple]]:
-    """Every read-model row, in a stable order, without surrogate keys."""
+    """Every read-model row, in a stable order, without surrogate keys; sealed identity opened (each sealing draws
+    a fresh nonce, so the same identity is sealed differently by two passes)."""
     with engine.connect() as connexion:
         resultat = {}
+        coffre = coffre_de(connexion)
         for table in t.metadata.sorted_tables:
             colonnes = [c for c in table.columns if c.name != "id" or table is not t.fait]
-            lignes = connexion.execute(sa.select(*colonnes)).all()
-            resultat[table.name] = sorted((tuple(map(str, ligne)) for ligne in lignes))
+            lignes = ouvrir_etapes(connexion, connexion.execute(sa.select(*colonnes)).mappings())
+            if table is t.personne:
+                lignes = [{**ligne, "identite": coffre.ouvrir(ligne["parcours_id"], ligne["identite"])} for ligne in lignes]
+            resultat[table.name] = sorted((tuple(map(str, ligne.values())) for ligne in lignes))
         return resultat
 
 

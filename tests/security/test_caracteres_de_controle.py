@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from parcours.comptes import Role
 from projections import lecture
 from projections import tables as t
+from projections.identites import ouvrir_personnes
 from projections.runner import evenements_ecartes, reconstruire
 from tests.scenario import NUMERO_AMINA, etape
 from web.importation import LigneBrute, importer
@@ -98,6 +99,10 @@ def test_forms_login_and_search_refuse_a_nul_with_400_and_the_service_keeps_answ
     assert client.post("/connexion", data={"csrf_token": csrf(client), "login": "autre", "mot_de_passe": MOT_DE_PASSE}).status_code == 302
 
 
+def _noms(connexion: sa.Connection) -> set[str]:
+    return {ligne["nom"] for ligne in ouvrir_personnes(connexion, connexion.execute(sa.select(t.personne)).mappings())}
+
+
 def _contourner_la_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a log written before this fix may hold: a step with a NUL that nothing refused."""
     import parcours.application
@@ -109,20 +114,20 @@ def _contourner_la_validation(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_projection_sets_aside_the_event_it_cannot_apply_and_goes_on_with_the_others(app_deux_bases, monkeypatch, caplog) -> None:
     app = app_deux_bases
     services = app.extensions["parcours"]
-    origine = lecture._personne
+    origine = lecture.ligne_personne
 
-    def refuse_le_poison(parcours_id, donnees, *args):  # noqa: ANN001, ANN202
+    def refuse_le_poison(coffre, parcours_id, donnees, *args):  # noqa: ANN001, ANN202
         if donnees.get("nom") == "POISON":
             raise ValueError("Nom POISON Secret-Prenom 1990-01-01")
-        return origine(parcours_id, donnees, *args)
+        return origine(coffre, parcours_id, donnees, *args)
 
-    monkeypatch.setattr(lecture, "_personne", refuse_le_poison)
+    monkeypatch.setattr(lecture, "ligne_personne", refuse_le_poison)
     rapport = importer(services.parcours, [LigneBrute(1, personne("POISON", "7509990020")), LigneBrute(2, personne("Durand", "7509990021"))])
     assert rapport.acceptees == 2
     with caplog.at_level(logging.DEBUG):
         services.rattraper()
     with services.lectures.connect() as connexion:
-        noms = set(connexion.execute(sa.select(t.personne.c.nom)).scalars())
+        noms = _noms(connexion)
         suivie = connexion.execute(sa.select(t.suivi_projection.c.position)).scalar()
     assert "Durand" in noms and "POISON" not in noms
     assert suivie == journal(app)
@@ -140,14 +145,15 @@ def test_a_nul_already_in_the_log_never_wedges_the_read_models_nor_reaches_the_l
     app = app_deux_bases
     services = app.extensions["parcours"]
     _contourner_la_validation(monkeypatch)
-    rapport = importer(services.parcours, [LigneBrute(1, personne(f"Secret{NUL}Nom", "7509990030", menage=f"m{NUL}")),
-                                           LigneBrute(2, personne("Durand", "7509990031"))])
+    # Name and household are sealed in the read models (a NUL cannot reach PostgreSQL through them); the agent is not.
+    empoisonnee = personne(f"Secret{NUL}Nom", "7509990030", menage=f"m{NUL}") | {"agent": f"a.martin{NUL}"}
+    rapport = importer(services.parcours, [LigneBrute(1, empoisonnee), LigneBrute(2, personne("Durand", "7509990031"))])
     assert rapport.acceptees == 2
     with caplog.at_level(logging.DEBUG):
         services.rattraper()
         reconstruire(services.parcours, services.lectures)
     with services.lectures.connect() as connexion:
-        assert "Durand" in set(connexion.execute(sa.select(t.personne.c.nom)).scalars())
+        assert "Durand" in _noms(connexion)
     # PostgreSQL refuses the NUL: that event alone is set aside. SQLite stores it: nothing is.
     attendus = 1 if services.lectures.dialect.name == "postgresql" else 0
     assert len(evenements_ecartes(services.lectures)) == attendus

@@ -1,7 +1,7 @@
 """Requests for a file another operator follows (« demander le dossier »)
 
-Revision ID: 0005_demandes_dossier
-Revises: 0004
+Revision ID: 0006_demandes_dossier
+Revises: 0005
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_demandes_dossier'
-down_revision = '0004'
+revision = '0006_demandes_dossier'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
