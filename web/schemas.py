@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date as _date
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -481,7 +482,8 @@ class Montant(_EnFrancais, fields.Float):
 
 
 def _deux_decimales(valeur: float) -> bool:
-    if round(valeur * 100) != round(valeur * 100, 6):
+    # The decimal digits as written (`repr`), not `valeur * 100`: 171798691.83 × 100 is 17179869183.000002.
+    if Decimal(repr(valeur)).as_tuple().exponent < -2:
         raise ValidationError("Deux décimales au plus (centimes).")
     return True
 
