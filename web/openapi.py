@@ -30,9 +30,10 @@ FORMATS_DE_TEXTE = {
 """The string formats of the document: what `parcours.saisie` refuses in a typed or sent text."""
 
 
-def _contraintes_de_texte(converter: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
-    """Each text field names its format; a pattern is matched whole, as `web.schemas.Regexp` does (JSON Schema's
-    `pattern` alone would accept any string containing a match); a list of distinct values says so."""
+def _ce_que_le_champ_verifie(converter: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
+    """What `web.schemas`' own fields check beyond apispec's reading: a text names its format, a pattern is
+    matched whole as `web.schemas.Regexp` does (JSON Schema's `pattern` alone accepts any string containing a
+    match), a session lasts half-hours up to 12 h, an amount counts cents, a list of distinct values says so."""
     ret = kwargs.get("ret", {})
     proprietes: dict[str, Any] = {}
     if isinstance(field, Texte) and "pattern" not in ret:
@@ -120,7 +121,7 @@ def document() -> dict[str, Any]:
         servers=[{"url": "/"}],
     )
     assert marshmallow.converter is not None
-    marshmallow.converter.add_attribute_function(_contraintes_de_texte)
+    marshmallow.converter.add_attribute_function(_ce_que_le_champ_verifie)
     enveloppe = {nom: marshmallow.converter.field2property(EtapeSchema().fields[nom]) for nom in ("occurred_on", "operateur", "agent")}
     spec.components.security_scheme("jeton", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Erreur", ERREUR)
@@ -226,6 +227,7 @@ def document() -> dict[str, Any]:
         }},
     )
     motif = marshmallow.converter.field2property(SCHEMAS_DONNEES[TypeEtape.ORIENTATION_REFUSEE]().fields["motif"])
+
     def decision(*requis: str) -> dict[str, Any]:
         return {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["step_id", "agent", *requis],
