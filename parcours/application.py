@@ -581,7 +581,7 @@ class _Lot:
             raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur une action : indiquez-la.", "action")
         if cmd.personne is not None:
             raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur l'action, sans personne.", "personne")
-        if "presents" in etape.donnees:
+        if etape.donnees.get("presents") is not None:
             etape.donnees["presents"] = self._presents(etape.donnees["presents"], "data.presents")
             self._lire_presents(etape.donnees["presents"])
         if cmd.type is TypeEtape.ACTION_DECLAREE:
@@ -595,7 +595,7 @@ class _Lot:
                 cible = action.etapes.get(etape.get("cible_step_id"))
                 if cible is not None and isinstance(etape.get("champs"), Mapping):
                     champs = self.parcours.valider_champs(cible.type, etape.get("champs"))
-                    if "presents" in champs:
+                    if champs.get("presents") is not None:
                         champs["presents"] = self._presents(champs["presents"], "data.champs.presents")
                         self._lire_presents(champs["presents"])
                     etape.donnees["champs"] = champs

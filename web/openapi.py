@@ -12,14 +12,41 @@ from typing import Any
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
-from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, ETAPES_PERSONNE_ET_ACTION, ETAPES_RATTACHABLES_A_UNE_ACTION
+from parcours.action import DUREE_MAX_SEANCE_H
+from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, ETAPES_PERSONNE_ET_ACTION, ETAPES_RATTACHABLES_A_UNE_ACTION, TypeEtape
 from projections.indicateurs import FAMILLES
-from web.schemas import SCHEMAS_DONNEES, EtapeSchema, ReferencePersonneSchema
+from web.schemas import SCHEMAS_DONNEES, Duree, EtapeSchema, Montant, ReferencePersonneSchema, Texte, distincts
 
 ACTION = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
           "description": "Identifiant de l'action financée (programme 104) choisi par son porteur (CONTRACT §8)."}
 
 VERSION_API = "1.0.0"
+
+FORMATS_DE_TEXTE = {
+    "texte": "Texte sans caractère de contrôle, invisible ou non attribué (Unicode Cc, Cf, Cs, Cn, Zl, Zp) : "
+             "refusé en 422 avec le champ nommé (400 dans un paramètre d'URL).",
+    "texte-multiligne": "Comme « texte », sauf les sauts de ligne, tabulations et (anti)liants sans chasse (U+200C, U+200D).",
+}
+"""The string formats of the document: what `parcours.saisie` refuses in a typed or sent text."""
+
+
+def _ce_que_le_champ_verifie(converter: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
+    """What `web.schemas`' own fields check beyond apispec's reading: a text names its format, a pattern is
+    matched whole as `web.schemas.Regexp` does (JSON Schema's `pattern` alone accepts any string containing a
+    match), a session lasts half-hours up to 12 h, an amount counts cents, a list of distinct values says so."""
+    ret = kwargs.get("ret", {})
+    proprietes: dict[str, Any] = {}
+    if isinstance(field, Texte) and "pattern" not in ret:
+        proprietes["format"] = "texte-multiligne" if field.multiligne else "texte"
+    if isinstance(field, Duree):
+        proprietes.update({"exclusiveMinimum": 0, "maximum": DUREE_MAX_SEANCE_H, "multipleOf": 0.5})
+    if isinstance(field, Montant):
+        proprietes["multipleOf"] = 0.01
+    if field.metadata.get("distincts") or distincts in getattr(field, "validators", ()):
+        proprietes["uniqueItems"] = True
+    if "pattern" in ret and not ret["pattern"].startswith("^"):
+        proprietes["pattern"] = f"^(?:{ret['pattern']})$"
+    return proprietes
 
 ERREUR = {
     "type": "object",
@@ -83,14 +110,19 @@ def _reponses(*statuts: int, succes: dict[int, Any] | None = None) -> dict[str, 
 
 @cache
 def document() -> dict[str, Any]:
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="Parcours — API des opérateurs",
         version=VERSION_API,
         openapi_version="3.1.0",
-        plugins=[MarshmallowPlugin()],
-        info={"description": "Échange automatisé des étapes des parcours d'intégration (accord-cadre, article 4)."},
+        plugins=[marshmallow],
+        info={"description": "Échange automatisé des étapes des parcours d'intégration (accord-cadre, article 4).\n\n"
+                             "Formats de texte : " + " ".join(f"`{nom}` : {sens}" for nom, sens in FORMATS_DE_TEXTE.items())},
         servers=[{"url": "/"}],
     )
+    assert marshmallow.converter is not None
+    marshmallow.converter.add_attribute_function(_ce_que_le_champ_verifie)
+    enveloppe = {nom: marshmallow.converter.field2property(EtapeSchema().fields[nom]) for nom in ("occurred_on", "operateur", "agent")}
     spec.components.security_scheme("jeton", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Erreur", ERREUR)
     spec.components.schema("EtapeEnregistree", ETAPE_ENREGISTREE)
@@ -103,9 +135,9 @@ def document() -> dict[str, Any]:
         proprietes: dict[str, Any] = {
             "step_id": {"type": "string", "format": "uuid"},
             "type": {"const": type_etape.value},
-            "occurred_on": {"type": "string", "format": "date"},
-            "operateur": {"type": "string"},
-            "agent": {"type": "string"},
+            "occurred_on": enveloppe["occurred_on"],
+            "operateur": enveloppe["operateur"],
+            "agent": enveloppe["agent"],
             "personne": {"oneOf": [{"$ref": "#/components/schemas/ReferencePersonne"}, {"type": "null"}]},
             "data": {"$ref": f"#/components/schemas/{nom}"},
         }
@@ -119,6 +151,8 @@ def document() -> dict[str, Any]:
             proprietes["action"] = ACTION
         variantes.append({"type": "object", "required": requis, "additionalProperties": False, "properties": proprietes})
     spec.components.schema("Etape", {"oneOf": variantes, "description": EtapeSchema.__doc__ or "Une étape (CONTRACT §3)."})
+    texte = {"type": "string", "format": "texte"}
+    jour = {"type": "string", "format": "date", "x-minimum": "1900-01-01"}
     securite = [{"jeton": []}]
     corps_etape = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Etape"}}}}
     resultat = {"$ref": "#/components/schemas/Resultat"}
@@ -144,7 +178,11 @@ def document() -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": {
                         "type": "object", "required": ["steps"],
-                        "properties": {"steps": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/Etape"}}},
+                        "properties": {"steps": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {
+                            # Each item is checked alone: one that is not an Etape gets its own 422 result, the others are recorded.
+                            "anyOf": [{"$ref": "#/components/schemas/Etape"}, {}],
+                            "description": "Une étape (schéma Etape) ; un élément invalide reçoit son propre résultat 422 sans faire échouer le lot.",
+                        }}},
                     }}},
                 },
                 "responses": _reponses(200, 401, 413, 415, 422, 429, succes={200: {
@@ -188,22 +226,24 @@ def document() -> dict[str, Any]:
             "responses": _reponses(200, 401, 403, 422, 429, succes={200: {"type": "object", "properties": {"orientations": {"type": "array", "items": {"type": "object"}}}}}),
         }},
     )
-    decision = {
-        "required": True,
-        "content": {"application/json": {"schema": {
-            "type": "object", "required": ["step_id", "agent"],
-            "properties": {"step_id": {"type": "string", "format": "uuid"}, "agent": {"type": "string"},
-                           "occurred_on": {"type": "string", "format": "date"}, "motif": {"type": "string"}},
-        }}},
-    }
-    for suffixe, resume_ in (("acceptation", "Accepter une orientation"), ("refus", "Refuser une orientation (motif obligatoire)")):
+    motif = marshmallow.converter.field2property(SCHEMAS_DONNEES[TypeEtape.ORIENTATION_REFUSEE]().fields["motif"])
+
+    def decision(*requis: str) -> dict[str, Any]:
+        return {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["step_id", "agent", *requis],
+            "properties": {"step_id": {"type": "string", "format": "uuid"}, "agent": enveloppe["agent"],
+                           "occurred_on": enveloppe["occurred_on"], "motif": motif},
+        }}}}
+
+    for suffixe, resume_, corps in (("acceptation", "Accepter une orientation", decision()),
+                                    ("refus", "Refuser une orientation (motif obligatoire)", decision("motif"))):
         spec.path(
             path=f"/api/v1/orientations/{{orientation_step_id}}/{suffixe}",
             operations={"post": {
                 "summary": resume_,
                 "security": securite,
                 "parameters": [{"name": "orientation_step_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}],
-                "requestBody": decision,
+                "requestBody": corps,
                 "responses": _reponses(200, 201, 401, 403, 404, 409, 415, 422, 429, succes={200: resultat, 201: resultat}),
             }},
         )
@@ -227,12 +267,12 @@ def document() -> dict[str, Any]:
             "summary": "Indicateurs d'évaluation (portée statistics), comme `parcours indicators`",
             "security": securite,
             "parameters": [
-                {"name": "du", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
-                {"name": "au", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
-                {"name": "vu_au", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}},
+                {"name": "du", "in": "query", "required": True, "schema": jour},
+                {"name": "au", "in": "query", "required": True, "schema": jour},
+                {"name": "vu_au", "in": "query", "required": False, "schema": jour},
                 {"name": "position", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
-                {"name": "departement", "in": "query", "required": False, "schema": {"type": "string"}},
-                {"name": "operateur", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "departement", "in": "query", "required": False, "schema": texte},
+                {"name": "operateur", "in": "query", "required": False, "schema": texte},
                 {"name": "public", "in": "query", "required": False, "schema": {"type": "string", "enum": [
                     "bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans"]}},
                 {"name": "programme", "in": "query", "required": False, "schema": {"type": "string", "enum": ["spe", "agir", "bop104"]}},
@@ -248,4 +288,9 @@ def document() -> dict[str, Any]:
             }}),
         }},
     )
-    return spec.to_dict()
+    document_ = spec.to_dict()
+    # `ReferencePersonneSchema._une_reference`: one of the two, not null.
+    document_["components"]["schemas"]["ReferencePersonne"]["anyOf"] = [
+        {"required": [nom], "properties": {nom: {"type": "string"}}} for nom in ("numero_etranger", "parcours_id")
+    ]
+    return document_

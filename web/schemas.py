@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date as _date
+from decimal import Decimal
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from parcours.action import DUREE_MAX_SEANCE_H
 from parcours.commandes import EnregistrerEtape, ReferencePersonne
 from parcours.erreurs import EtapeRejeteeError
 from parcours.pays import NOMS_PAYS
@@ -339,7 +341,7 @@ class AgirEntreeSchema(SchemaStrict):
         Enumeration(VoletAgir),
         required=True,
         validate=validate.Length(min=1, max=3, error="Entre 1 et 3 volets."),
-        metadata={"label": "Volets activés"},
+        metadata={"label": "Volets activés", "distincts": True},
     )
 
     @validates_schema
@@ -360,7 +362,7 @@ class AgirAccueilSchema(SchemaStrict):
         Enumeration(VoletAgir),
         required=True,
         validate=validate.Length(max=3, error="Au plus 3 volets."),
-        metadata={"label": "Besoins repérés au diagnostic", "hint": "volets à travailler"},
+        metadata={"label": "Besoins repérés au diagnostic", "hint": "volets à travailler", "distincts": True},
     )
     situation_logement = Enumeration(SituationLogement, required=True, metadata={"label": "Situation de logement à l'accueil"})
     situation_pro = Enumeration(SituationPro, required=True, metadata={"label": "Situation professionnelle à l'accueil"})
@@ -397,7 +399,7 @@ class DiagnosticApprofondiSchema(SchemaStrict):
         Enumeration(Frein),
         required=True,
         validate=validate.Length(max=len(Frein), error="Chaque frein une seule fois."),
-        metadata={"label": "Freins repérés"},
+        metadata={"label": "Freins repérés", "distincts": True},
     )
 
     @validates_schema
@@ -480,12 +482,15 @@ class Montant(_EnFrancais, fields.Float):
 
 
 def _deux_decimales(valeur: float) -> bool:
-    if round(valeur * 100) != round(valeur * 100, 6):
+    # The decimal digits as written (`repr`), not `valeur * 100`: 171798691.83 × 100 is 17179869183.000002.
+    if Decimal(repr(valeur)).as_tuple().exponent < -2:
         raise ValidationError("Deux décimales au plus (centimes).")
     return True
 
 
-def _distincts(valeurs: list[Any]) -> bool:
+def distincts(valeurs: list[Any]) -> bool:
+    """A list whose values appear once each (the OpenAPI document says `uniqueItems`, as for lists marked
+    `metadata={"distincts": True}` whose schema checks it with its own message)."""
     if len(set(valeurs)) != len(valeurs):
         raise ValidationError("Chaque valeur une seule fois.")
     return True
@@ -499,7 +504,7 @@ class Duree(_EnFrancais, fields.Float):
 
 
 def _duree_seance(valeur: float) -> bool:
-    if not 0 < valeur <= 12 or valeur * 2 != int(valeur * 2):
+    if not 0 < valeur <= DUREE_MAX_SEANCE_H or valeur * 2 != int(valeur * 2):
         raise ValidationError("Une séance dure plus de 0 h et au plus 12 h, par demi-heures (ex. 1,5).")
     return True
 
@@ -509,18 +514,18 @@ class ActionDeclareeSchema(SchemaStrict):
     annee = Entier(required=True, validate=validate.Range(min=2000, max=2100, error="Année entre {min} et {max}."),
                    metadata={"label": "Année"})
     thematiques = Liste(Enumeration(Thematique), required=True,
-                        validate=[validate.Length(min=1, error="Au moins une thématique."), _distincts],
+                        validate=[validate.Length(min=1, error="Au moins une thématique."), distincts],
                         metadata={"label": "Thématiques"})
     departements = Liste(
         Texte(longueur_max=3, validate=validate.Regexp(DEPARTEMENT, error="Code de département attendu (75, 2A, 971…).")),
-        required=True, validate=[validate.Length(min=1, error="Au moins un département."), _distincts],
+        required=True, validate=[validate.Length(min=1, error="Au moins un département."), distincts],
         metadata={"label": "Départements"},
     )
     objectif_beneficiaires = Entier(required=True, validate=validate.Range(min=0, max=1_000_000, error="Entier positif attendu."),
                                     metadata={"label": "Objectif : nombre de bénéficiaires"})
     objectif_acteurs = Entier(allow_none=True, validate=validate.Range(min=0, max=1_000_000, error="Entier positif attendu."),
                               metadata={"label": "Objectif : nombre d'acteurs formés"})
-    themes_valeurs = Liste(Enumeration(ThemeValeurs), allow_none=True, validate=_distincts,
+    themes_valeurs = Liste(Enumeration(ThemeValeurs), allow_none=True, validate=distincts,
                            metadata={"label": "Thèmes (principes de la République)"})
     themes_autres = Texte(allow_none=True, longueur_max=500, metadata={"label": "Autres thèmes (préciser)"})
 

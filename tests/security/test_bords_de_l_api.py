@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from uuid import uuid4
 
 import pytest
 
@@ -67,3 +68,40 @@ def test_a_filter_echoed_in_a_csv_download_is_never_a_formula(app_deux_bases) ->
     cellules = [cellule for ligne in csv.reader(io.StringIO(reponse.get_data(as_text=True))) for cellule in ligne]
     assert not any(cellule.startswith(("=", "+", "-", "@")) for cellule in cellules), cellules
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cellules
+
+
+def test_a_session_whose_roll_call_is_null_is_answered_not_a_500(app_deux_bases) -> None:
+    """Found by the schemathesis run: `presents: null` (allowed for a session for actors) reached the roll call."""
+    app = app_deux_bases
+    entetes = jeton_api(app, "asso-75")
+    client = app.test_client()
+    declaration = {"step_id": str(uuid4()), "type": "action_declaree", "occurred_on": "2025-01-05", "operateur": "asso-75",
+                   "agent": "a.martin", "action": "asso-75-acteurs-2025",
+                   "data": {"intitule": "Formation des acteurs", "annee": 2025, "thematiques": ["FORMATION_ACTEURS"],
+                            "departements": ["75"], "objectif_beneficiaires": 1, "objectif_acteurs": 10}}
+    assert client.post("/api/v1/steps", json=declaration, headers=entetes).status_code == 201
+    seance = {"step_id": str(uuid4()), "type": "seance_tenue", "occurred_on": "2025-02-05", "operateur": "asso-75",
+              "agent": "a.martin", "action": "asso-75-acteurs-2025",
+              "data": {"duree_h": 2, "thematique": "FORMATION_ACTEURS", "public": "ACTEURS", "presents": None,
+                       "acteurs_presents": 8, "acteurs_nouveaux": 3}}
+    assert client.post("/api/v1/steps", json=seance, headers=entetes).status_code == 201
+    ailleurs = dict(seance, step_id=str(uuid4()), action="action-inconnue")
+    assert client.post("/api/v1/steps", json=ailleurs, headers=entetes).status_code == 409
+
+
+def test_an_amount_with_two_decimals_is_accepted_however_large(app_deux_bases) -> None:
+    """Found by the schemathesis run: 171798691.83 × 100 is not a whole number in floating point."""
+    app = app_deux_bases
+    entetes = jeton_api(app, "asso-75")
+    client = app.test_client()
+    declaration = {"step_id": str(uuid4()), "type": "action_declaree", "occurred_on": "2025-01-05", "operateur": "asso-75",
+                   "agent": "a.martin", "action": "asso-75-budget-2025",
+                   "data": {"intitule": "Budget", "annee": 2025, "thematiques": ["NUMERIQUE"], "departements": ["75"],
+                            "objectif_beneficiaires": 1}}
+    assert client.post("/api/v1/steps", json=declaration, headers=entetes).status_code == 201
+    budget = {"step_id": str(uuid4()), "type": "action_budget", "occurred_on": "2025-01-06", "operateur": "asso-75",
+              "agent": "a.martin", "action": "asso-75-budget-2025", "data": {"cout_total": 171798691.83, "subvention_p104": 19.73}}
+    assert client.post("/api/v1/steps", json=budget, headers=entetes).status_code == 201
+    centimes = dict(budget, step_id=str(uuid4()), data={"cout_total": 100.001, "subvention_p104": 1})
+    reponse = client.post("/api/v1/steps", json=centimes, headers=entetes)
+    assert reponse.status_code == 422 and "data.cout_total" in reponse.get_json()["erreurs"]
