@@ -1053,32 +1053,42 @@ def position_suivie(connexion: sa.Connection) -> int:
 def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
     """The whole §5 document for one cohort, as of the requested position and day."""
     with engine.connect() as connexion:
-        suivie = position_suivie(connexion)
-        if demande.position is not None and demande.position > suivie:
-            raise DemandeInvalideError(
-                f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
-            )
-        position = demande.position if demande.position is not None else suivie
-        instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
-        # The position printed is the last *step* included: the same figures come back from it.
-        derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
-        if instant is not None:
-            derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
-        position = connexion.execute(derniere_etape).scalar() or 0
-        ctx = Contexte(connexion, demande, Cliche(position, instant))
-        document: dict[str, Any] = {
-            "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
-            "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
-            "position_journal": position,
-            "filtres": demande.filtres,
-            "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
-        }
-        for nom, famille in FAMILLES.items():
-            document[nom] = famille(ctx)
-        from projections.actions import indicateurs_actions  # it builds on this module's families
+        return document_du_contexte(contexte_du_document(connexion, demande))
 
-        document["actions"] = indicateurs_actions(ctx)
-        return document
+
+def contexte_du_document(connexion: sa.Connection, demande: Demande) -> Contexte:
+    """The request's snapshot: the requested position (or all that the read models applied), seen at `vu_au`."""
+    suivie = position_suivie(connexion)
+    if demande.position is not None and demande.position > suivie:
+        raise DemandeInvalideError(
+            f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
+        )
+    position = demande.position if demande.position is not None else suivie
+    instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
+    # The position printed is the last *step* included: the same figures come back from it.
+    derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
+    if instant is not None:
+        derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
+    position = connexion.execute(derniere_etape).scalar() or 0
+    return Contexte(connexion, demande, Cliche(position, instant))
+
+
+def document_du_contexte(ctx: Contexte) -> dict[str, Any]:
+    """The §5 document of `contexte_du_document`'s snapshot (what `calculer` returns)."""
+    demande = ctx.demande
+    document: dict[str, Any] = {
+        "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
+        "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
+        "position_journal": ctx.cliche.position,
+        "filtres": demande.filtres,
+        "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
+    }
+    for nom, famille in FAMILLES.items():
+        document[nom] = famille(ctx)
+    from projections.actions import indicateurs_actions  # it builds on this module's families
+
+    document["actions"] = indicateurs_actions(ctx)
+    return document
 
 
 def en_lignes_csv(document: dict[str, Any]) -> Iterable[tuple[str, Any]]:
