@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -211,20 +211,32 @@ class Contexte:
     cliche: Cliche
     _personnes: dict[str, Personne] | None = None
     _entrees_programme: dict[str, date] | None = None
+    _lectures: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def personnes(self) -> dict[str, Personne]:
-        """Everyone's attributes, loaded on first need (a count without filters needs none)."""
+        """The attributes of everyone in the requested départements (perhaps of more: a context for some of the
+        départements of another shares its persons, so go through `retenue`), loaded on first need (a count
+        without filters needs none)."""
         if self._personnes is None:
             self._personnes = _charger_personnes(self)
         return self._personnes
 
     def pour(self, demande: Demande) -> Contexte:
         """The same snapshot for another request (a sub-period, another programme…), sharing what was
-        loaded when it still applies: the persons for the same départements, the entries for the same programme."""
-        personnes = self._personnes if demande.departements == self.demande.departements else None
+        loaded when it still applies: the persons for the same départements or some of them, the entries for
+        the same programme, and the rows read through `lire`."""
+        charges = set(self.demande.departements)
+        personnes = self._personnes if not charges or (demande.departements and set(demande.departements) <= charges) else None
         entrees = self._entrees_programme if demande.programme == self.demande.programme else None
-        return Contexte(self.connexion, demande, self.cliche, personnes, entrees)
+        return Contexte(self.connexion, demande, self.cliche, personnes, entrees, self._lectures)
+
+    def lire(self, cle: tuple[Any, ...], requete: Any) -> list[Any]:
+        """The rows of `requete`, read once per snapshot: `cle` must name everything the statement depends on
+        besides the snapshot (a family computed for several départements reads its facts once)."""
+        if cle not in self._lectures:
+            self._lectures[cle] = self.connexion.execute(requete).all()
+        return self._lectures[cle]
 
     def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
         """The visible fact versions of these types, as a subquery."""
@@ -812,10 +824,10 @@ def agir(ctx: Contexte) -> dict[str, Any]:
     f = ctx.faits(TypeEtape.ORIENTATION_AGIR, TypeEtape.AGIR_ACCUEIL, TypeEtape.AGIR_REFUS, TypeEtape.AGIR_ENTREE,
                   TypeEtape.AGIR_SORTIE, alias="agir")
     par_type: dict[str, list[Any]] = defaultdict(list)
-    for ligne in ctx.connexion.execute(
+    for ligne in ctx.lire(("agir", d.au), (
         sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.code, f.c.texte, f.c.lien)
         .where(f.c.occurred_on <= d.au)
-    ):
+    )):
         par_type[ligne.type].append(ligne)
     orientations = {o.step_id: o for o in par_type[TypeEtape.ORIENTATION_AGIR.value]}
     entrees = {e.step_id: e for e in par_type[TypeEtape.AGIR_ENTREE.value]}
@@ -1051,35 +1063,45 @@ def position_suivie(connexion: sa.Connection) -> int:
 def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
     """The whole §5 document for one cohort, as of the requested position and day."""
     with engine.connect() as connexion:
-        suivie = position_suivie(connexion)
-        if demande.position is not None and demande.position > suivie:
-            raise DemandeInvalideError(
-                f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
-            )
-        position = demande.position if demande.position is not None else suivie
-        instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
-        # The position printed is the last *step* included: the same figures come back from it.
-        derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
-        if instant is not None:
-            derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
-        position = connexion.execute(derniere_etape).scalar() or 0
-        ctx = Contexte(connexion, demande, Cliche(position, instant))
-        document: dict[str, Any] = {
-            "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
-            "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
-            "position_journal": position,
-            "filtres": demande.filtres,
-            "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
-        }
-        effacees = _effacees_depuis(connexion, demande.position, instant)
-        if effacees:
-            document["personnes_effacees_depuis"] = effacees
-        for nom, famille in FAMILLES.items():
-            document[nom] = famille(ctx)
-        from projections.actions import indicateurs_actions  # it builds on this module's families
+        return document_du_contexte(contexte_du_document(connexion, demande))
 
-        document["actions"] = indicateurs_actions(ctx)
-        return document
+
+def contexte_du_document(connexion: sa.Connection, demande: Demande) -> Contexte:
+    """The request's snapshot: the requested position (or all that the read models applied), seen at `vu_au`."""
+    suivie = position_suivie(connexion)
+    if demande.position is not None and demande.position > suivie:
+        raise DemandeInvalideError(
+            f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
+        )
+    position = demande.position if demande.position is not None else suivie
+    instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
+    # The position printed is the last *step* included: the same figures come back from it.
+    derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
+    if instant is not None:
+        derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
+    position = connexion.execute(derniere_etape).scalar() or 0
+    return Contexte(connexion, demande, Cliche(position, instant))
+
+
+def document_du_contexte(ctx: Contexte) -> dict[str, Any]:
+    """The §5 document of `contexte_du_document`'s snapshot (what `calculer` returns)."""
+    demande = ctx.demande
+    document: dict[str, Any] = {
+        "periode": {"du": demande.du.isoformat(), "au": demande.au.isoformat()},
+        "vu_au": demande.vu_au.isoformat() if demande.vu_au else None,
+        "position_journal": ctx.cliche.position,
+        "filtres": demande.filtres,
+        "seuil_emploi_durable": SEUIL_EMPLOI_DURABLE[emploi_durable_strict()],
+    }
+    effacees = _effacees_depuis(ctx.connexion, demande.position, ctx.cliche.instant)
+    if effacees:
+        document["personnes_effacees_depuis"] = effacees
+    for nom, famille in FAMILLES.items():
+        document[nom] = famille(ctx)
+    from projections.actions import indicateurs_actions  # it builds on this module's families
+
+    document["actions"] = indicateurs_actions(ctx)
+    return document
 
 
 def _effacees_depuis(connexion: sa.Connection, position: int | None, instant: datetime | None) -> int:

@@ -37,6 +37,8 @@ from projections.indicateurs import (
     agir,
     arrondi,
     categories_au_seuil,
+    contexte_du_document,
+    document_du_contexte,
     en_lignes_csv,
     fin_de_journee,
     public_cible,
@@ -294,29 +296,36 @@ class Graphiques:
 def graphiques(engine: sa.Engine, demande: Demande, position: int) -> Graphiques:
     """Every chart of the dashboard for `demande`, seen at log `position` (the document's `position_journal`)."""
     with engine.connect() as connexion:
-        cliche = Cliche(position, fin_de_journee(demande.vu_au) if demande.vu_au else None)
-        ctx = Contexte(connexion, demande, cliche)
-        sorties = _sorties_de_la_periode(ctx)
-        par_departement: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((g for g, _ in GROUPES_DE_SORTIES), 0))
-        durees = [0] * len(TRANCHES_DE_DUREE)
-        for departement, categorie, jours in sorties:
-            groupe = groupe_de_sortie(categorie)
-            par_departement[departement or "inconnu"][groupe] += 1
-            if groupe != "neutre":
-                durees[_tranche(jours / JOURS_PAR_MOIS)] += 1
-        repartition = sorted(par_departement.items())
-        comparaison = []
-        for departement, groupes in repartition:
-            non_neutres = sum(n for g, n in groupes.items() if g != "neutre")
-            positives = groupes["emploi_durable"] + groupes["emploi_court"] + groupes["formation"]
-            comparaison.append((departement, non_neutres, positives, taux(positives, non_neutres)))
-        return Graphiques(
-            entonnoir=_entonnoir(ctx),
-            sorties_par_departement=repartition,
-            durees=[(libelle_tranche(tranche), n) for tranche, n in zip(TRANCHES_DE_DUREE, durees)],
-            tendances=_tendances(ctx),
-            comparaison=comparaison,
-        )
+        return graphiques_du_contexte(Contexte(connexion, demande, _cliche(demande, position)))
+
+
+def _cliche(demande: Demande, position: int) -> Cliche:
+    return Cliche(position, fin_de_journee(demande.vu_au) if demande.vu_au else None)
+
+
+def graphiques_du_contexte(ctx: Contexte) -> Graphiques:
+    """`graphiques` in a context already opened (sharing the persons it loaded)."""
+    sorties = _sorties_de_la_periode(ctx)
+    par_departement: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((g for g, _ in GROUPES_DE_SORTIES), 0))
+    durees = [0] * len(TRANCHES_DE_DUREE)
+    for departement, categorie, jours in sorties:
+        groupe = groupe_de_sortie(categorie)
+        par_departement[departement or "inconnu"][groupe] += 1
+        if groupe != "neutre":
+            durees[_tranche(jours / JOURS_PAR_MOIS)] += 1
+    repartition = sorted(par_departement.items())
+    comparaison = []
+    for departement, groupes in repartition:
+        non_neutres = sum(n for g, n in groupes.items() if g != "neutre")
+        positives = groupes["emploi_durable"] + groupes["emploi_court"] + groupes["formation"]
+        comparaison.append((departement, non_neutres, positives, taux(positives, non_neutres)))
+    return Graphiques(
+        entonnoir=_entonnoir(ctx),
+        sorties_par_departement=repartition,
+        durees=[(libelle_tranche(tranche), n) for tranche, n in zip(TRANCHES_DE_DUREE, durees)],
+        tendances=_tendances(ctx),
+        comparaison=comparaison,
+    )
 
 
 def _tranche(mois: float) -> int:
@@ -484,13 +493,40 @@ class GraphiquesAgirSpe:
 def graphiques_agir_spe(engine: sa.Engine, demande: Demande, position: int) -> GraphiquesAgirSpe:
     """The AGIR and SPE charts for `demande`, seen at log `position` (the document's `position_journal`)."""
     with engine.connect() as connexion:
-        ctx = Contexte(connexion, demande, Cliche(position, fin_de_journee(demande.vu_au) if demande.vu_au else None))
-        activite = ctx.faits(TypeEtape.ORIENTATION_AGIR, TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="activite_agir")
-        concernes = {pid for (pid,) in connexion.execute(sa.select(activite.c.parcours_id).where(activite.c.occurred_on <= demande.au))}
-        departements = sorted({ctx.personnes[pid].departement for pid in concernes
-                               if pid in ctx.personnes and ctx.personnes[pid].departement})
-        par_departement = [(code, agir(ctx.pour(replace(demande, departement=None, departements=(code,))))) for code in departements]
-        return GraphiquesAgirSpe(agir(ctx), par_departement, _volets_clotures(ctx), spe(ctx))
+        return graphiques_agir_spe_du_contexte(Contexte(connexion, demande, _cliche(demande, position)))
+
+
+def graphiques_agir_spe_du_contexte(ctx: Contexte, document: dict[str, Any] | None = None) -> GraphiquesAgirSpe:
+    """`graphiques_agir_spe` in a context already opened; the `agir` and `spe` families are taken from
+    `document` (the unmasked §5 document of the same context) when given, rather than counted again."""
+    demande, connexion = ctx.demande, ctx.connexion
+    activite = ctx.faits(TypeEtape.ORIENTATION_AGIR, TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="activite_agir")
+    concernes = {pid for (pid,) in connexion.execute(sa.select(activite.c.parcours_id).where(activite.c.occurred_on <= demande.au))}
+    departements = sorted({ctx.personnes[pid].departement for pid in concernes
+                           if pid in ctx.personnes and ctx.personnes[pid].departement})
+    par_departement = [(code, agir(ctx.pour(replace(demande, departement=None, departements=(code,))))) for code in departements]
+    familles = document or {"agir": agir(ctx), "spe": spe(ctx)}
+    return GraphiquesAgirSpe(familles["agir"], par_departement, _volets_clotures(ctx), familles["spe"])
+
+
+@dataclass
+class TableauDeBord:
+    """What the dashboard page shows for one request, computed in one snapshot and one pass over the persons."""
+
+    document: dict[str, Any]
+    """The unmasked §5 document (as `calculer` returns it)."""
+    graphiques: Graphiques
+    agir_spe: GraphiquesAgirSpe
+
+
+def tableau_de_bord(engine: sa.Engine, demande: Demande) -> TableauDeBord:
+    """The §5 document, the charts and the AGIR/SPE sections of `demande`, equal to `calculer`, `graphiques`
+    and `graphiques_agir_spe` at the document's position, sharing one context (persons loaded once, the
+    AGIR and SPE families counted once)."""
+    with engine.connect() as connexion:
+        ctx = contexte_du_document(connexion, demande)
+        document = document_du_contexte(ctx)
+        return TableauDeBord(document, graphiques_du_contexte(ctx), graphiques_agir_spe_du_contexte(ctx, document))
 
 
 def _volets_clotures(ctx: Contexte) -> list[tuple[str, dict[str, int]]]:

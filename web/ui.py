@@ -816,23 +816,22 @@ def _peut_fixer_les_objectifs() -> bool:
 def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dict[str, str] | None = None,
                       erreurs_objectif: dict[str, list[str]] | None = None) -> Any:
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
-    from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, calculer
+    from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
-    from projections.tableau_de_bord import annee_des_objectifs, graphiques, graphiques_agir_spe, lignes_du_tableau
+    from projections.tableau_de_bord import annee_des_objectifs, lignes_du_tableau, tableau_de_bord
     from web.graphiques import figures, figures_agir_spe
 
     document, lignes, dessins, sections = None, [], [], {}
     if demande is not None:
         services().rattraper()
         demande, masque = _protection_de_pilotage(demande)
-        document = calculer(services().lectures, demande)
-        donnees = graphiques(services().lectures, demande, document["position_journal"])
+        tableau = tableau_de_bord(services().lectures, demande)
+        document, donnees, agir_spe = tableau.document, tableau.graphiques, tableau.agir_spe
         dessins = figures(donnees)
         if masque:
             document = masquer(document)
             dessins = [dessin for dessin, publiable in zip(dessins, graphiques_publiables(donnees)) if publiable]
         lignes = lignes_du_tableau(services().lectures, demande, document)
-        agir_spe = graphiques_agir_spe(services().lectures, demande, document["position_journal"])
         sections = figures_agir_spe(agir_spe)
         if masque and not graphiques_agir_spe_publiables(agir_spe):
             sections = {}  # a count between 1 and k − 1 would be drawn: the sections are left out (fail closed)
