@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months
 from parcours.vocabulaire import LIBELLES_ETAPES, TypeEtape
 from projections import tables as t
+from projections.faits import champs
 from projections.identites import personne
 from projections.lecture import en_json
 from projections.requetes import chronologie
@@ -33,10 +34,11 @@ def dates_de_retention(connexion: sa.Connection, annees: int = ANNEES_DE_CONSERV
     person's registration.
     """
     f = t.fait
+    titre = champs(f, TypeEtape.TITRE_SEJOUR_DELIVRE)
     fenetres: dict[str, date] = {}
     premiers = connexion.execute(
-        sa.select(f.c.parcours_id, sa.func.min(f.c.date_a))
-        .where(f.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value, f.c.booleen.is_(True), f.c.pos_fin.is_(None))
+        sa.select(f.c.parcours_id, sa.func.min(titre.valid_from))
+        .where(f.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value, titre.premier_titre.is_(True), f.c.pos_fin.is_(None))
         .group_by(f.c.parcours_id)
     )
     for parcours_id, debut in premiers:

@@ -38,6 +38,7 @@ from projections.indicateurs import (
     sorties_agir,
 )
 from projections import tables as t
+from projections.faits import champs
 from projections.protection import (
     DOMINANCE,
     K_PAR_DEFAUT,
@@ -108,16 +109,16 @@ def cohortes_programmes(engine: sa.Engine, du: date, au: date) -> dict[str, list
         types = dict(connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type)).all())
         o = ctx.faits(TypeEtape.ORIENTATION_SPE, alias="orientation_export")
         orientations = {step_id: vers for step_id, vers in connexion.execute(
-            sa.select(o.c.step_id, o.c.texte).where(o.c.occurred_on.between(du, au)))}
+            sa.select(o.c.step_id, o.c.vers).where(o.c.occurred_on.between(du, au)))}
         suites: dict[str, set[str]] = {}
         if orientations:
             f = ctx.faits(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, TypeEtape.INSCRIPTION_SPE,
                           TypeEtape.PREMIER_RENDEZ_VOUS_SPE, alias="suite_export")
-            for lien, type_, honore in connexion.execute(
-                sa.select(f.c.lien, f.c.type, f.c.booleen).where(f.c.lien.in_(sorted(orientations)))
+            for orientation, type_, honore in connexion.execute(
+                sa.select(f.c.orientation, f.c.type, f.c.honore).where(f.c.orientation.in_(sorted(orientations)))
             ):
                 if type_ != TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value or honore:
-                    suites.setdefault(lien, set()).add(type_)
+                    suites.setdefault(orientation, set()).add(type_)
         spe = [(types.get(vers) or "inconnu", _devenir_spe(suites.get(step_id, set()))) for step_id, vers in orientations.items()]
         return {"agir_departement_x_issue": agir, "spe_type_operateur_x_devenir": spe}
 
@@ -168,12 +169,13 @@ def cohorte_detaillee(engine: sa.Engine, du: date, au: date, position: int | Non
         cliche = Cliche(position, None)
         ctx = Contexte(connexion, Demande(du, au), cliche)
         s = t.fait
+        sortie = champs(s, TypeEtape.SORTIE_ACCOMPAGNEMENT)
         e = t.fait.alias("entree")
         derniere: dict[str, tuple[date, str, date | None]] = {}
         for parcours_id, jour, categorie, entree in connexion.execute(
-            sa.select(s.c.parcours_id, s.c.occurred_on, s.c.code, e.c.occurred_on)
+            sa.select(s.c.parcours_id, s.c.occurred_on, sortie.categorie, e.c.occurred_on)
             .select_from(s.outerjoin(e, sa.and_(
-                e.c.step_id == s.c.lien, e.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value, cliche.visible(e)
+                e.c.step_id == sortie.entree, e.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value, cliche.visible(e)
             )))
             .where(s.c.type == TypeEtape.SORTIE_ACCOMPAGNEMENT.value, cliche.visible(s), s.c.occurred_on.between(du, au))
         ):

@@ -1,17 +1,20 @@
-"""How each step type's `data` lands in the generic columns of the `fait` table.
+"""How each step type's `data` lands in the generic columns of the `fait` table, under its fields' names.
 
-One mapping per step type, in one place: the projection writes with it, the indicators read the
-columns it names. Values come in their JSON form (dates as ISO strings, enums as their values).
-Must not import flask or `web`.
+One table per step type, in one place (`CHAMPS`): the projection writes with it, the indicators read the
+columns through it by the fields' names (`champs`). Values come in their JSON form (dates as ISO strings,
+enums as their values). Must not import flask or `web`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
 
 from parcours.vocabulaire import Frein, NiveauLangue, TypeEtape
+from projections import tables as t
 
 Donnees = Mapping[str, Any]
 LIEN_DANS_LES_DONNEES = {
@@ -68,90 +71,144 @@ def freins_du_masque(masque: float | None) -> list[str]:
     return [frein.value for rang, frein in enumerate(Frein) if bits & (1 << rang)]
 
 
-COLONNES: dict[TypeEtape, Callable[[Donnees], dict[str, Any]]] = {
-    TypeEtape.PERSONNE_ENREGISTREE: lambda d: {
-        "code": d.get("sexe"),
-        "date_a": _date(d.get("date_naissance")),
-        "texte": d.get("departement"),
-        "texte2": d.get("menage"),
+def _tel_quel(valeur: Any) -> Any:
+    return valeur
+
+
+def _liste(valeurs: Any) -> str:
+    return ",".join(sorted(valeurs or []))
+
+
+class Champ(NamedTuple):
+    """One field of a step's `data` and the generic column of `fait` that holds it."""
+
+    colonne: str
+    convertir: Callable[[Any], Any] = _tel_quel
+    nom: str | None = None
+    """The name readers use, when the field's own name is already a column of `fait` (`type`)."""
+
+
+CHAMPS: dict[TypeEtape, dict[str, Champ]] = {
+    TypeEtape.PERSONNE_ENREGISTREE: {
+        "sexe": Champ("code"), "date_naissance": Champ("date_a", _date), "departement": Champ("texte"), "menage": Champ("texte2"),
     },
-    TypeEtape.TITRE_SEJOUR_DELIVRE: lambda d: {
-        "code": d.get("motif"),
-        "code2": d.get("sous_motif"),
-        "date_a": _date(d.get("valid_from")),
-        "date_b": _date(d.get("valid_to")),
-        "booleen": d.get("premier_titre"),
+    TypeEtape.TITRE_SEJOUR_DELIVRE: {
+        "motif": Champ("code"), "sous_motif": Champ("code2"), "valid_from": Champ("date_a", _date),
+        "valid_to": Champ("date_b", _date), "premier_titre": Champ("booleen"),
     },
-    TypeEtape.PROTECTION_ACCORDEE: lambda d: {"code": d.get("type"), "date_a": _date(d.get("decision_date"))},
-    TypeEtape.CIR_SIGNE: lambda d: {"texte": d.get("dt_ofii")},
-    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: lambda d: {
-        "niveau_oral": _rang(d.get("niveau_oral")),
-        "niveau_ecrit": _rang(d.get("niveau_ecrit")),
-        "booleen": d.get("non_lecteur_non_scripteur"),
+    TypeEtape.PROTECTION_ACCORDEE: {"type": Champ("code", nom="type_protection"), "decision_date": Champ("date_a", _date)},
+    TypeEtape.CIR_SIGNE: {"dt_ofii": Champ("texte")},
+    TypeEtape.POSITIONNEMENT_LINGUISTIQUE: {
+        "niveau_oral": Champ("niveau_oral", _rang), "niveau_ecrit": Champ("niveau_ecrit", _rang),
+        "non_lecteur_non_scripteur": Champ("booleen"),
     },
-    TypeEtape.FORMATION_CIVIQUE_JOURNEE: lambda d: {"nombre_a": _nombre(d.get("jour")), "booleen": d.get("present")},
-    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: lambda d: {
-        "code": d.get("type"),
-        "code2": d.get("niveau_cible"),
-        "nombre_a": _nombre(d.get("forfait_h")),
+    TypeEtape.FORMATION_CIVIQUE_JOURNEE: {"jour": Champ("nombre_a", _nombre), "present": Champ("booleen")},
+    TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE: {
+        "type": Champ("code", nom="type_formation"), "niveau_cible": Champ("code2"), "forfait_h": Champ("nombre_a", _nombre),
     },
-    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: lambda d: {"code": d.get("motif")},
-    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: lambda d: {
-        "date_a": _date(d.get("periode_debut")),
-        "date_b": _date(d.get("periode_fin")),
-        "nombre_a": _nombre(d.get("heures_planifiees")),
-        "nombre_b": _nombre(d.get("heures_realisees")),
+    TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE: {"motif": Champ("code")},
+    TypeEtape.FORMATION_LINGUISTIQUE_HEURES: {
+        "periode_debut": Champ("date_a", _date), "periode_fin": Champ("date_b", _date),
+        "heures_planifiees": Champ("nombre_a", _nombre), "heures_realisees": Champ("nombre_b", _nombre),
     },
-    TypeEtape.EVALUATION_LINGUISTIQUE: lambda d: {
-        "code": d.get("type"),
-        "niveau_oral": _rang(d.get("niveau_oral")),
-        "niveau_ecrit": _rang(d.get("niveau_ecrit")),
-        "nombre_b": _nombre(d.get("score")),
+    TypeEtape.EVALUATION_LINGUISTIQUE: {
+        "type": Champ("code", nom="type_evaluation"), "niveau_oral": Champ("niveau_oral", _rang),
+        "niveau_ecrit": Champ("niveau_ecrit", _rang), "score": Champ("nombre_b", _nombre),
     },
-    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: lambda d: {"code": d.get("motif")},
-    TypeEtape.ENTRETIEN_FIN_CIR: lambda d: {"code": d.get("situation_pro")},
-    TypeEtape.ORIENTATION_SPE: lambda d: {"texte": d.get("vers"), "code": d.get("motif_choix")},
-    TypeEtape.DISPENSE_ORIENTATION_SPE: lambda d: {"code": d.get("motif"), "booleen": d.get("demande_expresse")},
-    TypeEtape.ORIENTATION_ACCEPTEE: lambda d: {},
-    TypeEtape.ORIENTATION_REFUSEE: lambda d: {},
-    TypeEtape.ORIENTATION_AGIR: lambda d: {"texte": d.get("vers"), "booleen": d.get("derogation_prefet")},
-    TypeEtape.AGIR_ACCUEIL: lambda d: {
-        "code": ",".join(sorted(d.get("diagnostic") or [])),
-        "code2": d.get("situation_logement"),
-        "texte": d.get("situation_pro"),
+    TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE: {"motif": Champ("code")},
+    TypeEtape.ENTRETIEN_FIN_CIR: {"situation_pro": Champ("code")},
+    TypeEtape.ORIENTATION_SPE: {"vers": Champ("texte"), "motif_choix": Champ("code")},
+    TypeEtape.DISPENSE_ORIENTATION_SPE: {"motif": Champ("code"), "demande_expresse": Champ("booleen")},
+    TypeEtape.ORIENTATION_ACCEPTEE: {},
+    TypeEtape.ORIENTATION_REFUSEE: {},
+    TypeEtape.ORIENTATION_AGIR: {"vers": Champ("texte"), "derogation_prefet": Champ("booleen")},
+    TypeEtape.AGIR_ACCUEIL: {
+        "diagnostic": Champ("code", _liste), "situation_logement": Champ("code2"), "situation_pro": Champ("texte"),
     },
-    TypeEtape.AGIR_REFUS: lambda d: {"code": d.get("motif")},
-    TypeEtape.AGIR_ENTREE: lambda d: {"code": ",".join(sorted(d.get("volets") or []))},
-    TypeEtape.AGIR_VOLET_CLOTURE: lambda d: {"code": d.get("volet"), "code2": d.get("resultat")},
-    TypeEtape.AGIR_SORTIE: lambda d: {"code": d.get("motif")},
+    TypeEtape.AGIR_REFUS: {"motif": Champ("code")},
+    TypeEtape.AGIR_ENTREE: {"volets": Champ("code", _liste)},
+    TypeEtape.AGIR_VOLET_CLOTURE: {"volet": Champ("code"), "resultat": Champ("code2")},
+    TypeEtape.AGIR_SORTIE: {"motif": Champ("code")},
     # `identifiant_spe` is personal data: it stays in the encrypted log and the person-level timeline, never in facts.
-    TypeEtape.INSCRIPTION_SPE: lambda d: {},
-    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: lambda d: {"date_a": _date(d.get("date_rdv")), "booleen": d.get("honore")},
-    TypeEtape.DIAGNOSTIC_APPROFONDI: lambda d: {"nombre_a": masque_freins(d.get("freins"))},
-    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: lambda d: {"code": d.get("demarche"), "code2": d.get("statut")},
-    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: lambda d: {"code": d.get("programme")},
-    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: lambda d: {
-        "code": d.get("type_contrat"),
-        "date_a": _date(d.get("date_debut")),
-        "date_b": _date(d.get("date_fin_prevue")),
+    TypeEtape.INSCRIPTION_SPE: {},
+    TypeEtape.PREMIER_RENDEZ_VOUS_SPE: {"date_rdv": Champ("date_a", _date), "honore": Champ("booleen")},
+    TypeEtape.DIAGNOSTIC_APPROFONDI: {"freins": Champ("nombre_a", masque_freins)},
+    TypeEtape.RECONNAISSANCE_QUALIFICATIONS: {"demarche": Champ("code"), "statut": Champ("code2")},
+    TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE: {"programme": Champ("code")},
+    TypeEtape.CONTRAT_TRAVAIL_DEBUTE: {
+        "type_contrat": Champ("code"), "date_debut": Champ("date_a", _date), "date_fin_prevue": Champ("date_b", _date),
     },
-    TypeEtape.ENTREE_FORMATION: lambda d: {
-        "code": d.get("type"),
-        "date_a": _date(d.get("date_debut")),
-        "date_b": _date(d.get("date_fin_prevue")),
+    TypeEtape.ENTREE_FORMATION: {
+        "type": Champ("code", nom="type_formation"), "date_debut": Champ("date_a", _date),
+        "date_fin_prevue": Champ("date_b", _date),
     },
-    TypeEtape.SORTIE_ACCOMPAGNEMENT: lambda d: {"code": d.get("categorie")},
-    TypeEtape.SUIVI_SIX_MOIS: lambda d: {"booleen": d.get("repondant"), "code": d.get("categorie")},
-    TypeEtape.SITUATION_LOGEMENT: lambda d: {"code": d.get("situation")},
+    TypeEtape.SORTIE_ACCOMPAGNEMENT: {"categorie": Champ("code")},
+    TypeEtape.SUIVI_SIX_MOIS: {"repondant": Champ("booleen"), "categorie": Champ("code")},
+    TypeEtape.SITUATION_LOGEMENT: {"situation": Champ("code")},
 }
-"""Step types absent from here (notes, corrections, voids) have no fact of their own."""
+"""Where each field of a step type's data lands in `fait`, and the name readers give it (`champs`): the projection
+writes with this table, the indicators read through it. Step types absent from here (notes, corrections, voids) have
+no fact of their own."""
+
+
+def nom_du_lien(type_etape: TypeEtape) -> str | None:
+    """What the `lien` column of this type's facts points to (`cir`, `prescription`, `sortie_step_id`…)."""
+    return LIEN_DANS_LES_DONNEES.get(type_etape) or LIEN_DERIVE.get(type_etape)
+
+
+def noms_des_colonnes(type_etape: TypeEtape) -> dict[str, str]:
+    """Reader's name → generic column, for this type's fields and its link."""
+    noms = {champ.nom or cle: champ.colonne for cle, champ in CHAMPS[type_etape].items()}
+    lien = nom_du_lien(type_etape)
+    if lien is not None:
+        noms[lien.removesuffix("_step_id")] = "lien"
+    return noms
+
+
+class Champs:
+    """The columns of a `fait` alias or subquery under the names of one or more step types' fields
+    (`champs(contrats, TypeEtape.CONTRAT_TRAVAIL_DEBUTE).date_debut` is `contrats.c.date_a`, labelled
+    `date_debut`); a name two of the types give to different columns is refused."""
+
+    def __init__(self, table: Any, *types: TypeEtape) -> None:
+        self._table = table
+        self._colonnes: dict[str, str] = {}
+        for type_etape in types:
+            for nom, colonne in noms_des_colonnes(type_etape).items():
+                if self._colonnes.setdefault(nom, colonne) != colonne:
+                    raise ValueError(f"{nom} désigne deux colonnes parmi {[t.value for t in types]}")
+
+    def toutes(self) -> list[Any]:
+        """Every named column, to select beside the generic ones."""
+        return [getattr(self, nom) for nom, colonne in self._colonnes.items() if nom != colonne]
+
+    def __getattr__(self, nom: str) -> Any:
+        if nom.startswith("_"):
+            raise AttributeError(nom)
+        try:
+            colonne = self._colonnes[nom]
+        except KeyError:
+            raise AttributeError(nom) from None
+        return self._table.c[colonne] if colonne == nom else self._table.c[colonne].label(nom)
+
+
+def champs(table: Any, *types: TypeEtape) -> Champs:
+    return Champs(table, *types)
 
 
 def colonnes(type_etape: TypeEtape, donnees: Donnees, liens: Mapping[str, Any]) -> dict[str, Any]:
     """The fact columns of one step version."""
-    valeurs = COLONNES[type_etape](donnees)
+    valeurs = {champ.colonne: champ.convertir(donnees.get(cle)) for cle, champ in CHAMPS[type_etape].items()}
     if type_etape in LIEN_DANS_LES_DONNEES:
         valeurs["lien"] = donnees.get(LIEN_DANS_LES_DONNEES[type_etape])
     elif type_etape in LIEN_DERIVE:
         valeurs["lien"] = liens.get(LIEN_DERIVE[type_etape])
     return valeurs
+
+
+def courants(*types: TypeEtape, alias: str | None = None) -> Any:
+    """The current version of every fact of these types (corrections applied, voids left out), as a subquery
+    with their fields under their own names beside the generic columns."""
+    f = t.fait.alias(alias) if alias else t.fait
+    return (sa.select(f, *champs(f, *types).toutes())
+            .where(f.c.type.in_([ty.value for ty in types]), f.c.pos_fin.is_(None)).subquery(alias or types[0].value))

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from parcours.chiffrement import CoffreIdentite
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
+from projections.faits import CHAMPS
 
 IDENTITE = ("nom", "prenom", "date_naissance", "numero_etranger", "menage")
 """The fields that name a person: sealed wherever a read model keeps them."""
@@ -60,8 +61,9 @@ def empreinte_naissance(coffre: CoffreIdentite, naissance: str) -> str:
 def colonnes_sans_identite(coffre: CoffreIdentite, type_etape: TypeEtape, colonnes: dict[str, Any]) -> dict[str, Any]:
     """A fact's columns with the household (often named after the family) as a keyed hash: the indicators only
     count distinct households."""
-    if type_etape is TypeEtape.PERSONNE_ENREGISTREE and colonnes.get("texte2"):
-        colonnes["texte2"] = coffre.empreinte("menage", colonnes["texte2"])
+    menage = CHAMPS[TypeEtape.PERSONNE_ENREGISTREE]["menage"].colonne
+    if type_etape is TypeEtape.PERSONNE_ENREGISTREE and colonnes.get(menage):
+        colonnes[menage] = coffre.empreinte("menage", colonnes[menage])
     return colonnes
 
 

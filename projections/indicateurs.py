@@ -43,7 +43,7 @@ from parcours.vocabulaire import (
     VoletAgir,
 )
 from projections import tables as t
-from projections.faits import freins_du_masque
+from projections.faits import champs, freins_du_masque
 from projections.lecture import ProjectionLecture
 
 PUBLICS = ("bpi", "non_bpi", "femmes", "hommes", "moins_de_25_ans", "moins_de_26_ans")
@@ -239,10 +239,11 @@ class Contexte:
         return self._lectures[cle]
 
     def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
-        """The visible fact versions of these types, as a subquery."""
+        """The visible fact versions of these types, as a subquery: the generic columns and, under their fields'
+        names, the columns `projections.faits.CHAMPS` gives these types (`contrats.c.date_debut`)."""
         f = t.fait.alias(alias) if alias else t.fait
         return (
-            sa.select(f)
+            sa.select(f, *champs(f, *types).toutes())
             .where(f.c.type.in_([ty.value for ty in types]), self.cliche.visible(f))
             .subquery(alias or "_".join(ty.value for ty in types)[:60])
         )
@@ -289,7 +290,7 @@ class Contexte:
         if self.demande.programme is None:
             return sa.true()
         condition = sa.and_(table.c.type == TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE.value,
-                            table.c.code.in_(sorted(self.demande.codes_programme)))
+                            champs(table, TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE).programme.in_(sorted(self.demande.codes_programme)))
         if self.demande.programme == "agir":
             condition = sa.or_(condition, table.c.type == TypeEtape.AGIR_ENTREE.value)
         return condition
@@ -312,20 +313,20 @@ def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
     identites = ctx.faits(TypeEtape.PERSONNE_ENREGISTREE)
     protections = ctx.faits(TypeEtape.PROTECTION_ACCORDEE)
     premiere_protection = (
-        sa.select(protections.c.parcours_id, sa.func.min(protections.c.date_a).label("depuis"))
+        sa.select(protections.c.parcours_id, sa.func.min(protections.c.decision_date).label("depuis"))
         .group_by(protections.c.parcours_id)
         .subquery("premiere_protection")
     )
     requete = sa.select(
         identites.c.parcours_id,
-        identites.c.code,
-        identites.c.date_a,
-        identites.c.texte,
-        identites.c.texte2,
+        identites.c.sexe,
+        identites.c.date_naissance,
+        identites.c.departement,
+        identites.c.menage,
         premiere_protection.c.depuis,
     ).select_from(identites.outerjoin(premiere_protection, premiere_protection.c.parcours_id == identites.c.parcours_id))
     if ctx.demande.departements:
-        requete = requete.where(identites.c.texte.in_(ctx.demande.departements))
+        requete = requete.where(identites.c.departement.in_(ctx.demande.departements))
     return {
         parcours_id: Personne(parcours_id, sexe, naissance, departement, menage, depuis)
         for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete)
@@ -378,7 +379,8 @@ def _contrats_des_personnes(ctx: Contexte, parcours_ids: set[str]) -> dict[str, 
     personnes = sorted(parcours_ids)
     for debut in range(0, len(personnes), 500):
         for contrat in ctx.connexion.execute(
-            sa.select(contrats.c.parcours_id, contrats.c.occurred_on, contrats.c.code, contrats.c.date_a, contrats.c.date_b)
+            sa.select(contrats.c.parcours_id, contrats.c.occurred_on, contrats.c.type_contrat, contrats.c.date_debut,
+                      contrats.c.date_fin_prevue)
             .where(contrats.c.parcours_id.in_(personnes[debut:debut + 500]))
         ):
             par_personne[contrat.parcours_id].append(contrat)
@@ -391,7 +393,8 @@ def _contrats_de_l_episode(par_personne: dict[str, list[Any]], parcours_id: str,
 
 
 def _un_contrat_de_plus_de_six_mois(contrats: list[Any]) -> bool:
-    return any(c.code in TOUJOURS_DURABLES or (c.code in DUREE_DETERMINEE and c.date_a and contrat_durable(c.date_a, c.date_b, strict=True))
+    return any(c.type_contrat in TOUJOURS_DURABLES or (c.type_contrat in DUREE_DETERMINEE and c.date_debut
+                                                        and contrat_durable(c.date_debut, c.date_fin_prevue, strict=True))
                for c in contrats)
 
 
@@ -424,15 +427,16 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     sorties, sorties_visibles = ctx.vue(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
     entrees, entrees_visibles = ctx.vue(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
     suivis, suivis_visibles = ctx.vue(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
-    episodes = sorties.join(entrees, sa.and_(entrees.c.step_id == sorties.c.lien, entrees_visibles)).outerjoin(
-        suivis, sa.and_(suivis.c.lien == sorties.c.step_id, suivis_visibles)
+    sortie = champs(sorties, TypeEtape.SORTIE_ACCOMPAGNEMENT)
+    episodes = sorties.join(entrees, sa.and_(entrees.c.step_id == sortie.entree, entrees_visibles)).outerjoin(
+        suivis, sa.and_(champs(suivis, TypeEtape.SUIVI_SIX_MOIS).sortie == sorties.c.step_id, suivis_visibles)
     )
     # Exits up to 6 months (+ a margin) before the period can fall due in it.
     conditions = [sorties_visibles, sorties.c.occurred_on.between(add_months(d.du, -7), d.au)]
     if d.operateur is not None:
         conditions.append(sorties.c.operateur == d.operateur)
     if d.programme is not None:
-        conditions.append(entrees.c.code.in_(sorted(d.codes_programme)))
+        conditions.append(champs(entrees, TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE).programme.in_(sorted(d.codes_programme)))
     if d.actions:
         fa = t.fait_action
         conditions.append(entrees.c.step_id.in_(
@@ -443,9 +447,10 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
         c = _compter_les_sorties_en_sql(ctx, sorties, entrees, suivis, episodes, conditions)
     else:
         c = defaultdict(int)
+        suivi = champs(suivis, TypeEtape.SUIVI_SIX_MOIS)
         requete = sa.select(
-            sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on,
-            suivis.c.booleen, suivis.c.code,
+            sorties.c.parcours_id, sorties.c.occurred_on, sortie.categorie, entrees.c.occurred_on,
+            suivi.repondant, suivi.categorie.label("situation"),
         ).select_from(episodes).where(*conditions)
         for parcours_id, sortie_le, categorie, entree_le, repondant, situation in ctx.connexion.execute(requete):
             if not ctx.retenu(parcours_id, entree_le):
@@ -493,13 +498,14 @@ def _sorties_d_emploi_et_contrats(ctx: Contexte, sorties: Any, entrees: Any, epi
     `PARCOURS_EMPLOI_DURABLE_STRICT=1`, the EMPLOI_DURABLE_6M_PLUS exits that no contract shows lasting
     more than six months, which the strict threshold does not count as lasting jobs."""
     d = ctx.demande
+    sortie = champs(sorties, TypeEtape.SORTIE_ACCOMPAGNEMENT)
     lignes = [
         ligne
         for ligne in ctx.connexion.execute(
-            sa.select(sorties.c.parcours_id, sorties.c.code, entrees.c.occurred_on.label("entree_le"),
+            sa.select(sorties.c.parcours_id, sortie.categorie, entrees.c.occurred_on.label("entree_le"),
                       sorties.c.occurred_on.label("sortie_le"))
             .select_from(episodes)
-            .where(*conditions, sorties.c.occurred_on.between(d.du, d.au), sorties.c.code.in_(sorted(EMPLOIS)))
+            .where(*conditions, sorties.c.occurred_on.between(d.du, d.au), sortie.categorie.in_(sorted(EMPLOIS)))
         )
         if ctx.retenu(ligne.parcours_id, ligne.entree_le)
     ]
@@ -511,7 +517,7 @@ def _sorties_d_emploi_et_contrats(ctx: Contexte, sorties: Any, entrees: Any, epi
     for ligne in lignes:
         du_parcours = _contrats_de_l_episode(par_personne, ligne.parcours_id, ligne.entree_le, ligne.sortie_le)
         sans_contrat += not du_parcours
-        if strict and ligne.code == EMPLOI_DURABLE_6M_PLUS:
+        if strict and ligne.categorie == EMPLOI_DURABLE_6M_PLUS:
             non_durables += not _un_contrat_de_plus_de_six_mois(du_parcours)
     return sans_contrat, non_durables
 
@@ -530,10 +536,11 @@ def _compter_les_sorties_en_sql(ctx: Contexte, sorties: Any, entrees: Any, suivi
     """The same counts as the row-by-row path, as one aggregate (no person attribute is needed)."""
     d = ctx.demande
     dialecte = ctx.connexion.dialect.name
+    categorie, suivi = champs(sorties, TypeEtape.SORTIE_ACCOMPAGNEMENT).categorie, champs(suivis, TypeEtape.SUIVI_SIX_MOIS)
     dans_periode = sorties.c.occurred_on.between(d.du, d.au)
-    non_neutre = sorties.c.code.not_in(sorted(NEUTRES))
+    non_neutre = categorie.not_in(sorted(NEUTRES))
     cohorte = sa.and_(non_neutre, echeance_suivi_sql(sorties.c.occurred_on, dialecte).between(d.du, d.au))
-    repond = suivis.c.booleen.is_(True)
+    repond = suivi.repondant.is_(True)
     jours = (sa.func.julianday(sorties.c.occurred_on) - sa.func.julianday(entrees.c.occurred_on)) if dialecte == "sqlite" \
         else (sorties.c.occurred_on - entrees.c.occurred_on)
 
@@ -543,13 +550,13 @@ def _compter_les_sorties_en_sql(ctx: Contexte, sorties: Any, entrees: Any, suivi
     colonnes = {
         "sorties": nombre(dans_periode),
         "sorties_neutres": nombre(sa.and_(dans_periode, sa.not_(non_neutre))),
-        "positives": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(POSITIVES)))),
-        "durable": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(DURABLES)))),
-        "formation": nombre(sa.and_(dans_periode, sorties.c.code.in_(sorted(FORMATIONS)))),
+        "positives": nombre(sa.and_(dans_periode, categorie.in_(sorted(POSITIVES)))),
+        "durable": nombre(sa.and_(dans_periode, categorie.in_(sorted(DURABLES)))),
+        "formation": nombre(sa.and_(dans_periode, categorie.in_(sorted(FORMATIONS)))),
         "jours": sa.func.coalesce(sa.func.sum(sa.case((sa.and_(dans_periode, non_neutre), jours), else_=0)), 0),
         "cohorte": nombre(cohorte),
         "renseignes": nombre(sa.and_(cohorte, repond)),
-        "positifs": nombre(sa.and_(cohorte, repond, suivis.c.code.in_(sorted(POSITIVES)))),
+        "positifs": nombre(sa.and_(cohorte, repond, suivi.categorie.in_(sorted(POSITIVES)))),
     }
     ligne = ctx.connexion.execute(sa.select(*colonnes.values()).select_from(episodes).where(*conditions)).one()
     return {cle: int(valeur) for cle, valeur in zip(colonnes, ligne)}
@@ -584,6 +591,7 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     d = ctx.demande
     fins, fins_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
     prescriptions, prescriptions_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    fin, prescription = champs(fins, TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE), champs(prescriptions, TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
     terminees = {
         ligne.step_id: ligne
         for ligne in ctx.connexion.execute(
@@ -592,12 +600,12 @@ def langue(ctx: Contexte) -> dict[str, Any]:
                 prescriptions.c.parcours_id,
                 prescriptions.c.occurred_on,
                 prescriptions.c.operateur,
-                prescriptions.c.code.label("type"),
-                prescriptions.c.nombre_a.label("forfait_h"),
-                fins.c.code.label("motif"),
+                prescription.type_formation,
+                prescription.forfait_h,
+                fin.motif,
                 fins.c.operateur.label("operateur_fin"),
             )
-            .select_from(fins.join(prescriptions, sa.and_(prescriptions.c.step_id == fins.c.lien, prescriptions_visibles)))
+            .select_from(fins.join(prescriptions, sa.and_(prescriptions.c.step_id == fin.prescription, prescriptions_visibles)))
             .where(fins_visibles, fins.c.occurred_on.between(d.du, d.au))
         )
         if ctx.de_l_operateur(ligne.operateur, ligne.operateur_fin) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
@@ -606,12 +614,13 @@ def langue(ctx: Contexte) -> dict[str, Any]:
     derniere_evaluation: dict[str, Evaluation] = {}
     if terminees:
         liees, liees_visibles = ctx.vue(TypeEtape.FORMATION_LINGUISTIQUE_HEURES, TypeEtape.EVALUATION_LINGUISTIQUE, alias="liee")
+        heure, evaluation = champs(liees, TypeEtape.FORMATION_LINGUISTIQUE_HEURES), champs(liees, TypeEtape.EVALUATION_LINGUISTIQUE)
         for lien, type_, jour, pos, planifiees, realisees, oral, ecrit in ctx.connexion.execute(
             sa.select(
-                liees.c.lien, liees.c.type, liees.c.occurred_on, liees.c.pos_debut, liees.c.nombre_a, liees.c.nombre_b,
-                liees.c.niveau_oral, liees.c.niveau_ecrit,
+                heure.prescription, liees.c.type, liees.c.occurred_on, liees.c.pos_debut, heure.heures_planifiees,
+                heure.heures_realisees, evaluation.niveau_oral, evaluation.niveau_ecrit,
             )
-            .select_from(liees.join(fins, sa.and_(fins.c.lien == liees.c.lien, fins_visibles)))
+            .select_from(liees.join(fins, sa.and_(fin.prescription == heure.prescription, fins_visibles)))
             .where(liees_visibles, fins.c.occurred_on.between(d.du, d.au))
         ):
             if lien not in terminees:
@@ -632,11 +641,11 @@ def langue(ctx: Contexte) -> dict[str, Any]:
         forfait = _heures(formation.forfait_h)
         c["assidus"] += anticipe or (forfait > 0 and realisees >= SEUIL_ASSIDUITE * forfait)
         initial = _positionnement_avant(positionnements.get(formation.parcours_id, []), formation.occurred_on)
-        c["obligatoires"] += formation.type == TypeFormationLinguistique.CIR_OBLIGATOIRE.value
+        c["obligatoires"] += formation.type_formation == TypeFormationLinguistique.CIR_OBLIGATOIRE.value
         evaluation = derniere_evaluation.get(step_id)
         if evaluation is not None:
             final = evaluation.niveau
-            if formation.type == TypeFormationLinguistique.CIR_OBLIGATOIRE.value:
+            if formation.type_formation == TypeFormationLinguistique.CIR_OBLIGATOIRE.value:
                 c["a1"] += final is not None and final >= RANG_A1
             if initial is not None and initial >= RANG_B1_ET_PLUS:
                 continue
@@ -685,7 +694,7 @@ def logement(ctx: Contexte) -> dict[str, Any]:
     s = ctx.faits(TypeEtape.SITUATION_LOGEMENT)
     par_personne: dict[str, list[tuple[date, int, str, str]]] = defaultdict(list)
     for parcours_id, jour, pos, situation, operateur in ctx.connexion.execute(
-        sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.code, s.c.operateur).where(s.c.occurred_on <= d.au)
+        sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.situation, s.c.operateur).where(s.c.occurred_on <= d.au)
     ):
         par_personne[parcours_id].append((jour, pos, situation, operateur))
     menages: set[str] = set()
@@ -749,7 +758,7 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     o = ctx.faits(TypeEtape.ORIENTATION_SPE, TypeEtape.DISPENSE_ORIENTATION_SPE, alias="orientation")
     types_operateur = dict(ctx.connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type)).all())
     for type_, parcours_id, jour, operateur, vers in ctx.connexion.execute(
-        sa.select(o.c.type, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.texte).where(o.c.occurred_on.between(d.du, d.au))
+        sa.select(o.c.type, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.vers).where(o.c.occurred_on.between(d.du, d.au))
     ):
         if not ctx.de_l_operateur(operateur, vers) or not ctx.retenu(parcours_id, jour):
             continue
@@ -775,7 +784,7 @@ def _titres(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date,
     f = ctx.faits(TypeEtape.TITRE_SEJOUR_DELIVRE)
     titres: dict[str, list[tuple[date, date, int, str]]] = defaultdict(list)
     for parcours_id, valable, jour, pos, motif in ctx.connexion.execute(
-        sa.select(f.c.parcours_id, f.c.date_a, f.c.occurred_on, f.c.pos_debut, f.c.code)
+        sa.select(f.c.parcours_id, f.c.valid_from, f.c.occurred_on, f.c.pos_debut, f.c.motif)
     ):
         if parcours_id in parcours_ids:
             titres[parcours_id].append((valable, jour, pos, motif))
@@ -799,7 +808,7 @@ def _cir_avec_prescription_obligatoire(ctx: Contexte) -> set[str]:
     return {
         lien
         for (lien,) in ctx.connexion.execute(
-            sa.select(p.c.lien).where(p.c.code == TypeFormationLinguistique.CIR_OBLIGATOIRE.value)
+            sa.select(p.c.cir).where(p.c.type_formation == TypeFormationLinguistique.CIR_OBLIGATOIRE.value)
         )
     }
 
@@ -825,13 +834,14 @@ def agir(ctx: Contexte) -> dict[str, Any]:
                   TypeEtape.AGIR_SORTIE, alias="agir")
     par_type: dict[str, list[Any]] = defaultdict(list)
     for ligne in ctx.lire(("agir", d.au), (
-        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.code, f.c.texte, f.c.lien)
+        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.vers, f.c.motif, f.c.volets,
+                  f.c.orientation, f.c.entree)
         .where(f.c.occurred_on <= d.au)
     )):
         par_type[ligne.type].append(ligne)
     orientations = {o.step_id: o for o in par_type[TypeEtape.ORIENTATION_AGIR.value]}
     entrees = {e.step_id: e for e in par_type[TypeEtape.AGIR_ENTREE.value]}
-    sorties_par_entree = {s.lien: s for s in par_type[TypeEtape.AGIR_SORTIE.value]}
+    sorties_par_entree = {s.entree: s for s in par_type[TypeEtape.AGIR_SORTIE.value]}
 
     def dans_periode(ligne: Any) -> bool:
         return d.du <= ligne.occurred_on <= d.au
@@ -840,29 +850,29 @@ def agir(ctx: Contexte) -> dict[str, Any]:
         return ctx.de_l_operateur(ligne.operateur, *operateurs) and ctx.retenu(ligne.parcours_id, jour or ligne.occurred_on)
 
     resultat: dict[str, Any] = {
-        "orientations": sum(1 for o in orientations.values() if dans_periode(o) and retenue(o, None, o.texte)),
+        "orientations": sum(1 for o in orientations.values() if dans_periode(o) and retenue(o, None, o.vers)),
     }
     delais = []
     accueils = 0
     for accueil in par_type[TypeEtape.AGIR_ACCUEIL.value]:
         if dans_periode(accueil) and retenue(accueil):
             accueils += 1
-            orientation = orientations.get(accueil.lien)
+            orientation = orientations.get(accueil.orientation)
             if orientation is not None:
                 delais.append((accueil.occurred_on - orientation.occurred_on).days)
     resultat["accueils"] = accueils
     resultat["delai_moyen_accueil_jours"] = _moyenne_jours(delais)
     refus = {motif.value: 0 for motif in MotifRefusAgir}
     for ligne in par_type[TypeEtape.AGIR_REFUS.value]:
-        if dans_periode(ligne) and retenue(ligne) and ligne.code in refus:
-            refus[ligne.code] += 1
+        if dans_periode(ligne) and retenue(ligne) and ligne.motif in refus:
+            refus[ligne.motif] += 1
     resultat["refus"] = refus
     volets = {volet.value: 0 for volet in VoletAgir} | {"tous_les_trois": 0}
     nombre_entrees = 0
     for entree in entrees.values():
         if dans_periode(entree) and retenue(entree):
             nombre_entrees += 1
-            codes = set((entree.code or "").split(","))
+            codes = set((entree.volets or "").split(","))
             for volet in VoletAgir:
                 volets[volet.value] += volet.value in codes
             volets["tous_les_trois"] += all(volet.value in codes for volet in VoletAgir)
@@ -872,7 +882,7 @@ def agir(ctx: Contexte) -> dict[str, Any]:
     sorties = _classer_les_sorties_agir(ctx, [
         (sortie, entree)
         for sortie in par_type[TypeEtape.AGIR_SORTIE.value]
-        if dans_periode(sortie) and (entree := entrees.get(sortie.lien)) is not None and retenue(sortie, entree.occurred_on)
+        if dans_periode(sortie) and (entree := entrees.get(sortie.entree)) is not None and retenue(sortie, entree.occurred_on)
     ])
     non_neutres = [c for c in sorties if not c.neutre]
     durables = sum(c.emploi_formation_durable for c in non_neutres)
@@ -929,7 +939,7 @@ def _classer_les_sorties_agir(ctx: Contexte, sorties: list[tuple[Any, Any]]) -> 
         )
         anterieurs = [logement for logement in logements if logement[0] <= jour]
         classees.append(SortieAgir(
-            sortie.parcours_id, entree.occurred_on, jour, sortie.code, sortie.code == MotifSortieAgir.DEMENAGEMENT.value,
+            sortie.parcours_id, entree.occurred_on, jour, sortie.motif, sortie.motif == MotifSortieAgir.DEMENAGEMENT.value,
             durable, bool(anterieurs) and max(anterieurs)[2] in PERENNES,
         ))
     return classees
@@ -940,12 +950,12 @@ def sorties_agir(ctx: Contexte) -> list[SortieAgir]:
     d = ctx.demande
     f = ctx.faits(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="episode_agir")
     lignes = ctx.connexion.execute(
-        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.code, f.c.lien).where(f.c.occurred_on <= d.au)
+        sa.select(f.c.step_id, f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.motif, f.c.entree).where(f.c.occurred_on <= d.au)
     ).all()
     entrees = {ligne.step_id: ligne for ligne in lignes if ligne.type == TypeEtape.AGIR_ENTREE.value}
     return _classer_les_sorties_agir(ctx, [
-        (ligne, entrees[ligne.lien]) for ligne in lignes
-        if ligne.type == TypeEtape.AGIR_SORTIE.value and d.du <= ligne.occurred_on <= d.au and ligne.lien in entrees
+        (ligne, entrees[ligne.entree]) for ligne in lignes
+        if ligne.type == TypeEtape.AGIR_SORTIE.value and d.du <= ligne.occurred_on <= d.au and ligne.entree in entrees
     ])
 
 
@@ -955,17 +965,18 @@ def _situations_a_la_sortie(ctx: Contexte, parcours_ids: set[str], jusquau: date
         return {}
     f = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION, TypeEtape.SITUATION_LOGEMENT, alias="situation")
     trouvees: dict[str, tuple[list[Any], list[Any], list[Any]]] = defaultdict(lambda: ([], [], []))
-    for type_, parcours_id, jour, pos, code, debut, fin in ctx.connexion.execute(
-        sa.select(f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.pos_debut, f.c.code, f.c.date_a, f.c.date_b)
+    for ligne in ctx.connexion.execute(
+        sa.select(f.c.type, f.c.parcours_id, f.c.occurred_on, f.c.pos_debut, f.c.type_contrat, f.c.type_formation,
+                  f.c.situation, f.c.date_debut, f.c.date_fin_prevue)
         .where(f.c.occurred_on <= jusquau, f.c.parcours_id.in_(sorted(parcours_ids)))
     ):
-        contrats, formations, logements = trouvees[parcours_id]
-        if type_ == TypeEtape.CONTRAT_TRAVAIL_DEBUTE.value:
-            contrats.append((jour, code, debut, fin))
-        elif type_ == TypeEtape.ENTREE_FORMATION.value:
-            formations.append((jour, code, debut, fin))
+        contrats, formations, logements = trouvees[ligne.parcours_id]
+        if ligne.type == TypeEtape.CONTRAT_TRAVAIL_DEBUTE.value:
+            contrats.append((ligne.occurred_on, ligne.type_contrat, ligne.date_debut, ligne.date_fin_prevue))
+        elif ligne.type == TypeEtape.ENTREE_FORMATION.value:
+            formations.append((ligne.occurred_on, ligne.type_formation, ligne.date_debut, ligne.date_fin_prevue))
         else:
-            logements.append((jour, pos, code))
+            logements.append((ligne.occurred_on, ligne.pos_debut, ligne.situation))
     return trouvees
 
 
@@ -985,30 +996,30 @@ def spe(ctx: Contexte) -> dict[str, Any]:
     orientations = {
         ligne.step_id: ligne
         for ligne in ctx.connexion.execute(
-            sa.select(o.c.step_id, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.texte)
+            sa.select(o.c.step_id, o.c.parcours_id, o.c.occurred_on, o.c.operateur, o.c.vers)
             .where(o.c.occurred_on.between(d.du, d.au))
         )
-        if ctx.de_l_operateur(ligne.operateur, ligne.texte) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
+        if ctx.de_l_operateur(ligne.operateur, ligne.vers) and ctx.retenu(ligne.parcours_id, ligne.occurred_on)
     }
     suites: dict[str, list[Any]] = defaultdict(list)
     if orientations:
         s = ctx.faits(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, TypeEtape.INSCRIPTION_SPE,
                       TypeEtape.PREMIER_RENDEZ_VOUS_SPE, TypeEtape.DIAGNOSTIC_APPROFONDI, alias="suite_spe")
         for ligne in ctx.connexion.execute(
-            sa.select(s.c.lien, s.c.type, s.c.occurred_on, s.c.pos_debut, s.c.date_a, s.c.booleen, s.c.nombre_a)
-            .where(s.c.lien.in_(sorted(orientations)))
+            sa.select(s.c.orientation, s.c.type, s.c.occurred_on, s.c.pos_debut, s.c.date_rdv, s.c.honore, s.c.freins)
+            .where(s.c.orientation.in_(sorted(orientations)))
         ):
-            suites[ligne.lien].append(ligne)
+            suites[ligne.orientation].append(ligne)
     groupes: dict[str, dict[str, Any]] = {"": _compte_spe_vide()}
     groupes |= {type_.value: _compte_spe_vide() for type_ in sorted(OPERATEURS_SPE, key=lambda type_: type_.value)}
     for step_id, orientation in orientations.items():
         cibles = [groupes[""]]
-        if types_operateur.get(orientation.texte) in groupes:
-            cibles.append(groupes[types_operateur[orientation.texte]])
+        if types_operateur.get(orientation.vers) in groupes:
+            cibles.append(groupes[types_operateur[orientation.vers]])
         lignes = sorted(suites.get(step_id, []), key=lambda ligne: (ligne.occurred_on, ligne.pos_debut))
         decision = next((ligne for ligne in lignes if ligne.type in (TypeEtape.ORIENTATION_ACCEPTEE.value,
                                                                      TypeEtape.ORIENTATION_REFUSEE.value)), None)
-        honores = [ligne.date_a for ligne in lignes if ligne.type == TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value and ligne.booleen]
+        honores = [ligne.date_rdv for ligne in lignes if ligne.type == TypeEtape.PREMIER_RENDEZ_VOUS_SPE.value and ligne.honore]
         diagnostic = next((ligne for ligne in reversed(lignes) if ligne.type == TypeEtape.DIAGNOSTIC_APPROFONDI.value), None)
         for c in cibles:
             c["orientations"] += 1
@@ -1021,7 +1032,7 @@ def spe(ctx: Contexte) -> dict[str, Any]:
                 c["_rdv"].append((min(honores) - orientation.occurred_on).days)
             if diagnostic is not None:
                 c["diagnostics"] += 1
-                for frein in freins_du_masque(diagnostic.nombre_a):
+                for frein in freins_du_masque(diagnostic.freins):
                     c["freins"][frein] += 1
     resultat = _compte_spe(groupes.pop(""))
     resultat["par_type_operateur"] = {type_: _compte_spe(c) for type_, c in groupes.items()}

@@ -24,7 +24,7 @@ from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
 from projections import lecture_actions, tables as t
-from projections.faits import COLONNES, colonnes
+from projections.faits import CHAMPS, colonnes
 from parcours.chiffrement import CoffreIdentite
 from projections.identites import (
     coffre_de,
@@ -181,7 +181,7 @@ class _Lot:
         self.implications.setdefault((parcours_id, evenement.operateur), evenement.timestamp)
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
-        if type_etape in COLONNES:
+        if type_etape in CHAMPS:
             self.faits.append(_fait(self.coffre, evenement, position, donnees, en_json(evenement.liens)))
         if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
             self.personnes.append(ligne_personne(self.coffre, parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
@@ -282,7 +282,7 @@ def _nouvelle_version(
     if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
         valeurs = ligne_personne(coffre, cible["parcours_id"], donnees, cible["operateur"], cible["enregistre_le"], cible["position"])
         connexion.execute(t.personne.update().where(t.personne.c.parcours_id == cible["parcours_id"]).values(valeurs))
-    if type_etape not in COLONNES or cible["annulee_par"] is not None:
+    if type_etape not in CHAMPS or cible["annulee_par"] is not None:
         return
     _fermer_versions(connexion, cible["step_id"], position, le)
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months, age_revolu, fenetre_suivi
 from parcours.vocabulaire import LOGEMENTS_PERENNES, SORTIES_EMPLOI, TypeEtape, Visibilite
 from projections import tables as t
+from projections.faits import courants
 from projections.identites import noms_complets, ouvrir_etapes, personne
 from projections.suivi_orientations import accueils_agir_a_tenir, agir_24_mois
 
@@ -262,12 +263,6 @@ def _episodes_ouverts(par_type: dict[str, list[EtapeLue]]) -> list[dict[str, Any
 # Worklists ----------------------------------------------------------------------------------------
 
 
-def _courants(*types: TypeEtape, alias: str | None = None) -> Any:
-    """The current version of every fact of these types (corrections applied, voids left out)."""
-    f = t.fait.alias(alias) if alias else t.fait
-    return sa.select(f).where(f.c.type.in_([ty.value for ty in types]), f.c.pos_fin.is_(None)).subquery(alias or types[0].value)
-
-
 def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date,
                       nommer: Callable[[str], str] = str) -> dict[str, list[dict[str, Any]]]:
     """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it.
@@ -292,11 +287,11 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
 
 def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date, nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """Exits of this operator whose follow-up window is open (or about to) and not yet recorded."""
-    sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
-    suivis = _courants(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
+    sorties = courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    suivis = courants(TypeEtape.SUIVI_SIX_MOIS, alias="suivi")
     lignes = connexion.execute(
-        sa.select(sorties.c.step_id, sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code)
-        .select_from(sorties.outerjoin(suivis, suivis.c.lien == sorties.c.step_id))
+        sa.select(sorties.c.step_id, sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.categorie)
+        .select_from(sorties.outerjoin(suivis, suivis.c.sortie == sorties.c.step_id))
         .where(
             sorties.c.operateur == operateur,
             suivis.c.step_id.is_(None),
@@ -324,13 +319,13 @@ def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date, nomm
 def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhui: date,
                              nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """Orientations received (to answer) or sent (awaiting an answer) with no decision yet."""
-    orientations = _courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
-    decisions = _courants(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, alias="decision")
+    orientations = courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
+    decisions = courants(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE, alias="decision")
     lignes = connexion.execute(
         sa.select(orientations.c.step_id, orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.type,
-                  orientations.c.operateur, orientations.c.texte)
-        .select_from(orientations.outerjoin(decisions, decisions.c.lien == orientations.c.step_id))
-        .where(decisions.c.step_id.is_(None), sa.or_(orientations.c.texte == operateur, orientations.c.operateur == operateur))
+                  orientations.c.operateur, orientations.c.vers)
+        .select_from(orientations.outerjoin(decisions, decisions.c.orientation == orientations.c.step_id))
+        .where(decisions.c.step_id.is_(None), sa.or_(orientations.c.vers == operateur, orientations.c.operateur == operateur))
     )
     resultat = []
     for step_id, parcours_id, le, type_, emetteur, vers in lignes:
@@ -354,20 +349,20 @@ def _orientations_en_attente(connexion: sa.Connection, operateur: str, aujourdhu
 def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date,
                              nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:
     """AGIR orientations with no intake (`agir_accueil`, or an entry) nor refusal a month after the orientation."""
-    orientations = _courants(TypeEtape.ORIENTATION_AGIR, alias="orientation")
-    entrees = _courants(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_ACCUEIL, alias="entree")
-    refus = _courants(TypeEtape.ORIENTATION_REFUSEE, TypeEtape.AGIR_REFUS, alias="refus")
+    orientations = courants(TypeEtape.ORIENTATION_AGIR, alias="orientation")
+    entrees = courants(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_ACCUEIL, alias="entree")
+    refus = courants(TypeEtape.ORIENTATION_REFUSEE, TypeEtape.AGIR_REFUS, alias="refus")
     lignes = connexion.execute(
-        sa.select(orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.texte)
+        sa.select(orientations.c.parcours_id, orientations.c.occurred_on, orientations.c.vers)
         .select_from(
-            orientations.outerjoin(entrees, entrees.c.lien == orientations.c.step_id).outerjoin(
-                refus, refus.c.lien == orientations.c.step_id
+            orientations.outerjoin(entrees, entrees.c.orientation == orientations.c.step_id).outerjoin(
+                refus, refus.c.orientation == orientations.c.step_id
             )
         )
         .where(
             entrees.c.step_id.is_(None),
             refus.c.step_id.is_(None),
-            sa.or_(orientations.c.texte == operateur, orientations.c.operateur == operateur),
+            sa.or_(orientations.c.vers == operateur, orientations.c.operateur == operateur),
         )
     )
     return [
@@ -386,21 +381,21 @@ def _accueils_agir_en_retard(connexion: sa.Connection, operateur: str, aujourdhu
 def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
     """CIRs signed by this operator with no end-of-CIR interview 3 months after the trainings ended
     (after the signature's first year when no language training was prescribed)."""
-    cirs = _courants(TypeEtape.CIR_SIGNE, alias="cir")
-    entretiens = _courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
+    cirs = courants(TypeEtape.CIR_SIGNE, alias="cir")
+    entretiens = courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
     sans_entretien = connexion.execute(
         sa.select(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
-        .select_from(cirs.outerjoin(entretiens, entretiens.c.lien == cirs.c.step_id))
+        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
         .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
     ).all()
     if not sans_entretien:
         return []
-    prescriptions = _courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
-    fins = _courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
     formations: dict[str, list[date | None]] = defaultdict(list)
     for cir_id, fin_le in connexion.execute(
-        sa.select(prescriptions.c.lien, fins.c.occurred_on).select_from(
-            prescriptions.outerjoin(fins, fins.c.lien == prescriptions.c.step_id)
+        sa.select(prescriptions.c.cir, fins.c.occurred_on).select_from(
+            prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
         )
     ):
         formations[cir_id].append(fin_le)
@@ -427,18 +422,18 @@ def _sorties_sans_contrat(connexion: sa.Connection, operateur: str) -> list[dict
     """This operator's EMPLOI_* exits with no contract recorded in the episode (« catégorie sans contrat »,
     CONTRACT §10): the same definition as the flag of `parcours.regles` and the indicator
     `accompagnement_emploi.sorties_emploi_sans_contrat`. Recording the contract clears the line."""
-    sorties = _courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
-    entrees = _courants(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
-    contrats = _courants(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
+    sorties = courants(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
+    entrees = courants(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    contrats = courants(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
     contrat_de_l_episode = sa.exists().where(
         contrats.c.parcours_id == sorties.c.parcours_id,
         contrats.c.occurred_on >= entrees.c.occurred_on,
         contrats.c.occurred_on <= sorties.c.occurred_on,
     )
     lignes = connexion.execute(
-        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on)
-        .select_from(sorties.join(entrees, entrees.c.step_id == sorties.c.lien))
-        .where(sorties.c.operateur == operateur, sorties.c.code.in_(sorted(c.value for c in SORTIES_EMPLOI)),
+        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.categorie, entrees.c.occurred_on)
+        .select_from(sorties.join(entrees, entrees.c.step_id == sorties.c.entree))
+        .where(sorties.c.operateur == operateur, sorties.c.categorie.in_(sorted(c.value for c in SORTIES_EMPLOI)),
                sa.not_(contrat_de_l_episode))
     )
     return [
@@ -456,9 +451,9 @@ def _sorties_sans_contrat(connexion: sa.Connection, operateur: str) -> list[dict
 
 def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
     """People this operator follows whose latest residence permit ends within 60 days."""
-    titres = _courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre")
+    titres = courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre")
     lignes = connexion.execute(
-        sa.select(titres.c.parcours_id, titres.c.date_a, titres.c.date_b)
+        sa.select(titres.c.parcours_id, titres.c.valid_from, titres.c.valid_to)
         .join(t.implication, t.implication.c.parcours_id == titres.c.parcours_id)
         .where(t.implication.c.operateur == operateur)
     )

@@ -23,7 +23,7 @@ from parcours.dates import add_months
 from parcours.regles import DELAI_ACCUEIL_AGIR_MOIS, DUREE_MAX_AGIR_MOIS
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
-from projections.faits import freins_du_masque
+from projections.faits import courants, freins_du_masque
 from projections.identites import noms_complets
 
 DELAI_PREMIER_RDV = timedelta(days=30)
@@ -35,11 +35,6 @@ SUITES = (
     TypeEtape.PREMIER_RENDEZ_VOUS_SPE, TypeEtape.DIAGNOSTIC_APPROFONDI, TypeEtape.AGIR_ACCUEIL, TypeEtape.AGIR_REFUS,
     TypeEtape.AGIR_ENTREE,
 )
-
-
-def _courants(*types: TypeEtape, alias: str) -> Any:
-    f = t.fait.alias(alias)
-    return sa.select(f).where(f.c.type.in_([ty.value for ty in types]), f.c.pos_fin.is_(None)).subquery(alias)
 
 
 @dataclass
@@ -85,22 +80,22 @@ class Devenir:
 
 
 def _devenirs(connexion: sa.Connection, condition: Any, aujourdhui: date) -> list[Devenir]:
-    orientations = _courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
+    orientations = courants(TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR, alias="orientation")
     lignes = connexion.execute(
         sa.select(orientations.c.step_id, orientations.c.parcours_id, orientations.c.type, orientations.c.occurred_on,
-                  orientations.c.operateur, orientations.c.texte).where(condition(orientations))
+                  orientations.c.operateur, orientations.c.vers).where(condition(orientations))
     ).all()
-    devenirs = {ligne.step_id: Devenir(ligne.step_id, ligne.parcours_id, ligne.type, ligne.occurred_on, ligne.operateur, ligne.texte)
+    devenirs = {ligne.step_id: Devenir(ligne.step_id, ligne.parcours_id, ligne.type, ligne.occurred_on, ligne.operateur, ligne.vers)
                 for ligne in lignes}
     if not devenirs:
         return []
-    suites = _courants(*SUITES, alias="suite")
+    suites = courants(*SUITES, alias="suite")
     par_orientation: dict[str, list[Any]] = defaultdict(list)
     for ligne in connexion.execute(
-        sa.select(suites.c.step_id, suites.c.type, suites.c.occurred_on, suites.c.lien, suites.c.date_a, suites.c.booleen,
-                  suites.c.nombre_a, suites.c.code).where(suites.c.lien.in_(sorted(devenirs)))
+        sa.select(suites.c.step_id, suites.c.type, suites.c.occurred_on, suites.c.orientation, suites.c.date_rdv, suites.c.honore,
+                  suites.c.freins, suites.c.motif).where(suites.c.orientation.in_(sorted(devenirs)))
     ):
-        par_orientation[ligne.lien].append(ligne)
+        par_orientation[ligne.orientation].append(ligne)
     refus_motifs = _motifs_de_refus(connexion, [s.step_id for lignes_ in par_orientation.values() for s in lignes_
                                                 if s.type == TypeEtape.ORIENTATION_REFUSEE.value])
     entrees: dict[str, str] = {}
@@ -112,27 +107,27 @@ def _devenirs(connexion: sa.Connection, condition: Any, aujourdhui: date) -> lis
                 devenir.decision_le = suite.occurred_on
                 devenir.motif_refus = refus_motifs.get(suite.step_id)
             elif type_ is TypeEtape.AGIR_REFUS:
-                devenir.decision, devenir.decision_le, devenir.motif_refus = "refusee", suite.occurred_on, suite.code
+                devenir.decision, devenir.decision_le, devenir.motif_refus = "refusee", suite.occurred_on, suite.motif
             elif type_ is TypeEtape.INSCRIPTION_SPE and devenir.inscription_le is None:
                 devenir.inscription_le = suite.occurred_on
             elif type_ is TypeEtape.PREMIER_RENDEZ_VOUS_SPE:
-                if suite.booleen and devenir.premier_rdv_le is None:
-                    devenir.premier_rdv_le = suite.date_a
-                elif not suite.booleen:
+                if suite.honore and devenir.premier_rdv_le is None:
+                    devenir.premier_rdv_le = suite.date_rdv
+                elif not suite.honore:
                     devenir.rdv_manques += 1
             elif type_ is TypeEtape.DIAGNOSTIC_APPROFONDI:
-                devenir.freins = freins_du_masque(suite.nombre_a)
+                devenir.freins = freins_du_masque(suite.freins)
             elif type_ is TypeEtape.AGIR_ACCUEIL:
                 devenir.accueil_le = suite.occurred_on
             elif type_ is TypeEtape.AGIR_ENTREE:
                 devenir.entree_le = suite.occurred_on
                 entrees[suite.step_id] = step_id
     if entrees:
-        sorties = _courants(TypeEtape.AGIR_SORTIE, alias="sortie_agir")
-        for lien, jour, motif in connexion.execute(
-            sa.select(sorties.c.lien, sorties.c.occurred_on, sorties.c.code).where(sorties.c.lien.in_(sorted(entrees)))
+        sorties = courants(TypeEtape.AGIR_SORTIE, alias="sortie_agir")
+        for entree, jour, motif in connexion.execute(
+            sa.select(sorties.c.entree, sorties.c.occurred_on, sorties.c.motif).where(sorties.c.entree.in_(sorted(entrees)))
         ):
-            devenirs[entrees[lien]].sortie_le, devenirs[entrees[lien]].sortie_motif = jour, motif
+            devenirs[entrees[entree]].sortie_le, devenirs[entrees[entree]].sortie_motif = jour, motif
     noms = noms_complets(connexion, {d.parcours_id for d in devenirs.values()})
     for devenir in devenirs.values():
         devenir.personne = noms.get(devenir.parcours_id, "")
@@ -175,7 +170,7 @@ def suivi_des_orientations(connexion: sa.Connection, operateur: str, aujourdhui:
 def orientations_recues(connexion: sa.Connection, operateur: str, aujourdhui: date, depuis: date | None = None) -> list[Devenir]:
     """The orientations sent to `operateur` (a receiving operator), since `depuis`, most recent first."""
     def condition(o: Any) -> Any:
-        return sa.and_(o.c.texte == operateur, *([o.c.occurred_on >= depuis] if depuis is not None else []))
+        return sa.and_(o.c.vers == operateur, *([o.c.occurred_on >= depuis] if depuis is not None else []))
 
     return _devenirs(connexion, condition, aujourdhui)
 
@@ -192,7 +187,7 @@ def accueils_agir_a_tenir(connexion: sa.Connection, operateur: str, aujourdhui: 
     """AGIR orientations received by `operateur` with no intake, refusal nor entry yet, and not yet late
     (the late ones are in `accueils_agir_en_retard`): the intake is due within a month of the orientation."""
     lignes = []
-    for devenir in _devenirs(connexion, lambda o: sa.and_(o.c.type == TypeEtape.ORIENTATION_AGIR.value, o.c.texte == operateur),
+    for devenir in _devenirs(connexion, lambda o: sa.and_(o.c.type == TypeEtape.ORIENTATION_AGIR.value, o.c.vers == operateur),
                              aujourdhui):
         echeance = add_months(devenir.le, DELAI_ACCUEIL_AGIR_MOIS)
         if devenir.decision == "refusee" or devenir.accueil_le or devenir.entree_le or aujourdhui > echeance:
@@ -210,12 +205,12 @@ def accueils_agir_a_tenir(connexion: sa.Connection, operateur: str, aujourdhui: 
 def agir_24_mois(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
     """Open AGIR episodes of `operateur` within 60 days of, or past, entry + 24 months: the exit is
     recorded by a person (never invented), the list reminds it."""
-    entrees = _courants(TypeEtape.AGIR_ENTREE, alias="entree")
-    sorties = _courants(TypeEtape.AGIR_SORTIE, alias="sortie")
+    entrees = courants(TypeEtape.AGIR_ENTREE, alias="entree")
+    sorties = courants(TypeEtape.AGIR_SORTIE, alias="sortie")
     lignes = []
     for parcours_id, entree_le in connexion.execute(
         sa.select(entrees.c.parcours_id, entrees.c.occurred_on)
-        .select_from(entrees.outerjoin(sorties, sorties.c.lien == entrees.c.step_id))
+        .select_from(entrees.outerjoin(sorties, sorties.c.entree == entrees.c.step_id))
         .where(entrees.c.operateur == operateur, sorties.c.step_id.is_(None))
     ):
         echeance = add_months(entree_le, DUREE_MAX_AGIR_MOIS)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from parcours.dates import JOURS_PAR_MOIS, add_months
 from parcours.vocabulaire import OPERATEURS_SPE, Frein, MotifRefusAgir, ResultatVolet, TypeEtape, VoletAgir
 from projections import tables as t
+from projections.faits import champs
 from projections.indicateurs import (
     DURABLES,
     FORMATIONS,
@@ -341,15 +342,16 @@ def _sorties_de_la_periode(ctx: Contexte) -> list[tuple[str | None, str, int]]:
     d = ctx.demande
     sorties, sorties_visibles = ctx.vue(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie")
     entrees, entrees_visibles = ctx.vue(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, alias="entree")
+    sortie = champs(sorties, TypeEtape.SORTIE_ACCOMPAGNEMENT)
     requete = (
-        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sorties.c.code, entrees.c.occurred_on)
-        .select_from(sorties.join(entrees, sa.and_(entrees.c.step_id == sorties.c.lien, entrees_visibles)))
+        sa.select(sorties.c.parcours_id, sorties.c.occurred_on, sortie.categorie, entrees.c.occurred_on)
+        .select_from(sorties.join(entrees, sa.and_(entrees.c.step_id == sortie.entree, entrees_visibles)))
         .where(sorties_visibles, sorties.c.occurred_on.between(d.du, d.au))
     )
     if d.operateur is not None:
         requete = requete.where(sorties.c.operateur == d.operateur)
     if d.programme is not None:
-        requete = requete.where(entrees.c.code.in_(sorted(d.codes_programme)))
+        requete = requete.where(champs(entrees, TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE).programme.in_(sorted(d.codes_programme)))
     retenues = [(parcours_id, entree_le, sortie_le, categorie)
                 for parcours_id, sortie_le, categorie, entree_le in ctx.connexion.execute(requete)
                 if ctx.retenu(parcours_id, entree_le)]
@@ -403,7 +405,8 @@ def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, attein
     }
     f = ctx.faits(*map(TypeEtape, par_type), alias="etape_entonnoir")
     for parcours_id, type_, operateur, vers, present, realisees in ctx.connexion.execute(
-        sa.select(f.c.parcours_id, f.c.type, f.c.operateur, f.c.texte, f.c.booleen, f.c.nombre_b).where(f.c.parcours_id.in_(signataires))
+        sa.select(f.c.parcours_id, f.c.type, f.c.operateur, f.c.vers, f.c.present, f.c.heures_realisees)
+        .where(f.c.parcours_id.in_(signataires))
     ):
         if parcours_id not in cohorte or not ctx.de_l_operateur(operateur, vers):
             continue
@@ -425,7 +428,8 @@ def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, attein
     sorties = ctx.faits(TypeEtape.SORTIE_ACCOMPAGNEMENT, alias="sortie_entonnoir")
     sorties_comptees: set[str] = set()
     for step_id, parcours_id, lien, categorie in ctx.connexion.execute(
-        sa.select(sorties.c.step_id, sorties.c.parcours_id, sorties.c.lien, sorties.c.code).where(sorties.c.parcours_id.in_(signataires))
+        sa.select(sorties.c.step_id, sorties.c.parcours_id, sorties.c.entree, sorties.c.categorie)
+        .where(sorties.c.parcours_id.in_(signataires))
     ):
         if lien in episodes:
             sorties_comptees.add(step_id)
@@ -433,8 +437,8 @@ def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, attein
                 atteints["sortie_positive"].add(parcours_id)
     suivis = ctx.faits(TypeEtape.SUIVI_SIX_MOIS, alias="suivi_entonnoir")
     for parcours_id, lien in ctx.connexion.execute(
-        sa.select(suivis.c.parcours_id, suivis.c.lien).where(
-            suivis.c.booleen.is_(True), suivis.c.code.in_(sorted(POSITIVES)), suivis.c.parcours_id.in_(signataires)
+        sa.select(suivis.c.parcours_id, suivis.c.sortie).where(
+            suivis.c.repondant.is_(True), suivis.c.categorie.in_(sorted(POSITIVES)), suivis.c.parcours_id.in_(signataires)
         )
     ):
         if lien in sorties_comptees:
@@ -534,7 +538,7 @@ def _volets_clotures(ctx: Contexte) -> list[tuple[str, dict[str, int]]]:
     comptes = {volet.value: {resultat.value: 0 for resultat in ResultatVolet} for volet in VoletAgir}
     f = ctx.faits(TypeEtape.AGIR_VOLET_CLOTURE, alias="volet_clos")
     for parcours_id, jour, operateur, volet, resultat in ctx.connexion.execute(
-        sa.select(f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.code, f.c.code2).where(f.c.occurred_on.between(d.du, d.au))
+        sa.select(f.c.parcours_id, f.c.occurred_on, f.c.operateur, f.c.volet, f.c.resultat).where(f.c.occurred_on.between(d.du, d.au))
     ):
         if ctx.de_l_operateur(operateur) and ctx.retenu(parcours_id, jour) and volet in comptes and resultat in comptes[volet]:
             comptes[volet][resultat] += 1

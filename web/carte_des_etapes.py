@@ -52,8 +52,9 @@ def regles(type_etape: TypeEtape) -> list[Callable[..., Any]]:
 def modele_de_lecture(type_etape: TypeEtape) -> str:
     """Every step is a row of `etape`; the types counted in figures also have typed columns."""
     colonnes = []
-    if type_etape in faits.COLONNES:
-        colonnes.append("`fait` : " + ", ".join(sorted(faits.COLONNES[type_etape]({}))))
+    if type_etape in faits.CHAMPS:
+        noms = faits.noms_des_colonnes(type_etape)
+        colonnes.append("`fait` : " + (", ".join(f"{nom} ({colonne})" for nom, colonne in noms.items()) or "aucun champ"))
     if type_etape.value in lecture_actions.COLONNES:
         colonnes.append("`fait_action` : " + ", ".join(sorted(lecture_actions.COLONNES[type_etape.value]({}))))
     elif type_etape in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION:

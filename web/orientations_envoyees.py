@@ -17,6 +17,7 @@ from flask import Blueprint, g, render_template, request
 
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
+from projections.faits import champs
 from projections.identites import noms as noms_de
 from web.acces import AccesRefuseError
 from web.auth import connexion_requise
@@ -35,10 +36,11 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
     orientation = f.alias("orientation")
     decision = f.alias("decision")
     lignes = connexion.execute(
-        sa.select(orientation.c.step_id, orientation.c.parcours_id, orientation.c.occurred_on, orientation.c.type, orientation.c.texte,
+        sa.select(orientation.c.step_id, orientation.c.parcours_id, orientation.c.occurred_on, orientation.c.type,
+                  champs(orientation, TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR).vers,
                   decision.c.type.label("decision"), decision.c.occurred_on.label("decidee_le"), decision.c.step_id.label("decision_id"),
                   decision.c.pos_debut.label("decidee_a"))
-        .select_from(orientation.outerjoin(decision, sa.and_(decision.c.lien == orientation.c.step_id, decision.c.pos_fin.is_(None),
+        .select_from(orientation.outerjoin(decision, sa.and_(champs(decision, TypeEtape.ORIENTATION_ACCEPTEE).orientation == orientation.c.step_id, decision.c.pos_fin.is_(None),
                                                              decision.c.type.in_([TypeEtape.ORIENTATION_ACCEPTEE.value,
                                                                                   TypeEtape.ORIENTATION_REFUSEE.value]))))
         .where(orientation.c.type.in_(list(TYPES)), orientation.c.pos_fin.is_(None), orientation.c.operateur == operateur)
@@ -72,7 +74,7 @@ def _lignes(connexion: sa.Connection, operateur: str) -> list[dict[str, Any]]:
         prenom, nom = noms.get(ligne.parcours_id, ("", ""))
         resultat.append({
             "step_id": ligne.step_id, "parcours_id": ligne.parcours_id, "personne": f"{prenom} {nom}".strip() or "personne effacée",
-            "le": ligne.occurred_on, "type": ligne.type, "vers": ligne.texte, "statut": statut, "decidee_le": ligne.decidee_le,
+            "le": ligne.occurred_on, "type": ligne.type, "vers": ligne.vers, "statut": statut, "decidee_le": ligne.decidee_le,
             "motif": (motifs.get(ligne.decision_id) or {}).get("motif") if ligne.decision_id else None,
         })
     return resultat
