@@ -18,7 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape
+from projections import lecture_actions
 from projections import tables as t
+from projections.faits import champs
 from projections.indicateurs import Contexte, DemandeInvalideError, Personne, accompagnement_emploi
 
 PERENNES = {s.value for s in LOGEMENTS_PERENNES}
@@ -270,11 +272,10 @@ class Ligne:
 
 
 COLONNES_LUES: dict[str, tuple[tuple[str, str], ...]] = {
-    TypeEtape.BENEFICIAIRE_INSCRIT.value: (("heures_prevues", "nombre"), ("situation_logement_debut", "code2"),
-                                           ("rang_oral", "niveau_oral"), ("rang_ecrit", "niveau_ecrit")),
-    TypeEtape.BENEFICIAIRE_SORTI_ACTION.value: (("motif", "code"), ("rang_oral", "niveau_oral"), ("rang_ecrit", "niveau_ecrit")),
+    type_.value: tuple(lecture_actions.noms_des_colonnes(type_.value).items())
+    for type_ in (TypeEtape.BENEFICIAIRE_INSCRIT, TypeEtape.BENEFICIAIRE_SORTI_ACTION)
 }
-"""Inscriptions and exits are read from their columns (`projections.lecture_actions.COLONNES`), never from their
+"""Inscriptions and exits are read from their columns (`projections.lecture_actions.CHAMPS`), never from their
 JSON; levels as ranks. Sessions (20,000 in a département) are summed by the database (`_heures_des_seances`), and
 only French sessions' roll calls are read (`_presence_francais`)."""
 SEANCES_ET_LUES = (*COLONNES_LUES, TypeEtape.SEANCE_TENUE.value)
@@ -336,17 +337,18 @@ def _personnes_inscrites(ctx: Contexte, ids: list[str]) -> dict[str, Personne]:
     The ids are given as lists, not as a subquery: the plan does not then depend on the tables' statistics
     (a sub-select on freshly loaded tables made PostgreSQL take 20 s instead of 0.2 s)."""
     f = t.fait
+    identite = champs(f, TypeEtape.PERSONNE_ENREGISTREE)
     protegees: dict[str, date] = {}
     personnes: dict[str, Personne] = {}
     for paquet in _par_paquets(ids):
         for parcours_id, depuis in ctx.connexion.execute(
-            sa.select(f.c.parcours_id, sa.func.min(f.c.date_a))
+            sa.select(f.c.parcours_id, sa.func.min(champs(f, TypeEtape.PROTECTION_ACCORDEE).decision_date))
             .where(f.c.type == TypeEtape.PROTECTION_ACCORDEE.value, ctx.cliche.visible(f), f.c.parcours_id.in_(paquet))
             .group_by(f.c.parcours_id)
         ):
             protegees[parcours_id] = depuis
         for parcours_id, sexe, naissance, departement, menage in ctx.connexion.execute(
-            sa.select(f.c.parcours_id, f.c.code, f.c.date_a, f.c.texte, f.c.texte2)
+            sa.select(f.c.parcours_id, identite.sexe, identite.date_naissance, identite.departement, identite.menage)
             .where(f.c.type == TypeEtape.PERSONNE_ENREGISTREE.value, ctx.cliche.visible(f), f.c.parcours_id.in_(paquet))
         ):
             personnes[parcours_id] = Personne(parcours_id, sexe, naissance, departement, menage, protegees.get(parcours_id))
@@ -373,7 +375,7 @@ def _menages_logement_perenne(ctx: Contexte, inscriptions: dict[tuple[str, str],
     par_personne: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
     for paquet in _par_paquets(sorted(debut)):
         for parcours_id, jour, pos, situation in ctx.connexion.execute(
-            sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.code).where(
+            sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, champs(s, TypeEtape.SITUATION_LOGEMENT).situation).where(
                 s.c.type == TypeEtape.SITUATION_LOGEMENT.value, ctx.cliche.visible(s), s.c.occurred_on <= au,
                 s.c.parcours_id.in_(paquet))
         ):

@@ -8,7 +8,7 @@ correction closes the current version and opens one with the corrected values, a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from parcours.action import Action
 from parcours.personne import EtapeEvenement
 from parcours.vocabulaire import ETAPES_DE_GESTION, NiveauLangue, TypeEtape
 from projections import tables as t
+from projections.faits import Champ
 
 CLASSES_ACTION = tuple(c for c in vars(Action).values() if isinstance(c, type) and issubclass(c, EtapeEvenement))
 TOPICS = [classe.TOPIC for classe in CLASSES_ACTION]
@@ -32,25 +33,37 @@ def _nombre(valeur: Any) -> float | None:
     return float(valeur) if valeur is not None else None
 
 
-COLONNES: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    TypeEtape.SEANCE_TENUE.value: lambda d: {
-        "code": d.get("thematique"), "code2": d.get("public"), "nombre": _nombre(d.get("duree_h")),
-        "nombre2": _nombre(d.get("acteurs_nouveaux")), "presents": ",".join(str(p) for p in d.get("presents") or ()),
+def _presents(presents: Any) -> str:
+    return ",".join(str(p) for p in presents or ())
+
+
+CHAMPS: dict[str, dict[str, Champ]] = {
+    TypeEtape.SEANCE_TENUE.value: {
+        "thematique": Champ("code"), "public": Champ("code2"), "duree_h": Champ("nombre", _nombre),
+        "acteurs_nouveaux": Champ("nombre2", _nombre), "presents": Champ("presents", _presents),
     },
-    TypeEtape.BENEFICIAIRE_INSCRIT.value: lambda d: {
-        "code2": d.get("situation_logement_debut"), "nombre": _nombre(d.get("heures_prevues")),
-        "niveau_oral": _rang(d.get("niveau_oral_debut")), "niveau_ecrit": _rang(d.get("niveau_ecrit_debut")),
+    TypeEtape.BENEFICIAIRE_INSCRIT.value: {
+        "heures_prevues": Champ("nombre", _nombre), "situation_logement_debut": Champ("code2"),
+        "niveau_oral_debut": Champ("niveau_oral", _rang, nom="rang_oral"),
+        "niveau_ecrit_debut": Champ("niveau_ecrit", _rang, nom="rang_ecrit"),
     },
-    TypeEtape.BENEFICIAIRE_SORTI_ACTION.value: lambda d: {
-        "code": d.get("motif"), "niveau_oral": _rang(d.get("niveau_oral_fin")), "niveau_ecrit": _rang(d.get("niveau_ecrit_fin")),
+    TypeEtape.BENEFICIAIRE_SORTI_ACTION.value: {
+        "motif": Champ("code"), "niveau_oral_fin": Champ("niveau_oral", _rang, nom="rang_oral"),
+        "niveau_ecrit_fin": Champ("niveau_ecrit", _rang, nom="rang_ecrit"),
     },
 }
-"""The columns of the types counted in numbers (sessions, inscriptions, exits): one mapping, read by `projections.actions`."""
+"""Where the fields of the types counted in numbers (sessions, inscriptions, exits) land in `fait_action`, and the name
+`projections.actions` reads them by (levels as ranks): one table, as `projections.faits.CHAMPS` for `fait`."""
 VIDES = dict.fromkeys(("code", "code2", "nombre", "nombre2", "niveau_oral", "niveau_ecrit", "presents"))
 
 
+def noms_des_colonnes(type_etape: str) -> dict[str, str]:
+    """Reader's name → column of `fait_action`, for this type's fields."""
+    return {champ.nom or cle: champ.colonne for cle, champ in CHAMPS.get(type_etape, {}).items()}
+
+
 def colonnes(type_etape: str, donnees: Mapping[str, Any]) -> dict[str, Any]:
-    return {**VIDES, **(COLONNES[type_etape](donnees) if type_etape in COLONNES else {})}
+    return {**VIDES, **{champ.colonne: champ.convertir(donnees.get(cle)) for cle, champ in CHAMPS.get(type_etape, {}).items()}}
 
 
 def action_de(liens: Mapping[str, Any]) -> str | None:

@@ -215,7 +215,7 @@ fait_action = sa.Table(
 )
 """One row per version of every step recorded on or tied to an action (`parcours_id`: the person, if any;
 `valeurs`: the effective data), versioned like `fait`. The figures of the types read in numbers are also in
-columns (`projections.lecture_actions.COLONNES`): a département's 20,000 sessions are summed without parsing JSON,
+columns (`projections.lecture_actions.CHAMPS`): a département's 20,000 sessions are summed without parsing JSON,
 their roll call (`presents`) as comma-separated pathway ids."""
 
 effacement = sa.Table(

@@ -55,8 +55,9 @@ def modele_de_lecture(type_etape: TypeEtape) -> str:
     if type_etape in faits.CHAMPS:
         noms = faits.noms_des_colonnes(type_etape)
         colonnes.append("`fait` : " + (", ".join(f"{nom} ({colonne})" for nom, colonne in noms.items()) or "aucun champ"))
-    if type_etape.value in lecture_actions.COLONNES:
-        colonnes.append("`fait_action` : " + ", ".join(sorted(lecture_actions.COLONNES[type_etape.value]({}))))
+    if type_etape.value in lecture_actions.CHAMPS:
+        noms = lecture_actions.noms_des_colonnes(type_etape.value)
+        colonnes.append("`fait_action` : " + ", ".join(f"{nom} ({colonne})" for nom, colonne in noms.items()))
     elif type_etape in ETAPES_D_ACTION | ETAPES_PERSONNE_ET_ACTION:
         colonnes.append("`fait_action` (valeurs)")
     return "`etape`" + "".join(f" ; {c}" for c in colonnes)
