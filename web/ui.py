@@ -33,9 +33,9 @@ from parcours.vocabulaire import (
     TypeEtape,
     TypeOperateur,
 )
+from projections import faits
 from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
-from projections.faits import champs
 from projections.identites import empreinte_naissance, ouvrir_personnes, pour_recherche
 from projections.identites import noms as noms_de
 from projections.identites import personne as identite_de
@@ -618,7 +618,7 @@ def _refus_recus() -> list[dict[str, Any]]:
     with services().lectures.connect() as connexion:
         lignes = connexion.execute(
             sa.select(refus.c.parcours_id, refus.c.occurred_on, refus.c.operateur, e.c.donnees)
-            .join(orientation, sa.and_(orientation.c.step_id == champs(refus, TypeEtape.ORIENTATION_REFUSEE).orientation,
+            .join(orientation, sa.and_(orientation.c.step_id == faits.champs(refus, TypeEtape.ORIENTATION_REFUSEE).orientation,
                                        orientation.c.pos_fin.is_(None)))
             .join(e, e.c.step_id == refus.c.step_id)
             .where(refus.c.type == TypeEtape.ORIENTATION_REFUSEE.value, refus.c.pos_fin.is_(None),
