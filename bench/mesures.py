@@ -28,7 +28,7 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from projections import tables as t
 from projections.identites import associer
-from projections.indicateurs import Cliche, Contexte, Demande, accompagnement_emploi, calculer, position_suivie
+from projections.indicateurs import Cliche, Demande, LectureDuCliche, accompagnement_emploi, calculer, position_suivie
 from projections.lecture import ProjectionLecture
 from projections.runner import reconstruire
 from web.config import Reglages, Services, construire_services, creer_base_postgres
@@ -244,7 +244,7 @@ def mesurer_indicateurs(services: Services, du: date, au: date, repetitions: int
         position = position_suivie(connexion)
 
         def famille() -> dict[str, Any]:
-            return accompagnement_emploi(Contexte(connexion, demande, Cliche(position, None)))
+            return accompagnement_emploi(LectureDuCliche(connexion, demande, Cliche(position, None)))
 
         moteur_s = _median(famille, repetitions)
         requete = _agregat_a_la_main(connexion.dialect.name)

@@ -4,7 +4,7 @@ The action's stream holds what belongs to the action as a whole: its declaration
 sessions (with the roll call as pathway ids, never an identity), the tools it describes and its
 sporting or cultural events. What concerns one beneficiary (inscription, exit, device lent, medical
 consultation, mentoring pair) lives in the person's stream, encrypted with their key, naming the
-action; the rules here ask the person's stream (through `Contexte.hors_de_l_action`) whether someone
+action; the rules here ask the person's stream (through `Referentiel.hors_de_l_action`) whether someone
 on a roll call was inscribed and not exited. Imports only eventsourcing, the standard library and
 `parcours`.
 
@@ -24,7 +24,7 @@ from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError
 from parcours.historique import EtapeTenue, Historique
 from parcours.index import ESPACE
 from parcours.personne import EtapeEvenement, GestionEvenement, _envelope, consequences_de_la_gestion, tenir_etape
-from parcours.regles import ActionConnue, Contexte, Verdict, rejet
+from parcours.regles import ActionConnue, Referentiel, Verdict, rejet
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, PublicAction, Thematique, TypeEtape
 
 DUREE_MAX_SEANCE_H = 12
@@ -83,14 +83,14 @@ class Action(Aggregate):
     # Commands ----------------------------------------------------------------------------------
 
     @classmethod
-    def declarer(cls, etape: EtapeTenue, contexte: Contexte) -> Action:
+    def declarer(cls, etape: EtapeTenue, contexte: Referentiel) -> Action:
         """Open the action's stream with its `action_declaree` step; the recording operator is its carrier."""
         assert etape.action is not None
         verdict = verifier_sur_action(Historique(()), etape, contexte)
         return cls._create(cls.ActionDeclaree, id=cls.create_id(etape.action), timestamp=etape.enregistre_le,
                            **_envelope(etape, verdict))
 
-    def ajouter(self, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+    def ajouter(self, etape: EtapeTenue, contexte: Referentiel) -> Verdict:
         """Record one more step on the action, or raise `EtapeRejeteeError` and record nothing."""
         etape.rang = len(self.etapes)
         verdict = verifier_sur_action(self.historique, etape, contexte)
@@ -100,7 +100,7 @@ class Action(Aggregate):
         self.trigger_event(EVENEMENTS_ACTION[etape.type], timestamp=etape.enregistre_le, **champs)
         return verdict
 
-    def _consequences(self, gestion: EtapeTenue, contexte: Contexte) -> dict[str, str]:
+    def _consequences(self, gestion: EtapeTenue, contexte: Referentiel) -> dict[str, str]:
         return consequences_de_la_gestion(self.etapes, gestion, contexte, reverifier_action)
 
     def tenir(self, evenement: EtapeEvenement) -> None:
@@ -141,7 +141,7 @@ def action_connue(historique: Historique) -> ActionConnue:
 # Rules of the steps on an action ----------------------------------------------------------------------------
 
 
-def verifier_sur_action(historique: Historique, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+def verifier_sur_action(historique: Historique, etape: EtapeTenue, contexte: Referentiel) -> Verdict:
     """Check a step proposed on the action's stream against what was recorded on it before."""
     verdict = Verdict()
     if contexte.operateur(etape.operateur) is None:
@@ -161,12 +161,12 @@ def verifier_sur_action(historique: Historique, etape: EtapeTenue, contexte: Con
     return verdict
 
 
-def _budget(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _budget(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     if Decimal(str(etape.get("subvention_p104"))) > Decimal(str(etape.get("cout_total"))):
         raise rejet("data.subvention_p104", "la subvention du programme 104 dépasse le coût total de l'action.")
 
 
-def _presents(etape: EtapeTenue, action: ActionConnue, contexte: Contexte) -> None:
+def _presents(etape: EtapeTenue, action: ActionConnue, contexte: Referentiel) -> None:
     vus: set[Any] = set()
     for rang, parcours_id in enumerate(etape.get("presents") or ()):
         if parcours_id in vus:
@@ -177,7 +177,7 @@ def _presents(etape: EtapeTenue, action: ActionConnue, contexte: Contexte) -> No
             raise rejet(f"data.presents.{rang}", raison)
 
 
-def _seance(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _seance(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     duree = etape.get("duree_h")
     if not (0 < duree <= DUREE_MAX_SEANCE_H) or (duree * 2) != int(duree * 2):
         raise rejet("data.duree_h", "une séance dure plus de 0 h et au plus 12 h, par demi-heures.")
@@ -197,11 +197,11 @@ def _seance(historique: Historique, etape: EtapeTenue, action: ActionConnue, con
         raise rejet("data.acteurs_nouveaux", "les nouveaux acteurs formés ne peuvent dépasser les acteurs présents.")
 
 
-def _outil(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _outil(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     return None
 
 
-def _evenement(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _evenement(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     if Thematique.SPORT_CULTURE not in action.thematiques:
         verdict.signaler("THEMATIQUE_NON_PORTEE", "l'action ne porte pas la thématique sport et culture (3.8).")
     _presents(etape, action, contexte)
@@ -215,7 +215,7 @@ def _cible(historique: Historique, etape: EtapeTenue, verdict: Verdict) -> Etape
     return cible
 
 
-def _correction(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _correction(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     cible = _cible(historique, etape, verdict)
     if cible.type in ETAPES_DE_GESTION:
         raise rejet("data.cible_step_id", "une correction ou une annulation ne se corrige pas : annulez-la.")
@@ -223,7 +223,7 @@ def _correction(historique: Historique, etape: EtapeTenue, action: ActionConnue,
         raise rejet("data.champs", "indiquez au moins un champ corrigé.")
 
 
-def _annulation(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Contexte, verdict: Verdict) -> None:
+def _annulation(historique: Historique, etape: EtapeTenue, action: ActionConnue, contexte: Referentiel, verdict: Verdict) -> None:
     cible = _cible(historique, etape, verdict)
     if cible.type is TypeEtape.ACTION_DECLAREE:
         raise rejet("data.cible_step_id", "la déclaration d'une action ne s'annule pas : corrigez-la.")
@@ -241,7 +241,7 @@ REGLES_ACTION = {
 }
 
 
-def reverifier_action(etapes: list[EtapeTenue], contexte: Contexte) -> dict[UUID, str]:
+def reverifier_action(etapes: list[EtapeTenue], contexte: Referentiel) -> dict[UUID, str]:
     """Re-check every effective step of the action against those recorded before it."""
     echecs: dict[UUID, str] = {}
     anterieures: list[EtapeTenue] = []

@@ -52,8 +52,7 @@ from parcours.historique import EtapeTenue
 from parcours.index import ESPACE, BinomeReference, Effacement, EtapeRecue, NumeroEtranger, Operateur
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
-from parcours.regles import ActionConnue, Contexte
-from parcours.regles import Operateur as OperateurConnu
+from parcours.regles import ActionConnue, OperateurConnu, Referentiel
 from parcours.saisie import premier_texte_interdit
 from parcours.vocabulaire import ENUMERATIONS, ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, Vocabulaire
 
@@ -536,7 +535,7 @@ class _Lot:
             donnees=dict(cmd.donnees),
             action=cmd.action,
         )
-        contexte = Contexte(
+        contexte = Referentiel(
             parcours.operateur,
             aujourdhui=enregistre_le.astimezone(FUSEAU).date(),
             action=self._action_connue,
@@ -575,7 +574,7 @@ class _Lot:
 
     # Funded actions (CONTRACT §8) ----------------------------------------------------------------
 
-    def _sur_action(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte, empreinte: str) -> EtapeEnregistree:
+    def _sur_action(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Referentiel, empreinte: str) -> EtapeEnregistree:
         """Record a step on the action's own stream (declaration, budget, session, tool, event, their corrections)."""
         if not cmd.action:
             raise EtapeRejeteeError(f"une étape « {cmd.type.value} » s'enregistre sur une action : indiquez-la.", "action")
@@ -722,7 +721,7 @@ class _Lot:
         if all(autre is not index for autre in self.index):
             self.index.append(index)
 
-    def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Contexte) -> Personne:
+    def _nouvelle_personne(self, cmd: EnregistrerEtape, etape: EtapeTenue, contexte: Referentiel) -> Personne:
         reference = cmd.personne or ReferencePersonne()
         parcours_id = reference.parcours_id or uuid5(ESPACE, f"personne/{cmd.step_id}")
         if parcours_id in self.personnes or self.parcours._existe(parcours_id):

@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 
 from parcours.erreurs import EtapeRejeteeError
 from parcours.historique import EtapeTenue, Historique
-from parcours.regles import Contexte, Verdict, reverifier, verifier
+from parcours.regles import Referentiel, Verdict, reverifier, verifier
 from parcours.vocabulaire import ETAPES_D_ACTION, TypeEtape
 
 PREFIXE_TOPIC = "parcours.personne."
@@ -217,7 +217,7 @@ class Personne(Aggregate):
         class_version = 1
         TYPE = TypeEtape.SUIVI_SIX_MOIS
 
-    class SituationLogement(EtapeEvenement):
+    class SituationLogementDeclaree(EtapeEvenement):
         TOPIC = "parcours.personne.situation_logement"
         class_version = 1
         TYPE = TypeEtape.SITUATION_LOGEMENT
@@ -265,7 +265,7 @@ class Personne(Aggregate):
     # Commands ----------------------------------------------------------------------------------
 
     @classmethod
-    def enregistrer(cls, parcours_id: UUID, etape: EtapeTenue, contexte: Contexte) -> Personne:
+    def enregistrer(cls, parcours_id: UUID, etape: EtapeTenue, contexte: Referentiel) -> Personne:
         """Open a pathway with its `personne_enregistree` step."""
         verdict = verifier(Historique(()), etape, contexte)
         return cls._create(
@@ -275,7 +275,7 @@ class Personne(Aggregate):
             **_envelope(etape, verdict),
         )
 
-    def ajouter(self, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+    def ajouter(self, etape: EtapeTenue, contexte: Referentiel) -> Verdict:
         """Record one more step on the pathway, or raise `EtapeRejeteeError` and record nothing."""
         etape.rang = len(self.etapes)
         historique = Historique(self.etapes.values())
@@ -286,7 +286,7 @@ class Personne(Aggregate):
         self.trigger_event(EVENEMENTS[etape.type], timestamp=etape.enregistre_le, **champs)
         return verdict
 
-    def _consequences(self, gestion: EtapeTenue, contexte: Contexte) -> dict[str, str]:
+    def _consequences(self, gestion: EtapeTenue, contexte: Referentiel) -> dict[str, str]:
         return consequences_de_la_gestion(self.etapes, gestion, contexte, reverifier)
 
     # Evolution ---------------------------------------------------------------------------------
@@ -339,8 +339,8 @@ def tenir_etape(etapes: dict[UUID, EtapeTenue], evenement: EtapeEvenement) -> No
 
 
 def consequences_de_la_gestion(
-    etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue, contexte: Contexte,
-    reverifier_flux: Callable[[list[EtapeTenue], Contexte], dict[UUID, str]],
+    etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue, contexte: Referentiel,
+    reverifier_flux: Callable[[list[EtapeTenue], Referentiel], dict[UUID, str]],
 ) -> dict[str, str]:
     """Apply the correction or void to a copy of a stream's steps; reject it if its target breaks, list the
     dependants that do (`reverifier_flux` re-checks that stream: a person's or an action's)."""

@@ -52,7 +52,9 @@ PRECISION_HEURES = 6
 
 
 @dataclass(frozen=True)
-class Operateur:
+class OperateurConnu:
+    """What the rules know of a registered operator (the aggregate is `parcours.index.Operateur`)."""
+
     id: str
     type: TypeOperateur
     departement: str
@@ -84,8 +86,10 @@ def _binome_libre(action_id: str, reference: str, step_id: UUID) -> bool:
 
 
 @dataclass(frozen=True)
-class Contexte:
-    operateur: Callable[[str], Operateur | None]
+class Referentiel:
+    """What the rules look up beyond the person's history: the operators, the funded actions, today."""
+
+    operateur: Callable[[str], OperateurConnu | None]
     aujourdhui: date | None = None
     """None while re-checking past steps: "not in the future" was checked when they were recorded."""
     action: Callable[[str], ActionConnue | None] = _aucune_action
@@ -105,7 +109,7 @@ class Verdict:
         self.drapeaux.append({"code": code, "message": message})
 
 
-Regle = Callable[[Historique, EtapeTenue, Contexte, Verdict], None]
+Regle = Callable[[Historique, EtapeTenue, Referentiel, Verdict], None]
 REGLES: dict[TypeEtape, Regle] = {}
 
 
@@ -121,7 +125,7 @@ def rejet(champ: str, message: str) -> EtapeRejeteeError:
     return EtapeRejeteeError(message, champ)
 
 
-def verifier(historique: Historique, etape: EtapeTenue, contexte: Contexte) -> Verdict:
+def verifier(historique: Historique, etape: EtapeTenue, contexte: Referentiel) -> Verdict:
     """Check `etape` against the history recorded before it; raise on a hard rule."""
     verdict = Verdict()
     operateur = contexte.operateur(etape.operateur)
@@ -140,7 +144,7 @@ def verifier(historique: Historique, etape: EtapeTenue, contexte: Contexte) -> V
     return verdict
 
 
-def action_du_porteur(etape: EtapeTenue, contexte: Contexte) -> ActionConnue:
+def action_du_porteur(etape: EtapeTenue, contexte: Referentiel) -> ActionConnue:
     """The declared action the step names; only its carrier records on it."""
     if etape.action is None:
         raise rejet("action", f"une étape « {etape.type.value} » indique son action (identifiant).")
@@ -152,14 +156,14 @@ def action_du_porteur(etape: EtapeTenue, contexte: Contexte) -> ActionConnue:
     return action
 
 
-def _type_operateur(contexte: Contexte, operateur_id: str, champ: str) -> Operateur:
+def _type_operateur(contexte: Referentiel, operateur_id: str, champ: str) -> OperateurConnu:
     operateur = contexte.operateur(operateur_id)
     if operateur is None:
         raise OperateurInconnuError(operateur_id, champ)
     return operateur
 
 
-def _exiger_ofii(contexte: Contexte, etape: EtapeTenue) -> None:
+def _exiger_ofii(contexte: Referentiel, etape: EtapeTenue) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.OFII:
         raise rejet("operateur", f"une étape « {etape.type.value} » est enregistrée par l'OFII.")
 
@@ -182,7 +186,7 @@ def _signaler_hors_fenetre(historique: Historique, etape: EtapeTenue, verdict: V
 
 
 @regle(TypeEtape.PERSONNE_ENREGISTREE)
-def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type not in OPERATEURS_QUI_ENREGISTRENT:
         raise rejet("operateur", "ce type d'opérateur n'enregistre pas de personne : demandez à l'OFII, à la préfecture "
                                  "ou à l'opérateur qui l'accompagne.")
@@ -191,7 +195,7 @@ def _personne_enregistree(historique: Historique, etape: EtapeTenue, contexte: C
 
 
 @regle(TypeEtape.TITRE_SEJOUR_DELIVRE)
-def _titre_sejour(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _titre_sejour(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     motif, sous_motif = etape.get("motif"), etape.get("sous_motif")
     if sous_motif not in SOUS_MOTIFS[motif]:
         # The input syntax checks it too, but a correction of one of the two fields alone must not escape it.
@@ -204,7 +208,7 @@ def _titre_sejour(historique: Historique, etape: EtapeTenue, contexte: Contexte,
 
 
 @regle(TypeEtape.PROTECTION_ACCORDEE)
-def _protection(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _protection(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if etape.get("decision_date") > etape.occurred_on:
         verdict.signaler("DECISION_POSTERIEURE", "la décision est datée après l'étape.")
 
@@ -213,7 +217,7 @@ def _protection(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
 
 
 @regle(TypeEtape.CIR_SIGNE)
-def _cir_signe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _cir_signe(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     titres = [
         t
         for t in historique.de_type(TypeEtape.TITRE_SEJOUR_DELIVRE)
@@ -240,12 +244,12 @@ def _cir_signe(historique: Historique, etape: EtapeTenue, contexte: Contexte, ve
 
 
 @regle(TypeEtape.POSITIONNEMENT_LINGUISTIQUE)
-def _positionnement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _positionnement(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     return None
 
 
 @regle(TypeEtape.FORMATION_CIVIQUE_JOURNEE)
-def _journee_civique(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _journee_civique(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cir = _exiger_cir(historique, etape, verdict)
     if etape.get("present"):
         for journee in historique.liees_a(cir.step_id, TypeEtape.FORMATION_CIVIQUE_JOURNEE):
@@ -258,7 +262,7 @@ def _niveau_global(positionnement: EtapeTenue) -> NiveauLangue:
 
 
 @regle(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
-def _prescription(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _prescription(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cir = _exiger_cir(historique, etape, verdict)
     positionnement = historique.derniere(TypeEtape.POSITIONNEMENT_LINGUISTIQUE, jusquau=etape.occurred_on)
     if etape.get("type") is TypeFormationLinguistique.CIR_OBLIGATOIRE:
@@ -277,7 +281,7 @@ def _prescription(historique: Historique, etape: EtapeTenue, contexte: Contexte,
 
 
 @regle(TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE)
-def _dispense_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _dispense_formation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cir = _exiger_cir(historique, etape, verdict)
     for prescription in historique.liees_a(cir.step_id, TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE):
         if prescription.get("type") is TypeFormationLinguistique.CIR_OBLIGATOIRE:
@@ -298,7 +302,7 @@ def _exiger_prescription(historique: Historique, etape: EtapeTenue, verdict: Ver
 
 
 @regle(TypeEtape.FORMATION_LINGUISTIQUE_HEURES)
-def _heures(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _heures(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if etape.get("periode_fin") < etape.get("periode_debut"):
         raise rejet("data.periode_fin", "la fin de période précède son début.")
     prescription = _exiger_prescription(historique, etape, verdict, en_cours=True)
@@ -318,12 +322,12 @@ def _heures(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdi
 
 
 @regle(TypeEtape.EVALUATION_LINGUISTIQUE)
-def _evaluation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _evaluation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_prescription(historique, etape, verdict, en_cours=False)
 
 
 @regle(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE)
-def _fin_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _fin_formation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     prescription = _exiger_prescription(historique, etape, verdict, en_cours=True)
     if etape.get("motif") is MotifFinFormation.NIVEAU_CIBLE_ATTEINT_ANTICIPE:
         cible = prescription.get("niveau_cible").rang
@@ -340,7 +344,7 @@ def _fin_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte
 
 
 @regle(TypeEtape.ENTRETIEN_FIN_CIR)
-def _entretien_fin_cir(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _entretien_fin_cir(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cir = _exiger_cir(historique, etape, verdict)
     if historique.liees_a(cir.step_id, TypeEtape.ENTRETIEN_FIN_CIR):
         verdict.signaler("ENTRETIEN_EN_DOUBLE", "un entretien de fin de CIR est déjà enregistré pour ce CIR.")
@@ -360,7 +364,7 @@ def _orientations_du_cir(historique: Historique, etape: EtapeTenue, types: tuple
 
 
 @regle(TypeEtape.ORIENTATION_SPE)
-def _orientation_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _orientation_spe(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_ofii(contexte, etape)
     destinataire = _type_operateur(contexte, etape.get("vers"), "data.vers")
     if destinataire.type not in OPERATEURS_SPE:
@@ -383,7 +387,7 @@ def _orientation_spe(historique: Historique, etape: EtapeTenue, contexte: Contex
 
 
 @regle(TypeEtape.DISPENSE_ORIENTATION_SPE)
-def _dispense_orientation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _dispense_orientation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_ofii(contexte, etape)
     if etape.get("demande_expresse") is not True:
         raise rejet("data.demande_expresse", "la dispense suppose la demande expresse de la personne (true).")
@@ -396,7 +400,7 @@ def _dispense_orientation(historique: Historique, etape: EtapeTenue, contexte: C
             raise rejet("type", "une orientation vers le service public de l'emploi est déjà enregistrée pour ce CIR.")
 
 
-def _decision(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _decision(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     orientation_id = etape.get("orientation_step_id")
     orientation = historique.etape(orientation_id)
     if orientation is None or orientation.type not in (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR):
@@ -414,12 +418,12 @@ def _decision(historique: Historique, etape: EtapeTenue, contexte: Contexte, ver
 
 
 @regle(TypeEtape.ORIENTATION_ACCEPTEE)
-def _orientation_acceptee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _orientation_acceptee(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _decision(historique, etape, contexte, verdict)
 
 
 @regle(TypeEtape.ORIENTATION_REFUSEE)
-def _orientation_refusee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _orientation_refusee(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if not etape.get("motif"):
         raise rejet("data.motif", "le motif est obligatoire pour refuser une orientation.")
     _decision(historique, etape, contexte, verdict)
@@ -429,7 +433,7 @@ def _orientation_refusee(historique: Historique, etape: EtapeTenue, contexte: Co
 
 
 @regle(TypeEtape.ORIENTATION_AGIR)
-def _orientation_agir(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _orientation_agir(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     destinataire = _type_operateur(contexte, etape.get("vers"), "data.vers")
     if destinataire.type is not TypeOperateur.AGIR:
         raise rejet("data.vers", f"« {destinataire.id} » n'est pas un opérateur AGIR.")
@@ -447,7 +451,7 @@ def _orientation_agir(historique: Historique, etape: EtapeTenue, contexte: Conte
     verdict.liens["protection"] = protection.step_id
 
 
-def _exiger_operateur_agir(contexte: Contexte, etape: EtapeTenue) -> None:
+def _exiger_operateur_agir(contexte: Referentiel, etape: EtapeTenue) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.AGIR:
         raise rejet("operateur", f"une étape « {etape.type.value} » est enregistrée par un opérateur AGIR.")
 
@@ -467,7 +471,7 @@ def _orientation_agir_ouverte(historique: Historique, etape: EtapeTenue, verdict
 
 
 @regle(TypeEtape.AGIR_ACCUEIL)
-def _agir_accueil(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _agir_accueil(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_operateur_agir(contexte, etape)
     orientation = _orientation_agir_ouverte(historique, etape, verdict)
     deja = historique.liees_a(orientation.step_id, TypeEtape.AGIR_ACCUEIL)
@@ -479,7 +483,7 @@ def _agir_accueil(historique: Historique, etape: EtapeTenue, contexte: Contexte,
 
 
 @regle(TypeEtape.AGIR_REFUS)
-def _agir_refus(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _agir_refus(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_operateur_agir(contexte, etape)
     orientation = _orientation_agir_ouverte(historique, etape, verdict)
     entrees = historique.liees_a(orientation.step_id, TypeEtape.AGIR_ENTREE)
@@ -488,7 +492,7 @@ def _agir_refus(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
 
 
 @regle(TypeEtape.AGIR_VOLET_CLOTURE)
-def _agir_volet_cloture(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _agir_volet_cloture(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _exiger_operateur_agir(contexte, etape)
     entree = historique.episode_agir_ouvert(etape.occurred_on)
     if entree is None:
@@ -505,7 +509,7 @@ def _agir_volet_cloture(historique: Historique, etape: EtapeTenue, contexte: Con
 
 
 @regle(TypeEtape.AGIR_ENTREE)
-def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _agir_entree(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type is not TypeOperateur.AGIR:
         raise rejet("operateur", "l'entrée dans AGIR est enregistrée par un opérateur AGIR.")
     orientation = historique.derniere(TypeEtape.ORIENTATION_AGIR, jusquau=etape.occurred_on)
@@ -555,7 +559,7 @@ def emploi_ou_formation_durable(historique: Historique, jour: date, strict: bool
 
 
 @regle(TypeEtape.AGIR_SORTIE)
-def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     entree = historique.episode_agir_ouvert(etape.occurred_on)
     if entree is None:
         raise rejet("type", "aucun accompagnement AGIR en cours à cette date.")
@@ -573,7 +577,7 @@ def _agir_sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
 # Return of the employment service to OFII ------------------------------------------------------
 
 
-def _orientation_spe_acceptee(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> EtapeTenue:
+def _orientation_spe_acceptee(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> EtapeTenue:
     orientation = historique.orientation_spe_acceptee(etape.operateur, etape.occurred_on)
     if orientation is None:
         raise rejet(
@@ -586,7 +590,7 @@ def _orientation_spe_acceptee(historique: Historique, etape: EtapeTenue, context
 
 
 @regle(TypeEtape.INSCRIPTION_SPE)
-def _inscription_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _inscription_spe(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     orientation = _orientation_spe_acceptee(historique, etape, contexte, verdict)
     deja = historique.liees_a(orientation.step_id, TypeEtape.INSCRIPTION_SPE)
     if deja:
@@ -594,7 +598,7 @@ def _inscription_spe(historique: Historique, etape: EtapeTenue, contexte: Contex
 
 
 @regle(TypeEtape.PREMIER_RENDEZ_VOUS_SPE)
-def _premier_rendez_vous_spe(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _premier_rendez_vous_spe(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     orientation = _orientation_spe_acceptee(historique, etape, contexte, verdict)
     date_rdv = etape.get("date_rdv")
     if date_rdv < orientation.occurred_on:
@@ -607,7 +611,7 @@ def _premier_rendez_vous_spe(historique: Historique, etape: EtapeTenue, contexte
 
 
 @regle(TypeEtape.DIAGNOSTIC_APPROFONDI)
-def _diagnostic_approfondi(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _diagnostic_approfondi(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     if _type_operateur(contexte, etape.operateur, "operateur").type is TypeOperateur.AGIR:
         orientation = _orientation_agir_ouverte(historique, etape, verdict)
     else:
@@ -618,7 +622,7 @@ def _diagnostic_approfondi(historique: Historique, etape: EtapeTenue, contexte: 
 
 
 @regle(TypeEtape.RECONNAISSANCE_QUALIFICATIONS)
-def _reconnaissance_qualifications(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _reconnaissance_qualifications(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     return None
 
 
@@ -626,7 +630,7 @@ def _reconnaissance_qualifications(historique: Historique, etape: EtapeTenue, co
 
 
 @regle(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE)
-def _accompagnement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _accompagnement(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     ouvert = historique.episode_ouvert(etape.operateur)
     if ouvert is not None:
         raise rejet("type", f"un accompagnement de cet opérateur est déjà en cours depuis le {ouvert.occurred_on:%d/%m/%Y}.")
@@ -634,21 +638,21 @@ def _accompagnement(historique: Historique, etape: EtapeTenue, contexte: Context
 
 
 @regle(TypeEtape.CONTRAT_TRAVAIL_DEBUTE)
-def _contrat(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _contrat(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     fin = etape.get("date_fin_prevue")
     if fin is not None and fin < etape.get("date_debut"):
         raise rejet("data.date_fin_prevue", "la fin prévue précède le début du contrat.")
 
 
 @regle(TypeEtape.ENTREE_FORMATION)
-def _entree_formation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _entree_formation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     fin = etape.get("date_fin_prevue")
     if fin is not None and fin < etape.get("date_debut"):
         raise rejet("data.date_fin_prevue", "la fin prévue précède le début de la formation.")
 
 
 @regle(TypeEtape.SORTIE_ACCOMPAGNEMENT)
-def _sortie(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _sortie(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     entree = historique.episode_ouvert(etape.operateur)
     if entree is None:
         raise rejet("type", "aucun accompagnement de cet opérateur n'est en cours.")
@@ -670,7 +674,7 @@ def contrats_de_l_episode(historique: Historique, entree: date, sortie: date) ->
 
 
 @regle(TypeEtape.SUIVI_SIX_MOIS)
-def _suivi(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _suivi(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     sortie = historique.etape(etape.get("sortie_step_id"))
     if sortie is None or sortie.type is not TypeEtape.SORTIE_ACCOMPAGNEMENT:
         raise rejet("data.sortie_step_id", "aucune sortie d'accompagnement de cette personne ne porte cet identifiant.")
@@ -687,12 +691,12 @@ def _suivi(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdic
 
 
 @regle(TypeEtape.SITUATION_LOGEMENT)
-def _logement(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _logement(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     return None
 
 
 @regle(TypeEtape.NOTE)
-def _note(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _note(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     return None
 
 
@@ -723,7 +727,7 @@ def non_eligible(historique: Historique, jour: date) -> str | None:
 
 
 @regle(TypeEtape.BENEFICIAIRE_INSCRIT)
-def _inscription(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _inscription(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     action = action_du_porteur(etape, contexte)
     deja = historique.inscription_a(action.id)
     if deja is not None:
@@ -737,7 +741,7 @@ def _inscription(historique: Historique, etape: EtapeTenue, contexte: Contexte, 
 
 
 @regle(TypeEtape.BENEFICIAIRE_SORTI_ACTION)
-def _sortie_action(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _sortie_action(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     action = action_du_porteur(etape, contexte)
     inscription = historique.inscription_a(action.id)
     if inscription is None:
@@ -750,7 +754,7 @@ def _sortie_action(historique: Historique, etape: EtapeTenue, contexte: Contexte
     verdict.liens["inscription"] = inscription.step_id
 
 
-def _beneficiaire_present(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _beneficiaire_present(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     action = action_du_porteur(etape, contexte)
     raison = historique.hors_de_l_action(action.id, etape.occurred_on)
     if raison is not None:
@@ -765,13 +769,13 @@ regle(TypeEtape.CONSULTATION_MEDICALE)(_beneficiaire_present)
 
 
 @regle(TypeEtape.BINOME_CONSTITUE)
-def _binome(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _binome(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     _beneficiaire_present(historique, etape, contexte, verdict)
     if contexte.binome_pris(etape.action or "", etape.get("binome_ref"), etape.step_id):
         raise rejet("data.binome_ref", f"le binôme « {etape.get('binome_ref')} » est déjà constitué dans cette action.")
 
 
-def _pas_sur_une_personne(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _pas_sur_une_personne(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     raise rejet("action", f"une étape « {etape.type.value} » s'enregistre sur l'action, sans personne.")
 
 
@@ -788,7 +792,7 @@ AGIR, and the associations and training bodies of the funded actions, CONTRACT �
 records situations of people others registered. They alone may correct an identity they did not record."""
 
 
-def peut_modifier(type_cible: TypeEtape, auteur: str, operateur: Operateur | None) -> bool:
+def peut_modifier(type_cible: TypeEtape, auteur: str, operateur: OperateurConnu | None) -> bool:
     """Whether `operateur` may correct or void a step of `type_cible` recorded by `auteur`: only the operator
     that recorded it (a decision belongs to whoever took it), and, for an identity, the kinds that register people."""
     if operateur is None:
@@ -798,7 +802,7 @@ def peut_modifier(type_cible: TypeEtape, auteur: str, operateur: Operateur | Non
     return type_cible is TypeEtape.PERSONNE_ENREGISTREE and operateur.type in OPERATEURS_QUI_ENREGISTRENT
 
 
-def _cible(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> EtapeTenue:
+def _cible(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> EtapeTenue:
     cible = historique.etape(etape.get("cible_step_id"))
     if cible is None:
         raise rejet("data.cible_step_id", "aucune étape en vigueur de cette personne ne porte cet identifiant.")
@@ -813,7 +817,7 @@ def _cible(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdic
 
 
 @regle(TypeEtape.EVENEMENT_CORRIGE)
-def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _correction(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cible = _cible(historique, etape, contexte, verdict)
     if cible.type in (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE):
         raise rejet("data.cible_step_id", "une correction ou une annulation ne se corrige pas : annulez-la.")
@@ -824,7 +828,7 @@ def _correction(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
 
 
 @regle(TypeEtape.EVENEMENT_ANNULE)
-def _annulation(historique: Historique, etape: EtapeTenue, contexte: Contexte, verdict: Verdict) -> None:
+def _annulation(historique: Historique, etape: EtapeTenue, contexte: Referentiel, verdict: Verdict) -> None:
     cible = _cible(historique, etape, contexte, verdict)
     if cible.type is TypeEtape.PERSONNE_ENREGISTREE:
         raise rejet("data.cible_step_id", "l'enregistrement d'une personne ne s'annule pas (voir l'effacement).")
@@ -832,7 +836,7 @@ def _annulation(historique: Historique, etape: EtapeTenue, contexte: Contexte, v
         raise rejet("data.cible_step_id", "une annulation ne s'annule pas.")
 
 
-def reverifier(etapes: list[EtapeTenue], contexte: Contexte) -> dict[UUID, str]:
+def reverifier(etapes: list[EtapeTenue], contexte: Referentiel) -> dict[UUID, str]:
     """Re-check every effective step against those recorded before it; say why each now fails."""
     echecs: dict[UUID, str] = {}
     anterieures: list[EtapeTenue] = []

@@ -21,7 +21,7 @@ from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape
 from projections import lecture_actions
 from projections import tables as t
 from projections.faits import champs
-from projections.indicateurs import Contexte, DemandeInvalideError, Personne, accompagnement_emploi
+from projections.indicateurs import AttributsDePersonne, DemandeInvalideError, LectureDuCliche, accompagnement_emploi
 
 PERENNES = {s.value for s in LOGEMENTS_PERENNES}
 SEUIL_ASSIDUITE = 0.8
@@ -95,7 +95,7 @@ def _heures(valeur: Decimal) -> float | int:
     return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
 
 
-def declarations(ctx: Contexte, perimetre: Perimetre) -> dict[str, Declaration]:
+def declarations(ctx: LectureDuCliche, perimetre: Perimetre) -> dict[str, Declaration]:
     """The declared actions of the perimeter, as corrected at the snapshot."""
     f = t.fait_action
     requete = sa.select(f.c.action, f.c.operateur, f.c.occurred_on, f.c.valeurs).where(
@@ -127,13 +127,13 @@ def declarations(ctx: Contexte, perimetre: Perimetre) -> dict[str, Declaration]:
     return trouvees
 
 
-def chiffres(ctx: Contexte, perimetre: Perimetre, avec_emploi: bool = False) -> Chiffres:
+def chiffres(ctx: LectureDuCliche, perimetre: Perimetre, avec_emploi: bool = False) -> Chiffres:
     """The figures of §8 over the request's period (`du`..`au`: the calendar year for the annual table)."""
     d = ctx.demande
     du, au = d.du, d.au
     actions = declarations(ctx, perimetre)
     par_type: dict[str, list[Any]] = defaultdict(list)
-    personnes: dict[str, Personne] = {}
+    personnes: dict[str, AttributsDePersonne] = {}
     if actions:
         par_type = _lignes(ctx, sorted(actions), au)
         # Only the inscribed are read, whatever their département: an action's perimeter is its own départements.
@@ -141,7 +141,7 @@ def chiffres(ctx: Contexte, perimetre: Perimetre, avec_emploi: bool = False) -> 
             TypeEtape.BENEFICIAIRE_INSCRIT.value]}))
     presence_francais = _presence_francais(ctx, sorted(actions), au) if actions else {}
 
-    def retenue(parcours_id: str | None, jour: date) -> Personne | None:
+    def retenue(parcours_id: str | None, jour: date) -> AttributsDePersonne | None:
         personne = personnes.get(parcours_id or "")
         if personne is None:
             return None
@@ -281,7 +281,7 @@ only French sessions' roll calls are read (`_presence_francais`)."""
 SEANCES_ET_LUES = (*COLONNES_LUES, TypeEtape.SEANCE_TENUE.value)
 
 
-def _lignes(ctx: Contexte, actions: list[str], au: date) -> dict[str, list[Ligne]]:
+def _lignes(ctx: LectureDuCliche, actions: list[str], au: date) -> dict[str, list[Ligne]]:
     f = t.fait_action
     conditions = [f.c.action.in_(actions), ctx.cliche.visible(f), f.c.occurred_on <= au]
     entete = (f.c.step_id, f.c.action, f.c.parcours_id, f.c.type, f.c.occurred_on, f.c.position_etape)
@@ -297,7 +297,7 @@ def _lignes(ctx: Contexte, actions: list[str], au: date) -> dict[str, list[Ligne
     return par_type
 
 
-def _heures_des_seances(ctx: Contexte, actions: list[str], du: date, au: date) -> list[Any]:
+def _heures_des_seances(ctx: LectureDuCliche, actions: list[str], du: date, au: date) -> list[Any]:
     """Per thematic and public, Σ `duree_h` and Σ `acteurs_nouveaux` of the sessions dated in the period."""
     f = t.fait_action
     return ctx.connexion.execute(
@@ -308,7 +308,7 @@ def _heures_des_seances(ctx: Contexte, actions: list[str], du: date, au: date) -
     ).all()
 
 
-def _presence_francais(ctx: Contexte, actions: list[str], au: date) -> dict[tuple[str, str], float]:
+def _presence_francais(ctx: LectureDuCliche, actions: list[str], au: date) -> dict[tuple[str, str], float]:
     """Σ `duree_h` of the FRANCAIS sessions (all years, up to the end of the period) each person attended, per action."""
     f = t.fait_action
     presence: dict[tuple[str, str], float] = defaultdict(float)
@@ -331,7 +331,7 @@ def _par_paquets(ids: list[str]) -> Any:
         yield ids[debut:debut + PAQUET]
 
 
-def _personnes_inscrites(ctx: Contexte, ids: list[str]) -> dict[str, Personne]:
+def _personnes_inscrites(ctx: LectureDuCliche, ids: list[str]) -> dict[str, AttributsDePersonne]:
     """Sex, birth date, household and protection of the people inscribed in these actions (no one else is read).
 
     The ids are given as lists, not as a subquery: the plan does not then depend on the tables' statistics
@@ -339,7 +339,7 @@ def _personnes_inscrites(ctx: Contexte, ids: list[str]) -> dict[str, Personne]:
     f = t.fait
     identite = champs(f, TypeEtape.PERSONNE_ENREGISTREE)
     protegees: dict[str, date] = {}
-    personnes: dict[str, Personne] = {}
+    personnes: dict[str, AttributsDePersonne] = {}
     for paquet in _par_paquets(ids):
         for parcours_id, depuis in ctx.connexion.execute(
             sa.select(f.c.parcours_id, sa.func.min(champs(f, TypeEtape.PROTECTION_ACCORDEE).decision_date))
@@ -351,7 +351,7 @@ def _personnes_inscrites(ctx: Contexte, ids: list[str]) -> dict[str, Personne]:
             sa.select(f.c.parcours_id, identite.sexe, identite.date_naissance, identite.departement, identite.menage)
             .where(f.c.type == TypeEtape.PERSONNE_ENREGISTREE.value, ctx.cliche.visible(f), f.c.parcours_id.in_(paquet))
         ):
-            personnes[parcours_id] = Personne(parcours_id, sexe, naissance, departement, menage, protegees.get(parcours_id))
+            personnes[parcours_id] = AttributsDePersonne(parcours_id, sexe, naissance, departement, menage, protegees.get(parcours_id))
     return personnes
 
 
@@ -360,7 +360,7 @@ def _somme_facultative(valeurs: Any) -> int | None:
     return sum(connues) if connues else None
 
 
-def _menages_logement_perenne(ctx: Contexte, inscriptions: dict[tuple[str, str], Any], personnes: dict[str, Personne],
+def _menages_logement_perenne(ctx: LectureDuCliche, inscriptions: dict[tuple[str, str], Any], personnes: dict[str, AttributsDePersonne],
                               du: date, au: date) -> int:
     """3.4 — distinct households of beneficiaries with a durable situation in the period, on or after their
     inscription, whose previous situation (recorded before, else `situation_logement_debut`) was not durable."""
@@ -393,14 +393,14 @@ def _menages_logement_perenne(ctx: Contexte, inscriptions: dict[tuple[str, str],
     return len(menages)
 
 
-def _emploi(ctx: Contexte, actions: dict[str, Declaration]) -> dict[str, Any]:
+def _emploi(ctx: LectureDuCliche, actions: dict[str, Declaration]) -> dict[str, Any]:
     """3.2 — the §5 `accompagnement_emploi` figures of the actions' ACTION_BOP104 episodes."""
     demande = replace(ctx.demande, departement=None, departements=(), operateur=None, public=None, programme="bop104",
                       actions=tuple(sorted(actions)) or ("",))
     return accompagnement_emploi(ctx.pour(demande))
 
 
-def indicateurs_actions(ctx: Contexte) -> dict[str, Any]:
+def indicateurs_actions(ctx: LectureDuCliche) -> dict[str, Any]:
     """The `actions` key of `parcours indicators`: national, or narrowed by `--action`, `--operateur`, `--departement`."""
     d = ctx.demande
     perimetre = Perimetre(action=d.action, operateur=d.operateur, departement=d.departement)

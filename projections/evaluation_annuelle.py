@@ -22,7 +22,7 @@ from parcours.dates import SEUIL_EMPLOI_DURABLE, emploi_durable_strict
 from parcours.vocabulaire import LIBELLES_THEMATIQUES, Thematique
 from projections import tables as t
 from projections.actions import Chiffres, Perimetre, chiffres
-from projections.indicateurs import Cliche, Contexte, Demande, DemandeInvalideError, fin_de_journee, position_suivie
+from projections.indicateurs import Cliche, Demande, DemandeInvalideError, LectureDuCliche, fin_de_journee, position_suivie
 from projections.tableurs import Feuille, feuille_de_metadonnees
 
 SOURCE = ("Instruction du ministre de l'intérieur sur les priorités 2022 de la politique d'intégration "
@@ -150,7 +150,7 @@ def evaluer(engine: sa.Engine, annee: int, action: Action = Action(), vu_au: dat
         if instant is not None:
             derniere = derniere.where(t.etape.c.enregistre_le <= instant)
         vue = connexion.execute(derniere).scalar() or 0
-        ctx = Contexte(connexion, demande, Cliche(vue, instant))
+        ctx = LectureDuCliche(connexion, demande, Cliche(vue, instant))
         try:
             resultat = chiffres(ctx, perimetre, avec_emploi=True)
         except DemandeInvalideError as erreur:

@@ -29,8 +29,8 @@ from projections.indicateurs import (
     NEUTRES,
     POSITIVES,
     Cliche,
-    Contexte,
     Demande,
+    LectureDuCliche,
     _statut,
     _titres,
     categories_au_seuil,
@@ -99,7 +99,7 @@ def issue_agir(neutre: bool, emploi_formation: bool, logement: bool) -> str:
 def cohortes_programmes(engine: sa.Engine, du: date, au: date) -> dict[str, list[tuple[str, ...]]]:
     """The rows of `TABLEAUX_PROGRAMMES`: one per AGIR exit, one per SPE orientation dated in the period."""
     with engine.connect() as connexion:
-        ctx = Contexte(connexion, Demande(du, au), Cliche(position_suivie(connexion), None))
+        ctx = LectureDuCliche(connexion, Demande(du, au), Cliche(position_suivie(connexion), None))
         agir = []
         for sortie in sorties_agir(ctx):
             personne = ctx.personnes.get(sortie.parcours_id)
@@ -167,7 +167,7 @@ def cohorte_detaillee(engine: sa.Engine, du: date, au: date, position: int | Non
         suivie = position_suivie(connexion)
         position = suivie if position is None else min(position, suivie)
         cliche = Cliche(position, None)
-        ctx = Contexte(connexion, Demande(du, au), cliche)
+        ctx = LectureDuCliche(connexion, Demande(du, au), cliche)
         s = t.fait
         sortie = champs(s, TypeEtape.SORTIE_ACCOMPAGNEMENT)
         e = t.fait.alias("entree")

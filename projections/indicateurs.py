@@ -155,7 +155,7 @@ class Cliche:
 
 
 @dataclass
-class Personne:
+class AttributsDePersonne:
     """What the indicators know of a person: sex, birth date, département, household, protection."""
 
     parcours_id: str
@@ -205,16 +205,18 @@ def fin_de_journee(jour: date) -> datetime:
 
 
 @dataclass
-class Contexte:
+class LectureDuCliche:
+    """One request read on one snapshot: the connection, the request, the snapshot, and what was loaded for them."""
+
     connexion: sa.Connection
     demande: Demande
     cliche: Cliche
-    _personnes: dict[str, Personne] | None = None
+    _personnes: dict[str, AttributsDePersonne] | None = None
     _entrees_programme: dict[str, date] | None = None
     _lectures: dict[Any, Any] = field(default_factory=dict)
 
     @property
-    def personnes(self) -> dict[str, Personne]:
+    def personnes(self) -> dict[str, AttributsDePersonne]:
         """The attributes of everyone in the requested départements (perhaps of more: a context for some of the
         départements of another shares its persons, so go through `retenue`), loaded on first need (a count
         without filters needs none)."""
@@ -222,14 +224,14 @@ class Contexte:
             self._personnes = _charger_personnes(self)
         return self._personnes
 
-    def pour(self, demande: Demande) -> Contexte:
+    def pour(self, demande: Demande) -> LectureDuCliche:
         """The same snapshot for another request (a sub-period, another programme…), sharing what was
         loaded when it still applies: the persons for the same départements or some of them, the entries for
         the same programme, and the rows read through `lire`."""
         charges = set(self.demande.departements)
         personnes = self._personnes if not charges or (demande.departements and set(demande.departements) <= charges) else None
         entrees = self._entrees_programme if demande.programme == self.demande.programme else None
-        return Contexte(self.connexion, demande, self.cliche, personnes, entrees, self._lectures)
+        return LectureDuCliche(self.connexion, demande, self.cliche, personnes, entrees, self._lectures)
 
     def lire(self, cle: tuple[Any, ...], requete: Any) -> list[Any]:
         """The rows of `requete`, read once per snapshot: `cle` must name everything the statement depends on
@@ -256,10 +258,10 @@ class Contexte:
         f = t.fait.alias(alias)
         return f, sa.and_(f.c.type.in_([ty.value for ty in types]), self.cliche.visible(f))
 
-    def personne(self, parcours_id: str) -> Personne | None:
+    def personne(self, parcours_id: str) -> AttributsDePersonne | None:
         return self.personnes.get(parcours_id)
 
-    def retenue(self, parcours_id: str, jour: date) -> Personne | None:
+    def retenue(self, parcours_id: str, jour: date) -> AttributsDePersonne | None:
         """The person if they belong to the requested départements, public and programme on `jour`."""
         personne = self.personnes.get(parcours_id)
         if personne is None:
@@ -299,7 +301,7 @@ class Contexte:
         return self.demande.operateur is None or self.demande.operateur in operateurs
 
 
-def _premieres_entrees_programme(ctx: Contexte) -> dict[str, date]:
+def _premieres_entrees_programme(ctx: LectureDuCliche) -> dict[str, date]:
     entrees = ctx.faits(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE, TypeEtape.AGIR_ENTREE, alias="entree_programme")
     requete = (
         sa.select(entrees.c.parcours_id, sa.func.min(entrees.c.occurred_on))
@@ -309,7 +311,7 @@ def _premieres_entrees_programme(ctx: Contexte) -> dict[str, date]:
     return {parcours_id: jour for parcours_id, jour in ctx.connexion.execute(requete)}
 
 
-def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
+def _charger_personnes(ctx: LectureDuCliche) -> dict[str, AttributsDePersonne]:
     identites = ctx.faits(TypeEtape.PERSONNE_ENREGISTREE)
     protections = ctx.faits(TypeEtape.PROTECTION_ACCORDEE)
     premiere_protection = (
@@ -328,7 +330,7 @@ def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
     if ctx.demande.departements:
         requete = requete.where(identites.c.departement.in_(ctx.demande.departements))
     return {
-        parcours_id: Personne(parcours_id, sexe, naissance, departement, menage, depuis)
+        parcours_id: AttributsDePersonne(parcours_id, sexe, naissance, departement, menage, depuis)
         for parcours_id, sexe, naissance, departement, menage, depuis in ctx.connexion.execute(requete)
     }
 
@@ -336,7 +338,7 @@ def _charger_personnes(ctx: Contexte) -> dict[str, Personne]:
 # Indicator families ----------------------------------------------------------------------------------------
 
 
-def public_cible(ctx: Contexte) -> dict[str, Any]:
+def public_cible(ctx: LectureDuCliche) -> dict[str, Any]:
     """Distinct persons with an entry (`accompagnement_emploi_debute`, `agir_entree` or `cir_signe`) on a
     date in the period. Age in completed years and BPI status (`protection_accordee` on or before the
     date) are taken at the person's first entry in the period. APATRIDE counts as BPI."""
@@ -372,7 +374,7 @@ def public_cible(ctx: Contexte) -> dict[str, Any]:
     return resultat
 
 
-def _contrats_des_personnes(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[Any]]:
+def _contrats_des_personnes(ctx: LectureDuCliche, parcours_ids: set[str]) -> dict[str, list[Any]]:
     """The visible `contrat_travail_debute` facts of these persons."""
     contrats = ctx.faits(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, alias="contrat")
     par_personne: dict[str, list[Any]] = defaultdict(list)
@@ -398,7 +400,7 @@ def _un_contrat_de_plus_de_six_mois(contrats: list[Any]) -> bool:
                for c in contrats)
 
 
-def categories_au_seuil(ctx: Contexte, sorties: list[tuple[str, date | None, date, str]]) -> list[str]:
+def categories_au_seuil(ctx: LectureDuCliche, sorties: list[tuple[str, date | None, date, str]]) -> list[str]:
     """The category each exit (person, entry, exit, category) counts under at the « emploi durable » threshold
     in force: under `PARCOURS_EMPLOI_DURABLE_STRICT=1`, an EMPLOI_DURABLE_6M_PLUS exit that no contract of its
     episode shows lasting more than six months counts as EMPLOI_MOINS_6M (a job, not a lasting one), in the
@@ -414,7 +416,7 @@ def categories_au_seuil(ctx: Contexte, sorties: list[tuple[str, date | None, dat
     ]
 
 
-def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
+def accompagnement_emploi(ctx: LectureDuCliche) -> dict[str, Any]:
     """Episodes whose exit date is in the period: `sorties`, `sorties_neutres`, `duree_moyenne_mois`
     (mean of exit − entry in days, divided by 30.4375, one decimal, neutral exits excluded),
     `sorties_positives`, `dont_emploi_durable`, `dont_formation`, `taux_sortie_positive` (positives /
@@ -491,7 +493,7 @@ def accompagnement_emploi(ctx: Contexte) -> dict[str, Any]:
     }
 
 
-def _sorties_d_emploi_et_contrats(ctx: Contexte, sorties: Any, entrees: Any, episodes: Any, conditions: list[Any]) -> tuple[int, int]:
+def _sorties_d_emploi_et_contrats(ctx: LectureDuCliche, sorties: Any, entrees: Any, episodes: Any, conditions: list[Any]) -> tuple[int, int]:
     """Two counts over the period's EMPLOI_* exits, read against the contracts recorded in their episode
     (a `contrat_travail_debute` of the person dated from the entry to the exit, as `parcours.regles`):
     the exits with none (« catégorie sans contrat », CONTRACT §10), and, under
@@ -532,7 +534,7 @@ def echeance_suivi_sql(jour: Any, dialecte: str) -> Any:
     return sa.cast(jour + sa.text("interval '6 months'"), sa.Date)  # PostgreSQL clamps month ends itself
 
 
-def _compter_les_sorties_en_sql(ctx: Contexte, sorties: Any, entrees: Any, suivis: Any, episodes: Any, conditions: list[Any]) -> dict[str, int]:
+def _compter_les_sorties_en_sql(ctx: LectureDuCliche, sorties: Any, entrees: Any, suivis: Any, episodes: Any, conditions: list[Any]) -> dict[str, int]:
     """The same counts as the row-by-row path, as one aggregate (no person attribute is needed)."""
     d = ctx.demande
     dialecte = ctx.connexion.dialect.name
@@ -578,7 +580,7 @@ class Evaluation:
         return _niveau(self.oral, self.ecrit)
 
 
-def langue(ctx: Contexte) -> dict[str, Any]:
+def langue(ctx: LectureDuCliche) -> dict[str, Any]:
     """Language trainings (`formation_linguistique_prescrite`) ended in the period:
     `formations_terminees`, `heures_realisees` (learner-hours: Σ over the trainings, never the annex's
     « heures de formation dispensées »), `assidus` (CONTRACT §10: Σ réalisées ≥ 0.8 × the prescription's
@@ -668,7 +670,7 @@ def _heures(valeur: float | None) -> Decimal:
     return Decimal(repr(valeur)) if valeur is not None else Decimal(0)
 
 
-def _positionnements(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date, int, int | None]]]:
+def _positionnements(ctx: LectureDuCliche, parcours_ids: set[str]) -> dict[str, list[tuple[date, int, int | None]]]:
     if not parcours_ids:
         return {}
     p = ctx.faits(TypeEtape.POSITIONNEMENT_LINGUISTIQUE)
@@ -686,7 +688,7 @@ def _positionnement_avant(positionnements: list[tuple[date, int, int | None]], j
     return max(avant)[2] if avant else None
 
 
-def logement(ctx: Contexte) -> dict[str, Any]:
+def logement(ctx: LectureDuCliche) -> dict[str, Any]:
     """`menages_logement_perenne`: distinct households (a person without `menage` is a household alone)
     with a `situation_logement` durable dated in the period, whose previous recorded situation (of that
     person) exists and was not durable. A first-ever recorded situation is never an access."""
@@ -714,7 +716,7 @@ def logement(ctx: Contexte) -> dict[str, Any]:
     return {"menages_logement_perenne": len(menages)}
 
 
-def cir(ctx: Contexte) -> dict[str, Any]:
+def cir(ctx: LectureDuCliche) -> dict[str, Any]:
     """`signataires` (cir_signe dated in the period) with `par_sexe` (F, M, X), `par_age` (moins_de_26,
     26_plus, age at signature), `par_statut` (BPI if protected on or before signature, else FAMILIAL,
     ECONOMIQUE or AUTRE from the motif of the last residence permit on or before signature),
@@ -778,7 +780,7 @@ def cir(ctx: Contexte) -> dict[str, Any]:
     }
 
 
-def _titres(ctx: Contexte, parcours_ids: set[str]) -> dict[str, list[tuple[date, date, int, str]]]:
+def _titres(ctx: LectureDuCliche, parcours_ids: set[str]) -> dict[str, list[tuple[date, date, int, str]]]:
     if not parcours_ids:
         return {}
     f = ctx.faits(TypeEtape.TITRE_SEJOUR_DELIVRE)
@@ -796,14 +798,14 @@ def _motif_du_dernier_titre(titres: list[tuple[date, date, int, str]], signature
     return max(anterieurs)[3] if anterieurs else None
 
 
-def _statut(personne: Personne, titres: list[tuple[date, date, int, str]], signature: date) -> str:
+def _statut(personne: AttributsDePersonne, titres: list[tuple[date, date, int, str]], signature: date) -> str:
     if personne.bpi(signature):
         return "BPI"
     motif = _motif_du_dernier_titre(titres, signature)
     return motif if motif in (MotifSejour.FAMILIAL.value, MotifSejour.ECONOMIQUE.value) else "AUTRE"
 
 
-def _cir_avec_prescription_obligatoire(ctx: Contexte) -> set[str]:
+def _cir_avec_prescription_obligatoire(ctx: LectureDuCliche) -> set[str]:
     p = ctx.faits(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
     return {
         lien
@@ -820,7 +822,7 @@ def _moyenne_jours(jours: list[int]) -> float | None:
     return arrondi(sum(jours) / len(jours), 1) if jours else None
 
 
-def agir(ctx: Contexte) -> dict[str, Any]:
+def agir(ctx: LectureDuCliche) -> dict[str, Any]:
     """`orientations` (dated in the period), `accueils`, `delai_moyen_accueil_jours` (mean days orientation →
     accueil, accueils of the period), `refus` (by motif), `entrees`, `volets` (entrants of the period with
     each strand, and `tous_les_trois`), `sorties`, `sorties_neutres` (DEMENAGEMENT), `duree_moyenne_mois`
@@ -923,7 +925,7 @@ class SortieAgir:
     logement_perenne: bool
 
 
-def _classer_les_sorties_agir(ctx: Contexte, sorties: list[tuple[Any, Any]]) -> list[SortieAgir]:
+def _classer_les_sorties_agir(ctx: LectureDuCliche, sorties: list[tuple[Any, Any]]) -> list[SortieAgir]:
     """(exit fact, entry fact) pairs → their §9 classification."""
     situations = _situations_a_la_sortie(ctx, {s.parcours_id for s, _ in sorties}, ctx.demande.au)
     classees = []
@@ -945,7 +947,7 @@ def _classer_les_sorties_agir(ctx: Contexte, sorties: list[tuple[Any, Any]]) -> 
     return classees
 
 
-def sorties_agir(ctx: Contexte) -> list[SortieAgir]:
+def sorties_agir(ctx: LectureDuCliche) -> list[SortieAgir]:
     """The AGIR exits of the period, classified (for the statistics export: no filter but the period)."""
     d = ctx.demande
     f = ctx.faits(TypeEtape.AGIR_ENTREE, TypeEtape.AGIR_SORTIE, alias="episode_agir")
@@ -959,7 +961,7 @@ def sorties_agir(ctx: Contexte) -> list[SortieAgir]:
     ])
 
 
-def _situations_a_la_sortie(ctx: Contexte, parcours_ids: set[str], jusquau: date) -> dict[str, tuple[list[Any], list[Any], list[Any]]]:
+def _situations_a_la_sortie(ctx: LectureDuCliche, parcours_ids: set[str], jusquau: date) -> dict[str, tuple[list[Any], list[Any], list[Any]]]:
     """Contracts, trainings and housing situations of these persons recorded up to `jusquau`."""
     if not parcours_ids:
         return {}
@@ -984,7 +986,7 @@ CLES_SPE = ("orientations", "acceptees", "refusees", "sans_reponse", "delai_moye
             "premier_rdv_honore", "delai_moyen_premier_rdv_jours", "diagnostics", "freins")
 
 
-def spe(ctx: Contexte) -> dict[str, Any]:
+def spe(ctx: LectureDuCliche) -> dict[str, Any]:
     """Orientations (`orientation_spe`) dated in the period, and what became of them as far as recorded:
     `orientations`, `acceptees`, `refusees`, `sans_reponse`, `delai_moyen_reponse_jours` (orientation →
     answer), `inscrits`, `premier_rdv_honore`, `delai_moyen_premier_rdv_jours` (orientation → first
@@ -1054,7 +1056,7 @@ def _compte_spe(c: dict[str, Any]) -> dict[str, Any]:
     return {cle: valeurs[cle] for cle in CLES_SPE}
 
 
-FAMILLES: dict[str, Callable[[Contexte], dict[str, Any]]] = {
+FAMILLES: dict[str, Callable[[LectureDuCliche], dict[str, Any]]] = {
     "public_cible": public_cible,
     "accompagnement_emploi": accompagnement_emploi,
     "langue": langue,
@@ -1077,7 +1079,7 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
         return document_du_contexte(contexte_du_document(connexion, demande))
 
 
-def contexte_du_document(connexion: sa.Connection, demande: Demande) -> Contexte:
+def contexte_du_document(connexion: sa.Connection, demande: Demande) -> LectureDuCliche:
     """The request's snapshot: the requested position (or all that the read models applied), seen at `vu_au`."""
     suivie = position_suivie(connexion)
     if demande.position is not None and demande.position > suivie:
@@ -1091,10 +1093,10 @@ def contexte_du_document(connexion: sa.Connection, demande: Demande) -> Contexte
     if instant is not None:
         derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
     position = connexion.execute(derniere_etape).scalar() or 0
-    return Contexte(connexion, demande, Cliche(position, instant))
+    return LectureDuCliche(connexion, demande, Cliche(position, instant))
 
 
-def document_du_contexte(ctx: Contexte) -> dict[str, Any]:
+def document_du_contexte(ctx: LectureDuCliche) -> dict[str, Any]:
     """The §5 document of `contexte_du_document`'s snapshot (what `calculer` returns)."""
     demande = ctx.demande
     document: dict[str, Any] = {

@@ -32,8 +32,8 @@ from projections.indicateurs import (
     NEUTRES,
     POSITIVES,
     Cliche,
-    Contexte,
     Demande,
+    LectureDuCliche,
     accompagnement_emploi,
     agir,
     arrondi,
@@ -297,14 +297,14 @@ class Graphiques:
 def graphiques(engine: sa.Engine, demande: Demande, position: int) -> Graphiques:
     """Every chart of the dashboard for `demande`, seen at log `position` (the document's `position_journal`)."""
     with engine.connect() as connexion:
-        return graphiques_du_contexte(Contexte(connexion, demande, _cliche(demande, position)))
+        return graphiques_du_contexte(LectureDuCliche(connexion, demande, _cliche(demande, position)))
 
 
 def _cliche(demande: Demande, position: int) -> Cliche:
     return Cliche(position, fin_de_journee(demande.vu_au) if demande.vu_au else None)
 
 
-def graphiques_du_contexte(ctx: Contexte) -> Graphiques:
+def graphiques_du_contexte(ctx: LectureDuCliche) -> Graphiques:
     """`graphiques` in a context already opened (sharing the persons it loaded)."""
     sorties = _sorties_de_la_periode(ctx)
     par_departement: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys((g for g, _ in GROUPES_DE_SORTIES), 0))
@@ -336,7 +336,7 @@ def _tranche(mois: float) -> int:
     raise AssertionError("the last band is open")
 
 
-def _sorties_de_la_periode(ctx: Contexte) -> list[tuple[str | None, str, int]]:
+def _sorties_de_la_periode(ctx: LectureDuCliche) -> list[tuple[str | None, str, int]]:
     """(person's département, category, days of support) of the episodes exited in the period, with the
     filters of `accompagnement_emploi`: exit operator, entry programme, person's département and public at entry."""
     d = ctx.demande
@@ -362,7 +362,7 @@ def _sorties_de_la_periode(ctx: Contexte) -> list[tuple[str | None, str, int]]:
     return resultat
 
 
-def _entonnoir(ctx: Contexte) -> list[tuple[str, str, int]]:
+def _entonnoir(ctx: LectureDuCliche) -> list[tuple[str, str, int]]:
     """The pathway of the period's CIR signatories (those of the requested départements and public at
     signature): how many reached each stage, at any date the snapshot knows.
 
@@ -392,7 +392,7 @@ def _entonnoir(ctx: Contexte) -> list[tuple[str, str, int]]:
     return [(cle, libelle, len(atteints[cle])) for cle, libelle in ETAPES_ENTONNOIR]
 
 
-def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, atteints: dict[str, set[str]]) -> None:
+def _etapes_atteintes(ctx: LectureDuCliche, cohorte: set[str], signataires: Any, atteints: dict[str, set[str]]) -> None:
     """Who of the cohort reached each later stage; `signataires` (a subquery) keeps the rows read to the period's signatories."""
     par_type = {
         TypeEtape.POSITIONNEMENT_LINGUISTIQUE.value: "positionnement",
@@ -445,7 +445,7 @@ def _etapes_atteintes(ctx: Contexte, cohorte: set[str], signataires: Any, attein
             atteints["positif_6_mois"].add(parcours_id)
 
 
-def _tendances(ctx: Contexte) -> list[dict[str, Any]]:
+def _tendances(ctx: LectureDuCliche) -> list[dict[str, Any]]:
     """Entries (§5 `public_cible.total`) and exits (§5 `accompagnement_emploi`) quarter by quarter, each
     quarter cut to the period; by year when the period spans more than `TRIMESTRES_MAX` quarters."""
     d = ctx.demande
@@ -497,10 +497,10 @@ class GraphiquesAgirSpe:
 def graphiques_agir_spe(engine: sa.Engine, demande: Demande, position: int) -> GraphiquesAgirSpe:
     """The AGIR and SPE charts for `demande`, seen at log `position` (the document's `position_journal`)."""
     with engine.connect() as connexion:
-        return graphiques_agir_spe_du_contexte(Contexte(connexion, demande, _cliche(demande, position)))
+        return graphiques_agir_spe_du_contexte(LectureDuCliche(connexion, demande, _cliche(demande, position)))
 
 
-def graphiques_agir_spe_du_contexte(ctx: Contexte, document: dict[str, Any] | None = None) -> GraphiquesAgirSpe:
+def graphiques_agir_spe_du_contexte(ctx: LectureDuCliche, document: dict[str, Any] | None = None) -> GraphiquesAgirSpe:
     """`graphiques_agir_spe` in a context already opened; the `agir` and `spe` families are taken from
     `document` (the unmasked §5 document of the same context) when given, rather than counted again."""
     demande, connexion = ctx.demande, ctx.connexion
@@ -533,7 +533,7 @@ def tableau_de_bord(engine: sa.Engine, demande: Demande) -> TableauDeBord:
         return TableauDeBord(document, graphiques_du_contexte(ctx), graphiques_agir_spe_du_contexte(ctx, document))
 
 
-def _volets_clotures(ctx: Contexte) -> list[tuple[str, dict[str, int]]]:
+def _volets_clotures(ctx: LectureDuCliche) -> list[tuple[str, dict[str, int]]]:
     d = ctx.demande
     comptes = {volet.value: {resultat.value: 0 for resultat in ResultatVolet} for volet in VoletAgir}
     f = ctx.faits(TypeEtape.AGIR_VOLET_CLOTURE, alias="volet_clos")

@@ -28,7 +28,7 @@ from projections import tables as t
 from projections.actions import Perimetre, chiffres
 from projections.identites import ouvrir_personnes
 from projections.evaluation_annuelle import Action, evaluer, feuilles
-from projections.indicateurs import Cliche, Contexte, Demande, DemandeInvalideError, position_suivie
+from projections.indicateurs import Cliche, Demande, DemandeInvalideError, LectureDuCliche, position_suivie
 from projections.tableurs import FORMATS
 from web.acces import AccesRefuseError, Acteur, exiger_ecriture
 from web.auth import connexion_requise
@@ -169,8 +169,8 @@ def _detail(type_etape: TypeEtape, valeurs: dict[str, Any]) -> str:
     return " ; ".join(detail)
 
 
-def _contexte(connexion: sa.Connection, annee: int) -> Contexte:
-    return Contexte(connexion, Demande(date(annee, 1, 1), date(annee, 12, 31)), Cliche(position_suivie(connexion), None))
+def _contexte(connexion: sa.Connection, annee: int) -> LectureDuCliche:
+    return LectureDuCliche(connexion, Demande(date(annee, 1, 1), date(annee, 12, 31)), Cliche(position_suivie(connexion), None))
 
 
 # The list ------------------------------------------------------------------------------------------------------

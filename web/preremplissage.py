@@ -2,7 +2,7 @@
 
 Like the rules' `REGLES`, each step type has its own function (`@preremplit(TypeEtape.X)`), and the
 registry is checked complete: a step type a caseworker records without anything to pre-fill says so
-with `aucun`. A function reads the pathway (`Contexte`: the person, the steps the operator may see,
+with `aucun`. A function reads the pathway (`VueDuFormulaire`: the person, the steps the operator may see,
 their summary) and fills `Connu`: choices, default values and lines of context. Nothing here writes.
 `DATES_DE_L_ETAPE` names the date fields that take the step's date when left empty (a contract starts
 the day the step says). Must not import `web.ui` or `web.api`.
@@ -49,7 +49,7 @@ class Connu:
 
 
 @dataclass
-class Contexte:
+class VueDuFormulaire:
     """The pathway as the recording operator sees it, today."""
 
     connexion: sa.Connection
@@ -72,7 +72,7 @@ class Contexte:
         return [e for e in self.etapes if e.type == type_etape.value]
 
 
-Preremplissage = Callable[[Contexte, Connu], None]
+Preremplissage = Callable[[VueDuFormulaire, Connu], None]
 PREREMPLISSAGES: dict[TypeEtape, Preremplissage] = {}
 
 DATES_DE_L_ETAPE: dict[TypeEtape, str] = {
@@ -92,7 +92,7 @@ def preremplit(*types: TypeEtape) -> Callable[[Preremplissage], Preremplissage]:
     return enregistrer
 
 
-def preremplir(type_etape: TypeEtape, contexte: Contexte) -> Connu:
+def preremplir(type_etape: TypeEtape, contexte: VueDuFormulaire) -> Connu:
     connu = Connu(personne=contexte.personne)
     PREREMPLISSAGES[type_etape](contexte, connu)
     if contexte.correction:
@@ -156,12 +156,12 @@ def categorie_suggeree(contrat: dict[str, Any] | None, formation: dict[str, Any]
 
 @preremplit(TypeEtape.PERSONNE_ENREGISTREE, TypeEtape.POSITIONNEMENT_LINGUISTIQUE, TypeEtape.DISPENSE_FORMATION_LINGUISTIQUE,
             TypeEtape.DISPENSE_ORIENTATION_SPE, TypeEtape.SITUATION_LOGEMENT)
-def aucun(contexte: Contexte, connu: Connu) -> None:
+def aucun(contexte: VueDuFormulaire, connu: Connu) -> None:
     """Nothing the pathway knows would spare typing: the step records what is new."""
 
 
 @preremplit(TypeEtape.ORIENTATION_SPE)
-def _orientation_spe(contexte: Contexte, connu: Connu) -> None:
+def _orientation_spe(contexte: VueDuFormulaire, connu: Connu) -> None:
     operateurs = _operateurs(contexte.connexion, TYPES_ORIENTATION_SPE)
     connu.choix["vers"] = _choix_operateurs(operateurs)
     jeune = contexte.age is not None and contexte.age < 26
@@ -182,14 +182,14 @@ def _orientation_spe(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.ORIENTATION_AGIR)
-def _orientation_agir(contexte: Contexte, connu: Connu) -> None:
+def _orientation_agir(contexte: VueDuFormulaire, connu: Connu) -> None:
     operateurs = _operateurs(contexte.connexion, ("AGIR",))
     connu.choix["vers"] = _choix_operateurs(operateurs)
     connu.defauts["vers"] = next((o.slug for o in operateurs if o.departement == contexte.departement), "")
 
 
 @preremplit(TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)
-def _decision(contexte: Contexte, connu: Connu) -> None:
+def _decision(contexte: VueDuFormulaire, connu: Connu) -> None:
     decidees = {d.donnees.get("orientation_step_id") for ty in (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)
                 for d in contexte.du_type(ty)}
     orientations = [o for ty in (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR) for o in contexte.du_type(ty)
@@ -203,7 +203,7 @@ def _decision(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.SUIVI_SIX_MOIS)
-def _suivi(contexte: Contexte, connu: Connu) -> None:
+def _suivi(contexte: VueDuFormulaire, connu: Connu) -> None:
     suivies = {s.donnees.get("sortie_step_id") for s in contexte.du_type(TypeEtape.SUIVI_SIX_MOIS)}
     sorties = [s for s in contexte.du_type(TypeEtape.SORTIE_ACCOMPAGNEMENT)
                if s.operateur == contexte.operateur and (contexte.correction or s.step_id not in suivies)]
@@ -220,13 +220,13 @@ def _suivi(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(*ETAPES_DE_GESTION)
-def _gestion(contexte: Contexte, connu: Connu) -> None:
+def _gestion(contexte: VueDuFormulaire, connu: Connu) -> None:
     connu.choix["cible_step_id"] = [Choix(e.step_id, f"{contexte.nommer_etape(e.step_id)} ({contexte.nom_operateur(e.operateur)})")
                                     for e in contexte.etapes if TypeEtape(e.type) not in ETAPES_DE_GESTION]
 
 
 @preremplit(TypeEtape.TITRE_SEJOUR_DELIVRE)
-def _titre(contexte: Contexte, connu: Connu) -> None:
+def _titre(contexte: VueDuFormulaire, connu: Connu) -> None:
     if not contexte.du_type(TypeEtape.TITRE_SEJOUR_DELIVRE):
         connu.defauts["premier_titre"] = "true"
         connu.contexte.append("Aucun titre de séjour enregistré : ce titre est proposé comme premier titre (il ouvre la fenêtre de 5 ans).")
@@ -242,12 +242,12 @@ def _titre(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.PROTECTION_ACCORDEE)
-def _protection(contexte: Contexte, connu: Connu) -> None:
+def _protection(contexte: VueDuFormulaire, connu: Connu) -> None:
     connu.defauts["organe"] = "OFPRA"
 
 
 @preremplit(TypeEtape.CIR_SIGNE)
-def _cir(contexte: Contexte, connu: Connu) -> None:
+def _cir(contexte: VueDuFormulaire, connu: Connu) -> None:
     precedent = contexte.connexion.execute(
         sa.select(t.etape.c.donnees).where(t.etape.c.type == TypeEtape.CIR_SIGNE.value, t.etape.c.operateur == contexte.operateur)
         .order_by(t.etape.c.position.desc()).limit(1)
@@ -265,7 +265,7 @@ def _cir(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.FORMATION_CIVIQUE_JOURNEE)
-def _journee(contexte: Contexte, connu: Connu) -> None:
+def _journee(contexte: VueDuFormulaire, connu: Connu) -> None:
     synthese = contexte.synthese
     faites = set(synthese["cir"]["journees_civiques_presentes"]) if synthese and synthese["cir"] else set()
     suivante = next((j for j in range(1, 5) if j not in faites), None)
@@ -274,7 +274,7 @@ def _journee(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE)
-def _prescription(contexte: Contexte, connu: Connu) -> None:
+def _prescription(contexte: VueDuFormulaire, connu: Connu) -> None:
     positionnement = contexte.synthese["langue"]["positionnement"] if contexte.synthese else None
     if positionnement:
         plus_bas = min(NiveauLangue(positionnement["niveau_oral"]).rang, NiveauLangue(positionnement["niveau_ecrit"]).rang)
@@ -282,7 +282,7 @@ def _prescription(contexte: Contexte, connu: Connu) -> None:
             connu.defauts.update(type="CIR_OBLIGATOIRE", niveau_cible="A1")
 
 
-def _formation_en_cours(contexte: Contexte, connu: Connu) -> dict[str, Any] | None:
+def _formation_en_cours(contexte: VueDuFormulaire, connu: Connu) -> dict[str, Any] | None:
     """The prescription the step continues, described in a line of context."""
     formation = contexte.synthese["langue"]["formation"] if contexte.synthese else None
     if not formation:
@@ -296,7 +296,7 @@ def _formation_en_cours(contexte: Contexte, connu: Connu) -> dict[str, Any] | No
 
 
 @preremplit(TypeEtape.FORMATION_LINGUISTIQUE_HEURES)
-def _heures(contexte: Contexte, connu: Connu) -> None:
+def _heures(contexte: VueDuFormulaire, connu: Connu) -> None:
     formation = _formation_en_cours(contexte, connu)
     if formation is None:
         return
@@ -308,21 +308,21 @@ def _heures(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.EVALUATION_LINGUISTIQUE)
-def _evaluation(contexte: Contexte, connu: Connu) -> None:
+def _evaluation(contexte: VueDuFormulaire, connu: Connu) -> None:
     formation = _formation_en_cours(contexte, connu)
     if formation is not None and float(formation["heures_realisees"]) >= float(formation["forfait_h"]):
         connu.defauts["type"] = "FINALE"
 
 
 @preremplit(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE)
-def _fin_de_formation(contexte: Contexte, connu: Connu) -> None:
+def _fin_de_formation(contexte: VueDuFormulaire, connu: Connu) -> None:
     formation = _formation_en_cours(contexte, connu)
     if formation is not None and float(formation["heures_realisees"]) >= float(formation["forfait_h"]):
         connu.defauts["motif"] = "FORFAIT_REALISE"
 
 
 @preremplit(TypeEtape.ENTRETIEN_FIN_CIR)
-def _entretien(contexte: Contexte, connu: Connu) -> None:
+def _entretien(contexte: VueDuFormulaire, connu: Connu) -> None:
     emploi = contexte.synthese["emploi"] if contexte.synthese else None
     if emploi and emploi["dernier_contrat"]:
         connu.defauts["situation_pro"] = "EMPLOI"
@@ -333,7 +333,7 @@ def _entretien(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.ACCOMPAGNEMENT_EMPLOI_DEBUTE)
-def _accompagnement(contexte: Contexte, connu: Connu) -> None:
+def _accompagnement(contexte: VueDuFormulaire, connu: Connu) -> None:
     programme = programme_par_defaut(contexte.type_operateur, contexte.age)
     connu.defauts["programme"] = programme
     connu.contexte.append(f"Programme proposé pour votre structure{f' et ses {contexte.age} ans' if contexte.age is not None else ''} : "
@@ -341,17 +341,17 @@ def _accompagnement(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.CONTRAT_TRAVAIL_DEBUTE, TypeEtape.ENTREE_FORMATION)
-def _debut(contexte: Contexte, connu: Connu) -> None:
+def _debut(contexte: VueDuFormulaire, connu: Connu) -> None:
     connu.contexte.append("Date de début : laissée vide, la date de l'étape.")
 
 
-def _episode_ouvert(contexte: Contexte) -> dict[str, Any] | None:
+def _episode_ouvert(contexte: VueDuFormulaire) -> dict[str, Any] | None:
     ouverts = [e for e in (contexte.synthese["emploi"]["episodes_ouverts"] if contexte.synthese else []) if e["operateur"] == contexte.operateur]
     return ouverts[-1] if ouverts else None
 
 
 @preremplit(TypeEtape.SORTIE_ACCOMPAGNEMENT)
-def _sortie(contexte: Contexte, connu: Connu) -> None:
+def _sortie(contexte: VueDuFormulaire, connu: Connu) -> None:
     episode = _episode_ouvert(contexte)
     if episode is None:
         connu.contexte.append("Aucun accompagnement en cours dans votre structure : la sortie sera refusée.")
@@ -370,7 +370,7 @@ def _sortie(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.AGIR_ENTREE)
-def _agir_entree(contexte: Contexte, connu: Connu) -> None:
+def _agir_entree(contexte: VueDuFormulaire, connu: Connu) -> None:
     orientations = [o for o in contexte.du_type(TypeEtape.ORIENTATION_AGIR) if o.donnees.get("vers") == contexte.operateur]
     if orientations:
         connu.contexte.append(f"Orientation vers votre structure le {orientations[-1].occurred_on:%d/%m/%Y}.")
@@ -384,30 +384,30 @@ def _agir_entree(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.AGIR_SORTIE)
-def _agir_sortie(contexte: Contexte, connu: Connu) -> None:
+def _agir_sortie(contexte: VueDuFormulaire, connu: Connu) -> None:
     synthese = contexte.synthese
     if synthese and synthese["agir"] and synthese["agir"]["entree"]:
         connu.contexte.append(f"Entrée dans AGIR le {synthese['agir']['entree']['le']:%d/%m/%Y}.")
 
 
 @preremplit(TypeEtape.NOTE)
-def _note(contexte: Contexte, connu: Connu) -> None:
+def _note(contexte: VueDuFormulaire, connu: Connu) -> None:
     connu.defauts["visibilite"] = "OPERATEUR"
 
 
 # AGIR follow-up and the employment service's return to OFII (CONTRACT §9) --------------------------------------
 
 
-def _derniere(contexte: Contexte, type_etape: TypeEtape) -> EtapeLue | None:
+def _derniere(contexte: VueDuFormulaire, type_etape: TypeEtape) -> EtapeLue | None:
     etapes = contexte.du_type(type_etape)
     return etapes[-1] if etapes else None
 
 
-def _liees(contexte: Contexte, type_etape: TypeEtape, step_id: str) -> list[EtapeLue]:
+def _liees(contexte: VueDuFormulaire, type_etape: TypeEtape, step_id: str) -> list[EtapeLue]:
     return [e for e in contexte.du_type(type_etape) if step_id in e.liens.values()]
 
 
-def _orientation_agir_recue(contexte: Contexte, connu: Connu) -> EtapeLue | None:
+def _orientation_agir_recue(contexte: VueDuFormulaire, connu: Connu) -> EtapeLue | None:
     orientation = _derniere(contexte, TypeEtape.ORIENTATION_AGIR)
     if orientation is None or orientation.donnees.get("vers") != contexte.operateur:
         connu.contexte.append("Aucune orientation AGIR adressée à votre structure dans ce parcours : l'étape sera refusée.")
@@ -421,7 +421,7 @@ def _orientation_agir_recue(contexte: Contexte, connu: Connu) -> EtapeLue | None
 
 
 @preremplit(TypeEtape.AGIR_ACCUEIL)
-def _agir_accueil(contexte: Contexte, connu: Connu) -> None:
+def _agir_accueil(contexte: VueDuFormulaire, connu: Connu) -> None:
     _orientation_agir_recue(contexte, connu)
     if (logement := _derniere(contexte, TypeEtape.SITUATION_LOGEMENT)) is not None:
         connu.defauts["situation_logement"] = logement.donnees.get("situation")
@@ -430,12 +430,12 @@ def _agir_accueil(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.AGIR_REFUS)
-def _agir_refus(contexte: Contexte, connu: Connu) -> None:
+def _agir_refus(contexte: VueDuFormulaire, connu: Connu) -> None:
     _orientation_agir_recue(contexte, connu)
 
 
 @preremplit(TypeEtape.AGIR_VOLET_CLOTURE)
-def _agir_volet_cloture(contexte: Contexte, connu: Connu) -> None:
+def _agir_volet_cloture(contexte: VueDuFormulaire, connu: Connu) -> None:
     entree = _derniere(contexte, TypeEtape.AGIR_ENTREE)
     if entree is None or _liees(contexte, TypeEtape.AGIR_SORTIE, entree.step_id):
         connu.contexte.append("Aucun accompagnement AGIR en cours : la clôture sera refusée.")
@@ -450,7 +450,7 @@ def _agir_volet_cloture(contexte: Contexte, connu: Connu) -> None:
                           f"volets encore ouverts : {libelle_valeur(ouverts).lower() if ouverts else 'aucun'}.")
 
 
-def _orientation_spe_acceptee(contexte: Contexte, connu: Connu) -> EtapeLue | None:
+def _orientation_spe_acceptee(contexte: VueDuFormulaire, connu: Connu) -> EtapeLue | None:
     acceptees = {a.donnees.get("orientation_step_id"): a for a in contexte.du_type(TypeEtape.ORIENTATION_ACCEPTEE)}
     for orientation in reversed(contexte.du_type(TypeEtape.ORIENTATION_SPE)):
         acceptation = acceptees.get(orientation.step_id)
@@ -463,12 +463,12 @@ def _orientation_spe_acceptee(contexte: Contexte, connu: Connu) -> EtapeLue | No
 
 
 @preremplit(TypeEtape.INSCRIPTION_SPE)
-def _inscription_spe(contexte: Contexte, connu: Connu) -> None:
+def _inscription_spe(contexte: VueDuFormulaire, connu: Connu) -> None:
     _orientation_spe_acceptee(contexte, connu)
 
 
 @preremplit(TypeEtape.PREMIER_RENDEZ_VOUS_SPE)
-def _premier_rendez_vous_spe(contexte: Contexte, connu: Connu) -> None:
+def _premier_rendez_vous_spe(contexte: VueDuFormulaire, connu: Connu) -> None:
     orientation = _orientation_spe_acceptee(contexte, connu)
     connu.defauts.update(date_rdv=contexte.jour.isoformat(), honore="true")
     if orientation is not None:
@@ -478,7 +478,7 @@ def _premier_rendez_vous_spe(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.DIAGNOSTIC_APPROFONDI)
-def _diagnostic_approfondi(contexte: Contexte, connu: Connu) -> None:
+def _diagnostic_approfondi(contexte: VueDuFormulaire, connu: Connu) -> None:
     if any(o.donnees.get("vers") == contexte.operateur for o in contexte.du_type(TypeEtape.ORIENTATION_SPE)):
         _orientation_spe_acceptee(contexte, connu)
     else:
@@ -498,7 +498,7 @@ def _diagnostic_approfondi(contexte: Contexte, connu: Connu) -> None:
 
 
 @preremplit(TypeEtape.RECONNAISSANCE_QUALIFICATIONS)
-def _reconnaissance_qualifications(contexte: Contexte, connu: Connu) -> None:
+def _reconnaissance_qualifications(contexte: VueDuFormulaire, connu: Connu) -> None:
     precedente = _derniere(contexte, TypeEtape.RECONNAISSANCE_QUALIFICATIONS)
     if precedente is not None:
         connu.defauts["demarche"] = precedente.donnees.get("demarche")

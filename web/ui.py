@@ -48,7 +48,7 @@ from web.noms import initiale, nom_operateur, nommer, phrase_de_consultation
 from web.demandes_dossier import MOTIFS_DEMANDE, pour_l_accueil
 from web.doublons import doublons_possibles
 from web.etapes_operateur import GROUPES_D_ETAPES, etapes_attendues, groupes_du_type, listes_du_type
-from web.preremplissage import DATES_DE_L_ETAPE, Connu, Contexte, preremplir, programme_par_defaut
+from web.preremplissage import DATES_DE_L_ETAPE, Connu, VueDuFormulaire, preremplir, programme_par_defaut
 from web.formulaires import (
     Champ,
     champs,
@@ -312,7 +312,7 @@ def _connu(type_etape: TypeEtape, parcours_id: str | None, correction: bool = Fa
     with services().lectures.connect() as connexion:
         ligne = identite_de(connexion, parcours_id)
         etapes = [e for e in chronologie(connexion, parcours_id, acteur.operateur) if e.annulee_par is None]
-        contexte = Contexte(
+        contexte = VueDuFormulaire(
             connexion=connexion, operateur=acteur.operateur, type_operateur=operateur.type if operateur else None, jour=jour,
             personne=dict(ligne) if ligne else None, etapes=etapes, synthese=resume(connexion, parcours_id, acteur.operateur, jour),
             age=age_revolu(ligne["date_naissance"], jour) if ligne is not None and ligne["date_naissance"] else None,

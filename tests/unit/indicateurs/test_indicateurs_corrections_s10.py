@@ -134,7 +134,7 @@ def test_the_strict_switch_also_moves_the_dashboard_charts_and_the_statistics_ex
     territoire: Territoire, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from projections.export_statistiques import cohorte
-    from projections.indicateurs import Cliche, Contexte, Demande
+    from projections.indicateurs import Cliche, Demande, LectureDuCliche
     from projections.tableau_de_bord import _sorties_de_la_periode, groupe_de_sortie
 
     _trois_sorties_durables(territoire)
@@ -142,7 +142,7 @@ def test_the_strict_switch_also_moves_the_dashboard_charts_and_the_statistics_ex
 
     def groupes() -> list[str]:
         with territoire.lectures.connect() as connexion:
-            ctx = Contexte(connexion, Demande(date(2025, 1, 1), date(2025, 12, 31)), Cliche(10**9, None))
+            ctx = LectureDuCliche(connexion, Demande(date(2025, 1, 1), date(2025, 12, 31)), Cliche(10**9, None))
             return sorted(groupe_de_sortie(categorie) for _, categorie, _ in _sorties_de_la_periode(ctx))
 
     def issues() -> list[str]:
