@@ -3,7 +3,7 @@
     python -m bench [--personnes N] [--backends sqlite,postgres] [--bibliotheque M]
 
 For each backend: builds (once, cached under bench/results/; `--reimporter` builds it again) a demo
-territory of N people through the validated import path (`web.importation.importer`, the path of
+territory of N people through the validated import path (`web.saisie.importation.importer`, the path of
 `parcours import`), in a process of its own whose peak RSS is reported, then measures in the same run
   0. the library's raw batched append (`Application.save` of 100 aggregates × 5 events, on a scratch
      store of the same backend) — the import's log events/s are printed as a share of it (issue 16:

@@ -34,7 +34,7 @@ from projections.evaluation_annuelle import Action, evaluer
 from projections.lecture_actions import colonnes as colonnes_action
 from projections.runner import migrer, moteur
 from web.config import Reglages, construire_services
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 RESULTATS = Path(__file__).resolve().parent / "results"
 DEPARTEMENT = "93"

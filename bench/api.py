@@ -39,7 +39,7 @@ from eventsourcing.domain import Aggregate
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee
 from web.config import Reglages, construire_services, creer_base_postgres
-from web.demonstration import enregistrer_operateurs_demo
+from web.demo.chargement import enregistrer_operateurs_demo
 from web.securite import empreinte_jeton, nouveau_jeton
 
 RACINE = Path(__file__).resolve().parents[1]

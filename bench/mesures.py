@@ -28,12 +28,13 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from projections import tables as t
 from projections.identites import associer
-from projections.indicateurs import Cliche, Demande, LectureDuCliche, accompagnement_emploi, calculer, position_suivie
+from projections.document import calculer
+from projections.indicateurs import Cliche, Demande, LectureDuCliche, accompagnement_emploi, position_suivie
 from projections.lecture import ProjectionLecture
 from projections.runner import reconstruire
 from web.config import Reglages, Services, construire_services, creer_base_postgres
-from web.demonstration import enregistrer_territoire
-from web.importation import LigneBrute, importer
+from web.demo.chargement import enregistrer_territoire
+from web.saisie.importation import LigneBrute, importer
 
 # Preparation ---------------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from parcours.comptes import Role
 from projections import tables as t
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
 from web.securite import hacher_mot_de_passe
 

@@ -286,9 +286,9 @@ def _lignes(ctx: LectureDuCliche, actions: list[str], au: date) -> dict[str, lis
     conditions = [f.c.action.in_(actions), ctx.cliche.visible(f), f.c.occurred_on <= au]
     entete = (f.c.step_id, f.c.action, f.c.parcours_id, f.c.type, f.c.occurred_on, f.c.position_etape)
     par_type: dict[str, list[Ligne]] = defaultdict(list)
-    for type_, champs in COLONNES_LUES.items():
-        colonnes = [f.c[colonne] for _, colonne in champs]
-        noms = [nom for nom, _ in champs]
+    for type_, lues in COLONNES_LUES.items():
+        colonnes = [f.c[colonne] for _, colonne in lues]
+        noms = [nom for nom, _ in lues]
         lignes = par_type[type_]
         for ligne in ctx.connexion.execute(sa.select(*entete, *colonnes).where(f.c.type == type_, *conditions)):
             lignes.append(Ligne(*ligne[:6], dict(zip(noms, ligne[6:]))))

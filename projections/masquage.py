@@ -140,7 +140,7 @@ def compte_publiable(valeur: Any, k: int = K) -> bool:
 
 def graphiques_publiables(donnees: Any, k: int = K) -> list[bool]:
     """For each chart of the dashboard (`projections.tableau_de_bord.Graphiques`, in the order of
-    `web.graphiques.figures`), whether every count it draws is 0 or at least k: a chart with a small
+    `web.pages.graphiques.figures`), whether every count it draws is 0 or at least k: a chart with a small
     count is left out rather than drawn with a figure the table hides."""
     def publiables(*nombres: Any) -> bool:
         return all(compte_publiable(n, k) for n in nombres)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from parcours.dates import JOURS_PAR_MOIS, add_months
 from parcours.vocabulaire import OPERATEURS_SPE, Frein, MotifRefusAgir, ResultatVolet, TypeEtape, VoletAgir
 from projections import tables as t
+from projections.document import contexte_du_document, document_du_contexte
 from projections.faits import champs
 from projections.indicateurs import (
     DURABLES,
@@ -38,8 +39,6 @@ from projections.indicateurs import (
     agir,
     arrondi,
     categories_au_seuil,
-    contexte_du_document,
-    document_du_contexte,
     en_lignes_csv,
     fin_de_journee,
     public_cible,

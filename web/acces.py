@@ -3,7 +3,7 @@
 An `Acteur` is a logged-in user or an API client, always on behalf of one operator. Person-level
 resources are visible only to operators involved in the pathway (404 otherwise, so that ids cannot
 be probed); COPIL users never reach them (403). Every person-level read is journaled.
-Must not import `web.ui` or `web.api`.
+Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Logging in and out: sessions bound to a user of one operator, with lockout after repeated failures.
 
 Five failed attempts in a row lock the account for 15 minutes (each failure is an event of the
-account, so the lockout holds across processes). Must not import `web.ui` or `web.api`.
+account, so the lockout holds across processes). Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def connexion() -> Any:
             session["login"] = login
             session["ouverte_le"] = maintenant.timestamp()
             session.permanent = True
-            return redirect(suite_sure(request.args.get("suite", "")) or url_for("ui.accueil"))
+            return redirect(suite_sure(request.args.get("suite", "")) or url_for("dossier.accueil"))
         else:
             parcours().modifier_utilisateur(login, Utilisateur.noter_echec)
             services().rattraper()

@@ -22,9 +22,9 @@ from parcours.vocabulaire import (
     TypeEtape,
 )
 from projections import faits, lecture_actions
-from web.etapes_operateur import ETAPES_PAR_TYPE_OPERATEUR
-from web.preremplissage import PREREMPLISSAGES
-from web.schemas import SCHEMAS_DONNEES
+from web.pages.etapes_operateur import ETAPES_PAR_TYPE_OPERATEUR
+from web.pages.preremplissage import PREREMPLISSAGES
+from web.saisie.schemas import SCHEMAS_DONNEES
 
 
 def _nom(fonction: Callable[..., Any]) -> str:
@@ -89,7 +89,7 @@ def lignes() -> Iterator[str]:
             yield f"- événement : `{evenement.__qualname__}`, topic `{evenement.TOPIC}`, version {evenement.class_version}"
         yield f"- règle : {' ; '.join(_nom(r) for r in regles(type_etape))}"
         yield f"- en bref : {REGLES_EN_BREF[type_etape]}"
-        yield f"- syntaxe : `web.schemas.{SCHEMAS_DONNEES[type_etape].__name__}`"
+        yield f"- syntaxe : `web.saisie.schemas.{SCHEMAS_DONNEES[type_etape].__name__}`"
         yield f"- préremplissage : {_nom(PREREMPLISSAGES[type_etape])}"
         yield f"- modèle de lecture : {modele_de_lecture(type_etape)}"
         yield f"- proposé à : {operateurs(type_etape)}"

@@ -24,7 +24,7 @@ from parcours.groupement import Regroupement
 from parcours.chiffrement import nouvelle_cle_maitre
 from projections.identites import associer
 from projections.runner import RattrapageGroupe, assurer_index, connexion_de_lecture, migrer, moteur, purger, rattraper
-from web.schemas import valider_champs_corriges
+from web.saisie.schemas import valider_champs_corriges
 
 DOSSIER_PAR_DEFAUT = "instance"
 VERROU_DEMARRAGE = 0x70617263

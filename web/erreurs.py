@@ -19,7 +19,7 @@ from parcours.erreurs import (
     StepIdReutiliseError,
 )
 from web.acces import AccesRefuseError, IntrouvableError
-from web.schemas import EtapeInvalideError
+from web.saisie.schemas import EtapeInvalideError
 
 CODES_HTTP = {
     400: "requete_invalide",

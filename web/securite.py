@@ -2,7 +2,7 @@
 
 Passwords are hashed with argon2id; API tokens are random and only their SHA-256 is stored; every
 state-changing form carries a CSRF token bound to the session; every response carries a strict
-Content-Security-Policy (no inline script, no third-party origin). Must not import `web.ui` or `web.api`.
+Content-Security-Policy (no inline script, no third-party origin). Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations

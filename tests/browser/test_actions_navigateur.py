@@ -21,9 +21,9 @@ from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from tests.browser.test_parcours_navigateur import MOT_DE_PASSE, Incidents, capturer, connecter, incidents, page  # noqa: F401
 from tests.conftest import enregistrer_operateurs
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 from web.securite import hacher_mot_de_passe
 
 ACTION = "asso-75-fle-2025"

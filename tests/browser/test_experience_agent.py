@@ -34,10 +34,10 @@ from tests.browser.test_parcours_navigateur import (  # noqa: F401 (fixtures)
 )
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import OPERATEURS
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
 from web.deps import aujourdhui
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 from web.securite import hacher_mot_de_passe
 
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT, "Awa Ndiaye"), ("ml", "mission-locale-paris", Role.AGENT, "Karim Benali"),

@@ -21,7 +21,7 @@ from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from parcours.dates import add_months
 from tests.conftest import enregistrer_operateurs
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
 from web.deps import aujourdhui
 from web.securite import hacher_mot_de_passe

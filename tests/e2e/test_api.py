@@ -14,7 +14,7 @@ from parcours.comptes import Portee
 from projections import tables as t
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, etape, scenario, sid
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
 from web.securite import empreinte_jeton, nouveau_jeton
 
@@ -324,7 +324,7 @@ def test_ofii_reads_what_became_of_an_orientation_the_employment_service_reporte
     def etape_(nom: str) -> dict:
         return next(e for e in etapes if e["step_id"] == sid(nom))
 
-    from web.schemas import lire_etape
+    from web.saisie.schemas import lire_etape
 
     for nom in ("a-enregistree", "a-protection", "a-titre", "a-positionnement", "a-cir", "a-entretien", "a-orientation-spe"):
         if nom == "a-titre":  # the préfecture is not involved yet: it records through its own channel

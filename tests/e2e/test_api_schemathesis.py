@@ -4,7 +4,7 @@ The whole run the CLI makes (`schemathesis run --checks all`: examples, coverage
 live server, on SQLite and PostgreSQL. A hook swaps generated values for real ones in a share of the cases
 (people, steps, orientations, numéros, the client's own operator, the scenario's operators as `vers`), so
 requests reach the people's pages, the decisions, the corrections and the rules instead of stopping at 404.
-The document's text formats (`web.openapi.FORMATS_DE_TEXTE`) and date bounds (`x-minimum`, `x-maximum`) get
+The document's text formats (`web.api.openapi.FORMATS_DE_TEXTE`) and date bounds (`x-minimum`, `x-maximum`) get
 their strategies here, as its readers would write them.
 """
 
@@ -30,11 +30,11 @@ from parcours.comptes import Portee
 from parcours.saisie import JOINTURES, SAUTS_DE_LIGNE, caractere_interdit
 from tests.conftest import base_postgres_jetable, enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, OPERATEURS, PARCOURS_BILAL, scenario
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
-from web.importation import LigneBrute, importer
-from web.openapi import FORMATS_DE_TEXTE
-from web.schemas import Date
+from web.saisie.importation import LigneBrute, importer
+from web.api.openapi import FORMATS_DE_TEXTE
+from web.saisie.schemas import Date
 from web.securite import empreinte_jeton
 
 JETON = "prc_schemathesis-jeton-de-test-0123456789"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.scenario import NUMERO_AMINA, OPERATEURS, etape, scenario
-from web.cli import main
+from web.cli.principal import main
 from web.config import Reglages, construire_services
 
 

@@ -17,7 +17,7 @@ from parcours.comptes import Role
 from parcours.dates import add_months
 from projections import tables as t
 from tests.conftest import enregistrer_operateurs
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
 from web.deps import aujourdhui
 from web.securite import hacher_mot_de_passe
@@ -643,7 +643,8 @@ def test_the_dashboard_table_downloads_as_xlsx_ods_and_csv_with_the_rows_of_the_
 
     import openpyxl
 
-    from projections.indicateurs import Demande, calculer
+    from projections.document import calculer
+    from projections.indicateurs import Demande
     from projections.masquage import masquer
     from projections.tableau_de_bord import lignes_du_tableau
 

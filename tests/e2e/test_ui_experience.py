@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.e2e.test_ui import app, app_sur_chaque_base, connecter, jeton_csrf, personne_orientee, poster  # noqa: F401 (fixtures)
-from web.cli import main
+from web.cli.principal import main
 from web.config import Reglages
-from web.formulaires import erreurs_par_champ
+from web.pages.formulaires import erreurs_par_champ
 
 
 def test_the_ofii_follows_its_orientations_and_re_orients_after_a_refusal(app_sur_chaque_base) -> None:  # noqa: F811

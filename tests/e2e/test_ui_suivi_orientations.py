@@ -14,7 +14,7 @@ from parcours.comptes import Role
 from tests.e2e.test_ui import connecter, construire
 from web.config import Reglages
 from web.deps import aujourdhui
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT), ("ft", "france-travail-75", Role.AGENT), ("agir", "agir-75", Role.AGENT),
            ("ml", "mission-locale-paris", Role.AGENT), ("copil", "ofii-dt-paris", Role.COPIL)]

@@ -7,7 +7,7 @@ import pytest
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import scenario
 from web.config import Reglages, construire_services
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 
 @pytest.fixture

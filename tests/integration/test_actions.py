@@ -25,11 +25,12 @@ from parcours.index import NumeroEtranger
 from parcours.vocabulaire import TypeOperateur
 from projections import tables
 from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueError, evaluer, feuilles
-from projections.indicateurs import Demande, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande
 from projections.tableurs import ecrire
 from tests.conftest import enregistrer_operateurs
 from web.config import construire_services
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 FLE, NUM = "fta-paris-fle-2025", "asso-75-numerique-2025"
 SARA, BILAL, CHLOE, DAVID, EMMA = "7500000001", "7500000002", "7500000003", "7500000004", "7500000005"

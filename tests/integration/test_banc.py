@@ -16,7 +16,7 @@ from bench.pages import mesurer_pages
 from projections.runner import reconstruire
 from tests.conftest import POSTGRES
 from web.config import construire_services
-from web.demonstration import enregistrer_territoire
+from web.demo.chargement import enregistrer_territoire
 
 
 def test_the_raw_append_writes_every_event_on_a_scratch_store_and_leaves_it_removed(reglages) -> None:

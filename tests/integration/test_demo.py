@@ -9,10 +9,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from parcours.chiffrement import nouvelle_cle_maitre
-from web.cli import main
+from web.cli.principal import main
 from web.config import Reglages, construire_services
-from web.demo import generer_etapes, operateurs_demo
-from web.demonstration import ecrire_jsonl, enregistrer_territoire
+from web.demo.generateur import generer_etapes, operateurs_demo
+from web.demo.chargement import ecrire_jsonl, enregistrer_territoire
 
 INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -69,10 +69,11 @@ def test_the_demo_can_be_written_as_jsonl_and_imported_with_parcours_import(tmp_
 def test_a_rebuild_gives_exactly_the_figures_of_the_incremental_path_on_demo_data(reglages: Reglages) -> None:
     from datetime import date
 
-    from projections.indicateurs import Demande, calculer
+    from projections.document import calculer
+    from projections.indicateurs import Demande
     from projections.runner import rattraper, reconstruire
-    from web.demonstration import enregistrer_operateurs_demo
-    from web.importation import LigneBrute, importer
+    from web.demo.chargement import enregistrer_operateurs_demo
+    from web.saisie.importation import LigneBrute, importer
 
     services = construire_services(reglages)
     enregistrer_operateurs_demo(services.parcours)
@@ -92,8 +93,9 @@ def test_a_rebuild_gives_exactly_the_figures_of_the_incremental_path_on_demo_dat
 def test_the_national_aggregate_equals_the_sum_of_the_departements_computed_row_by_row(reglages: Reglages) -> None:
     from datetime import date
 
-    from projections.indicateurs import Demande, calculer
-    from web.demonstration import enregistrer_territoire
+    from projections.document import calculer
+    from projections.indicateurs import Demande
+    from web.demo.chargement import enregistrer_territoire
 
     services = construire_services(reglages)
     enregistrer_territoire(services.parcours, 400, 17, instant=INSTANT)

@@ -17,7 +17,7 @@ from parcours.erreurs import PersonneInconnueError
 from projections import tables as t
 from tests.conftest import base_postgres_jetable, enregistrer_operateurs
 from web.config import Reglages, construire_services
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 
 @pytest.fixture

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 
 from projections import tables as t
 from projections.identites import personne
-from projections.indicateurs import Demande, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande
 from projections.runner import reconstruire
 from tests.integration.test_journal import _octets_stockes
 from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape
 from web.config import Reglages
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 AMINA = [b"Haidari", b"Amina", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration", b"4512378B"]
 

@@ -13,10 +13,11 @@ import openpyxl
 import pytest
 
 from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueError, evaluer, feuilles
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande, DemandeInvalideError
 from projections.tableurs import ecrire
 from web.config import Reglages, construire_services
-from web.demonstration import enregistrer_territoire
+from web.demo.chargement import enregistrer_territoire
 
 RUBRIQUES = ["1.1", "1.2", "2.", "3.1.", "3.2.", "3.3.", "3.4.", "3.5.", "3.6.", "3.7.", "3.8.", "3.9."]
 

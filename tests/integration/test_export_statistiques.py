@@ -19,7 +19,7 @@ from tests.unit.protection.test_gauss_moyennes_modes import verifier_moyennes
 from tests.unit.protection.test_protection import audit_independant
 from tests.conftest import base_postgres_jetable
 from web.config import Reglages, construire_services
-from web.demonstration import enregistrer_territoire
+from web.demo.chargement import enregistrer_territoire
 
 DU, AU = date(2023, 1, 1), date(2026, 10, 31)
 

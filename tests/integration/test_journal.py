@@ -15,8 +15,8 @@ from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_PERSONNE_ET_ACTION, Typ
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape, scenario, sid
 from web.config import Reglages, construire_parcours
-from web.importation import LigneBrute, importer
-from web.schemas import lire_etape
+from web.saisie.importation import LigneBrute, importer
+from web.saisie.schemas import lire_etape
 
 IDENTITES_EN_CLAIR = [b"Haidari", b"Amina", b"Mansouri", b"Bilal", NUMERO_AMINA.encode(), b"1993-04-12", b"restauration",
                       b"4512378B"]  # the last: her identifier at France Travail (inscription_spe)

@@ -24,8 +24,8 @@ from projections.runner import position, rattraper, reconstruire
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import scenario
 from web.config import Reglages, construire_services, creer_base_postgres
-from web.importation import LigneBrute, importer
-from web.schemas import lire_etape
+from web.saisie.importation import LigneBrute, importer
+from web.saisie.schemas import lire_etape
 
 RACINE = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from projections.requetes import chronologie, implique, listes_de_travail, resume
 from tests.scenario import PARCOURS_BILAL, etape, sid
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 
 

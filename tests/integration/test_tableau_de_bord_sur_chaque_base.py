@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import date
 
 from parcours.commandes import FixerObjectif
-from projections.indicateurs import Demande, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande
 from projections.runner import reconstruire
 from projections.tableau_de_bord import graphiques, lignes_du_tableau, lister_objectifs
 from tests.scenario import NUMERO_AMINA, etape, sid
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 ANNEE_2024 = Demande(date(2024, 1, 1), date(2024, 12, 31))
 

@@ -10,9 +10,9 @@ import pytest
 from parcours.chiffrement import nouvelle_cle_maitre
 from tests.conftest import base_postgres_jetable, enregistrer_operateurs
 from tests.scenario import scenario
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -13,9 +13,9 @@ from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee, Role
 from tests.conftest import base_postgres_jetable, enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, scenario
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 from web.securite import empreinte_jeton, hacher_mot_de_passe, nouveau_jeton
 
 MOT_DE_PASSE = "Motdepasse-solide-1"

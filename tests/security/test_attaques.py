@@ -13,9 +13,9 @@ from parcours.comptes import Portee, Role
 from projections import tables as t
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, etape, scenario
-from web import create_app
+from web.app import create_app
 from web.config import Reglages
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 from web.securite import empreinte_jeton, hacher_mot_de_passe, nouveau_jeton
 
 INJECTIONS = ["' OR '1'='1", "1; DROP TABLE etape; --", "75' UNION SELECT nom FROM personne --", "\" OR 1=1 --", "%' OR 1=1 --"]

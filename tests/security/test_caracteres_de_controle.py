@@ -19,8 +19,8 @@ from projections import tables as t
 from projections.identites import ouvrir_personnes
 from projections.runner import evenements_ecartes, reconstruire
 from tests.scenario import NUMERO_AMINA, etape
-from web.importation import LigneBrute, importer
-from web.schemas import lire_etape
+from web.saisie.importation import LigneBrute, importer
+from web.saisie.schemas import lire_etape
 
 from tests.security.outils import MOT_DE_PASSE, amina, csrf, jeton_api, journal, session_de, utilisateur
 
@@ -108,7 +108,7 @@ def _contourner_la_validation(monkeypatch: pytest.MonkeyPatch) -> None:
     import parcours.application
 
     monkeypatch.setattr(parcours.application, "premier_texte_interdit", lambda *a, **k: None)
-    monkeypatch.setattr("web.schemas.caractere_interdit", lambda *a, **k: None)
+    monkeypatch.setattr("web.saisie.schemas.caractere_interdit", lambda *a, **k: None)
 
 
 def test_a_projection_sets_aside_the_event_it_cannot_apply_and_goes_on_with_the_others(app_deux_bases, monkeypatch, caplog) -> None:

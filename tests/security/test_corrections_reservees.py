@@ -29,7 +29,7 @@ from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, 
 from tests.integration.test_actions import Territoire, construire
 from tests.scenario import NUMERO_AMINA, etape, scenario, sid
 from tests.security.outils import amina, jeton_api, journal, session_de
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 UN_PAR_TYPE = {type_: f"matrice-{type_.value.lower().replace('_', '-')}" for type_ in TypeOperateur}
 """One operator of every kind, none of which recorded anything: never the recorder of a target."""

@@ -21,7 +21,7 @@ from parcours.chiffrement import CleMaitre, _chiffreur, lire_cles_d_epoque
 from tests.conftest import enregistrer_operateurs
 from tests.scenario import scenario
 from web.config import Reglages, construire_services
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 
 def _personne_unique() -> tuple[dict, bytes, bytes, bytes]:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from parcours.chiffrement import nouvelle_cle_maitre
 from tests.conftest import base_postgres_jetable
 from tests.scenario import OPERATEURS, scenario
-from web.cli import main
+from web.cli.principal import main
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -13,7 +13,7 @@ from uuid import uuid4
 from parcours.comptes import Role
 from tests.scenario import NUMERO_AMINA, etape
 from tests.security.outils import amina, jeton_api, session_de
-from web.importation import LigneBrute, importer
+from web.saisie.importation import LigneBrute, importer
 
 A = {"numero_etranger": NUMERO_AMINA}
 

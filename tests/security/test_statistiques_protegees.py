@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 
 from parcours.comptes import Portee, Role
-from projections.indicateurs import Demande, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande
 from projections.masquage import MASQUE_COMPTE, MASQUE_TAUX, en_mois_entiers, masquer
 from tests.security.outils import jeton_api, session_de
 

@@ -1,6 +1,6 @@
 """Fixtures of the domain unit tests: an in-memory Parcours, contract-shaped steps, a person's basic history.
 
-Steps are built as CONTRACT §3 dicts and go through `web.schemas.lire_etape`, the way real input
+Steps are built as CONTRACT §3 dicts and go through `web.saisie.schemas.lire_etape`, the way real input
 arrives. The clock is fixed: "today" is 2025-06-30 (Europe/Paris). Everything is exposed through
 fixtures (`app`, `etape`, `banc`, `signataire`, `refugiee`), so test modules import nothing from here.
 """
@@ -21,7 +21,7 @@ from parcours.erreurs import EtapeRejeteeError
 from parcours.historique import EtapeTenue, Historique
 from parcours.personne import Personne
 from parcours.vocabulaire import TypeOperateur
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 AUJOURDHUI = datetime(2025, 6, 30, 12, tzinfo=UTC)
 """The fixed clock: 2025-06-30 at 14:00 in Paris."""

@@ -7,8 +7,8 @@ from pathlib import Path
 from parcours.regles import REGLES_EN_BREF
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, LIBELLES_ETAPES, TypeEtape
 from web import carte_des_etapes
-from web.preremplissage import PREREMPLISSAGES
-from web.schemas import SCHEMAS_DONNEES
+from web.pages.preremplissage import PREREMPLISSAGES
+from web.saisie.schemas import SCHEMAS_DONNEES
 
 CARTE = Path(__file__).resolve().parents[2] / "web" / "ETAPES.md"
 

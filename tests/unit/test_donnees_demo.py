@@ -1,4 +1,4 @@
-"""The synthetic demo territory (web.demo): reproducible, realistic, and every step one the rules accept.
+"""The synthetic demo territory (web.demo.generateur): reproducible, realistic, and every step one the rules accept.
 
 Most tests read one territory of 2,000 people generated once; the steps are checked as CONTRACT §3 input
 (schemas), against the pathway rules of an in-memory store, and against the invariants and the
@@ -37,8 +37,8 @@ from parcours.vocabulaire import (
     TypeEtape,
     TypeOperateur,
 )
-from web.demo import EtapeDemo, OperateurDemo, generer_etapes, operateurs_demo
-from web.schemas import lire_etape, valider_champs_corriges
+from web.demo.generateur import EtapeDemo, OperateurDemo, generer_etapes, operateurs_demo
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 INSTANT = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
 AUJOURDHUI = INSTANT.date()

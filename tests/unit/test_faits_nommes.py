@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.faits import CHAMPS, champs, colonnes, noms_des_colonnes
-from web.schemas import SCHEMAS_DONNEES
+from web.saisie.schemas import SCHEMAS_DONNEES
 
 
 def test_every_field_named_in_a_fact_is_a_field_of_that_step_types_schema():

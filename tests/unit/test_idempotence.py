@@ -8,7 +8,7 @@ import pytest
 
 from parcours.erreurs import StepIdReutiliseError
 from parcours.vocabulaire import TypeEtape
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 LOGEMENT = {"situation": "DNA"}
 

@@ -16,10 +16,11 @@ import pytest
 
 from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande, DemandeInvalideError
 from projections.runner import migrer, moteur, rattraper
 from tests.conftest import enregistrer_operateurs
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 
 class Territoire:

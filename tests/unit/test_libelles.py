@@ -6,10 +6,10 @@ from parcours.pays import NOMS_PAYS, nom_pays
 from parcours.demandes import MotifDemande, MotifRefusDemande
 from parcours.vocabulaire import ENUMERATIONS, LIBELLES_DES_CODES, LIBELLES_ETAPES, LIBELLES_TYPES_OPERATEUR, Sexe, TypeEtape, TypeOperateur
 from projections.indicateurs import LIBELLES_PUBLICS, PUBLICS
-from web.formulaires import champs, libelle_valeur
-from web.graphiques import pourcentage
-from web.noms import initiale
-from web.schemas import PAYS_ISO3
+from web.pages.formulaires import champs, libelle_valeur
+from web.pages.graphiques import pourcentage
+from web.pages.noms import initiale
+from web.saisie.schemas import PAYS_ISO3
 
 
 def test_every_enumeration_value_has_its_french_label_beside_it() -> None:

@@ -6,8 +6,8 @@ import pytest
 
 from parcours.regles import REGLES_EN_BREF
 from parcours.vocabulaire import TypeEtape, TypeOperateur
-from web.etapes_operateur import ETAPES_PAR_TYPE_OPERATEUR, groupes_du_type
-from web.preremplissage import DATES_DE_L_ETAPE, PREREMPLISSAGES, categorie_suggeree, programme_par_defaut
+from web.pages.etapes_operateur import ETAPES_PAR_TYPE_OPERATEUR, groupes_du_type
+from web.pages.preremplissage import DATES_DE_L_ETAPE, PREREMPLISSAGES, categorie_suggeree, programme_par_defaut
 
 
 def test_every_step_type_has_its_pre_filling_and_its_rule_in_brief() -> None:

@@ -1,6 +1,6 @@
 """The rules of CONTRACT §8 (funded actions), accepted and rejected, on the in-memory store.
 
-Steps arrive as contract dicts through `web.schemas.lire_etape`; a rejected step must leave the log
+Steps arrive as contract dicts through `web.saisie.schemas.lire_etape`; a rejected step must leave the log
 exactly as it was, and its French message names the field at fault.
 """
 
@@ -20,7 +20,7 @@ from parcours.erreurs import EtapeRejeteeError
 from parcours.index import BinomeReference
 from parcours.vocabulaire import TypeEtape, TypeOperateur
 from tests.conftest import enregistrer_operateurs
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 AUJOURDHUI = datetime(2025, 6, 30, 12, tzinfo=UTC)
 ACTION = "fta-paris-fle-2025"

@@ -1,6 +1,6 @@
 """Every hard rule of CONTRACT §3, accepted and rejected, on the in-memory store; soft rules as flags.
 
-Steps arrive as contract dicts through `web.schemas.lire_etape`, like real input. A rejected step
+Steps arrive as contract dicts through `web.saisie.schemas.lire_etape`, like real input. A rejected step
 must leave the log exactly as it was.
 """
 
@@ -17,7 +17,7 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError, PersonneInconnueError, StepIdReutiliseError
 from tests.conftest import enregistrer_operateurs
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 AUJOURDHUI = datetime(2025, 6, 30, 12, tzinfo=timezone.utc)
 NUMERO = "7501112223"

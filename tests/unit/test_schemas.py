@@ -1,4 +1,4 @@
-"""The input syntax (`web.schemas`): one schema per step type, French messages keyed by the field at fault."""
+"""The input syntax (`web.saisie.schemas`): one schema per step type, French messages keyed by the field at fault."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from parcours.commandes import EnregistrerEtape, ReferencePersonne
 from parcours.erreurs import EtapeRejeteeError
 from parcours.vocabulaire import NiveauLangue, SituationLogement, TypeEtape
-from web.schemas import (
+from web.saisie.schemas import (
     SCHEMAS_DONNEES,
     EtapeInvalideError,
     lire_etape,

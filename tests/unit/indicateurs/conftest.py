@@ -21,10 +21,11 @@ from parcours.application import Parcours
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import TypeOperateur
-from projections.indicateurs import Demande, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande
 from projections.runner import migrer, moteur, rattraper
 from tests.conftest import enregistrer_operateurs
-from web.schemas import lire_etape, valider_champs_corriges
+from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 OPERATEURS_EN_PLUS = [
     ("cap-emploi-75", "CAP_EMPLOI", "75", "Cap emploi Paris"),

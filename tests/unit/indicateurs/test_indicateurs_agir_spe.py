@@ -255,7 +255,7 @@ def test_cir_under_25_humanitarian_within_autre_and_prescription_rate(territoire
 def test_the_dashboard_agir_section_counts_strand_results_and_each_departement(territoire: Territoire) -> None:
     from projections.indicateurs import Demande
     from projections.tableau_de_bord import graphiques_agir_spe
-    from web.graphiques import figures_agir_spe
+    from web.pages.graphiques import figures_agir_spe
 
     territoire_agir(territoire)
     nord = refugie(territoire, departement="59")

@@ -14,7 +14,7 @@ import pytest
 from parcours.dates import contrat_durable
 from projections.evaluation_annuelle import HEURES_DISPENSEES, evaluer
 from projections.requetes import listes_de_travail
-from web.schemas import lire_etape
+from web.saisie.schemas import lire_etape
 
 if TYPE_CHECKING:
     from conftest import Territoire

@@ -12,7 +12,8 @@ import pytest
 from parcours.commandes import FixerObjectif
 from parcours.erreurs import OperateurInconnuError
 from parcours.objectifs import ObjectifInvalideError
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande, DemandeInvalideError
 from projections.runner import rattraper
 from projections.tableau_de_bord import graphiques, lignes_du_tableau, lister_objectifs
 

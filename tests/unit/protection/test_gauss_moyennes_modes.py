@@ -41,7 +41,7 @@ from tests.unit.protection.test_protection_cas_connus import (
     table_2d,
     verifier,
 )
-from web.cli_statistiques import protect_table
+from web.cli.statistiques import protect_table
 
 Cellule = tuple[str, ...]
 
@@ -393,7 +393,7 @@ def test_every_random_2d_table_with_a_hierarchy_has_an_additive_controlled_round
 
 
 def test_export_stats_refuses_a_seed_outside_differential_privacy() -> None:
-    from web.cli_statistiques import export_stats
+    from web.cli.statistiques import export_stats
 
     resultat = CliRunner().invoke(export_stats, ["--du", "2025-01-01", "--au", "2025-12-31", "--graine", "1", "--out", "x"])
     assert resultat.exit_code == 2 and "--graine ne s'emploie qu'avec --confidentialite-differentielle" in resultat.output

@@ -18,7 +18,7 @@ from scipy.optimize import linprog
 
 from projections import protection
 from projections.protection import Dimension, EntreeInvalideError, TablePubliee, proteger
-from web.cli_statistiques import protect_table
+from web.cli.statistiques import protect_table
 
 
 def table_2d(lignes: dict[str, dict[str, int]]) -> tuple[list[Dimension], dict[tuple[str, str], int]]:

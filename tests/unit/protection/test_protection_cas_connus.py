@@ -22,7 +22,7 @@ from scipy.optimize import linprog
 
 from projections import protection
 from projections.protection import Dimension, EntreeInvalideError, TablePubliee, ecrire_publiee, proteger
-from web.cli_statistiques import protect_table
+from web.cli.statistiques import protect_table
 
 TOTAL = "Total"
 Cellule = tuple[str, ...]

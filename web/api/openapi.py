@@ -1,7 +1,7 @@
 """The OpenAPI 3 document of `/api/v1`, generated from the same marshmallow schemas as the import.
 
 Each step type's `data` schema becomes a component; a step is one of them, told apart by `type`.
-Must not import `web.ui`.
+Must not import `web.pages.dossier`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from parcours.action import DUREE_MAX_SEANCE_H
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, ETAPES_PERSONNE_ET_ACTION, ETAPES_RATTACHABLES_A_UNE_ACTION, TypeEtape
 from projections.indicateurs import FAMILLES
-from web.schemas import SCHEMAS_DONNEES, Duree, EtapeSchema, Montant, ReferencePersonneSchema, Texte, distincts
+from web.saisie.schemas import SCHEMAS_DONNEES, Duree, EtapeSchema, Montant, ReferencePersonneSchema, Texte, distincts
 
 ACTION = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
           "description": "Identifiant de l'action financée (programme 104) choisi par son porteur (CONTRACT §8)."}
@@ -31,8 +31,8 @@ FORMATS_DE_TEXTE = {
 
 
 def _ce_que_le_champ_verifie(converter: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
-    """What `web.schemas`' own fields check beyond apispec's reading: a text names its format, a pattern is
-    matched whole as `web.schemas.Regexp` does (JSON Schema's `pattern` alone accepts any string containing a
+    """What `web.saisie.schemas`' own fields check beyond apispec's reading: a text names its format, a pattern is
+    matched whole as `web.saisie.schemas.Regexp` does (JSON Schema's `pattern` alone accepts any string containing a
     match), a session lasts half-hours up to 12 h, an amount counts cents, a list of distinct values says so."""
     ret = kwargs.get("ret", {})
     proprietes: dict[str, Any] = {}

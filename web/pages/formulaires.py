@@ -4,33 +4,23 @@
 field; `donnees_du_formulaire(type, form)` turns a posted form back into the `data` object the
 schema loads; `valeurs_du_formulaire` keeps what was typed for a re-rendered form; `erreurs_par_champ`
 puts each French message next to the field it names. `decrire` turns a recorded step's `data` into
-French label/value pairs for the timeline. Must not import `web.ui` or `web.api`.
+French label/value pairs for the timeline. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import unicodedata
 from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
 from parcours.pays import NOMS_PAYS, nom_pays
 from parcours.vocabulaire import LIBELLES_DES_CODES, SOUS_MOTIFS, MotifSejour, TypeEtape
-from web.schemas import (
-    SCHEMAS_DONNEES,
-    Booleen,
-    Date,
-    Entier,
-    Enumeration,
-    Identifiant,
-    Liste,
-    Nombre,
-    Objet,
-)
+from web.saisie.schemas import SCHEMAS_DONNEES, Booleen, Date, Entier, Enumeration, Identifiant, Liste, Nombre, Objet
 
 CHOIX_MAX_EN_LISTE = 20
 """A text field restricted to at most this many values (`OneOf`) becomes a drop-down list."""

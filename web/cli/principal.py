@@ -5,7 +5,6 @@ Each command builds its services from the environment (`web.config`); messages a
 
 from __future__ import annotations
 
-import io
 import json
 from uuid import UUID
 import sys
@@ -21,34 +20,11 @@ from parcours.comptes import Portee, Role
 from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
 from projections.indicateurs import PROGRAMMES, PUBLICS
-from web.config import ConfigurationError, Reglages, Services, construire_services
-from web.importation import LigneBrute, RapportImport, importer, lignes_de
+from web.cli.commun import rattraper_avec_progression, reglages_de_l_environnement, services_de_l_environnement
+from web.config import Reglages, Services
+from web.saisie.importation import LigneBrute, RapportImport, importer, lignes_de
 
 TYPES_OPERATEUR = [*TypeOperateur.valeurs(), *ALIAS_TYPE_OPERATEUR]
-
-
-def _reglages() -> Reglages:
-    return Reglages.depuis_environnement()
-
-
-def _services() -> Services:
-    try:
-        services = construire_services(_reglages())
-    except ConfigurationError as erreur:
-        raise click.ClickException(str(erreur)) from None
-    contexte = click.get_current_context(silent=True)
-    if contexte is not None:
-        contexte.call_on_close(services.fermer)  # connections closed when the command ends, not left to the process
-    return services
-
-
-def _rattraper(services: Services, libelle: str = "Projections") -> int:
-    """Catch the read models up, with a progress bar on a terminal."""
-    a_faire = services.parcours.recorder.max_notification_id() or 0
-    if not sys.stderr.isatty():
-        return services.rattraper()
-    with click.progressbar(length=a_faire, label=libelle, file=sys.stderr) as barre:
-        return services.rattraper(progression=barre.update)
 
 
 @click.group(help="Parcours : suivi des parcours d'intégration (voir README.md).")
@@ -58,9 +34,9 @@ def main() -> None:
 
 @main.command("init", help="Crée ou met à jour tous les stockages (idempotent).")
 def init() -> None:
-    services = _services()
-    _rattraper(services)
-    reglages = _reglages()
+    services = services_de_l_environnement()
+    rattraper_avec_progression(services)
+    reglages = reglages_de_l_environnement()
     ou = reglages.url_base if reglages.postgres else str(reglages.dossier_donnees)
     click.echo(f"Stockages prêts ({ou}) ; position du journal : {services.parcours.recorder.max_notification_id() or 0}.")
 
@@ -75,12 +51,12 @@ def import_(fichier: str, strict: bool, format_: str) -> None:
     except OSError as erreur:
         click.echo(f"Lecture impossible de {fichier} : {erreur.strerror or erreur}.", err=True)
         sys.exit(2)
-    services = _services()
+    services = services_de_l_environnement()
     try:
         with texte:
             rapport = _importer_avec_progression(services.parcours, lignes_de(texte), total, strict)
     finally:
-        _rattraper(services)
+        rattraper_avec_progression(services)
     if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):
         click.echo(f"Lecture impossible de {fichier} : aucune ligne n'est en UTF-8.", err=True)
         sys.exit(2)
@@ -126,14 +102,14 @@ def _afficher(rapport: RapportImport, format_: str) -> None:
 @click.option("--jsonl", type=click.Path(dir_okay=False, writable=True, allow_dash=True), help="Écrire les étapes dans ce fichier au lieu de les enregistrer.")
 @click.option("--si-vide", is_flag=True, help="Ne rien faire si le journal contient déjà des personnes.")
 def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> None:
-    from web.demonstration import ecrire_jsonl, enregistrer_territoire
+    from web.demo.chargement import ecrire_jsonl, enregistrer_territoire
 
     if jsonl:
         with click.open_file(jsonl, "w", encoding="utf-8") as sortie:
             lignes = ecrire_jsonl(sortie, personnes, graine)
         click.echo(f"{lignes} étapes écrites dans {jsonl}.", err=True)
         return
-    services = _services()
+    services = services_de_l_environnement()
     parcours = services.parcours
     if si_vide and parcours.recorder.max_notification_id():
         click.echo("Le journal contient déjà des données : démonstration non rechargée.")
@@ -144,7 +120,7 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
         rapport = enregistrer_territoire(
             parcours, personnes, graine, apres_chaque_personne=(lambda: progression.update(1)) if progression is not None else None
         )
-    _rattraper(services)
+    rattraper_avec_progression(services)
     click.echo(rapport.en_texte())
     if rapport.rejets:
         sys.exit(1)
@@ -163,11 +139,12 @@ def demo_data(personnes: int, graine: int, jsonl: str | None, si_vide: bool) -> 
 @click.option("--action", "action", help="Identifiant d'une action financée : la clé « actions » ne porte que sur elle.")
 @click.option("--format", "format_", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 def indicators(du, au, vu_au, position, departement, operateur, public, programme, action, format_) -> None:  # noqa: ANN001
-    from projections.indicateurs import Demande, DemandeInvalideError, calculer, en_lignes_csv
+    from projections.document import calculer
+    from projections.indicateurs import Demande, DemandeInvalideError, en_lignes_csv
 
-    services = _services()
+    services = services_de_l_environnement()
     if position is None:
-        _rattraper(services)
+        rattraper_avec_progression(services)
     try:
         demande = Demande(du.date(), au.date(), vu_au.date() if vu_au else None, position, None, operateur, public, programme,
                           tuple(departement), action=action)
@@ -199,14 +176,14 @@ def operators() -> None:
 @click.option("--departement", required=True)
 @click.option("--nom", default="")
 def operators_add(identifiant: str, type_: str, departement: str, nom: str) -> None:
-    from web.schemas import DEPARTEMENT, SLUG
+    from web.saisie.schemas import DEPARTEMENT, SLUG
 
     if not SLUG.fullmatch(identifiant):
         raise click.BadParameter("minuscules, chiffres et tirets (ex. mission-locale-paris).", param_hint="ID")
     if not DEPARTEMENT.fullmatch(departement):
         raise click.BadParameter("code de département attendu (75, 2A, 971…).", param_hint="--departement")
     type_operateur = ALIAS_TYPE_OPERATEUR.get(type_) or TypeOperateur(type_)
-    services = _services()
+    services = services_de_l_environnement()
     resultat = services.parcours.enregistrer_operateur(
         EnregistrerOperateur(
             identifiant, type_operateur, departement, nom, libelle_source=type_ if type_ in ALIAS_TYPE_OPERATEUR else None
@@ -223,8 +200,8 @@ def projections() -> None:
 
 @projections.command("catch-up", help="Applique aux modèles de lecture ce qui est nouveau dans le journal.")
 def projections_catch_up() -> None:
-    services = _services()
-    appliques = _rattraper(services, "Rattrapage")
+    services = services_de_l_environnement()
+    appliques = rattraper_avec_progression(services, "Rattrapage")
     click.echo(f"{appliques} événements appliqués.")
     _signaler_les_ecartes(services)
 
@@ -244,7 +221,7 @@ def _signaler_les_ecartes(services: Services) -> None:
 def projections_rebuild() -> None:
     from projections.runner import reconstruire
 
-    services = _services()
+    services = services_de_l_environnement()
     a_faire = services.parcours.recorder.max_notification_id() or 0
     if sys.stderr.isatty():
         with click.progressbar(length=a_faire, label="Reconstruction", file=sys.stderr) as barre:
@@ -274,7 +251,7 @@ def users_add(login: str, operateur: str, role: str, nom: str, mot_de_passe: str
     raisons = faiblesses(mot_de_passe, login)
     if raisons:
         raise click.BadParameter("le mot de passe doit compter " + " ; ".join(raisons) + ".", param_hint="--mot-de-passe")
-    services = _services()
+    services = services_de_l_environnement()
     try:
         services.parcours.creer_utilisateur(login, operateur, Role(role), nom or login, hacher_mot_de_passe(mot_de_passe))
     except ParcoursError as erreur:
@@ -300,7 +277,7 @@ def api_clients_add(nom: str, operateur: str, portees: str) -> None:
     except ValueError:
         raise click.BadParameter("portées : read, write, statistics.", param_hint="--portees") from None
     jeton = nouveau_jeton()
-    services = _services()
+    services = services_de_l_environnement()
     try:
         client_id = services.parcours.creer_client_api(nom, operateur, choisies, empreinte_jeton(jeton))
     except ParcoursError as erreur:
@@ -313,7 +290,7 @@ def api_clients_add(nom: str, operateur: str, portees: str) -> None:
 @api_clients.command("revoke", help="Révoque un client d'API.")
 @click.argument("client_id", type=click.UUID)
 def api_clients_revoke(client_id: Any) -> None:
-    services = _services()
+    services = services_de_l_environnement()
     try:
         services.parcours.revoquer_client_api(client_id)
     except ParcoursError as erreur:
@@ -324,10 +301,10 @@ def api_clients_revoke(client_id: Any) -> None:
 
 @main.command("demo-users", help="Crée (si besoin) les comptes de démonstration et les affiche.")
 def demo_users() -> None:
-    from web.demo_comptes import COMPTES_DEMO, MOT_DE_PASSE_DEMO
+    from web.demo.comptes import COMPTES_DEMO, MOT_DE_PASSE_DEMO
     from web.securite import hacher_mot_de_passe
 
-    services = _services()
+    services = services_de_l_environnement()
     manquants = []
     for login, operateur, role, nom in COMPTES_DEMO:
         if services.parcours.utilisateur(login) is not None:
@@ -359,7 +336,7 @@ def personnes() -> None:
 @click.option("--motif", required=True, help="Pourquoi (conservé dans le journal, sans donnée personnelle).")
 @click.option("--par", "par", required=True, help="Identifiant du compte administrateur qui efface.")
 def personnes_effacer(parcours_id: Any, motif: str, par: str) -> None:
-    services = _services()
+    services = services_de_l_environnement()
     compte = services.parcours.utilisateur(par)
     if compte is None or not compte.actif or compte.role is not Role.ADMIN:
         raise click.ClickException(f"« {par} » n'est pas un compte administrateur actif.")
@@ -379,7 +356,7 @@ def cles() -> None:
                                "À planifier (voir README) : une clé effacée n'est plus récupérable des sauvegardes ni du WAL "
                                "après la rotation suivante.")
 def cles_rotation() -> None:
-    services = _services()
+    services = services_de_l_environnement()
     epoque, reenveloppees, detruites = services.parcours.tourner_cles()
     anciennes = ", ".join(str(n) for n in detruites) or "aucune"
     click.echo(f"Époque {epoque} : {reenveloppees} clés de personne réenveloppées ; clés d'époque détruites : {anciennes}.")
@@ -391,7 +368,7 @@ def cles_rotation() -> None:
 def personnes_journal(parcours_id: Any, format_: str) -> None:
     from projections.donnees_personnelles import journal_des_acces
 
-    services = _services()
+    services = services_de_l_environnement()
     services.rattraper()
     with services.lectures.connect() as connexion:
         lignes = journal_des_acces(connexion, parcours_id=str(parcours_id), limite=100_000)
@@ -409,7 +386,7 @@ def personnes_journal(parcours_id: Any, format_: str) -> None:
 def personnes_exporter(parcours_id: Any) -> None:
     from projections.donnees_personnelles import dossier_complet
 
-    services = _services()
+    services = services_de_l_environnement()
     services.rattraper()
     with services.lectures.connect() as connexion:
         dossier = dossier_complet(connexion, str(parcours_id))
@@ -426,7 +403,7 @@ def retention(a_blanc: bool, annees: int) -> None:
 
     from projections.donnees_personnelles import a_anonymiser
 
-    services = _services()
+    services = services_de_l_environnement()
     services.rattraper()
     with services.lectures.connect() as connexion:
         echus = a_anonymiser(connexion, date.today(), annees)
@@ -449,7 +426,7 @@ def serve(hote: str, port: int) -> None:
     import os
     from dataclasses import replace
 
-    from web import create_app
+    from web.app import create_app
 
     reglages = Reglages.depuis_environnement()
     if not reglages.production and "PARCOURS_COOKIE_SECURE" not in os.environ:
@@ -458,14 +435,14 @@ def serve(hote: str, port: int) -> None:
     create_app({"REGLAGES": reglages}).run(host=hote, port=port, debug=False)
 
 
-from web.cli_evaluation import evaluation_annuelle  # noqa: E402
-from web.cli_statistiques import export_stats, protect_table  # noqa: E402
+from web.cli.evaluation import evaluation_annuelle  # noqa: E402
+from web.cli.statistiques import export_stats, protect_table  # noqa: E402
 
 main.add_command(protect_table)
 main.add_command(export_stats)
 main.add_command(evaluation_annuelle)
 
-from web.cli_objectifs import objectifs  # noqa: E402
+from web.cli.objectifs import objectifs  # noqa: E402
 
 main.add_command(objectifs)
 

@@ -2,7 +2,7 @@
 rates in percent with a decimal comma, access-journal entries as sentences.
 
 Installed as Jinja filters on the app (`installer`); the pages use them, CSV, JSON and the API keep
-the codes. Names are read once per request from the read models. Must not import `web.ui` or `web.api`.
+the codes. Names are read once per request from the read models. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from parcours.pays import nom_pays
 from parcours.vocabulaire import LIBELLES_TYPES_OPERATEUR
 from projections import tables as t
 from web.deps import services
-from web.formulaires import libelle_valeur
-from web.graphiques import pourcentage
-from web.objectifs import est_un_taux
+from web.pages.formulaires import libelle_valeur
+from web.pages.graphiques import pourcentage
+from web.saisie.objectifs import est_un_taux
 
 RESSOURCES_CONSULTEES = {
     "ui:personne": "",

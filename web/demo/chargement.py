@@ -1,4 +1,4 @@
-"""Loading the synthetic territory of `web.demo` through the same validation path as a real import."""
+"""Loading the synthetic territory of `web.demo.generateur` through the same validation path as a real import."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import TextIO
 from parcours.application import Parcours
 from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
-from web.demo import generer_etapes, operateurs_demo
-from web.importation import LigneBrute, RapportImport, importer
+from web.demo.generateur import generer_etapes, operateurs_demo
+from web.saisie.importation import LigneBrute, RapportImport, importer
 
 
 def maintenant() -> datetime:

@@ -17,7 +17,7 @@ from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from parcours.comptes import Role
@@ -26,18 +26,19 @@ from parcours.regles import peut_modifier
 from parcours.vocabulaire import ETAPES_D_ACTION, LIBELLES_ETAPES, LIBELLES_THEMATIQUES, Thematique, TypeEtape
 from projections import tables as t
 from projections.actions import Perimetre, chiffres
-from projections.identites import ouvrir_personnes
 from projections.evaluation_annuelle import Action, evaluer, feuilles
+from projections.identites import ouvrir_personnes
 from projections.indicateurs import Cliche, Demande, DemandeInvalideError, LectureDuCliche, position_suivie
 from projections.tableurs import FORMATS
-from web.acces import AccesRefuseError, Acteur, exiger_ecriture
+from web.acces import AccesRefuseError, exiger_ecriture
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
-from web.exports_pilotage import reponse_tableur
-from web.formulaires import champs, decrire, donnees_du_formulaire, meme_valeur, valeurs_enregistrees
-from web.noms import nommer
-from web.schemas import EtapeInvalideError, lire_etape
-from web.ui import CHAMP_MOTIF_ANNULATION, CHAMP_MOTIF_CORRECTION, exiger_droit_de_modifier
+from web.pages.commun import acteur_courant
+from web.pages.dossier import CHAMP_MOTIF_ANNULATION, CHAMP_MOTIF_CORRECTION, exiger_droit_de_modifier
+from web.pages.exports_pilotage import reponse_tableur
+from web.pages.formulaires import champs, decrire, donnees_du_formulaire, meme_valeur, valeurs_enregistrees
+from web.pages.noms import nommer
+from web.saisie.schemas import EtapeInvalideError, lire_etape
 
 bp = Blueprint("actions", __name__)
 
@@ -51,14 +52,10 @@ THEMATIQUES = {thematique.value: libelle for thematique, libelle in LIBELLES_THE
 DECIMAUX = ("duree_h", "cout_total", "subvention_p104", "heures_prevues")
 
 
-def _acteur() -> Acteur:
-    return g.acteur
-
-
 def _enregistrer(type_etape: TypeEtape, donnees: dict[str, Any], occurred_on: str, action: str,
                  personne: dict[str, str] | None = None) -> tuple[Any, dict[str, list[str]]]:
     """Record one step on behalf of the user's operator, by the API's path (syntax, access, rules)."""
-    acteur = _acteur()
+    acteur = acteur_courant()
     brut: dict[str, Any] = {"step_id": request.form.get("step_id") or str(uuid.uuid4()), "type": type_etape.value,
                             "occurred_on": occurred_on, "operateur": acteur.operateur, "agent": acteur.login,
                             "action": action, "data": donnees}
@@ -90,12 +87,12 @@ def _action_ou_404(action_id: str) -> dict[str, Any]:
 
 
 def _exiger_porteur(action: dict[str, Any]) -> None:
-    if _acteur().operateur != action["porteur"]:
+    if acteur_courant().operateur != action["porteur"]:
         raise AccesRefuseError(f"seul le porteur de l'action ({action['porteur']}) enregistre sur elle.")
 
 
 def _peut_voir(action: dict[str, Any]) -> bool:
-    acteur = _acteur()
+    acteur = acteur_courant()
     return acteur.operateur == action["porteur"] or acteur.role in PILOTES
 
 
@@ -137,7 +134,7 @@ def _etapes_enregistrees(action_id: str, porteur: bool) -> list[dict[str, Any]]:
     with services().lectures.connect() as connexion:
         lignes = connexion.execute(requete).mappings().all()
     noms = {b["parcours_id"]: b["nom"] for b in _beneficiaires(action_id)} if porteur else {}
-    acteur = _acteur()
+    acteur = acteur_courant()
     operateur = None if acteur.copil else parcours().operateur(acteur.operateur)
     etapes = []
     for ligne in lignes:
@@ -147,8 +144,8 @@ def _etapes_enregistrees(action_id: str, porteur: bool) -> list[dict[str, Any]]:
             corriger = url_for("actions.corriger", action_id=action_id, step_id=ligne["step_id"])
             annuler = url_for("actions.annuler", action_id=action_id, step_id=ligne["step_id"])
         else:
-            corriger = url_for("ui.corriger", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
-            annuler = url_for("ui.annuler", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
+            corriger = url_for("dossier.corriger", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
+            annuler = url_for("dossier.annuler", parcours_id=ligne["parcours_id"], step_id=ligne["step_id"])
         etapes.append({
             "step_id": ligne["step_id"], "type": type_etape, "occurred_on": ligne["occurred_on"], "operateur": ligne["operateur"],
             "personne": noms.get(ligne["parcours_id"], "") if ligne["parcours_id"] else "",
@@ -180,7 +177,7 @@ def _contexte(connexion: sa.Connection, annee: int) -> LectureDuCliche:
 @connexion_requise
 def liste() -> Any:
     """The carrier's actions; for steering accounts, every action with target against realised."""
-    acteur = _acteur()
+    acteur = acteur_courant()
     annee = request.args.get("annee", "")
     annee_n = int(annee) if annee.isdigit() and len(annee) == 4 else aujourdhui().year
     pilote = acteur.role in PILOTES
@@ -207,7 +204,7 @@ def liste() -> Any:
 @connexion_requise
 def nouvelle() -> Any:
     """Declare the operator's action of the year and its budget (two steps, the budget only if given)."""
-    if _acteur().copil:
+    if acteur_courant().copil:
         raise AccesRefuseError("le comité de pilotage n'enregistre pas d'étapes.")
     erreurs: dict[str, list[str]] = {}
     valeurs: dict[str, Any] = {"annee": str(aujourdhui().year)}
@@ -232,7 +229,7 @@ def nouvelle() -> Any:
 def _enregistrer_sans_step_id(type_etape: TypeEtape, donnees: dict[str, Any], jour: str, action: str,
                               personne: dict[str, str] | None = None) -> tuple[Any, dict[str, list[str]]]:
     """A second step of the same form: its own step_id (the form's is the first step's)."""
-    acteur = _acteur()
+    acteur = acteur_courant()
     brut: dict[str, Any] = {"step_id": str(uuid.uuid4()), "type": type_etape.value, "occurred_on": jour,
                             "operateur": acteur.operateur, "agent": acteur.login, "action": action, "data": donnees}
     if personne:
@@ -255,7 +252,7 @@ def page(action_id: str) -> Any:
     if not _peut_voir(action):
         raise AccesRefuseError("seuls le porteur de l'action et le pilotage la consultent.")
     evaluation = evaluer(services().lectures, action["annee"], Action(action=action_id))
-    porteur = _acteur().operateur == action["porteur"]
+    porteur = acteur_courant().operateur == action["porteur"]
     return render_template("actions/page.html", action=action, evaluation=evaluation, porteur=porteur,
                            beneficiaires=_beneficiaires(action_id) if porteur else [],
                            etapes=_etapes_enregistrees(action_id, porteur),
@@ -309,7 +306,7 @@ def inscrire(action_id: str) -> Any:
         return render_template("actions/inscrire.html", **contexte)
     if etape == "enregistrer":
         identite = donnees_du_formulaire(TypeEtape.PERSONNE_ENREGISTREE, request.form)
-        acteur = _acteur()
+        acteur = acteur_courant()
         brut = {"step_id": str(uuid.uuid4()), "type": TypeEtape.PERSONNE_ENREGISTREE.value,
                 "occurred_on": request.form.get("occurred_on") or aujourdhui().isoformat(), "operateur": acteur.operateur,
                 "agent": acteur.login, "data": identite}
@@ -340,7 +337,7 @@ def _chercher(numero: str, naissance: str, action_id: str) -> dict[str, Any] | N
     parcours_id = parcours().trouver_par_numero(numero)
     if parcours_id is None:
         return None
-    acteur = _acteur()
+    acteur = acteur_courant()
     parcours().journaliser_consultation(acteur.login, acteur.operateur, parcours_id, "ui:actions.inscrire",
                                         f"recherche pour inscription à l'action {action_id}")
     identite = parcours().personne(parcours_id).identite
@@ -438,7 +435,7 @@ def autre_etape(action_id: str) -> Any:
 
 def _etape_d_action(action_id: str, step_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
     """The action and its step in force `step_id`, if the user's operator may correct or void it: the rule of a
-    person's steps (`web.ui.exiger_droit_de_modifier`), answered 403 with the same French message."""
+    person's steps (`web.pages.dossier.exiger_droit_de_modifier`), answered 403 with the same French message."""
     action = _action_ou_404(action_id)
     if not _peut_voir(action):
         raise AccesRefuseError("seuls le porteur de l'action et le pilotage la consultent.")
@@ -451,7 +448,7 @@ def _etape_d_action(action_id: str, step_id: UUID) -> tuple[dict[str, Any], dict
     if ligne is None or TypeEtape(ligne["type"]) not in ETAPES_D_ACTION:
         abort(404, description="Aucune étape en vigueur de cette action ne porte cet identifiant.")
     exiger_droit_de_modifier(TypeEtape(ligne["type"]), ligne["operateur"])
-    if _acteur().copil:
+    if acteur_courant().copil:
         raise AccesRefuseError("le comité de pilotage n'enregistre pas d'étapes.")
     return action, dict(ligne)
 

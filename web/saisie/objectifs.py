@@ -17,7 +17,7 @@ from parcours.commandes import FixerObjectif
 from parcours.objectifs import ANNEE_MAX, ANNEE_MIN
 from projections.indicateurs import PROGRAMMES
 from projections.tableau_de_bord import LIBELLES_INDICATEURS
-from web.schemas import Entier, Nombre, SchemaStrict, Slug, Texte
+from web.saisie.schemas import Entier, Nombre, SchemaStrict, Slug, Texte
 
 LIBELLES_CHAMPS = {"annee": "Année", "indicateur": "Indicateur", "valeur": "Valeur-cible", "operateur": "Opérateur",
                    "programme": "Programme"}

@@ -3,7 +3,7 @@ first name, birth date and sex (accents and case ignored).
 
 Each candidate says whether the registering operator may open it (involved in the pathway) and, when
 it may not, which operators follow it: the caseworker asks them for a hand-over instead of creating
-a second file. Must not import `web.ui` or `web.api`.
+a second file. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from projections import tables as t
 from projections.identites import coffre_de, empreinte_doublon, ouvrir_personnes, personne
 from projections.requetes import implique
-
 
 @dataclass
 class Doublon:

@@ -2,7 +2,7 @@
 
 A caseworker who finds, while registering someone, that the person already has a file its structure
 does not follow asks for it from the duplicate warning; the structures that follow the file see the
-request on their worklists and hand the file over or decline. Must not import `web.ui` or `web.api`.
+request on their worklists and hand the file over or decline. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from projections.demandes_dossier import LIBELLES_STATUTS, demandes_envoyees, de
 from web.acces import AccesRefuseError, Acteur
 from web.auth import connexion_requise
 from web.deps import parcours, services
-from web.noms import nom_operateur
+from web.pages.noms import nom_operateur
 
 bp = Blueprint("dossiers", __name__)
 
@@ -45,7 +45,7 @@ def _motif(nom: str, enumeration: Any, libelle_du_champ: str) -> Any:
 
 def _vers_l_accueil(message: str, categorie: str = "succes") -> Any:
     flash(message, categorie)
-    cible = url_for("ui.accueil")
+    cible = url_for("dossier.accueil")
     if request.headers.get("HX-Request"):
         return reponse_htmx("", redirect=cible)
     return redirect(cible, code=303)

@@ -1,6 +1,6 @@
 """`parcours objectifs fixer | lister | indicateurs`: the steering committee's target values from the command line.
 
-The same syntax (`web.objectifs.lire_objectif`) and command (`Parcours.fixer_objectif`) as the
+The same syntax (`web.saisie.objectifs.lire_objectif`) and command (`Parcours.fixer_objectif`) as the
 dashboard's form; the listing reads the `objectif` read model.
 """
 
@@ -30,21 +30,21 @@ def objectifs() -> None:
 @click.option("--programme", type=click.Choice(list(PROGRAMMES)), help="Programme (omis : tous les programmes).")
 @click.option("--par", help="Qui fixe l'objectif (par défaut : l'utilisateur du système).")
 def fixer(annee: str, indicateur: str, valeur: str, operateur: str | None, programme: str | None, par: str | None) -> None:
-    from web.cli import _rattraper, _services
-    from web.objectifs import SaisieObjectifInvalideError, lire_objectif
+    from web.cli.commun import rattraper_avec_progression, services_de_l_environnement
+    from web.saisie.objectifs import SaisieObjectifInvalideError, lire_objectif
 
     try:
         commande = lire_objectif({"annee": annee, "indicateur": indicateur, "valeur": valeur, "operateur": operateur,
                                   "programme": programme}, par or f"cli:{getpass.getuser()}")
     except SaisieObjectifInvalideError as erreur:
         raise click.UsageError(str(erreur)) from None
-    services = _services()
+    services = services_de_l_environnement()
     try:
         resultat = services.parcours.fixer_objectif(commande)
     except ParcoursError as erreur:
         click.echo(f"Objectif refusé : {erreur}", err=True)
         sys.exit(1)
-    _rattraper(services)
+    rattraper_avec_progression(services)
     portee = ", ".join(filter(None, [f"opérateur {commande.operateur}" if commande.operateur else "tous les opérateurs",
                                      f"programme {commande.programme}" if commande.programme else None]))
     etat = {"cree": "enregistré", "modifie": "modifié", "inchange": "inchangé (même valeur)"}[resultat]
@@ -56,10 +56,10 @@ def fixer(annee: str, indicateur: str, valeur: str, operateur: str | None, progr
 @click.option("--format", "format_", type=click.Choice(["texte", "csv", "json"]), default="texte", show_default=True)
 def lister(annee: int | None, format_: str) -> None:
     from projections.tableau_de_bord import LIBELLES_INDICATEURS, lister_objectifs
-    from web.cli import _rattraper, _services
+    from web.cli.commun import rattraper_avec_progression, services_de_l_environnement
 
-    services = _services()
-    _rattraper(services)
+    services = services_de_l_environnement()
+    rattraper_avec_progression(services)
     with services.lectures.connect() as connexion:
         lignes = lister_objectifs(connexion, annee)
     colonnes = ["annee", "indicateur", "operateur", "programme", "valeur", "fixe_par", "fixe_le"]

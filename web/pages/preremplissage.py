@@ -5,7 +5,7 @@ registry is checked complete: a step type a caseworker records without anything 
 with `aucun`. A function reads the pathway (`VueDuFormulaire`: the person, the steps the operator may see,
 their summary) and fills `Connu`: choices, default values and lines of context. Nothing here writes.
 `DATES_DE_L_ETAPE` names the date fields that take the step's date when left empty (a contract starts
-the day the step says). Must not import `web.ui` or `web.api`.
+the day the step says). Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from parcours.vocabulaire import (
 )
 from projections import tables as t
 from projections.requetes import EtapeLue
-from web.formulaires import Choix, libelle_valeur
+from web.pages.formulaires import Choix, libelle_valeur
 
 TYPES_ORIENTATION_SPE = ("MISSION_LOCALE", "FRANCE_TRAVAIL", "CAP_EMPLOI", "APEC")
 
@@ -506,7 +506,7 @@ def _reconnaissance_qualifications(contexte: VueDuFormulaire, connu: Connu) -> N
                               f"{libelle_valeur(precedente.donnees.get('statut')).lower()} le {precedente.occurred_on:%d/%m/%Y}.")
 
 
-# Funded actions' steps are recorded from the action's pages (`web.actions`), which pre-fill them there.
+# Funded actions' steps are recorded from the action's pages (`web.pages.actions`), which pre-fill them there.
 preremplit(*ETAPES_D_ACTION, *ETAPES_PERSONNE_ET_ACTION)(aucun)
 
 

@@ -2,7 +2,7 @@
 annual evaluation table of an action, as CSV, XLSX or ODS.
 
 Reads the request's criteria, builds the sheets (`projections.tableau_de_bord`, `projections.evaluation_annuelle`)
-and answers the file with its content type and name. The routes, and who may call them, are in `web.ui`.
+and answers the file with its content type and name. The routes, and who may call them, are in `web.pages.dossier`.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any
 from flask import abort
 
 from projections.evaluation_annuelle import Action, evaluer, feuilles
-from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, Demande, DemandeInvalideError, calculer
+from projections.document import calculer
+from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, Demande, DemandeInvalideError
 from projections.masquage import masquer
 from projections.tableau_de_bord import ENTETES_DU_TABLEAU, lignes_du_tableau
 from projections.tableurs import FORMATS, TYPES_MIME, Feuille, ecrire, feuille_de_metadonnees
 from web.deps import aujourdhui, services
-from web.noms import nom_operateur
-
+from web.pages.noms import nom_operateur
 
 def format_demande(criteres: Mapping[str, str]) -> str:
     format_ = criteres.get("format") or "xlsx"

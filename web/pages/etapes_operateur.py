@@ -3,7 +3,7 @@ a pathway expects next from it.
 
 The domain decides what is allowed (`parcours.regles`); this module decides what a caseworker is
 offered, so that France Travail is not offered a CIR signature and the OFII sees no follow-up list.
-Worklists not named here (added later) are shown to everyone. Must not import `web.ui` or `web.api`.
+Worklists not named here (added later) are shown to everyone. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ from parcours.erreurs import ParcoursError
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 from projections.identites import ouvrir_etapes
-from projections.indicateurs import Demande, DemandeInvalideError, calculer
+from projections.document import calculer
+from projections.indicateurs import Demande, DemandeInvalideError
 from projections.lecture import en_json, en_utc, ligne_etape
 from projections.masquage import en_mois_entiers, masquer
 from projections.requetes import chronologie, etapes_cachees_du_flux, listes_de_travail, resume
@@ -29,8 +30,8 @@ from projections.suivi_orientations import devenir_des_orientations
 from web.acces import AccesRefuseError, Acteur, IntrouvableError, acteur_de_jeton, exiger_ecriture, exiger_personne_visible
 from web.deps import aujourdhui, parcours, services
 from web.erreurs import corps_json, statut_et_code
-from web.schemas import lire_etape
-from web.openapi import document as document_openapi
+from web.saisie.schemas import lire_etape
+from web.api.openapi import document as document_openapi
 from web.securite import CSP, empreinte_jeton
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", static_folder="static_api", static_url_path="/static")

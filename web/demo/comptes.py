@@ -17,4 +17,4 @@ COMPTES_DEMO: list[tuple[str, str, Role, str]] = [
     ("copil", "ofii-dt-paris", Role.COPIL, "Comité de pilotage"),
     ("admin", "ofii-dt-paris", Role.ADMIN, "Administration Parcours"),
 ]
-"""Operator ids of the demo territory (web.demo); accounts whose operator is missing are skipped."""
+"""Operator ids of the demo territory (web.demo.generateur); accounts whose operator is missing are skipped."""

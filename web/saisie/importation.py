@@ -17,7 +17,7 @@ from typing import Any
 from parcours.application import Parcours
 from parcours.commandes import EnregistrerEtape, EtapeEnregistree
 from parcours.erreurs import ConflitEcritureError, EtapeRejeteeError, ParcoursError
-from web.schemas import EtapeInvalideError, lire_etape
+from web.saisie.schemas import EtapeInvalideError, lire_etape
 
 TENTATIVES_SUR_CONFLIT = 10
 TAILLE_LOT = 200

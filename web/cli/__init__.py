@@ -1,0 +1,1 @@
+"""The `parcours` command (`principal.main`) and its sub-commands, one module per family."""
