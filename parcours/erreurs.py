@@ -58,10 +58,6 @@ class ConflitEcritureError(EtapeRejeteeError):
         self.parcours_id = parcours_id
 
 
-class OperateurIncoherentError(ParcoursError):
-    """An operator already exists with other values."""
-
-
 class CompteExistantError(ParcoursError):
     def __init__(self, login: str) -> None:
         super().__init__(f"un compte « {login} » existe déjà.", "login")
