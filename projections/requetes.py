@@ -393,10 +393,14 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
     prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
     fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
     formations: dict[str, list[date | None]] = defaultdict(list)
+    # Only the trainings of this operator's CIRs (not every prescription of the territory).
+    cirs_sans_entretien = (sa.select(cirs.c.step_id)
+                           .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
+                           .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None)))
     for cir_id, fin_le in connexion.execute(
         sa.select(prescriptions.c.cir, fins.c.occurred_on).select_from(
             prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
-        )
+        ).where(prescriptions.c.cir.in_(cirs_sans_entretien))
     ):
         formations[cir_id].append(fin_le)
     resultat = []
@@ -452,10 +456,16 @@ def _sorties_sans_contrat(connexion: sa.Connection, operateur: str) -> list[dict
 def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[dict[str, Any]]:
     """People this operator follows whose latest residence permit ends within 60 days."""
     titres = courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre")
+    # Only people with a permit ending within the horizon can be listed: their permits alone are read to
+    # find the latest one (not every permit of the operator's pathways).
+    a_echeance = courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre_a_echeance")
+    candidats = sa.select(a_echeance.c.parcours_id).where(
+        a_echeance.c.valid_to >= aujourdhui, a_echeance.c.valid_to <= aujourdhui + HORIZON_FIN_DE_TITRE
+    )
     lignes = connexion.execute(
         sa.select(titres.c.parcours_id, titres.c.valid_from, titres.c.valid_to)
         .join(t.implication, t.implication.c.parcours_id == titres.c.parcours_id)
-        .where(t.implication.c.operateur == operateur)
+        .where(t.implication.c.operateur == operateur, titres.c.parcours_id.in_(candidats))
     )
     derniers: dict[str, tuple[date, date | None]] = {}
     for parcours_id, debut, fin in lignes:

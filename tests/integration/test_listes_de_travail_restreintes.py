@@ -1,0 +1,85 @@
+"""The worklists that read only the facts that can concern the operator give, on a demo territory with
+corrections and voids and on both backends, exactly the lines of the plain reading of every fact of the type."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from parcours.dates import add_months
+from parcours.vocabulaire import TypeEtape
+from projections import tables as t
+from projections.faits import courants
+from projections.requetes import HORIZON_FIN_DE_TITRE, _entretiens_en_retard, _titres_expirant
+from web.config import Reglages, construire_services
+from web.demonstration import enregistrer_territoire
+
+INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
+JOURS = [date(2024, 6, 1), date(2025, 1, 15), date(2025, 9, 1), date(2026, 3, 1), date(2026, 11, 1), date(2028, 1, 1)]
+
+
+@pytest.fixture
+def territoire(reglages: Reglages):
+    services = construire_services(reglages)
+    enregistrer_territoire(services.parcours, 300, 7, instant=INSTANT)
+    services.rattraper()
+    yield services
+    services.fermer()
+
+
+def titres_de_reference(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[tuple[str, date]]:
+    """Every permit of the operator's pathways, the latest kept per person."""
+    titres = courants(TypeEtape.TITRE_SEJOUR_DELIVRE, alias="titre")
+    derniers: dict[str, tuple[date, date | None]] = {}
+    for parcours_id, debut, fin in connexion.execute(
+        sa.select(titres.c.parcours_id, titres.c.valid_from, titres.c.valid_to)
+        .join(t.implication, t.implication.c.parcours_id == titres.c.parcours_id)
+        .where(t.implication.c.operateur == operateur)
+    ):
+        if parcours_id not in derniers or debut > derniers[parcours_id][0]:
+            derniers[parcours_id] = (debut, fin)
+    return sorted((p, fin) for p, (_, fin) in derniers.items()
+                  if fin is not None and aujourdhui <= fin <= aujourdhui + HORIZON_FIN_DE_TITRE)
+
+
+def entretiens_de_reference(connexion: sa.Connection, operateur: str, aujourdhui: date) -> list[tuple[str, date]]:
+    """CIRs of the operator without interview, every prescription of the territory read."""
+    cirs = courants(TypeEtape.CIR_SIGNE, alias="cir")
+    entretiens = courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
+    prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
+    fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    formations: dict[str, list[date | None]] = defaultdict(list)
+    for cir_id, fin_le in connexion.execute(sa.select(prescriptions.c.cir, fins.c.occurred_on).select_from(
+            prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id))):
+        formations[cir_id].append(fin_le)
+    lignes = []
+    for cir_id, parcours_id, signe_le in connexion.execute(
+        sa.select(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
+        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
+        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
+    ):
+        fins_formation = formations.get(cir_id)
+        if fins_formation and any(f is None for f in fins_formation):
+            continue
+        echeance = add_months(max(fins_formation), 3) if fins_formation else add_months(signe_le, 12)  # type: ignore[type-var]
+        if aujourdhui > echeance:
+            lignes.append((parcours_id, echeance))
+    return sorted(lignes)
+
+
+def test_expiring_permits_and_late_interviews_are_those_of_the_plain_reading_for_every_operator(territoire) -> None:
+    with territoire.lectures.connect() as connexion:
+        operateurs = connexion.execute(sa.select(t.implication.c.operateur).distinct()).scalars().all()
+        vus = {"titres": 0, "entretiens": 0}
+        for operateur in operateurs:
+            for jour in JOURS:
+                titres = sorted((l["parcours_id"], l["echeance"]) for l in _titres_expirant(connexion, operateur, jour))
+                assert titres == titres_de_reference(connexion, operateur, jour), (operateur, jour)
+                entretiens = sorted((l["parcours_id"], l["echeance"]) for l in _entretiens_en_retard(connexion, operateur, jour))
+                assert entretiens == entretiens_de_reference(connexion, operateur, jour), (operateur, jour)
+                vus["titres"] += len(titres)
+                vus["entretiens"] += len(entretiens)
+    assert vus["titres"] > 0 and vus["entretiens"] > 0  # the territory exercises both lists
