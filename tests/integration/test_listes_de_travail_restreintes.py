@@ -15,7 +15,7 @@ from projections import tables as t
 from projections.faits import courants
 from projections.requetes import HORIZON_FIN_DE_TITRE, _entretiens_en_retard, _titres_expirant
 from web.config import Reglages, construire_services
-from web.demonstration import enregistrer_territoire
+from web.demo.chargement import enregistrer_territoire
 
 INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 JOURS = [date(2024, 6, 1), date(2025, 1, 15), date(2025, 9, 1), date(2026, 3, 1), date(2026, 11, 1), date(2028, 1, 1)]
