@@ -337,12 +337,12 @@ def _personnes_inscrites(ctx: LectureDuCliche, ids: list[str]) -> dict[str, Attr
     The ids are given as lists, not as a subquery: the plan does not then depend on the tables' statistics
     (a sub-select on freshly loaded tables made PostgreSQL take 20 s instead of 0.2 s)."""
     f = t.fait
-    identite = champs(f, TypeEtape.PERSONNE_ENREGISTREE)
+    identite, protection = champs(f, TypeEtape.PERSONNE_ENREGISTREE), champs(f, TypeEtape.PROTECTION_ACCORDEE)
     protegees: dict[str, date] = {}
     personnes: dict[str, AttributsDePersonne] = {}
     for paquet in _par_paquets(ids):
         for parcours_id, depuis in ctx.connexion.execute(
-            sa.select(f.c.parcours_id, sa.func.min(champs(f, TypeEtape.PROTECTION_ACCORDEE).decision_date))
+            sa.select(f.c.parcours_id, sa.func.min(protection.decision_date))
             .where(f.c.type == TypeEtape.PROTECTION_ACCORDEE.value, ctx.cliche.visible(f), f.c.parcours_id.in_(paquet))
             .group_by(f.c.parcours_id)
         ):

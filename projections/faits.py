@@ -156,9 +156,19 @@ def nom_du_lien(type_etape: TypeEtape) -> str | None:
     return LIEN_DANS_LES_DONNEES.get(type_etape) or LIEN_DERIVE.get(type_etape)
 
 
+def noms_lus(champs_du_type: Mapping[str, Champ]) -> dict[str, str]:
+    """Reader's name → column, for one type's table of fields (of `fait` or `fait_action`)."""
+    return {champ.nom or cle: champ.colonne for cle, champ in champs_du_type.items()}
+
+
+def valeurs_ecrites(champs_du_type: Mapping[str, Champ], donnees: Donnees) -> dict[str, Any]:
+    """Column → value, for one step version's data and its type's table of fields."""
+    return {champ.colonne: champ.convertir(donnees.get(cle)) for cle, champ in champs_du_type.items()}
+
+
 def noms_des_colonnes(type_etape: TypeEtape) -> dict[str, str]:
     """Reader's name → generic column, for this type's fields and its link."""
-    noms = {champ.nom or cle: champ.colonne for cle, champ in CHAMPS[type_etape].items()}
+    noms = noms_lus(CHAMPS[type_etape])
     lien = nom_du_lien(type_etape)
     if lien is not None:
         noms[lien.removesuffix("_step_id")] = "lien"
@@ -198,7 +208,7 @@ def champs(table: Any, *types: TypeEtape) -> Champs:
 
 def colonnes(type_etape: TypeEtape, donnees: Donnees, liens: Mapping[str, Any]) -> dict[str, Any]:
     """The fact columns of one step version."""
-    valeurs = {champ.colonne: champ.convertir(donnees.get(cle)) for cle, champ in CHAMPS[type_etape].items()}
+    valeurs = valeurs_ecrites(CHAMPS[type_etape], donnees)
     if type_etape in LIEN_DANS_LES_DONNEES:
         valeurs["lien"] = donnees.get(LIEN_DANS_LES_DONNEES[type_etape])
     elif type_etape in LIEN_DERIVE:

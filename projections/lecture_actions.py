@@ -18,7 +18,7 @@ from parcours.action import Action
 from parcours.personne import EtapeEvenement
 from parcours.vocabulaire import ETAPES_DE_GESTION, NiveauLangue, TypeEtape
 from projections import tables as t
-from projections.faits import Champ
+from projections.faits import Champ, noms_lus, valeurs_ecrites
 
 CLASSES_ACTION = tuple(c for c in vars(Action).values() if isinstance(c, type) and issubclass(c, EtapeEvenement))
 TOPICS = [classe.TOPIC for classe in CLASSES_ACTION]
@@ -59,11 +59,11 @@ VIDES = dict.fromkeys(("code", "code2", "nombre", "nombre2", "niveau_oral", "niv
 
 def noms_des_colonnes(type_etape: str) -> dict[str, str]:
     """Reader's name → column of `fait_action`, for this type's fields."""
-    return {champ.nom or cle: champ.colonne for cle, champ in CHAMPS.get(type_etape, {}).items()}
+    return noms_lus(CHAMPS.get(type_etape, {}))
 
 
 def colonnes(type_etape: str, donnees: Mapping[str, Any]) -> dict[str, Any]:
-    return {**VIDES, **{champ.colonne: champ.convertir(donnees.get(cle)) for cle, champ in CHAMPS.get(type_etape, {}).items()}}
+    return {**VIDES, **valeurs_ecrites(CHAMPS.get(type_etape, {}), donnees)}
 
 
 def action_de(liens: Mapping[str, Any]) -> str | None:

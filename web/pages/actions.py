@@ -33,7 +33,7 @@ from projections.tableurs import FORMATS
 from web.acces import AccesRefuseError, exiger_ecriture
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
-from web.pages.commun import acteur_courant
+from web.pages.commun import acteur_courant, type_demande
 from web.pages.dossier import CHAMP_MOTIF_ANNULATION, CHAMP_MOTIF_CORRECTION, exiger_droit_de_modifier
 from web.pages.exports_pilotage import reponse_tableur
 from web.pages.formulaires import champs, decrire, donnees_du_formulaire, meme_valeur, valeurs_enregistrees
@@ -402,12 +402,7 @@ def autre_etape(action_id: str) -> Any:
     """Budget, tools, devices lent, medical consultations (the fact only), pairs, exits, events."""
     action = _action_ou_404(action_id)
     _exiger_porteur(action)
-    try:
-        type_etape = TypeEtape(request.values.get("type", ""))
-    except ValueError:
-        abort(404, description="Type d'étape inconnu.")
-    if type_etape not in AUTRES_ETAPES:
-        abort(404, description="Type d'étape inconnu.")
+    type_etape = type_demande(AUTRES_ETAPES)
     inscrits = [b for b in _beneficiaires(action_id) if b["sorti_le"] is None]
     erreurs: dict[str, list[str]] = {}
     jour = request.values.get("occurred_on") or aujourdhui().isoformat()

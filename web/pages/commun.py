@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 from parcours.dates import FUSEAU
-from parcours.vocabulaire import LIBELLES_ETAPES
+from parcours.vocabulaire import LIBELLES_ETAPES, TypeEtape
 from projections.identites import noms as noms_de
 from web.acces import AccesRefuseError, Acteur
 from web.deps import parcours
@@ -26,6 +27,17 @@ def acteur_courant() -> Acteur:
 def refuser_au_copil() -> None:
     if acteur_courant().copil:
         raise AccesRefuseError("le comité de pilotage ne consulte que des données agrégées.")
+
+
+def type_demande(admis: Collection[TypeEtape]) -> TypeEtape:
+    """The step type a form asks for (`?type=…`), 404 when it is unknown or not recorded from this page."""
+    try:
+        type_etape = TypeEtape(request.values.get("type", ""))
+    except ValueError:
+        abort(404, description="Type d'étape inconnu.")
+    if type_etape not in admis:
+        abort(404, description="Type d'étape inconnu.")
+    return type_etape
 
 
 def requete_htmx() -> bool:

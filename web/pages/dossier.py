@@ -46,6 +46,7 @@ from web.pages.commun import (
     noms_de_personnes,
     refuser_au_copil,
     requete_htmx,
+    type_demande,
 )
 from web.pages.dossiers import MOTIFS_DEMANDE, pour_l_accueil
 from web.pages.doublons import doublons_possibles
@@ -362,13 +363,7 @@ def succes(parcours_id: str, type_etape: TypeEtape | None = None, message: str |
 
 
 def _type_demande() -> TypeEtape:
-    try:
-        type_etape = TypeEtape(request.values.get("type", ""))
-    except ValueError:
-        abort(404, description="Type d'étape inconnu.")
-    if type_etape not in ETAPES_SAISISSABLES:
-        abort(404, description="Type d'étape inconnu.")
-    return type_etape
+    return type_demande(ETAPES_SAISISSABLES)
 
 
 def donnees_saisies(type_etape: TypeEtape) -> dict[str, Any]:
