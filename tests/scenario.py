@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import NAMESPACE_URL, uuid5
+
+from tests import etapes
+from tests.etapes import sid
+
+__all__ = ["NUMERO_AMINA", "OPERATEURS", "PARCOURS_BILAL", "etape", "scenario", "sid"]
 
 OPERATEURS = [
     ("ofii-dt-paris", "OFII", "75", "OFII — direction territoriale de Paris"),
@@ -20,23 +24,9 @@ NUMERO_AMINA = "7501234567"
 PARCOURS_BILAL = "2b0f3c1e-8d5a-4c7e-9f10-3a4b5c6d7e8f"
 
 
-def sid(nom: str) -> str:
-    """A stable step_id per scenario step name."""
-    return str(uuid5(NAMESPACE_URL, f"https://parcours.example/tests/{nom}"))
-
-
 def etape(nom: str, type_: str, jour: str, operateur: str, data: dict[str, Any], personne: dict[str, Any] | None) -> dict[str, Any]:
-    ligne: dict[str, Any] = {
-        "step_id": sid(nom),
-        "type": type_,
-        "occurred_on": jour,
-        "operateur": operateur,
-        "agent": "a.martin",
-        "data": data,
-    }
-    if personne is not None:
-        ligne["personne"] = personne
-    return ligne
+    """A step of a scenario, whose step_id is stable per `nom` (`sid(nom)`) so that later steps can name it."""
+    return etapes.etape(type_, jour, operateur, data, personne, step_id=sid(nom))
 
 
 def scenario() -> list[dict[str, Any]]:

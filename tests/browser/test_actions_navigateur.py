@@ -7,7 +7,6 @@ the test fails, it is not skipped (see test_parcours_navigateur.py).
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,36 +16,28 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
+from tests import etapes
 from tests.browser.test_parcours_navigateur import MOT_DE_PASSE, Incidents, capturer, connecter, incidents, page  # noqa: F401
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import EMPREINTE, Magasins, enregistrer_operateurs
 from web.app import create_app
-from web.config import Reglages
 from web.saisie.schemas import lire_etape
-from web.securite import hacher_mot_de_passe
 
 ACTION = "asso-75-fle-2025"
 
 
 def _etape(type_: str, jour: str, operateur: str, data: dict[str, Any], numero: str | None = None,
            action: str | None = None) -> Any:
-    brut: dict[str, Any] = {"step_id": str(uuid.uuid4()), "type": type_, "occurred_on": jour, "operateur": operateur,
-                            "agent": "a.martin", "data": data}
-    if numero:
-        brut["personne"] = {"numero_etranger": numero}
-    if action:
-        brut["action"] = action
-    return lire_etape(brut)
+    return lire_etape(etapes.etape(type_, jour, operateur, data, etapes.qui(numero) if numero else None, action=action))
 
 
 @pytest.fixture
-def serveur(tmp_path: Path) -> Iterator[str]:
-    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False)})
+def serveur(magasins: Magasins, tmp_path: Path) -> Iterator[str]:
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "i", cookie_securise=False)})
     services = app.extensions["parcours"]
     parcours = services.parcours
     enregistrer_operateurs(parcours)
-    parcours.creer_utilisateur("asso", "asso-75", Role.AGENT, "ASSO", hacher_mot_de_passe(MOT_DE_PASSE))
+    parcours.creer_utilisateur("asso", "asso-75", Role.AGENT, "ASSO", EMPREINTE)
     parcours.enregistrer_etape(_etape("action_declaree", "2025-01-02", "asso-75", {
         "intitule": "Français pour tous", "annee": 2025, "thematiques": ["FRANCAIS", "VALEURS_REPUBLIQUE"],
         "departements": ["75"], "objectif_beneficiaires": 15, "themes_valeurs": ["LAICITE"]}, action=ACTION))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from parcours.dates import add_months
 from parcours.vocabulaire import ENUMERATIONS
+from tests import etapes
 from tests.browser.test_parcours_navigateur import (  # noqa: F401 (fixtures)
     MOT_DE_PASSE,
     Incidents,
@@ -32,13 +31,13 @@ from tests.browser.test_parcours_navigateur import (  # noqa: F401 (fixtures)
     incidents,
     page,
 )
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import EMPREINTE, Magasins, enregistrer_operateurs
 from tests.scenario import OPERATEURS
 from web.app import create_app
-from web.config import Reglages
 from web.deps import aujourdhui
 from web.saisie.schemas import lire_etape
-from web.securite import hacher_mot_de_passe
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT, "Awa Ndiaye"), ("ml", "mission-locale-paris", Role.AGENT, "Karim Benali"),
            ("ft", "france-travail-75", Role.AGENT, "Julie Bernard"), ("resp-ml", "mission-locale-paris", Role.RESPONSABLE, "Inès Roux"),
@@ -78,12 +77,12 @@ class Saisie:
 
 
 @pytest.fixture
-def territoire(tmp_path: Path) -> Iterator[tuple[str, Any]]:
-    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False)})
+def territoire(magasins: Magasins, tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "i", cookie_securise=False)})
     services = app.extensions["parcours"]
     enregistrer_operateurs(services.parcours)
     for login, operateur, role, nom in COMPTES:
-        services.parcours.creer_utilisateur(login, operateur, role, nom, hacher_mot_de_passe(MOT_DE_PASSE))
+        services.parcours.creer_utilisateur(login, operateur, role, nom, EMPREINTE)
     services.rattraper()
     http = make_server("127.0.0.1", 0, app, threaded=True)
     fil = threading.Thread(target=http.serve_forever, daemon=True)
@@ -95,10 +94,7 @@ def territoire(tmp_path: Path) -> Iterator[tuple[str, Any]]:
 
 
 def enregistrer(services: Any, type_: str, le: str, operateur: str, data: dict[str, Any], personne: str | None = None) -> str:
-    brut: dict[str, Any] = {"step_id": str(uuid.uuid4()), "type": type_, "occurred_on": le, "operateur": operateur, "agent": "test",
-                            "data": data}
-    if personne:
-        brut["personne"] = {"parcours_id": personne}
+    brut = etapes.etape(type_, le, operateur, data, {"parcours_id": personne} if personne else None, agent="test")
     resultat = services.enregistrer_etape(lire_etape(brut))
     services.rattraper()
     return str(resultat.parcours_id)

@@ -17,19 +17,17 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, Response, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from parcours.dates import add_months
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import EMPREINTE, MOT_DE_PASSE, Magasins, enregistrer_operateurs
 from web.app import create_app
-from web.config import Reglages
 from web.deps import aujourdhui
-from web.securite import hacher_mot_de_passe
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 CHROMIUM = "/usr/bin/chromium"
 ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", "--no-first-run"]
-MOT_DE_PASSE = "Mot-de-passe-solide-2026"
 SIGNALER_LES_VIOLATIONS_CSP = (
     "document.addEventListener('securitypolicyviolation', e => console.error('CSP : ' + e.violatedDirective + ' sur '"
     " + location.pathname + ' : ' + ((e.target && e.target.outerHTML) || '').slice(0, 200)))"
@@ -40,12 +38,12 @@ expect.set_options(timeout=15_000)  # generous: the suite runs in parallel (`pyt
 
 
 @pytest.fixture
-def serveur(tmp_path: Path) -> Iterator[str]:
-    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False)})
+def serveur(magasins: Magasins, tmp_path: Path) -> Iterator[str]:
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "i", cookie_securise=False)})
     services = app.extensions["parcours"]
     enregistrer_operateurs(services.parcours)
     for login, operateur in (("ofii", "ofii-dt-paris"), ("ml", "mission-locale-paris")):
-        services.parcours.creer_utilisateur(login, operateur, Role.AGENT, login.upper(), hacher_mot_de_passe(MOT_DE_PASSE))
+        services.parcours.creer_utilisateur(login, operateur, Role.AGENT, login.upper(), EMPREINTE)
     services.rattraper()
     http = make_server("127.0.0.1", 0, app, threaded=True)
     fil = threading.Thread(target=http.serve_forever, daemon=True)

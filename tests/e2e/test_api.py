@@ -9,19 +9,18 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee
 from projections import tables as t
-from tests.conftest import enregistrer_operateurs
+from tests import etapes
+from tests.conftest import Magasins, enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, etape, scenario, sid
 from web.app import create_app
-from web.config import Reglages
 from web.securite import empreinte_jeton, nouveau_jeton
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    app = create_app({"REGLAGES": Reglages(tmp_path / "instance", None, "secret", nouvelle_cle_maitre(), cookie_securise=False), "TESTING": True})
+def app(magasins: Magasins, tmp_path: Path):
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "instance", cookie_securise=False), "TESTING": True})
     services = app.extensions["parcours"]
     enregistrer_operateurs(services.parcours)
     services.rattraper()
@@ -309,8 +308,8 @@ def test_errors_never_leak_a_stack_trace(app, client, ofii, monkeypatch: pytest.
     assert b"secret interne" not in reponse.data and b"Traceback" not in reponse.data
 
 
-def test_rate_limits_answer_429_with_retry_after(tmp_path: Path) -> None:
-    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "s", nouvelle_cle_maitre(), cookie_securise=False),
+def test_rate_limits_answer_429_with_retry_after(magasins: Magasins, tmp_path: Path) -> None:
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "i", cookie_securise=False),
                       "TESTING": True, "PARCOURS_LIMITE_API": "2 per minute"})
     entetes = {"Authorization": "Bearer prc_inconnu"}
     statuts = [app.test_client().get("/api/v1/flux", headers=entetes) for _ in range(3)]
@@ -342,19 +341,11 @@ def test_ofii_reads_what_became_of_an_orientation_the_employment_service_reporte
 
 
 def test_a_funded_actions_steps_go_through_the_api_with_the_same_rules(app, client, ofii) -> None:  # noqa: ANN001
-    import uuid
-
     asso = jeton(app, "asso-75")
     numero = {"numero_etranger": "7500000042"}
 
     def etape(type_: str, operateur: str, data: dict, personne: dict | None = None, action: str | None = "asso-75-fle-2025") -> dict:
-        brut = {"step_id": str(uuid.uuid4()), "type": type_, "occurred_on": "2025-02-03", "operateur": operateur,
-                "agent": "api", "data": data}
-        if personne:
-            brut["personne"] = personne
-        if action:
-            brut["action"] = action
-        return brut
+        return etapes.etape(type_, "2025-02-03", operateur, data, personne, agent="api", action=action)
 
     assert client.post("/api/v1/steps", headers=ofii, json=etape("personne_enregistree", "ofii-dt-paris", {
         "nom": "Karimi", "prenom": "Sara", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG",

@@ -14,7 +14,6 @@ import threading
 import zlib
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -25,17 +24,16 @@ from schemathesis.engine import Status, events, from_schema
 from schemathesis.specs.openapi.formats import STRING_FORMATS
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee
 from parcours.saisie import JOINTURES, SAUTS_DE_LIGNE, caractere_interdit
-from tests.conftest import base_postgres_jetable, enregistrer_operateurs
+from tests.conftest import Magasins, scenario_enregistre
 from tests.scenario import NUMERO_AMINA, OPERATEURS, PARCOURS_BILAL, scenario
 from web.app import create_app
-from web.config import Reglages
-from web.saisie.importation import LigneBrute, importer
 from web.api.openapi import FORMATS_DE_TEXTE
 from web.saisie.schemas import Date
 from web.securite import empreinte_jeton
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 JETON = "prc_schemathesis-jeton-de-test-0123456789"
 OPERATEUR = "ofii-dt-paris"
@@ -85,17 +83,13 @@ assert set(FORMATS_DE_TEXTE) <= set(FORMATS)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def serveur(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def serveur(request: pytest.FixtureRequest, magasins: Magasins,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """The scenario loaded, an OFII client with every scope, the application served on a free port."""
-    urls = [None] if request.param == "sqlite" else base_postgres_jetable()
-    for url in urls:
-        dossier: Path = tmp_path_factory.mktemp("schemathesis")
-        app = create_app({"REGLAGES": Reglages(dossier, url, "secret", nouvelle_cle_maitre(), cookie_securise=False),
-                          "TESTING": True, "PARCOURS_LIMITE_API": "100000 per minute"})
+    dossier = tmp_path_factory.mktemp("schemathesis") / "i"
+    with magasins.copie(request.param, dossier, scenario_enregistre, cookie_securise=False) as reglages:
+        app = create_app({"REGLAGES": reglages, "TESTING": True, "PARCOURS_LIMITE_API": "100000 per minute"})
         services = app.extensions["parcours"]
-        enregistrer_operateurs(services.parcours)
-        rapport = importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-        assert rapport.rejetees == 0
         services.parcours.creer_client_api("schemathesis", OPERATEUR, list(Portee), empreinte_jeton(JETON))
         services.rattraper()
         http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_SansJournal)

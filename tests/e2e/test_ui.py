@@ -16,14 +16,11 @@ from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from parcours.dates import add_months
 from projections import tables as t
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import EMPREINTE, MOT_DE_PASSE, Magasins, enregistrer_operateurs
 from web.app import create_app
 from web.config import Reglages
 from web.deps import aujourdhui
-from web.securite import hacher_mot_de_passe
 
-MOT_DE_PASSE = "Mot-de-passe-solide-2026"
-EMPREINTE = hacher_mot_de_passe(MOT_DE_PASSE)
 """Hashed once for every account of every test: argon2id is slow on purpose."""
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT), ("ml", "mission-locale-paris", Role.AGENT),
            ("ft", "france-travail-75", Role.AGENT), ("resp-ml", "mission-locale-paris", Role.RESPONSABLE),
@@ -43,8 +40,8 @@ def construire(reglages: Reglages, comptes=COMPTES):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    app = construire(Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False))
+def app(magasins: Magasins, tmp_path: Path):
+    app = construire(magasins.sqlite(tmp_path / "i", cookie_securise=False))
     yield app
     app.extensions["parcours"].fermer()
 

@@ -11,19 +11,18 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from projections import tables as t
+from tests.conftest import Magasins
 from tests.e2e.test_ui import COMPTES, connecter, construire, enregistrer_personne, jeton_csrf, poster
-from web.config import Reglages
 
 ACTION = "asso-75-fle-2025"
 
 
 @pytest.fixture
-def app(tmp_path: Path):  # noqa: ANN201
+def app(magasins: Magasins, tmp_path: Path):  # noqa: ANN201
     comptes = [*COMPTES, ("asso", "asso-75", Role.AGENT), ("langues", "langues-75", Role.AGENT)]
-    app = construire(Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False), comptes)
+    app = construire(magasins.sqlite(tmp_path / "i", cookie_securise=False), comptes)
     yield app
     app.extensions["parcours"].fermer()
 

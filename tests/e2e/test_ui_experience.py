@@ -20,7 +20,7 @@ from web.pages.formulaires import erreurs_par_champ
 
 def test_the_ofii_follows_its_orientations_and_re_orients_after_a_refusal(app_sur_chaque_base) -> None:  # noqa: F811
     app = app_sur_chaque_base
-    personne = personne_orientee(app)
+    personne_orientee(app)
     ofii, _ = connecter(app, "ofii")
     page = ofii.get("/orientations/envoyees").get_data(as_text=True)
     assert "Yasmina Haddad" in page and "en attente" in page and "Mission locale de Paris" in page

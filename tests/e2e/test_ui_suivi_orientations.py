@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
+from tests.conftest import Magasins
+from tests import etapes
 from tests.e2e.test_ui import connecter, construire
-from web.config import Reglages
 from web.deps import aujourdhui
 from web.saisie.schemas import lire_etape
 
@@ -21,8 +21,8 @@ COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT), ("ft", "france-travail-75", Ro
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    app = construire(Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False), comptes=COMPTES)
+def app(magasins: Magasins, tmp_path: Path):
+    app = construire(magasins.sqlite(tmp_path / "i", cookie_securise=False), comptes=COMPTES)
     yield app
     app.extensions["parcours"].fermer()
 
@@ -38,16 +38,13 @@ class Dossiers:
 
     def etape(self, type_: str, il_y_a: int, operateur: str, data: dict, numero: str) -> str:
         step_id = str(uuid.uuid4())
-        self.services.parcours.enregistrer_etape(lire_etape({
-            "step_id": step_id, "type": type_, "occurred_on": self.jour(il_y_a), "operateur": operateur, "agent": "t",
-            "personne": {"numero_etranger": numero}, "data": data}))
+        self.services.parcours.enregistrer_etape(lire_etape(
+            etapes.etape(type_, self.jour(il_y_a), operateur, data, etapes.qui(numero), step_id=step_id, agent="t")))
         return step_id
 
     def personne(self, numero: str, prenom: str, refugiee: bool = False) -> None:
-        self.services.parcours.enregistrer_etape(lire_etape({
-            "step_id": str(uuid.uuid4()), "type": "personne_enregistree", "occurred_on": self.jour(200), "operateur": "ofii-dt-paris",
-            "agent": "t", "data": {"nom": "Test", "prenom": prenom, "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG",
-                                   "departement": "75", "numero_etranger": numero}}))
+        self.services.parcours.enregistrer_etape(lire_etape(
+            etapes.enregistrement(numero, jour=self.jour(200), nom="Test", prenom=prenom, naissance="1990-01-01", agent="t")))
         if refugiee:
             self.etape("protection_accordee", 190, "ofii-dt-paris",
                        {"type": "REFUGIE", "decision_date": self.jour(190), "organe": "OFPRA"}, numero)

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import enregistrer_operateurs
-from tests.scenario import scenario
 from web.config import Reglages, construire_services
-from web.saisie.importation import LigneBrute, importer
 
 
 @pytest.fixture
-def services(reglages: Reglages):
-    """Services on an empty store of this backend, with the scenario's steps recorded and projected."""
-    services = construire_services(reglages)
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-    services.rattraper()
+def services(reglages_du_scenario: Reglages):
+    """Services on a store of this backend holding the scenario's steps, recorded and projected."""
+    services = construire_services(reglages_du_scenario)
     yield services
     services.fermer()

@@ -13,7 +13,6 @@ import contextlib
 import io
 from datetime import date
 from typing import Any
-from uuid import uuid4
 
 import openpyxl
 import pytest
@@ -28,6 +27,7 @@ from projections.evaluation_annuelle import SANS_OBJET, Action, ActionInconnueEr
 from projections.document import calculer
 from projections.indicateurs import Demande
 from projections.tableurs import ecrire
+from tests import etapes
 from tests.conftest import enregistrer_operateurs
 from web.config import construire_services
 from web.saisie.schemas import lire_etape
@@ -45,12 +45,7 @@ class Territoire:
 
     def ok(self, type_: str, jour: str, operateur: str, data: dict[str, Any], numero: str | None = None,
            action: str | None = None) -> Any:
-        brut: dict[str, Any] = {"step_id": str(uuid4()), "type": type_, "occurred_on": jour, "operateur": operateur,
-                                "agent": "a.martin", "data": data}
-        if numero:
-            brut["personne"] = {"numero_etranger": numero}
-        if action:
-            brut["action"] = action
+        brut = etapes.etape(type_, jour, operateur, data, etapes.qui(numero) if numero else None, action=action)
         return self.parcours.enregistrer_etape(lire_etape(brut))
 
     def personne(self, numero: str, sexe: str, naissance: str, menage: str | None = None, bpi: bool = False) -> None:

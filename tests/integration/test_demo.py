@@ -6,13 +6,16 @@ import io
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from parcours.chiffrement import nouvelle_cle_maitre
+from tests.conftest import Magasins
 from web.cli.principal import main
 from web.config import Reglages, construire_services
 from web.demo.generateur import generer_etapes, operateurs_demo
 from web.demo.chargement import ecrire_jsonl, enregistrer_territoire
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -23,8 +26,8 @@ def test_the_same_seed_gives_the_same_steps_and_another_seed_other_steps() -> No
     assert premiers != [e.etape for e in generer_etapes(80, 4, INSTANT)]
 
 
-def test_every_demo_step_is_accepted_and_recorded_once(tmp_path: Path) -> None:
-    services = construire_services(Reglages(tmp_path / "i", None, "s", nouvelle_cle_maitre()))
+def test_every_demo_step_is_accepted_and_recorded_once(magasins: Magasins, tmp_path: Path) -> None:
+    services = construire_services(magasins.sqlite(tmp_path / "i"))
     rapport = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
     assert rapport.rejets == [] and rapport.acceptees > 400 * 8
     encore = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
@@ -90,16 +93,13 @@ def test_a_rebuild_gives_exactly_the_figures_of_the_incremental_path_on_demo_dat
     services.fermer()
 
 
-def test_the_national_aggregate_equals_the_sum_of_the_departements_computed_row_by_row(reglages: Reglages) -> None:
+def test_the_national_aggregate_equals_the_sum_of_the_departements_computed_row_by_row(reglages_de_demonstration: Reglages) -> None:
     from datetime import date
 
     from projections.document import calculer
     from projections.indicateurs import Demande
-    from web.demo.chargement import enregistrer_territoire
 
-    services = construire_services(reglages)
-    enregistrer_territoire(services.parcours, 400, 17, instant=INSTANT)
-    services.rattraper()
+    services = construire_services(reglages_de_demonstration)
     for du, au in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2024, 3, 1), date(2024, 8, 31))):
         national = calculer(services.lectures, Demande(du, au))["accompagnement_emploi"]  # one SQL aggregate
         par_departement = [calculer(services.lectures, Demande(du, au, departement=code))["accompagnement_emploi"]  # row by row

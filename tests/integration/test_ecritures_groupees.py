@@ -12,10 +12,10 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.erreurs import PersonneInconnueError
 from projections import tables as t
-from tests.conftest import base_postgres_jetable, enregistrer_operateurs
+from tests import etapes
+from tests.conftest import enregistrer_operateurs
 from web.config import Reglages, construire_services
 from web.saisie.schemas import lire_etape
 
@@ -30,16 +30,12 @@ def services(reglages: Reglages):
 
 
 def inscription(parcours_id: str | None = None) -> dict[str, Any]:
-    return {
-        "step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
-        "agent": "a", "personne": {"parcours_id": parcours_id or str(uuid4())},
-        "data": {"nom": "Essai", "prenom": "Groupe", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG", "departement": "75"},
-    }
+    return etapes.enregistrement(None, jour="2025-01-15", nom="Essai", prenom="Groupe", naissance="1990-01-01",
+                                 personne={"parcours_id": parcours_id or str(uuid4())}, agent="a")
 
 
 def situation(parcours_id: str) -> dict[str, Any]:
-    return {"step_id": str(uuid4()), "type": "situation_logement", "occurred_on": "2025-01-15", "operateur": "ofii-dt-paris",
-            "agent": "a", "personne": {"parcours_id": parcours_id}, "data": {"situation": "DNA"}}
+    return etapes.etape("situation_logement", "2025-01-15", "ofii-dt-paris", {"situation": "DNA"}, {"parcours_id": parcours_id}, agent="a")
 
 
 class _SauvegardeRetenue:
@@ -194,9 +190,9 @@ def test_requests_waiting_for_the_same_catch_up_return_once_one_of_them_applied_
 
 
 @pytest.fixture
-def services_postgres(tmp_path):  # noqa: ANN001
-    for url in base_postgres_jetable():
-        services = construire_services(Reglages(tmp_path / "instance", url, "secret-de-test", nouvelle_cle_maitre()))
+def services_postgres(magasins, tmp_path):  # noqa: ANN001
+    with magasins.postgres(tmp_path / "instance") as reglages:
+        services = construire_services(reglages)
         enregistrer_operateurs(services.parcours)
         yield services
         services.fermer()

@@ -27,7 +27,7 @@ def _toute_la_copie(dossier: Path) -> bytes:
     return b"".join(f.read_bytes() for f in sorted(dossier.rglob("*")) if f.is_file())
 
 
-def test_an_erased_person_disappears_everywhere_but_the_erasure_record(services, reglages: Reglages, tmp_path: Path) -> None:
+def test_an_erased_person_disappears_everywhere_but_the_erasure_record(services, reglages_du_scenario: Reglages, tmp_path: Path) -> None:
     amina = services.parcours.trouver_par_numero(NUMERO_AMINA)
     periode = Demande(date(2024, 1, 1), date(2024, 12, 31))
     assert calculer(services.lectures, periode)["public_cible"]["total"] == 2
@@ -50,12 +50,12 @@ def test_an_erased_person_disappears_everywhere_but_the_erasure_record(services,
     assert rapport.rejets and "effacée" in rapport.rejets[0].raison
 
     services.fermer()
-    stocke = _octets_stockes(reglages)
+    stocke = _octets_stockes(reglages_du_scenario)
     for identite in AMINA:
         assert identite not in stocke
-    if not reglages.postgres:
+    if not reglages_du_scenario.postgres:
         copie = tmp_path / "copie"
-        shutil.copytree(reglages.dossier_donnees, copie)  # a backup by copy of every embedded file
+        shutil.copytree(reglages_du_scenario.dossier_donnees, copie)  # a backup by copy of every embedded file
         assert b"Mansouri" not in _toute_la_copie(copie)  # Bilal's read-model rows are there, sealed
         for identite in AMINA:
             assert identite not in _toute_la_copie(copie), identite

@@ -17,7 +17,6 @@ from projections.document import calculer
 from projections.indicateurs import Demande, DemandeInvalideError
 from projections.tableurs import ecrire
 from web.config import Reglages, construire_services
-from web.demo.chargement import enregistrer_territoire
 
 RUBRIQUES = ["1.1", "1.2", "2.", "3.1.", "3.2.", "3.3.", "3.4.", "3.5.", "3.6.", "3.7.", "3.8.", "3.9."]
 
@@ -61,10 +60,8 @@ def test_the_spreadsheet_carries_the_rows_and_the_log_position_they_were_read_at
 
 
 @pytest.mark.slow
-def test_on_a_demo_territory_the_table_matches_the_actions_key_of_the_report(reglages: Reglages) -> None:
-    services = construire_services(reglages)
-    enregistrer_territoire(services.parcours, 150, 7, instant=datetime(2026, 11, 1, tzinfo=timezone.utc))
-    services.rattraper()
+def test_on_a_demo_territory_the_table_matches_the_actions_key_of_the_report(reglages_de_demonstration: Reglages) -> None:
+    services = construire_services(reglages_de_demonstration)
     document = calculer(services.lectures, Demande(date(2025, 1, 1), date(2025, 12, 31)))
     national = evaluer(services.lectures, 2025, Action())
     assert national.chiffres.indicateurs() == document["actions"]

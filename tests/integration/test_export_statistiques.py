@@ -6,33 +6,30 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from projections import export_statistiques, protection
 from projections.export_statistiques import DIMENSIONS, MOYENNES, TABLEAUX, cohorte_detaillee, dimensions_de, exporter
 from projections.protection import MoyennesPubliees, ProtectionImpossibleError, TablePubliee, proteger
 from tests.unit.protection.test_gauss_moyennes_modes import verifier_moyennes
 from tests.unit.protection.test_protection import audit_independant
-from tests.conftest import base_postgres_jetable
-from web.config import Reglages, construire_services
-from web.demo.chargement import enregistrer_territoire
+from tests.conftest import Magasins, territoire_de_demonstration
+from web.config import construire_services
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 DU, AU = date(2023, 1, 1), date(2026, 10, 31)
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def services(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def services(request: pytest.FixtureRequest, magasins: Magasins, tmp_path_factory: pytest.TempPathFactory):
     """Each backend's demo territory, built once for the module (`make test` hands a module to one worker): the exports only read it."""
     dossier = tmp_path_factory.mktemp("territoire") / "instance"
-    urls = base_postgres_jetable() if request.param == "postgres" else iter([None])
-    for url in urls:
-        services = construire_services(Reglages(dossier, url, "secret-de-test", nouvelle_cle_maitre()))
-        enregistrer_territoire(services.parcours, 300, 4, instant=datetime(2026, 11, 1, tzinfo=timezone.utc))
-        services.rattraper()
+    with magasins.copie(request.param, dossier, territoire_de_demonstration) as reglages:
+        services = construire_services(reglages)
         yield services
         services.fermer()
 

@@ -15,17 +15,16 @@ from projections import tables as t
 from projections.faits import courants
 from projections.requetes import HORIZON_FIN_DE_TITRE, _entretiens_en_retard, _titres_expirant
 from web.config import Reglages, construire_services
-from web.demo.chargement import enregistrer_territoire
+
+pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
 
 INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
 JOURS = [date(2024, 6, 1), date(2025, 1, 15), date(2025, 9, 1), date(2026, 3, 1), date(2026, 11, 1), date(2028, 1, 1)]
 
 
 @pytest.fixture
-def territoire(reglages: Reglages):
-    services = construire_services(reglages)
-    enregistrer_territoire(services.parcours, 300, 7, instant=INSTANT)
-    services.rattraper()
+def territoire(reglages_de_demonstration: Reglages):
+    services = construire_services(reglages_de_demonstration)
     yield services
     services.fermer()
 

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from uuid import uuid4
 
-import pytest
-
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee, Role
-from tests.conftest import base_postgres_jetable, enregistrer_operateurs
-from tests.scenario import NUMERO_AMINA, scenario
-from web.app import create_app
-from web.config import Reglages
-from web.saisie.importation import LigneBrute, importer
-from web.securite import empreinte_jeton, hacher_mot_de_passe, nouveau_jeton
+from tests.conftest import EMPREINTE, MOT_DE_PASSE
+from tests.scenario import NUMERO_AMINA
+from web.securite import empreinte_jeton, nouveau_jeton
 
-MOT_DE_PASSE = "Motdepasse-solide-1"
 
 
 def jeton_api(app, operateur: str, portees=(Portee.LECTURE, Portee.ECRITURE)) -> dict[str, str]:  # noqa: ANN001
@@ -36,7 +27,7 @@ def csrf(client, url: str = "/connexion") -> str:  # noqa: ANN001
 
 def utilisateur(app, login: str, role: Role, operateur: str) -> None:  # noqa: ANN001
     services = app.extensions["parcours"]
-    services.parcours.creer_utilisateur(login, operateur, role, login, hacher_mot_de_passe(MOT_DE_PASSE))
+    services.parcours.creer_utilisateur(login, operateur, role, login, EMPREINTE)
     services.rattraper()
 
 

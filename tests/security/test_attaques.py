@@ -8,27 +8,22 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Portee, Role
 from projections import tables as t
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import EMPREINTE, MOT_DE_PASSE, Magasins, scenario_enregistre
 from tests.scenario import NUMERO_AMINA, etape, scenario
 from web.app import create_app
-from web.config import Reglages
 from web.saisie.importation import LigneBrute, importer
-from web.securite import empreinte_jeton, hacher_mot_de_passe, nouveau_jeton
+from web.securite import empreinte_jeton, nouveau_jeton
 
 INJECTIONS = ["' OR '1'='1", "1; DROP TABLE etape; --", "75' UNION SELECT nom FROM personne --", "\" OR 1=1 --", "%' OR 1=1 --"]
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    app = create_app({"REGLAGES": Reglages(tmp_path / "i", None, "secret", nouvelle_cle_maitre(), cookie_securise=False), "TESTING": True})
+def app(magasins: Magasins, tmp_path: Path):
+    app = create_app({"REGLAGES": magasins.sqlite(tmp_path / "i", scenario_enregistre, cookie_securise=False), "TESTING": True})
     services = app.extensions["parcours"]
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
-    services.rattraper()
     yield app
     services.fermer()
 
@@ -146,9 +141,9 @@ def test_xss_payloads_in_free_text_come_back_as_inert_json(app) -> None:
 def test_a_form_post_without_csrf_token_is_refused(app) -> None:
     client = app.test_client()
     services = app.extensions["parcours"]
-    services.parcours.creer_utilisateur("agent1", "ofii-dt-paris", Role.AGENT, "Agent", hacher_mot_de_passe("Motdepasse-solide-1"))
+    services.parcours.creer_utilisateur("agent1", "ofii-dt-paris", Role.AGENT, "Agent", EMPREINTE)
     services.rattraper()
-    reponse = client.post("/connexion", data={"login": "agent1", "mot_de_passe": "Motdepasse-solide-1"})
+    reponse = client.post("/connexion", data={"login": "agent1", "mot_de_passe": MOT_DE_PASSE})
     assert reponse.status_code == 400
     assert "login" not in (client.get_cookie("session").value if client.get_cookie("session") else "")
 
@@ -165,12 +160,12 @@ def _session(app, login: str, role: Role, operateur: str):  # noqa: ANN001, ANN2
     import re
 
     services = app.extensions["parcours"]
-    services.parcours.creer_utilisateur(login, operateur, role, login, hacher_mot_de_passe("Motdepasse-solide-1"))
+    services.parcours.creer_utilisateur(login, operateur, role, login, EMPREINTE)
     services.rattraper()
     client = app.test_client()
     page = client.get("/connexion").get_data(as_text=True)
     jeton_page = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post("/connexion", data={"csrf_token": jeton_page, "login": login, "mot_de_passe": "Motdepasse-solide-1"}).status_code == 302
+    assert client.post("/connexion", data={"csrf_token": jeton_page, "login": login, "mot_de_passe": MOT_DE_PASSE}).status_code == 302
     return client
 
 

@@ -26,6 +26,7 @@ from parcours.comptes import Role
 from parcours.erreurs import EtapeRejeteeError
 from parcours.regles import OPERATEURS_QUI_ENREGISTRENT
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, TypeEtape, TypeOperateur
+from tests import etapes
 from tests.integration.test_actions import Territoire, construire
 from tests.scenario import NUMERO_AMINA, etape, scenario, sid
 from tests.security.outils import amina, jeton_api, journal, session_de
@@ -102,12 +103,9 @@ def _tentative(parcours: Parcours, geste: TypeEtape, cible: Cible, operateur: st
         # The same value again: a well-formed correction whatever the type, so only who sends it can refuse it.
         champ = next((nom for nom, valeur in cible.donnees.items() if valeur not in (None, [], {}) and nom != "numero_etranger"), None)
         donnees["champs"] = {champ: cible.donnees[champ]} if champ else {}
-    brut: dict[str, Any] = {"step_id": str(uuid4()), "type": geste.value, "occurred_on": "2025-12-30", "operateur": operateur,
-                            "agent": "matrice", "data": donnees}
-    if cible.parcours_id is None:
-        brut["action"] = cible.action
-    else:
-        brut["personne"] = {"parcours_id": cible.parcours_id}
+    brut = etapes.etape(geste.value, "2025-12-30", operateur, donnees,
+                        None if cible.parcours_id is None else {"parcours_id": cible.parcours_id},
+                        agent="matrice", action=cible.action if cible.parcours_id is None else None)
     try:
         return parcours.enregistrer_etape(lire_etape(brut)).statut
     except EtapeRejeteeError as refus:

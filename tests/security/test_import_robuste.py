@@ -10,36 +10,31 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from click.testing import CliRunner
 
-from parcours.chiffrement import nouvelle_cle_maitre
-from tests.conftest import base_postgres_jetable
-from tests.scenario import OPERATEURS, scenario
+from tests import etapes
+from tests.conftest import Magasins, operateurs_du_scenario
+from tests.scenario import scenario
 from web.cli.principal import main
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def lancer(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    monkeypatch.setenv("PARCOURS_DATA_DIR", str(tmp_path / "instance"))
-    urls = [None] if request.param == "sqlite" else base_postgres_jetable()
-    for url in urls:
-        if url is None:
+def lancer(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """`parcours …` on a store of this backend where the scenario's operators are registered."""
+    with magasins.copie(request.param, tmp_path / "instance", operateurs_du_scenario) as reglages:
+        monkeypatch.setenv("PARCOURS_DATA_DIR", str(reglages.dossier_donnees))
+        monkeypatch.setenv("PARCOURS_MASTER_KEY", reglages.cle_maitre)
+        if reglages.url_base is None:
             monkeypatch.delenv("PARCOURS_DATABASE_URL", raising=False)
-            monkeypatch.delenv("PARCOURS_MASTER_KEY", raising=False)
         else:
-            monkeypatch.setenv("PARCOURS_DATABASE_URL", url)
-            monkeypatch.setenv("PARCOURS_MASTER_KEY", nouvelle_cle_maitre())
+            monkeypatch.setenv("PARCOURS_DATABASE_URL", reglages.url_base)
         runner = CliRunner()
 
         def executer(*args: str):  # noqa: ANN202
             return runner.invoke(main, list(args), catch_exceptions=False)
 
-        assert executer("init").exit_code == 0
-        for identifiant, type_, departement, nom in OPERATEURS:
-            assert executer("operators", "add", identifiant, "--type", type_, "--departement", departement, "--nom", nom).exit_code == 0
         yield executer
 
 
@@ -50,8 +45,7 @@ def ligne(etape: dict) -> bytes:
 def personne(**data: str) -> dict:
     valeurs = {"nom": "Durand", "prenom": "Léa", "date_naissance": "1990-01-01", "sexe": "F", "nationalite": "AFG",
                "departement": "75", **data}
-    return {"step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": "2024-01-10",
-            "operateur": "ofii-dt-paris", "agent": "a.martin", "data": valeurs}
+    return etapes.etape("personne_enregistree", "2024-01-10", "ofii-dt-paris", valeurs)
 
 
 def test_each_unreadable_line_is_rejected_alone_and_the_others_recorded_and_reported(lancer, tmp_path: Path) -> None:

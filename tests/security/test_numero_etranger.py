@@ -13,6 +13,7 @@ import pytest
 
 from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import TypeOperateur
+from tests import etapes
 from tests.scenario import NUMERO_AMINA
 from tests.security.outils import jeton_api, journal
 
@@ -22,8 +23,7 @@ ETRANGERE = "asso-93"
 
 
 def _note(numero: str) -> dict:
-    return {"step_id": str(uuid4()), "type": "note", "occurred_on": "2024-12-01", "operateur": ETRANGERE, "agent": "x",
-            "personne": {"numero_etranger": numero}, "data": {"texte": "essai", "visibilite": "PARTAGEE"}}
+    return etapes.etape("note", "2024-12-01", ETRANGERE, {"texte": "essai", "visibilite": "PARTAGEE"}, etapes.qui(numero), agent="x")
 
 
 def test_a_numero_nobody_has_and_a_numero_of_someone_not_followed_get_the_same_answer(app_deux_bases) -> None:

@@ -1,7 +1,7 @@
 """Fixtures of the domain unit tests: an in-memory Parcours, contract-shaped steps, a person's basic history.
 
-Steps are built as CONTRACT §3 dicts and go through `web.saisie.schemas.lire_etape`, the way real input
-arrives. The clock is fixed: "today" is 2025-06-30 (Europe/Paris). Everything is exposed through
+Steps are built as CONTRACT §3 dicts by `tests.etapes` (Sara's numéro by default) and go through
+`web.saisie.schemas.lire_etape`, the way real input arrives. The clock is fixed: "today" is 2025-06-30 (Europe/Paris). Everything is exposed through
 fixtures (`app`, `etape`, `banc`, `signataire`, `refugiee`), so test modules import nothing from here.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 
@@ -21,6 +21,7 @@ from parcours.erreurs import EtapeRejeteeError
 from parcours.historique import EtapeTenue, Historique
 from parcours.personne import Personne
 from parcours.vocabulaire import TypeOperateur
+from tests import etapes
 from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 AUJOURDHUI = datetime(2025, 6, 30, 12, tzinfo=UTC)
@@ -45,27 +46,11 @@ OPERATEURS: list[tuple[str, TypeOperateur, str, str | None]] = [
 ]
 
 
-def construire_etape(
-    type_: str,
-    occurred_on: str,
-    operateur: str,
-    data: dict[str, Any],
-    personne: dict[str, Any] | None = MOI,
-    step_id: str | None = None,
-    agent: str = "a.martin",
-) -> dict[str, Any]:
-    """One step as CONTRACT §3 writes it (a JSON object); `personne=None` leaves the key out."""
-    brut: dict[str, Any] = {
-        "step_id": step_id or str(uuid4()),
-        "type": type_,
-        "occurred_on": occurred_on,
-        "operateur": operateur,
-        "agent": agent,
-        "data": data,
-    }
-    if personne is not None:
-        brut["personne"] = personne
-    return brut
+def construire_etape(type_: str, occurred_on: str, operateur: str, data: dict[str, Any],
+                     personne: dict[str, Any] | None = MOI, step_id: str | None = None, agent: str = etapes.AGENT,
+                     ) -> dict[str, Any]:
+    """`tests.etapes.etape` with Sara as the default person: the unit tests' steps are mostly hers."""
+    return etapes.etape(type_, occurred_on, operateur, data, personne, step_id=step_id, agent=agent)
 
 
 def nouvelle_app() -> Parcours:
@@ -98,7 +83,11 @@ class Banc:
 
     def ok(self, *args: Any, **kwargs: Any) -> EtapeEnregistree:
         """Record one step (same arguments as `construire_etape`); it must be accepted."""
-        resultat = self.envoyer(construire_etape(*args, **kwargs))
+        return self.accepter(construire_etape(*args, **kwargs))
+
+    def accepter(self, brut: dict[str, Any]) -> EtapeEnregistree:
+        """Record one step built by `tests.etapes`; it must be accepted."""
+        resultat = self.envoyer(brut)
         assert resultat.statut == "acceptee", resultat
         return resultat
 
@@ -149,39 +138,31 @@ class Banc:
 
     def enregistrer(self, naissance: str = "1990-03-10", numero: str = NUMERO, jour: str = "2024-01-05",
                     sexe: str = "F") -> EtapeEnregistree:
-        return self.ok("personne_enregistree", jour, "ofii-dt-paris",
-                       {"nom": "Karimi", "prenom": "Sara", "date_naissance": naissance, "sexe": sexe,
-                        "nationalite": "AFG", "departement": "75", "numero_etranger": numero}, personne=None)
+        return self.accepter(etapes.enregistrement(numero, jour=jour, naissance=naissance, sexe=sexe))
 
     def titre(self, motif: str = "FAMILIAL", sous_motif: str = "CONJOINT_DE_FRANCAIS", jour: str = "2024-01-05",
               premier: bool = True, numero: str = NUMERO) -> EtapeEnregistree:
-        return self.ok("titre_sejour_delivre", jour, "prefecture-75",
-                       {"motif": motif, "sous_motif": sous_motif, "type_titre": "VLS_TS", "valid_from": jour,
-                        "premier_titre": premier}, personne={"numero_etranger": numero})
+        return self.accepter(etapes.titre(numero, jour=jour, motif=motif, sous_motif=sous_motif, premier=premier,
+                                          type_titre="VLS_TS"))
 
     def protection(self, decision: str, jour: str | None = None) -> EtapeEnregistree:
-        return self.ok("protection_accordee", jour or decision, "ofii-dt-paris",
-                       {"type": "REFUGIE", "decision_date": decision, "organe": "OFPRA"})
+        return self.accepter(etapes.protection(NUMERO, decision, jour=jour))
 
     def positionnement(self, oral: str = "INFRA_A1", ecrit: str = "INFRA_A1", jour: str = "2024-02-01",
                        nlns: bool = False) -> EtapeEnregistree:
-        return self.ok("positionnement_linguistique", jour, "ofii-dt-paris",
-                       {"niveau_oral": oral, "niveau_ecrit": ecrit, "non_lecteur_non_scripteur": nlns})
+        return self.accepter(etapes.positionnement(NUMERO, jour=jour, oral=oral, ecrit=ecrit, nlns=nlns))
 
     def cir(self, jour: str = "2024-02-01", step_id: str | None = None, **data: Any) -> EtapeEnregistree:
-        return self.ok("cir_signe", jour, "ofii-dt-paris", {"dt_ofii": "Paris", **data}, step_id=step_id)
+        return self.accepter(etapes.cir(NUMERO, jour=jour, step_id=step_id, **data))
 
     def prescription(self, type_: str = "CIR_OBLIGATOIRE", forfait: int = 100, cible: str = "A1",
                      jour: str = "2024-02-01", step_id: str | None = None) -> EtapeEnregistree:
-        return self.ok("formation_linguistique_prescrite", jour, "ofii-dt-paris",
-                       {"type": type_, "forfait_h": forfait, "niveau_cible": cible}, step_id=step_id)
+        return self.accepter(etapes.prescription(NUMERO, jour=jour, type_=type_, forfait=forfait, cible=cible,
+                                                 step_id=step_id))
 
     def heures(self, realisees: float, jour: str = "2024-03-31", planifiees: float | None = None,
                step_id: str | None = None) -> EtapeEnregistree:
-        return self.ok("formation_linguistique_heures", jour, "langues-75",
-                       {"periode_debut": "2024-03-01", "periode_fin": "2024-03-30",
-                        "heures_planifiees": realisees if planifiees is None else planifiees,
-                        "heures_realisees": realisees}, step_id=step_id)
+        return self.accepter(etapes.heures(NUMERO, realisees, jour=jour, planifiees=planifiees, step_id=step_id))
 
     def parcours_de_base(self, naissance: str = "1990-03-10") -> Banc:
         """Registered, a first family permit, positioned below A1 on both skills, CIR signed on 2024-02-01."""

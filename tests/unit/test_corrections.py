@@ -230,6 +230,16 @@ def test_voiding_the_only_cir_flags_the_steps_that_needed_it_and_refuses_new_one
     signataire.cir(jour="2024-03-10")  # no CIR is open any more
 
 
+def test_voiding_a_prescription_flags_its_hours_and_refuses_new_ones(signataire) -> None:
+    prescription = str(signataire.prescription().step_id)
+    heures = signataire.heures(40)
+    annuler(signataire, prescription, jour="2024-04-05")
+    assert signataire.historique().etape(UUID(prescription)) is None
+    assert a_reverifier(signataire, heures.step_id) != []
+    signataire.rejet("type", "formation_linguistique_heures", "2024-04-30", "langues-75",
+                     {"periode_debut": "2024-04-01", "periode_fin": "2024-04-29", "heures_planifiees": 10, "heures_realisees": 5})
+
+
 def test_voiding_a_correction_restores_the_original_values(signataire) -> None:
     cible, correction = str(uuid4()), str(uuid4())
     signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)

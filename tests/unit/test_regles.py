@@ -6,10 +6,13 @@ and the aggregate's version exactly as they were (`Banc.rejet`). Soft rules are 
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 from parcours.erreurs import OperateurInconnuError, PersonneInconnueError
 from parcours.vocabulaire import TypeEtape
+from web.saisie.schemas import lire_etape
 
 SITUATION = {"situation": "DNA"}
 ORIENTATION_FT = {"vers": "france-travail-75", "motif_choix": "DEFAUT"}
@@ -71,6 +74,15 @@ def test_a_step_without_a_person_is_rejected_unless_it_registers_one(signataire)
     signataire.rejet("personne", "situation_logement", "2024-05-01", "logement-75", SITUATION, personne=None)
 
 
+def test_every_step_keeps_its_operator_agent_business_date_and_recording_time(signataire) -> None:
+    commande = replace(lire_etape(signataire.etape("situation_logement", "2024-05-01", "logement-75", SITUATION)),
+                       enregistre_le=datetime(2024, 5, 2, 9, tzinfo=UTC))
+    resultat = signataire.app.enregistrer_etape(commande)
+    tenue = signataire.tenue(resultat.step_id)
+    assert (tenue.operateur, tenue.agent, tenue.occurred_on) == ("logement-75", "a.martin", date(2024, 5, 1))
+    assert tenue.enregistre_le == datetime(2024, 5, 2, 9, tzinfo=UTC)
+
+
 # Identity ------------------------------------------------------------------------------------------
 
 
@@ -105,6 +117,14 @@ def test_a_registration_may_name_its_numero_in_personne_but_not_a_different_one(
                        personne={"numero_etranger": "9307654321"})
     assert banc.app.trouver_par_numero("9307654321") == resultat.parcours_id
     assert banc.app.personne(resultat.parcours_id).identite["numero_etranger"] == "9307654321"
+
+
+def test_a_permits_sub_motif_must_belong_to_its_motif(banc) -> None:
+    banc.enregistrer()
+    titre = {"motif": "ETUDIANT", "sous_motif": "SALARIE", "type_titre": "VLS_TS", "valid_from": "2024-01-05",
+             "premier_titre": True}
+    banc.rejet("data.sous_motif", "titre_sejour_delivre", "2024-01-05", "prefecture-75", titre)
+    banc.ok("titre_sejour_delivre", "2024-01-05", "prefecture-75", dict(titre, sous_motif="AUTRE"))
 
 
 def test_a_residence_permit_cannot_end_before_it_starts(banc) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -19,6 +18,7 @@ from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
 from parcours.index import BinomeReference
 from parcours.vocabulaire import TypeEtape, TypeOperateur
+from tests import etapes
 from tests.conftest import enregistrer_operateurs
 from web.saisie.schemas import lire_etape, valider_champs_corriges
 
@@ -38,16 +38,14 @@ class Terrain:
     @staticmethod
     def brut(type_: str, jour: str, operateur: str, data: dict[str, Any], personne: dict[str, Any] | None = None,
              action: str | None = ACTION, step_id: str | None = None) -> dict[str, Any]:
-        brut: dict[str, Any] = {"step_id": step_id or str(uuid4()), "type": type_, "occurred_on": jour,
-                                "operateur": operateur, "agent": "a.martin", "data": data}
-        if personne is not None:
-            brut["personne"] = personne
-        if action is not None:
-            brut["action"] = action
-        return brut
+        """`tests.etapes.etape` on this action by default."""
+        return etapes.etape(type_, jour, operateur, data, personne, step_id=step_id, action=action)
 
     def ok(self, *args: Any, **kwargs: Any) -> Any:
-        resultat = self.app.enregistrer_etape(lire_etape(self.brut(*args, **kwargs)))
+        return self.accepter(self.brut(*args, **kwargs))
+
+    def accepter(self, brut: dict[str, Any]) -> Any:
+        resultat = self.app.enregistrer_etape(lire_etape(brut))
         assert resultat.statut == "acceptee"
         return resultat
 
@@ -66,19 +64,13 @@ class Terrain:
                         "departements": ["75"], "objectif_beneficiaires": 20}, action=action)
 
     def personne(self, numero: str, motif: str = "FAMILIAL", titre_le: str = "2024-01-05", protection: bool = False) -> dict[str, str]:
-        self.ok("personne_enregistree", "2024-01-05", "ofii-dt-paris",
-                {"nom": "Karimi", "prenom": "Sara", "date_naissance": "1990-03-10", "sexe": "F", "nationalite": "AFG",
-                 "departement": "75", "numero_etranger": numero}, action=None)
-        moi = {"numero_etranger": numero}
+        self.accepter(etapes.enregistrement(numero))
         if motif:
-            sous_motif = "AUTRE" if motif == "ETUDIANT" else "CONJOINT_DE_FRANCAIS" if motif == "FAMILIAL" else "AUTRE"
-            self.ok("titre_sejour_delivre", titre_le, "prefecture-75",
-                    {"motif": motif, "sous_motif": sous_motif, "type_titre": "VLS_TS", "valid_from": titre_le,
-                     "premier_titre": True}, personne=moi, action=None)
+            self.accepter(etapes.titre(numero, jour=titre_le, motif=motif, sous_motif="CONJOINT_DE_FRANCAIS" if motif == "FAMILIAL" else "AUTRE",
+                                       type_titre="VLS_TS"))
         if protection:
-            self.ok("protection_accordee", "2024-02-01", "ofii-dt-paris",
-                    {"type": "REFUGIE", "decision_date": "2024-02-01", "organe": "OFPRA"}, personne=moi, action=None)
-        return moi
+            self.accepter(etapes.protection(numero, "2024-02-01"))
+        return etapes.qui(numero)
 
     def inscrire(self, moi: dict[str, str], jour: str = "2025-01-10", heures: float | None = 100, **data: Any) -> Any:
         return self.ok("beneficiaire_inscrit", jour, "fta-paris", {"heures_prevues": heures, **data}, personne=moi)

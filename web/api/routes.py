@@ -428,8 +428,9 @@ def indicateurs() -> Any:
         demande = Demande(
             du, au, vu_au, position, None,
             request.args.get("operateur") or None,
-            request.args.get("public") or None,
-            request.args.get("programme") or None,
+            # An empty value is not one of the document's choices: refused like any unknown one, not read as « all ».
+            request.args.get("public"),
+            request.args.get("programme"),
             tuple(code for code in request.args.getlist("departement") if code),
         )
         document = masquer(calculer(services().lectures, demande))

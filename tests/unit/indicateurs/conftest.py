@@ -13,7 +13,6 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 import pytest
 
@@ -24,6 +23,7 @@ from parcours.vocabulaire import TypeOperateur
 from projections.document import calculer
 from projections.indicateurs import Demande
 from projections.runner import migrer, moteur, rattraper
+from tests import etapes
 from tests.conftest import enregistrer_operateurs
 from web.saisie.schemas import lire_etape, valider_champs_corriges
 
@@ -33,14 +33,6 @@ OPERATEURS_EN_PLUS = [
     ("france-travail-59", "FRANCE_TRAVAIL", "59", "France Travail Nord"),
 ]
 """Receiving kinds the shared scenario lacks, and an operator of another département."""
-
-SOUS_MOTIF_PAR_DEFAUT = {
-    "FAMILIAL": "CONJOINT_DE_FRANCAIS",
-    "ECONOMIQUE": "SALARIE",
-    "HUMANITAIRE": "REFUGIE",
-    "DIVERS": "VISITEUR",
-    "ETUDIANT": "AUTRE",
-}
 
 MAINTENANT = datetime(2026, 1, 15, 12, tzinfo=timezone.utc)
 """The default recording time: every business date of the tests is on or before it."""
@@ -92,22 +84,16 @@ class Territoire:
         enregistre_le: datetime | None = None,
     ) -> str:
         """Record one CONTRACT §3 step for the person whose numéro étranger is `qui`; returns its step_id."""
-        step_id = step_id or str(uuid4())
-        brut: dict[str, Any] = {
-            "step_id": step_id,
-            "type": type_,
-            "occurred_on": jour,
-            "operateur": operateur,
-            "agent": "agent.test",
-            "data": data,
-        }
-        if qui is not None:
-            brut["personne"] = {"numero_etranger": qui}
+        return self.enregistrer(etapes.etape(type_, jour, operateur, data, etapes.qui(qui) if qui else None,
+                                             step_id=step_id), enregistre_le)
+
+    def enregistrer(self, brut: dict[str, Any], enregistre_le: datetime | None = None) -> str:
+        """Record a step built by `tests.etapes` (at `enregistre_le` when given); returns its step_id."""
         commande = lire_etape(brut)
         if enregistre_le is not None:
             commande = replace(commande, enregistre_le=enregistre_le)
         self.parcours.enregistrer_etape(commande)
-        return step_id
+        return brut["step_id"]
 
     def personne(
         self,
@@ -127,51 +113,23 @@ class Territoire:
         returns the numéro étranger that names them in the next steps."""
         self._numero += 1
         qui = str(self._numero)
-        identite: dict[str, Any] = {
-            "nom": "Nom",
-            "prenom": "Prénom",
-            "date_naissance": naissance,
-            "sexe": sexe,
-            "nationalite": "AFG",
-            "departement": departement,
-            "numero_etranger": qui,
-        }
-        if menage is not None:
-            identite["menage"] = menage
-        self.etape("personne_enregistree", enregistree_le, "ofii-dt-paris", identite, None)
+        self.enregistrer(etapes.enregistrement(qui, jour=enregistree_le, naissance=naissance, sexe=sexe, nom="Nom",
+                                               prenom="Prénom", departement=departement, menage=menage))
         self.titre(qui, titre_le, motif, sous_motif, premier=True)
         if protection is not None:
-            self.etape(
-                "protection_accordee",
-                protection_saisie_le or protection,
-                "ofii-dt-paris",
-                {"type": type_protection, "decision_date": protection, "organe": "OFPRA"},
-                qui,
-            )
+            self.enregistrer(etapes.protection(qui, protection, jour=protection_saisie_le, type_=type_protection))
         return qui
 
     def titre(self, qui: str, le: str, motif: str, sous_motif: str | None = None, premier: bool = False) -> str:
-        return self.etape(
-            "titre_sejour_delivre",
-            le,
-            "prefecture-75",
-            {
-                "motif": motif,
-                "sous_motif": sous_motif or SOUS_MOTIF_PAR_DEFAUT[motif],
-                "type_titre": "VLS_TS" if premier else "CARTE_SEJOUR_PLURIANNUELLE",
-                "valid_from": le,
-                "premier_titre": premier,
-            },
-            qui,
-        )
+        return self.enregistrer(etapes.titre(qui, jour=le, motif=motif, sous_motif=sous_motif, premier=premier))
 
     # Employment support ----------------------------------------------------------------------------
 
     def entree(self, qui: str, le: str, operateur: str = "france-travail-75", programme: str = "ACCOMPAGNEMENT_FT") -> str:
-        return self.etape("accompagnement_emploi_debute", le, operateur, {"programme": programme}, qui)
+        return self.enregistrer(etapes.entree(qui, jour=le, operateur=operateur, programme=programme))
 
     def sortie(self, qui: str, le: str, categorie: str, operateur: str = "france-travail-75") -> str:
-        return self.etape("sortie_accompagnement", le, operateur, {"categorie": categorie}, qui)
+        return self.enregistrer(etapes.sortie(qui, jour=le, categorie=categorie, operateur=operateur))
 
     def episode(self, qui: str, entree: str, sortie: str, categorie: str, operateur: str = "france-travail-75",
                 programme: str = "ACCOMPAGNEMENT_FT") -> str:
@@ -181,35 +139,28 @@ class Territoire:
 
     def suivi(self, qui: str, sortie_id: str, le: str, repondant: bool, categorie: str | None = None,
               operateur: str = "france-travail-75") -> str:
-        data: dict[str, Any] = {"sortie_step_id": sortie_id, "repondant": repondant}
-        if categorie is not None:
-            data["categorie"] = categorie
-        return self.etape("suivi_six_mois", le, operateur, data, qui)
+        return self.enregistrer(etapes.suivi(qui, sortie_id, jour=le, repondant=repondant, categorie=categorie,
+                                             operateur=operateur))
 
     # CIR, language, housing ----------------------------------------------------------------------------
 
     def cir(self, qui: str, le: str) -> str:
-        return self.etape("cir_signe", le, "ofii-dt-paris", {"dt_ofii": "Paris"}, qui)
+        return self.enregistrer(etapes.cir(qui, jour=le))
 
     def positionnement(self, qui: str, le: str, oral: str, ecrit: str) -> str:
-        return self.etape("positionnement_linguistique", le, "ofii-dt-paris",
-                          {"niveau_oral": oral, "niveau_ecrit": ecrit, "non_lecteur_non_scripteur": False}, qui)
+        return self.enregistrer(etapes.positionnement(qui, jour=le, oral=oral, ecrit=ecrit))
 
     def prescription(self, qui: str, le: str, type_: str = "CIR_OBLIGATOIRE", forfait: int = 100, cible: str = "A1") -> str:
-        return self.etape("formation_linguistique_prescrite", le, "ofii-dt-paris",
-                          {"type": type_, "forfait_h": forfait, "niveau_cible": cible}, qui)
+        return self.enregistrer(etapes.prescription(qui, jour=le, type_=type_, forfait=forfait, cible=cible))
 
     def heures(self, qui: str, le: str, planifiees: float, realisees: float) -> str:
-        return self.etape("formation_linguistique_heures", le, "langues-75",
-                          {"periode_debut": le, "periode_fin": le, "heures_planifiees": planifiees,
-                           "heures_realisees": realisees}, qui)
+        return self.enregistrer(etapes.heures(qui, realisees, jour=le, planifiees=planifiees, debut=le, fin=le))
 
     def evaluation(self, qui: str, le: str, oral: str, ecrit: str, type_: str = "FINALE") -> str:
-        return self.etape("evaluation_linguistique", le, "langues-75",
-                          {"type": type_, "niveau_oral": oral, "niveau_ecrit": ecrit}, qui)
+        return self.enregistrer(etapes.evaluation(qui, jour=le, oral=oral, ecrit=ecrit, type_=type_))
 
     def fin_formation(self, qui: str, le: str, motif: str = "FORFAIT_REALISE") -> str:
-        return self.etape("formation_linguistique_terminee", le, "langues-75", {"motif": motif}, qui)
+        return self.enregistrer(etapes.fin_formation(qui, jour=le, motif=motif))
 
     def formation(
         self,
@@ -242,16 +193,15 @@ class Territoire:
         return prescription
 
     def logement(self, qui: str, le: str, situation: str, operateur: str = "logement-75") -> str:
-        return self.etape("situation_logement", le, operateur, {"situation": situation}, qui)
+        return self.enregistrer(etapes.logement(qui, jour=le, situation=situation, operateur=operateur))
 
     # Corrections and voids ---------------------------------------------------------------------------
 
     def corriger(self, qui: str, cible: str, champs: dict[str, Any], le: str, operateur: str = "france-travail-75") -> str:
-        return self.etape("evenement_corrige", le, operateur,
-                          {"cible_step_id": cible, "champs": champs, "motif": "Erreur de saisie."}, qui)
+        return self.enregistrer(etapes.correction(qui, cible, champs, jour=le, operateur=operateur))
 
     def annuler(self, qui: str, cible: str, le: str, operateur: str = "france-travail-75") -> str:
-        return self.etape("evenement_annule", le, operateur, {"cible_step_id": cible, "motif": "Saisie à tort."}, qui)
+        return self.enregistrer(etapes.annulation(qui, cible, jour=le, operateur=operateur))
 
     # The report ------------------------------------------------------------------------------------------
 

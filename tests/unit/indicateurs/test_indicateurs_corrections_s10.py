@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from uuid import uuid4
-
 import pytest
 
 from parcours.dates import contrat_durable
 from projections.evaluation_annuelle import HEURES_DISPENSEES, evaluer
 from projections.requetes import listes_de_travail
+from tests import etapes
 from web.saisie.schemas import lire_etape
 
 if TYPE_CHECKING:
@@ -90,10 +89,7 @@ def test_an_employment_exit_without_a_contract_in_its_episode_is_accepted_flagge
     # a — EMPLOI_MOINS_6M with no contract at all: flagged, listed, counted.
     a = t.personne()
     t.entree(a, "2025-03-01")
-    commande = lire_etape({"step_id": str(uuid4()), "type": "sortie_accompagnement", "occurred_on": "2025-04-01",
-                           "operateur": "france-travail-75", "agent": "agent.test",
-                           "personne": {"numero_etranger": a}, "data": {"categorie": "EMPLOI_MOINS_6M"}})
-    resultat = t.parcours.enregistrer_etape(commande)
+    resultat = t.parcours.enregistrer_etape(lire_etape(etapes.sortie(a, jour="2025-04-01", categorie="EMPLOI_MOINS_6M")))
     assert resultat.statut == "acceptee"
     assert [d["code"] for d in resultat.drapeaux] == ["CATEGORIE_SANS_CONTRAT"]
     assert "catégorie sans contrat" in resultat.drapeaux[0]["message"]

@@ -1,84 +1,26 @@
 """The CONTRACT §5 definitions on small cohorts whose figures are computed by hand in each test.
 
 Steps go through the domain (in-memory log, controllable clock) and the projection into a SQLite
-read model, then `calculer`. Each comment gives the arithmetic the assertion checks.
+read model, then `calculer` (the shared `territoire` of this folder). Each comment gives the
+arithmetic the assertion checks.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
-from pathlib import Path
-from typing import Any
-from uuid import uuid4
+from typing import TYPE_CHECKING
 
 import pytest
 
-from parcours.application import Parcours
-from parcours.chiffrement import nouvelle_cle_maitre
-from projections.document import calculer
 from projections.indicateurs import Demande, DemandeInvalideError
-from projections.runner import migrer, moteur, rattraper
-from tests.conftest import enregistrer_operateurs
-from web.saisie.schemas import lire_etape, valider_champs_corriges
 
-
-class Territoire:
-    def __init__(self, dossier: Path) -> None:
-        self.maintenant = datetime(2026, 1, 15, 12, tzinfo=timezone.utc)
-        self.app = Parcours({"PERSISTENCE_MODULE": "eventsourcing.popo"}, cle_maitre=nouvelle_cle_maitre(),
-                            horloge=lambda: self.maintenant, valider_champs=valider_champs_corriges)
-        enregistrer_operateurs(self.app)
-        url = f"sqlite:///{dossier / 'lectures.sqlite'}"
-        migrer(url)
-        self.lectures = moteur(url)
-        self.numero = 7500000000
-
-    def etape(self, type_: str, jour: str, operateur: str, data: dict[str, Any], qui: str,
-              step_id: str | None = None, enregistre_le: datetime | None = None) -> str:
-        step_id = step_id or str(uuid4())
-        brut = {"step_id": step_id, "type": type_, "occurred_on": jour, "operateur": operateur, "agent": "t", "data": data,
-                "personne": {"numero_etranger": qui}}
-        commande = lire_etape(brut)
-        if enregistre_le is not None:
-            commande = replace(commande, enregistre_le=enregistre_le)
-        self.app.enregistrer_etape(commande)
-        return step_id
-
-    def personne(self, naissance: str = "1990-01-01", sexe: str = "F", departement: str = "75", menage: str | None = None,
-                 motif: str = "FAMILIAL", sous_motif: str = "CONJOINT_DE_FRANCAIS", protection: str | None = None,
-                 entree: str = "2023-01-10") -> str:
-        self.numero += 1
-        qui = str(self.numero)
-        identite = {"nom": "N", "prenom": "P", "date_naissance": naissance, "sexe": sexe, "nationalite": "AFG",
-                    "departement": departement, "numero_etranger": qui}
-        if menage:
-            identite["menage"] = menage
-        self.app.enregistrer_etape(lire_etape({"step_id": str(uuid4()), "type": "personne_enregistree", "occurred_on": entree,
-                                                "operateur": "ofii-dt-paris", "agent": "t", "data": identite}))
-        if protection:
-            self.etape("protection_accordee", protection, "ofii-dt-paris",
-                       {"type": "REFUGIE" if motif == "HUMANITAIRE" else "APATRIDE", "decision_date": protection, "organe": "OFPRA"}, qui)
-        self.etape("titre_sejour_delivre", entree, "prefecture-75", {"motif": motif, "sous_motif": sous_motif, "type_titre": "VLS_TS",
-                                                                     "valid_from": entree, "premier_titre": True}, qui)
-        return qui
-
-    def episode(self, qui: str, entree: str, sortie: str | None, categorie: str = "RECHERCHE_EMPLOI", operateur: str = "france-travail-75") -> str | None:
-        self.etape("accompagnement_emploi_debute", entree, operateur, {"programme": "ACCOMPAGNEMENT_FT"}, qui)
-        if sortie is None:
-            return None
-        return self.etape("sortie_accompagnement", sortie, operateur, {"categorie": categorie}, qui)
-
-    def indicateurs(self, du: str, au: str, **options: Any) -> dict[str, Any]:
-        rattraper(self.app, self.lectures)
-        return calculer(self.lectures, Demande(date.fromisoformat(du), date.fromisoformat(au), **options))
+if TYPE_CHECKING:
+    from conftest import Territoire
 
 
 @pytest.fixture
-def t(tmp_path: Path) -> Territoire:
-    territoire = Territoire(tmp_path)
-    yield territoire
-    territoire.lectures.dispose()
+def t(territoire: Territoire) -> Territoire:
+    return territoire
 
 
 def test_an_empty_store_gives_every_key_with_zero_counts_and_null_rates(t: Territoire) -> None:
@@ -119,7 +61,7 @@ def test_the_six_month_cohort_uses_calendar_months_with_month_end_clamping(t: Te
     assert suivi == {"cohorte": 3, "renseignes": 1, "positifs": 1, "taux_positif": 0.333, "taux_reponse": 0.333}
     # An exit of 31/08/2024 falls due on 28/02/2025 (not a leap year).
     e = t.personne()
-    t.episode(e, "2024-06-01", "2024-08-31")
+    t.episode(e, "2024-06-01", "2024-08-31", "RECHERCHE_EMPLOI")
     assert t.indicateurs("2025-02-28", "2025-02-28")["accompagnement_emploi"]["suivi_6_mois"]["cohorte"] == 1
 
 
@@ -169,14 +111,14 @@ def test_language_assiduity_progression_and_a1(t: Territoire) -> None:
 def test_public_cible_takes_age_and_bpi_status_at_the_first_entry_of_the_period(t: Territoire) -> None:
     # Entries on 2025-03-01: born 2001-03-02 → 23; 2000-03-01 → 25 (birthday that day); 1999-03-02 → 25; 1999-03-01 → 26.
     for naissance, sexe in (("2001-03-02", "F"), ("2000-03-01", "M"), ("1999-03-02", "F"), ("1999-03-01", "M")):
-        t.episode(t.personne(naissance=naissance, sexe=sexe), "2025-03-01", None)
+        t.entree(t.personne(naissance=naissance, sexe=sexe), "2025-03-01")
     refugiee = t.personne(naissance="1980-01-01", sexe="F", motif="HUMANITAIRE", sous_motif="REFUGIE", protection="2025-02-01")
-    t.episode(refugiee, "2025-03-01", None)
-    t.episode(refugiee, "2025-04-01", None, operateur="asso-75")  # a second entry: counted once
+    t.entree(refugiee, "2025-03-01")
+    t.entree(refugiee, "2025-04-01", operateur="asso-75")  # a second entry: counted once
     tardive = t.personne(naissance="1985-01-01", sexe="M", motif="HUMANITAIRE", sous_motif="APATRIDE", protection="2025-03-15")
-    t.episode(tardive, "2025-03-01", None)  # protected after the entry: not BPI at entry
+    t.entree(tardive, "2025-03-01")  # protected after the entry: not BPI at entry
     apatride = t.personne(naissance="1985-01-01", sexe="M", motif="HUMANITAIRE", sous_motif="APATRIDE", protection="2024-12-01")
-    t.episode(apatride, "2025-03-01", None)
+    t.entree(apatride, "2025-03-01")
     public = t.indicateurs("2025-01-01", "2025-12-31")["public_cible"]
     # total 7; <25: only the 23-year-old; <26: 23, 25, 25; BPI: refugee + stateless = 2 (1 F, 1 M, none < 25)
     assert public == {"total": 7, "hommes": 4, "femmes": 3, "moins_de_25_ans": 1, "moins_de_26_ans": 3, "bpi": 2,
