@@ -8,7 +8,7 @@ Must not import flask or `web`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
@@ -46,10 +46,19 @@ COMPTES = (
 )
 
 
+_SIMPLES = frozenset({str, int, float, bool, type(None)})
+
+
 def en_json(valeur: Any) -> Any:
     """Event values in their JSON form: dates as ISO strings, enums as values, UUIDs as strings."""
-    if valeur is None or type(valeur) in (str, int, float, bool):
+    genre = type(valeur)
+    if genre in _SIMPLES:
         return valeur
+    # A rebuild converts every value of every step: plain dicts and lists first, without isinstance chains.
+    if genre is dict:
+        return {k if type(k) is str else str(k): v if type(v) in _SIMPLES else en_json(v) for k, v in valeur.items()}
+    if genre is list:
+        return [v if type(v) in _SIMPLES else en_json(v) for v in valeur]
     if isinstance(valeur, Mapping):
         return {str(k): en_json(v) for k, v in valeur.items()}
     if isinstance(valeur, (list, tuple, set, frozenset)):
@@ -188,21 +197,14 @@ class _Lot:
 
     def ecrire(self) -> None:
         c = self.connexion
-        if self.etapes:
-            c.execute(t.etape.insert(), self.etapes)
-        if self.faits:
-            c.execute(t.fait.insert(), self.faits)
-        if self.personnes:
-            c.execute(t.personne.insert(), self.personnes)
-        if self.implications:
-            lignes = [{"parcours_id": p, "operateur": o, "depuis": d} for (p, o), d in self.implications.items()]
-            c.execute(_inserer_sauf_existant(c, t.implication), lignes)
-        if self.consultations:
-            c.execute(t.consultation.insert(), self.consultations)
-        if self.catalogue:
-            c.execute(t.action.insert(), self.catalogue)
-        if self.faits_action:
-            c.execute(t.fait_action.insert(), self.faits_action)
+        inserer(c, t.etape, self.etapes)
+        inserer(c, t.fait, self.faits)
+        inserer(c, t.personne, self.personnes)
+        inserer(c, t.implication, [{"parcours_id": p, "operateur": o, "depuis": d} for (p, o), d in self.implications.items()],
+                sauf_existant=True)
+        inserer(c, t.consultation, self.consultations)
+        inserer(c, t.action, self.catalogue)
+        inserer(c, t.fait_action, self.faits_action)
         self.etapes, self.faits, self.personnes, self.implications, self.consultations = [], [], [], {}, []
         self.faits_action, self.catalogue = [], []
 
@@ -342,8 +344,9 @@ def _demande_dossier(connexion: sa.Connection, position: int, evenement: Any) ->
     elif isinstance(evenement, DemandeDeDossier.Adressee):
         # Handing the file over involves the requester, exactly as an orientation naming it would.
         demande = connexion.execute(sa.select(t.demande_dossier).where(t.demande_dossier.c.id == identifiant)).mappings().one()
-        connexion.execute(_inserer_sauf_existant(connexion, t.implication),
-                          [{"parcours_id": demande["parcours_id"], "operateur": demande["demandeur"], "depuis": evenement.timestamp}])
+        inserer(connexion, t.implication,
+                [{"parcours_id": demande["parcours_id"], "operateur": demande["demandeur"], "depuis": evenement.timestamp}],
+                sauf_existant=True)
         valeurs = {"adressee_par": evenement.operateur, "repondue_le": evenement.timestamp}
     else:
         valeurs = {"declinee_par": evenement.operateur, "motif_refus": evenement.motif.value, "repondue_le": evenement.timestamp}
@@ -408,7 +411,49 @@ def _compte(connexion: sa.Connection, evenement: Any) -> None:
     connexion.execute(t.utilisateur.update().where(u.id == identifiant).values(valeurs))
 
 
-def _inserer_sauf_existant(connexion: sa.Connection, table: sa.Table) -> Any:
-    if connexion.dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
+def inserer(connexion: sa.Connection, table: sa.Table, lignes: Sequence[Mapping[str, Any]], sauf_existant: bool = False) -> None:
+    """Insert `lignes` (dicts with the same keys) into `table`; `sauf_existant`: skip rows whose key exists.
+
+    The same rows written the same way as `connexion.execute(table.insert(), lignes)`. On SQLite, with less
+    per-row work: the statement is compiled once per table and set of columns, each value goes through its
+    column type's own bind processor (the one SQLAlchemy applies) and the rows go to the driver's
+    `executemany` in one call; SQLAlchemy's generic per-row parameter handling was a third of a rebuild's
+    writing time. On PostgreSQL, SQLAlchemy's batched multi-row INSERT (insertmanyvalues) is the fast path.
+    """
+    if not lignes:
+        return
+    dialecte = connexion.dialect
+    if dialecte.name != "sqlite":
+        connexion.execute(postgresql.insert(table).on_conflict_do_nothing() if sauf_existant else table.insert(), list(lignes))
+        return
+    sql, lire, traitements = _insertion_sqlite(dialecte, table, tuple(lignes[0]), sauf_existant)
+    rangees = []
+    for ligne in lignes:
+        valeurs = lire(ligne)
+        for rang, traiter in traitements:
+            valeurs[rang] = traiter(valeurs[rang])
+        rangees.append(tuple(valeurs))
+    connexion.exec_driver_sql(sql, rangees)
+
+
+_INSERTIONS: dict[tuple[str, tuple[str, ...], bool], tuple[str, Callable[[Mapping[str, Any]], list[Any]], list[tuple[int, Any]]]] = {}
+
+
+def _insertion_sqlite(dialecte: sa.Dialect, table: sa.Table, colonnes: tuple[str, ...], sauf_existant: bool) -> Any:
+    """The SQL inserting these columns, a reader of a row's values in its parameters' order, and the bind
+    processors to apply (by rank)."""
+    cle = (table.name, colonnes, sauf_existant)
+    if cle not in _INSERTIONS:
+        insertion = sqlite.insert(table).on_conflict_do_nothing() if sauf_existant else table.insert()
+        compilee = insertion.compile(dialect=dialecte, column_keys=list(colonnes))
+        ordre = tuple(compilee.positiontup or ())
+        if sorted(ordre) != sorted(colonnes):
+            raise ValueError(f"insertion dans {table.name} : paramètres {ordre} pour les colonnes {colonnes}")
+        traitements = [(rang, traiter) for rang, nom in enumerate(ordre)
+                       if (traiter := table.c[nom].type._cached_bind_processor(dialecte)) is not None]
+
+        def lire(ligne: Mapping[str, Any], ordre: tuple[str, ...] = ordre) -> list[Any]:
+            return [ligne[nom] for nom in ordre]
+
+        _INSERTIONS[cle] = (compilee.string, lire, traitements)
+    return _INSERTIONS[cle]
