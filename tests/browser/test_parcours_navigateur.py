@@ -227,6 +227,9 @@ def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, p
     expect(liste_de_travail(page, "Suivis à 6 mois à renseigner")).to_contain_text("Rien à traiter")
 
     page.get_by_role("link", name="Rechercher une personne").click()
+    # Keys typed before htmx has bound the field would search nothing until the next key (or Enter, which submits
+    # the form without JavaScript): a person sees the page first; under load the test could type before that.
+    page.wait_for_load_state("load")
     page.get_by_label("Nom ou prénom").press_sequentially("hadda")  # htmx searches as one types
     expect(page.locator("#resultats").get_by_role("link", name="Yasmina Haddad")).to_be_visible()
     capturer(page, "11-recherche", tmp_path)
