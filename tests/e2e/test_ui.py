@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.comptes import Role
 from parcours.dates import add_months
 from projections import tables as t
@@ -477,14 +476,14 @@ ROUTES_PERSONNE = [
 
 
 @pytest.fixture(scope="module")
-def matrice(tmp_path_factory: pytest.TempPathFactory):
+def matrice(magasins: Magasins, tmp_path_factory: pytest.TempPathFactory):
     """One pathway recorded by OFII and oriented to the Mission locale (both involved; France Travail is not),
     and a user of every role at both the Mission locale and France Travail."""
     comptes = [("ofii", "ofii-dt-paris", Role.AGENT)] + [
         (f"{prefixe}-{operateur.split('-')[0]}", operateur, role)
         for role, prefixe in ROLES.items() for operateur in ("mission-locale-paris", "france-travail-75")
     ]
-    app = construire(Reglages(tmp_path_factory.mktemp("matrice"), None, "secret", nouvelle_cle_maitre(), cookie_securise=False), comptes)
+    app = construire(magasins.sqlite(tmp_path_factory.mktemp("matrice") / "i", cookie_securise=False), comptes)
     personne = personne_orientee(app)
     ids = {"p": personne, "cir": identifiant_d_etape(app, personne, "cir_signe"),
            "orientation": identifiant_d_etape(app, personne, "orientation_spe")}
