@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -80,13 +80,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{ignores} tests ignorés faute de : " + " ; ".join(raisons), yellow=True)
 
 
-def base_postgres_jetable() -> Iterator[str]:
-    """A fresh PostgreSQL database for one test, dropped afterwards."""
-    nom = f"parcours_test_{uuid.uuid4().hex[:12]}"
-    yield f"{POSTGRES}/{nom}"
-    _supprimer_base(nom)
-
-
 def _supprimer_base(nom: str) -> None:
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connexion:
         connexion.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
@@ -95,6 +88,9 @@ def _supprimer_base(nom: str) -> None:
 MOT_DE_PASSE = "Mot-de-passe-solide-2026"
 EMPREINTE = hacher_mot_de_passe(MOT_DE_PASSE)
 """The test accounts' password and its hash, computed once per test process (an Argon2 hash costs about 0.1 s)."""
+
+BASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""The two backends, as the `params` of a fixture (PostgreSQL marked, so that it is skipped or required)."""
 
 SECRET = "secret-de-test"
 CLE_MAITRE = nouvelle_cle_maitre()
@@ -138,7 +134,7 @@ class Magasins:
         """A copy of the SQLite store in `dossier`: empty, or as `remplir` left it (options: those of `Reglages`)."""
         modele, _ = self._modele("sqlite", remplir)
         shutil.copytree(modele, dossier)
-        return Reglages(dossier, None, options.pop("cle_secrete", SECRET), CLE_MAITRE, **options)
+        return _reglages(dossier, None, options)
 
     @contextmanager
     def postgres(self, dossier: Path, remplir: Remplissage | None = None, **options: Any) -> Iterator[Reglages]:
@@ -149,7 +145,7 @@ class Magasins:
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connexion:
             connexion.execute(f'CREATE DATABASE "{nom}" TEMPLATE "{base_modele}"')
         try:
-            yield Reglages(dossier, f"{POSTGRES}/{nom}", options.pop("cle_secrete", SECRET), CLE_MAITRE, **options)
+            yield _reglages(dossier, f"{POSTGRES}/{nom}", options)
         finally:
             _supprimer_base(nom)
 
@@ -168,26 +164,16 @@ class Magasins:
                 _supprimer_base(base)
 
 
+def _reglages(dossier: Path, url: str | None, options: dict[str, Any]) -> Reglages:
+    return Reglages(dossier, url, options.pop("cle_secrete", SECRET), CLE_MAITRE, **options)
+
+
 @pytest.fixture(scope="session")
 def magasins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Magasins]:
     """The empty migrated stores of this test process, to copy (`magasins.sqlite(dossier)`, `magasins.copie(backend, dossier)`)."""
     modeles = Magasins(tmp_path_factory.mktemp("magasins"))
     yield modeles
     modeles.fermer()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def reglages(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[Reglages]:
-    """Settings of an empty store: embedded SQLite files, or a throwaway PostgreSQL database."""
-    with magasins.copie(request.param, tmp_path / "instance") as copie:
-        yield copie
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def reglages_du_scenario(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[Reglages]:
-    """Settings of a store holding the scenario, recorded and projected (a copy of this process's template)."""
-    with magasins.copie(request.param, tmp_path / "instance", scenario_enregistre) as copie:
-        yield copie
 
 
 def enregistrer_operateurs(parcours) -> None:  # noqa: ANN001
@@ -216,8 +202,18 @@ def territoire_de_demonstration(services: Services) -> None:
     assert rapport.rejets == [], rapport.rejets[:3]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def reglages_de_demonstration(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[Reglages]:
-    """Settings of a store holding the demo territory, recorded and projected (a copy of this process's template)."""
-    with magasins.copie(request.param, tmp_path / "instance", territoire_de_demonstration) as copie:
-        yield copie
+def _copie_sur_chaque_base(nom: str, remplir: Remplissage | None, doc: str) -> Any:
+    """The fixture `nom`: on each backend, the settings of a copy of this process's template filled by `remplir`."""
+
+    def copie(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[Reglages]:
+        with magasins.copie(request.param, tmp_path / "instance", remplir) as reglages:
+            yield reglages
+
+    copie.__doc__ = doc
+    return pytest.fixture(params=BASES, name=nom)(copie)
+
+
+reglages = _copie_sur_chaque_base("reglages", None, "Settings of an empty store: embedded SQLite files, or a throwaway PostgreSQL database.")
+reglages_du_scenario = _copie_sur_chaque_base("reglages_du_scenario", scenario_enregistre, "Settings of a store holding the scenario, recorded and projected.")
+reglages_de_demonstration = _copie_sur_chaque_base("reglages_de_demonstration", territoire_de_demonstration,
+                                                   "Settings of a store holding the demo territory, recorded and projected.")

@@ -26,7 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from parcours.comptes import Portee
 from parcours.saisie import JOINTURES, SAUTS_DE_LIGNE, caractere_interdit
-from tests.conftest import Magasins, scenario_enregistre
+from tests.conftest import BASES, Magasins, scenario_enregistre
 from tests.scenario import NUMERO_AMINA, OPERATEURS, PARCOURS_BILAL, scenario
 from web.app import create_app
 from web.api.openapi import FORMATS_DE_TEXTE
@@ -82,7 +82,7 @@ FORMATS = {
 assert set(FORMATS_DE_TEXTE) <= set(FORMATS)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BASES)
 def serveur(request: pytest.FixtureRequest, magasins: Magasins,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """The scenario loaded, an OFII client with every scope, the application served on a free port."""

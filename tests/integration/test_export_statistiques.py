@@ -16,7 +16,7 @@ from projections.export_statistiques import DIMENSIONS, MOYENNES, TABLEAUX, coho
 from projections.protection import MoyennesPubliees, ProtectionImpossibleError, TablePubliee, proteger
 from tests.unit.protection.test_gauss_moyennes_modes import verifier_moyennes
 from tests.unit.protection.test_protection import audit_independant
-from tests.conftest import Magasins, territoire_de_demonstration
+from tests.conftest import BASES, Magasins, territoire_de_demonstration
 from web.config import construire_services
 
 pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # started first by `make test`, so that the other
 DU, AU = date(2023, 1, 1), date(2026, 10, 31)
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=BASES)
 def services(request: pytest.FixtureRequest, magasins: Magasins, tmp_path_factory: pytest.TempPathFactory):
     """Each backend's demo territory, built once for the module (`make test` hands a module to one worker): the exports only read it."""
     dossier = tmp_path_factory.mktemp("territoire") / "instance"

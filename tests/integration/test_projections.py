@@ -21,7 +21,7 @@ from projections import tables as t
 from projections.identites import coffre_de, ouvrir_etapes
 from projections.lecture import ProjectionLecture
 from projections.runner import position, rattraper, reconstruire
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import scenario_enregistre
 from tests.scenario import scenario
 from web.config import Reglages, construire_services, creer_base_postgres
 from web.saisie.importation import LigneBrute, importer
@@ -33,8 +33,7 @@ RACINE = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def services(reglages: Reglages):
     services = construire_services(reglages)
-    enregistrer_operateurs(services.parcours)
-    importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(scenario(), start=1)])
+    scenario_enregistre(services)  # recorded, not projected: the tests below project it
     yield services
     services.fermer()
 

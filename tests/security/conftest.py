@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Magasins, scenario_enregistre
+from tests.conftest import BASES, Magasins, scenario_enregistre
 from web.app import create_app
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BASES)
 def app_deux_bases(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator:
     with magasins.copie(request.param, tmp_path / "i", scenario_enregistre, cookie_securise=False) as reglages:
         app = create_app({"REGLAGES": reglages, "TESTING": True})

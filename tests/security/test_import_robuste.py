@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 
 from tests import etapes
-from tests.conftest import Magasins, operateurs_du_scenario
+from tests.conftest import BASES, Magasins, operateurs_du_scenario
 from tests.scenario import scenario
 from web.cli.principal import main
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BASES)
 def lancer(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     """`parcours …` on a store of this backend where the scenario's operators are registered."""
     with magasins.copie(request.param, tmp_path / "instance", operateurs_du_scenario) as reglages:
