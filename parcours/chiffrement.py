@@ -277,6 +277,31 @@ class Trousseau(ABC):
         chiffreur = self._garder(personne_id, cle)
         return chiffreur
 
+    def preparer(self, personne_ids: Iterable[UUID]) -> None:
+        """Have the keys of several people at hand for writing (a batch of steps), with one statement: a key is
+        created for each one not in the cache, inserted unless the person has one already, in which case theirs is kept."""
+        with self._verrou:
+            manquants = [p for p in set(personne_ids) if p not in self._cache]
+        if not manquants:
+            return
+        epoque, cle_d_epoque = self.epoques.courante()
+        cles = {p: AESCipher.random_bytes(TAILLE_CLE) for p in manquants}
+        proposees = {p: envelopper(cle_d_epoque, p, cle) for p, cle in cles.items()}
+        gardees = self._inserer_plusieurs([(p, epoque, enveloppe) for p, enveloppe in proposees.items()])
+        a_reenvelopper = []
+        ouvertes = self.epoques.cles()
+        for personne_id, epoque_gardee, enveloppe in gardees:
+            if enveloppe == proposees[personne_id]:
+                cle = cles[personne_id]
+                if epoque not in ouvertes:  # a rotation finished meanwhile (see `chiffreur`)
+                    a_reenvelopper.append(personne_id)
+            else:  # another writer created this person's key first
+                cle = self._ouvrir(personne_id, epoque_gardee, enveloppe, ouvertes)
+            self._garder(personne_id, cle)
+        if a_reenvelopper:
+            nouvelle, cle_nouvelle = self.epoques.courante()
+            self._remplacer([(p, nouvelle, envelopper(cle_nouvelle, p, cles[p])) for p in a_reenvelopper])
+
     def charger(self, personne_ids: Iterable[UUID]) -> None:
         """Open the keys of several people with one read (a page of names), for the next `chiffreur` calls."""
         with self._verrou:
@@ -344,6 +369,10 @@ class Trousseau(ABC):
         """Insert unless a key exists already (a concurrent writer may have won); returns the key kept."""
 
     @abstractmethod
+    def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
+        """Insert each key unless its person has one already, in one transaction; returns the keys kept."""
+
+    @abstractmethod
     def _supprimer(self, personne_id: UUID) -> None: ...
 
     @abstractmethod
@@ -369,6 +398,9 @@ class TrousseauMemoire(Trousseau):
 
     def _inserer(self, personne_id: UUID, epoque: int, enveloppe: bytes) -> LigneDeCle:
         return (personne_id, *self._cles.setdefault(personne_id, (epoque, enveloppe)))
+
+    def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
+        return [self._inserer(*ligne) for ligne in lignes]
 
     def _supprimer(self, personne_id: UUID) -> None:
         self._cles.pop(personne_id, None)
@@ -433,6 +465,19 @@ class TrousseauSQLite(Trousseau):
         assert existante is not None
         return existante
 
+    def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
+        connexion = self._connexion()
+        connexion.execute("BEGIN IMMEDIATE")
+        try:
+            connexion.executemany("INSERT OR IGNORE INTO cles_personnes (personne_id, epoque, enveloppe) VALUES (?, ?, ?)",
+                                  [(p.hex, e, v) for p, e, v in lignes])
+            gardees = self._lire_plusieurs([p for p, _, _ in lignes])
+        except BaseException:
+            connexion.execute("ROLLBACK")
+            raise
+        connexion.execute("COMMIT")
+        return gardees
+
     def _supprimer(self, personne_id: UUID) -> None:
         self._connexion().execute("DELETE FROM cles_personnes WHERE personne_id = ?", (personne_id.hex,))
 
@@ -494,6 +539,18 @@ class TrousseauPostgres(Trousseau):
         existante = self._lire(personne_id)
         assert existante is not None
         return existante
+
+    def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
+        with self._datastore.transaction(commit=True) as curseur:
+            curseur.executemany(
+                "INSERT INTO parcours_cles_personnes (personne_id, epoque, enveloppe) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                lignes,
+            )
+            curseur.execute(
+                "SELECT personne_id, epoque, enveloppe FROM parcours_cles_personnes WHERE personne_id = ANY(%s)",
+                ([p for p, _, _ in lignes],),
+            )
+            return [(ligne["personne_id"], ligne["epoque"], bytes(ligne["enveloppe"])) for ligne in curseur.fetchall()]
 
     def _supprimer(self, personne_id: UUID) -> None:
         with self._datastore.get_connection() as connexion:

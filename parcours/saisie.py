@@ -20,6 +20,8 @@ JOINTURES = frozenset("\u200c\u200d")
 
 def caractere_interdit(texte: str, multiligne: bool = False) -> str | None:
     """The first character of `texte` that no field may hold, or None."""
+    if texte.isprintable():  # no character of the categories below (nearly every text: one C loop)
+        return None
     for caractere in texte:
         categorie = unicodedata.category(caractere)
         if categorie == "Cc" and not (multiligne and caractere in SAUTS_DE_LIGNE):

@@ -1,0 +1,157 @@
+"""Batches on SQLite and PostgreSQL: a batch reads what its steps name ahead, and creates its people's keys together;
+it records exactly what the step-by-step path records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+import sqlalchemy as sa
+
+from parcours.erreurs import PersonneEffaceeError, PersonneInconnueError, StepIdReutiliseError
+from projections import tables as t
+from projections.identites import SCELLE
+from projections.runner import rattraper
+from tests.conftest import BASES, Magasins, enregistrer_operateurs
+from tests.etapes import enregistrement, positionnement, titre
+from web.config import Reglages, Services, construire_parcours, construire_services
+from web.demo.chargement import enregistrer_operateurs_demo
+from web.demo.generateur import generer_etapes
+from web.saisie.importation import LigneBrute, importer
+from web.saisie.schemas import lire_etape
+
+INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=BASES)
+def deux_magasins(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[tuple[Reglages, Reglages]]:
+    """Two empty stores of the same backend."""
+    with magasins.copie(request.param, tmp_path / "lots") as par_lots, magasins.copie(request.param, tmp_path / "un") as un_a_un:
+        yield par_lots, un_a_un
+
+
+@pytest.fixture
+def parcours(reglages: Reglages):
+    parcours = construire_parcours(reglages)
+    enregistrer_operateurs(parcours)
+    yield parcours
+    parcours.close()
+
+
+def _en_un_lot(parcours, monkeypatch: pytest.MonkeyPatch, etapes: list[dict[str, Any]]) -> list[Any]:  # noqa: ANN001
+    """The results of one batch, which must be saved whole: a batch that misread what exists would hit the
+    store's unique keys and be replayed step by step, calling `enregistrer_lot` again for each step."""
+    appels = []
+    lot = type(parcours).enregistrer_lot
+    monkeypatch.setattr(type(parcours), "enregistrer_lot", lambda self, commandes: appels.append(1) or lot(self, commandes))
+    resultats = parcours.enregistrer_lot([lire_etape(brut) for brut in etapes])
+    assert len(appels) == 1
+    return resultats
+
+
+def _lignes(etapes: list[dict[str, Any]]) -> list[LigneBrute]:
+    return [LigneBrute(numero, contenu) for numero, contenu in enumerate(etapes, start=1)]
+
+
+POSITIONS = {"position", "pos_debut", "pos_fin", "position_etape"}
+"""Log positions: a batch writes its people's events before its receipts, so they follow the batching, not the content."""
+
+
+def _modeles_de_lecture(services: Services) -> dict[str, list[tuple]]:
+    """Every read-model row, without log positions and row numbers, sealed values opened (each store seals
+    with keys of its own)."""
+    coffre = services.parcours.coffre
+    lus: dict[str, list[tuple]] = {}
+    with services.lectures.connect() as connexion:
+        for table in t.metadata.sorted_tables:
+            lignes = []
+            for ligne in connexion.execute(sa.select(table)).mappings():
+                valeurs = {c: v for c, v in ligne.items() if c not in POSITIONS and not (c == "id" and isinstance(v, int))}
+                if "identite" in valeurs:
+                    valeurs["identite"] = coffre.ouvrir(valeurs["parcours_id"], valeurs["identite"])
+                for colonne, valeur in valeurs.items():
+                    if isinstance(valeur, dict) and SCELLE in valeur:
+                        valeurs[colonne] = coffre.ouvrir(valeurs["parcours_id"], valeur[SCELLE])
+                lignes.append(tuple(sorted((c, repr(v)) for c, v in valeurs.items())))
+            lus[table.name] = sorted(lignes)
+    return lus
+
+
+def test_a_batched_import_projects_exactly_what_the_step_by_step_path_projects(deux_magasins: tuple[Reglages, Reglages]) -> None:
+    lignes = [LigneBrute(n, d.etape, d.enregistre_le) for n, d in enumerate(generer_etapes(60, 5, INSTANT), start=1)]
+    lus = []
+    for reglages, taille_lot in zip(deux_magasins, (200, 1)):
+        services = construire_services(reglages)
+        enregistrer_operateurs_demo(services.parcours)
+        rapport = importer(services.parcours, lignes, taille_lot=taille_lot)
+        assert (rapport.acceptees, rapport.rejets) == (len(lignes), [])
+        rattraper(services.parcours, services.lectures)
+        lus.append(_modeles_de_lecture(services))
+        services.fermer()
+    par_lots, un_a_un = lus
+    assert sum(map(len, par_lots.values())) > len(lignes)
+    assert par_lots == un_a_un
+
+
+def test_a_batch_finds_what_earlier_batches_recorded_and_refuses_what_they_took(parcours, monkeypatch) -> None:  # noqa: ANN001
+    premiere = [enregistrement("1000000001", nom="Amiri"), titre("1000000001"), enregistrement("1000000002", nom="Bakr")]
+    importer(parcours, _lignes(premiere))
+    bakr = parcours.trouver_par_numero("1000000002")
+    reprise = dict(premiere[1], occurred_on="2024-01-06")
+    deja_pris = enregistrement(None, nom="Chahid", personne={"parcours_id": str(bakr)})
+
+    resultats = _en_un_lot(parcours, monkeypatch, [
+        positionnement("1000000001"),  # by the numéro an earlier batch registered
+        premiere[1],  # sent again
+        reprise,  # its step_id with another content
+        enregistrement("1000000002", nom="Doublon"),  # a numéro taken earlier
+        deja_pris,  # a pathway id taken earlier
+        positionnement("1000000009"),  # nobody
+        titre("1000000002"),
+    ])
+
+    assert [getattr(r, "statut", None) for r in resultats] == ["acceptee", "doublon", None, None, None, None, "acceptee"]
+    assert isinstance(resultats[2], StepIdReutiliseError)
+    assert resultats[3].champ == "data.numero_etranger" and "déjà attribué" in str(resultats[3])
+    assert resultats[4].champ == "personne.parcours_id"
+    assert isinstance(resultats[5], PersonneInconnueError)
+    assert resultats[6].parcours_id == bakr
+
+
+def test_a_batch_after_an_erasure_registers_the_freed_numero_and_refuses_the_erased_pathway(parcours, monkeypatch) -> None:  # noqa: ANN001
+    importer(parcours, _lignes([enregistrement("1000000003", nom="Amiri"), enregistrement("1000000004", nom="Bakr")]))
+    amiri = parcours.trouver_par_numero("1000000003")
+    parcours.effacer_personne(amiri, "doublon de dossier", "admin")
+
+    resultats = _en_un_lot(parcours, monkeypatch, [
+        titre("1000000004"),
+        {**titre("1000000004"), "personne": {"parcours_id": str(amiri)}},
+        enregistrement("1000000003", nom="Amiri"),  # the numéro is free again
+        positionnement("1000000003"),
+    ])
+
+    assert isinstance(resultats[1], PersonneEffaceeError)
+    nouvelle = parcours.trouver_par_numero("1000000003")
+    assert nouvelle not in (None, amiri)
+    assert [(r.statut, r.parcours_id) for r in (resultats[2], resultats[3])] == [("acceptee", nouvelle)] * 2
+    assert resultats[0].statut == "acceptee"
+
+
+@pytest.mark.parametrize("deja", [False, True], ids=["nouvelles", "une-deja-creee"])
+def test_a_batch_creates_its_peoples_keys_together_and_keeps_a_key_another_writer_created(reglages: Reglages, deja: bool) -> None:
+    ecrivain, autre = construire_parcours(reglages), construire_parcours(reglages)
+    personnes = [uuid4(), uuid4()]
+    if deja:
+        scelle = autre.trousseau.chiffreur(personnes[0], creer=True).encrypt(b"Amiri")
+    ecrivain.trousseau.preparer(personnes)
+    for personne in personnes:
+        # The key the other writer reads from the store is the one the batch holds.
+        assert autre.trousseau.chiffreur(personne).decrypt(ecrivain.trousseau.chiffreur(personne).encrypt(b"ok")) == b"ok"
+    if deja:
+        assert ecrivain.trousseau.chiffreur(personnes[0]).decrypt(scelle) == b"Amiri"
+    ecrivain.close()
+    autre.close()
