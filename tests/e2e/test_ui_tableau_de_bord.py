@@ -161,3 +161,6 @@ def test_the_api_takes_the_same_programme_and_departements_as_the_page(app) -> N
     for parametre in ("programme", "public"):
         vide = client.get(f"/api/v1/indicateurs?{ANNEE}&{parametre}=", headers=stats)
         assert vide.status_code == 422 and f"{parametre} inconnu" in vide.get_json()["message"]
+    for parametre, message in (("vu_au", "Paramètre vu_au : date AAAA-MM-JJ attendue."), ("position", "position : entier attendu.")):
+        vide = client.get(f"/api/v1/indicateurs?{ANNEE}&{parametre}=", headers=stats)
+        assert (vide.status_code, vide.get_json()["message"]) == (422, message)

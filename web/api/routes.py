@@ -416,11 +416,12 @@ def indicateurs() -> Any:
     try:
         du = _jour_parametre("du")
         au = _jour_parametre("au")
-        vu_au = _jour_parametre("vu_au") if request.args.get("vu_au") else None
+        # Present but empty is malformed, not absent (schemathesis found `vu_au=` read as « today »).
+        vu_au = _jour_parametre("vu_au") if "vu_au" in request.args else None
         brute = request.args.get("position")
-        if brute and not (brute.isascii() and brute.isdigit()):
+        if brute is not None and not (brute.isascii() and brute.isdigit()):
             raise ValueError("position : entier attendu.")
-        position = int(brute) if brute else None
+        position = int(brute) if brute is not None else None
         if position is not None and not 0 <= position <= POSITION_MAX:
             raise ValueError(f"position entre 0 et {POSITION_MAX}.")
         # A statistics token reads protected figures (CONTRACT §7 defaults) over whole months.
