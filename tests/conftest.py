@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
@@ -21,7 +22,6 @@ from tests.scenario import OPERATEURS, scenario
 from web.config import Reglages, Services, construire_services
 from web.demo.chargement import enregistrer_territoire
 from web.saisie.importation import LigneBrute, importer
-from web.securite import hacher_mot_de_passe
 
 POSTGRES = os.environ.get("PARCOURS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,8 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.navigateur)
-    # The long modules first: `pytest -n 2 --dist loadscope` hands out modules in this order, and a long one
-    # handed out last would keep one worker busy alone at the end.
+    # The long modules first: `pytest -n 2 --dist loadscope --no-loadscope-reorder` (make test) hands out modules
+    # in this order, and a long one handed out last would keep one worker busy alone at the end.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     besoins = {marque for item in items for marque in ("postgres", "navigateur") if item.get_closest_marker(marque)}
     if "postgres" in besoins and not _postgres_joignable():
@@ -86,8 +86,10 @@ def _supprimer_base(nom: str) -> None:
 
 
 MOT_DE_PASSE = "Mot-de-passe-solide-2026"
-EMPREINTE = hacher_mot_de_passe(MOT_DE_PASSE)
-"""The test accounts' password and its hash, computed once per test process (an Argon2 hash costs about 0.1 s)."""
+EMPREINTE = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(MOT_DE_PASSE)
+"""The test accounts' password and its Argon2id hash, light: a login checks it through `web.securite` as any hash
+(the cost is read from the hash) in under a millisecond, where the production cost takes about 0.15 s and the
+suite logs in hundreds of times. Accounts created through the pages or the CLI keep the production cost."""
 
 BASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 """The two backends, as the `params` of a fixture (PostgreSQL marked, so that it is skipped or required)."""

@@ -2,7 +2,7 @@
 re-typing (the fields typed are counted), the duplicate warning, each operator's own step picker, the
 confirmation after every save, and no operator slug, enum code or UUID on the pages a caseworker reads.
 
-Screenshots go to $PARCOURS_CAPTURES (default: the test's temporary folder). Without /usr/bin/chromium the
+Screenshots go to $PARCOURS_CAPTURES when it is set (none otherwise). Without /usr/bin/chromium the
 tests fail, they are not skipped.
 """
 

@@ -1,7 +1,7 @@
 """A real browser (Debian's chromium driven by Playwright) through the hand-over from OFII to a Mission locale.
 
 The app runs on a real HTTP server on 127.0.0.1 (werkzeug in a thread). Screenshots of the main pages go to
-$PARCOURS_CAPTURES (default: the test's temporary folder). Chromium is never downloaded: `make test` installs
+$PARCOURS_CAPTURES when it is set (none otherwise). Chromium is never downloaded: `make test` installs
 Debian's package when it can; without /usr/bin/chromium the test is skipped, except under CI=true where it fails.
 """
 
@@ -93,7 +93,11 @@ def page(incidents: Incidents) -> Iterator[Page]:
 
 
 def capturer(page: Page, nom: str, tmp_path: Path) -> None:
-    dossier = Path(os.environ.get("PARCOURS_CAPTURES") or tmp_path)
+    """A full-page screenshot into $PARCOURS_CAPTURES, for a person to look at; none without it (they cost
+    a tenth of a second each, and nobody opens a test's temporary folder)."""
+    if not os.environ.get("PARCOURS_CAPTURES"):
+        return
+    dossier = Path(os.environ["PARCOURS_CAPTURES"])
     dossier.mkdir(parents=True, exist_ok=True)
     # caret="initial": Playwright would otherwise put a style attribute on inputs, which the CSP rightly refuses.
     page.screenshot(path=str(dossier / f"{nom}.png"), full_page=True, caret="initial")

@@ -26,7 +26,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from parcours.comptes import Portee
 from parcours.saisie import JOINTURES, SAUTS_DE_LIGNE, caractere_interdit
-from tests.conftest import BASES, Magasins, scenario_enregistre
+from tests.conftest import Magasins, scenario_enregistre
 from tests.scenario import NUMERO_AMINA, OPERATEURS, PARCOURS_BILAL, scenario
 from web.app import create_app
 from web.api.openapi import FORMATS_DE_TEXTE
@@ -82,12 +82,12 @@ FORMATS = {
 assert set(FORMATS_DE_TEXTE) <= set(FORMATS)
 
 
-@pytest.fixture(scope="module", params=BASES)
+@pytest.fixture(scope="class")
 def serveur(request: pytest.FixtureRequest, magasins: Magasins,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    """The scenario loaded, an OFII client with every scope, the application served on a free port."""
+    """The scenario loaded on the class's backend, an OFII client with every scope, the application served on a free port."""
     dossier = tmp_path_factory.mktemp("schemathesis") / "i"
-    with magasins.copie(request.param, dossier, scenario_enregistre, cookie_securise=False) as reglages:
+    with magasins.copie(request.cls.BASE, dossier, scenario_enregistre, cookie_securise=False) as reglages:
         app = create_app({"REGLAGES": reglages, "TESTING": True, "PARCOURS_LIMITE_API": "100000 per minute"})
         services = app.extensions["parcours"]
         services.parcours.creer_client_api("schemathesis", OPERATEUR, list(Portee), empreinte_jeton(JETON))
@@ -146,36 +146,51 @@ def _echecs(evenement: Any) -> Iterator[str]:
                        f"{(reponse.content or b'')[:300] if reponse else b''!r}")
 
 
-def test_every_check_of_every_phase_passes_with_the_pathways_real_ids(serveur: tuple[str, Any]) -> None:
-    adresse, services = serveur
-    personnes = [str(services.parcours.trouver_par_numero(NUMERO_AMINA)), PARCOURS_BILAL]
-    etapes = [e["step_id"] for e in scenario()]
-    orientations = [e["step_id"] for e in scenario() if e["type"] in ("orientation_spe", "orientation_agir")]
-    with mock.patch.dict(STRING_FORMATS):
-        for nom, strategie in FORMATS.items():
-            schemathesis.openapi.format(nom, strategie)
-        schema = schemathesis.openapi.from_url(f"{adresse}/api/v1/openapi.json")
-        schema.hook("map_case")(lambda contexte, case: _avec_ids_reels(case, personnes, etapes, orientations))
-        schema.hook("filter_failure")(_hors_du_schema)
-        # A batch over 1,000 steps is refused whole with 413, as documented (`maxItems` says the limit).
-        schema.config.checks.negative_data_rejection.expected_statuses.append("413")
-        schema.config.update(base_url=adresse, headers={"Authorization": f"Bearer {JETON}"})
-        schema.config.generation.update(max_examples=EXEMPLES_PAR_OPERATION)
-        echecs: list[str] = []
-        phases: dict[str, Status] = {}
-        requetes = 0
-        for evenement in from_schema(schema).execute():
-            if isinstance(evenement, (events.ScenarioFinished, events.FuzzScenarioFinished)):
-                requetes += len(evenement.recorder.interactions)
-                echecs.extend(_echecs(evenement))
-            elif isinstance(evenement, events.NonFatalError):
-                echecs.append(f"erreur {evenement.label}: {evenement.value!r}")
-            elif isinstance(evenement, events.FatalError):
-                echecs.append(f"erreur fatale: {evenement.exception!r}")
-            elif isinstance(evenement, events.PhaseFinished):
-                phases[evenement.phase.name.value if hasattr(evenement.phase.name, "value") else str(evenement.phase.name)] = evenement.status
-            elif isinstance(evenement, events.EngineFinished):
-                echecs.extend(f"{echec.title}: {echec.message}" for echec in evenement.failures)
-    assert not echecs, "\n".join(echecs)
-    assert requetes > 1000
-    assert {"coverage", "fuzzing", "stateful"} <= set(phases), phases
+class _SurUneBase:
+    """The whole run on one backend. One class per backend: `--dist loadscope` hands classes out apart, so the two
+    runs, the suite's longest, go to the two workers side by side."""
+
+    BASE: str
+
+    def test_every_check_of_every_phase_passes_with_the_pathways_real_ids(self, serveur: tuple[str, Any]) -> None:
+        adresse, services = serveur
+        personnes = [str(services.parcours.trouver_par_numero(NUMERO_AMINA)), PARCOURS_BILAL]
+        etapes = [e["step_id"] for e in scenario()]
+        orientations = [e["step_id"] for e in scenario() if e["type"] in ("orientation_spe", "orientation_agir")]
+        with mock.patch.dict(STRING_FORMATS):
+            for nom, strategie in FORMATS.items():
+                schemathesis.openapi.format(nom, strategie)
+            schema = schemathesis.openapi.from_url(f"{adresse}/api/v1/openapi.json")
+            schema.hook("map_case")(lambda contexte, case: _avec_ids_reels(case, personnes, etapes, orientations))
+            schema.hook("filter_failure")(_hors_du_schema)
+            # A batch over 1,000 steps is refused whole with 413, as documented (`maxItems` says the limit).
+            schema.config.checks.negative_data_rejection.expected_statuses.append("413")
+            schema.config.update(base_url=adresse, headers={"Authorization": f"Bearer {JETON}"})
+            schema.config.generation.update(max_examples=EXEMPLES_PAR_OPERATION)
+            echecs: list[str] = []
+            phases: dict[str, Status] = {}
+            requetes = 0
+            for evenement in from_schema(schema).execute():
+                if isinstance(evenement, (events.ScenarioFinished, events.FuzzScenarioFinished)):
+                    requetes += len(evenement.recorder.interactions)
+                    echecs.extend(_echecs(evenement))
+                elif isinstance(evenement, events.NonFatalError):
+                    echecs.append(f"erreur {evenement.label}: {evenement.value!r}")
+                elif isinstance(evenement, events.FatalError):
+                    echecs.append(f"erreur fatale: {evenement.exception!r}")
+                elif isinstance(evenement, events.PhaseFinished):
+                    phases[evenement.phase.name.value if hasattr(evenement.phase.name, "value") else str(evenement.phase.name)] = evenement.status
+                elif isinstance(evenement, events.EngineFinished):
+                    echecs.extend(f"{echec.title}: {echec.message}" for echec in evenement.failures)
+        assert not echecs, "\n".join(echecs)
+        assert requetes > 1000
+        assert {"coverage", "fuzzing", "stateful"} <= set(phases), phases
+
+
+class TestSurSQLite(_SurUneBase):
+    BASE = "sqlite"
+
+
+@pytest.mark.postgres
+class TestSurPostgreSQL(_SurUneBase):
+    BASE = "postgres"

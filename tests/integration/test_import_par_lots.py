@@ -82,7 +82,7 @@ def _modeles_de_lecture(services: Services) -> dict[str, list[tuple]]:
 
 
 def test_a_batched_import_projects_exactly_what_the_step_by_step_path_projects(deux_magasins: tuple[Reglages, Reglages]) -> None:
-    lignes = [LigneBrute(n, d.etape, d.enregistre_le) for n, d in enumerate(generer_etapes(60, 5, INSTANT), start=1)]
+    lignes = [LigneBrute(n, d.etape, d.enregistre_le) for n, d in enumerate(generer_etapes(40, 5, INSTANT), start=1)]
     lus = []
     for reglages, taille_lot in zip(deux_magasins, (200, 1)):
         services = construire_services(reglages)
