@@ -1,0 +1,61 @@
+"""`parcours import` killed with SIGKILL half-way, then run again on the same file: every line ends up recorded
+exactly once, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from web.config import Reglages, construire_parcours
+from web.demo.chargement import ecrire_jsonl, enregistrer_operateurs_demo
+from web.saisie.importation import importer, lignes_de
+
+pytestmark = pytest.mark.slow
+
+RACINE = Path(__file__).resolve().parents[2]
+INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
+RECUE = "parcours.etape_recue.recue"
+
+
+def _recues(parcours) -> list[str]:  # noqa: ANN001
+    """The step_ids of every receipt in the log (one per recorded step)."""
+    return [str(notification.originator_id)
+            for notification in parcours.recorder.select_notifications(start=1, limit=10**7, topics=[RECUE])]
+
+
+def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once(reglages: Reglages, tmp_path: Path) -> None:
+    parcours = construire_parcours(reglages)
+    enregistrer_operateurs_demo(parcours)
+    fichier = tmp_path / "demo.jsonl"
+    with fichier.open("w", encoding="utf-8") as sortie:
+        lignes = ecrire_jsonl(sortie, 400, 8, instant=INSTANT)
+    environnement = {**os.environ, "PYTHONPATH": str(RACINE), "PARCOURS_DATA_DIR": str(reglages.dossier_donnees),
+                     "PARCOURS_DATABASE_URL": reglages.url_base or "", "PARCOURS_MASTER_KEY": reglages.cle_maitre,
+                     "PARCOURS_SECRET_KEY": "secret-de-test"}
+    processus = subprocess.Popen([sys.executable, "-c", "from web.cli.principal import main; main()", "import", str(fichier)],
+                                 cwd=RACINE, env=environnement, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    limite = time.monotonic() + 120
+    while len(_recues(parcours)) < 300 and processus.poll() is None and time.monotonic() < limite:
+        time.sleep(0.02)
+    processus.send_signal(signal.SIGKILL)
+    processus.wait()
+    assert processus.returncode == -signal.SIGKILL, processus.stderr.read().decode() if processus.stderr else ""
+    processus.stderr.close()
+    avant = _recues(parcours)
+    assert 300 <= len(avant) < lignes  # killed half-way, some batches in
+
+    with fichier.open("rb") as entree:
+        rapport = importer(parcours, lignes_de(entree))
+
+    assert rapport.rejets == []
+    assert (rapport.doublons, rapport.acceptees) == (len(avant), lignes - len(avant))
+    recues = _recues(parcours)
+    assert len(recues) == len(set(recues)) == lignes
+    parcours.close()
