@@ -8,6 +8,8 @@ SQL read models. Imports only eventsourcing, the standard library and `parcours`
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from copy import deepcopy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -49,7 +51,7 @@ from parcours.erreurs import (
     StepIdReutiliseError,
 )
 from parcours.action import Action
-from parcours.historique import EtapeTenue
+from parcours.historique import EtapeTenue, Participations
 from parcours.index import ESPACE, BinomeReference, Effacement, EtapeRecue, NumeroEtranger, Operateur
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
@@ -108,6 +110,10 @@ class _Depot(Repository[UUID]):
                            fastforward_skipping=fastforward_skipping, deepcopy_from_cache=deepcopy_from_cache)
 
 
+PARTICIPATIONS_GARDEES = 1_000_000
+"""People whose `Participations` are kept (a few hundred bytes each): a national territory's worth."""
+
+
 class Parcours(Application[UUID]):
     """The pathways of every person, the operators, and the indexes that keep them unique."""
 
@@ -125,6 +131,8 @@ class Parcours(Application[UUID]):
         self.horloge = horloge or (lambda: datetime.now(timezone.utc))
         self.valider_champs = valider_champs
         self._operateurs: dict[str, OperateurConnu] = {}
+        self._participations: OrderedDict[UUID, tuple[int, Participations]] = OrderedDict()
+        self._verrou_participations = threading.Lock()
         super().__init__(env)
 
     # Infrastructure ----------------------------------------------------------------------------
@@ -326,6 +334,8 @@ class Parcours(Application[UUID]):
             # the same people finds them at their stored version (`lire_a_jour`) instead of decoding them again.
             for personne in lot.personnes.values():
                 self.repository.cache.put(personne.id, personne)
+        for personne in lot.personnes.values():
+            self._garder_participations(personne)
         recus = {e.domain_event.step_id: e for e in enregistrements if isinstance(e.domain_event, EtapeEvenement)}
         return [
             replace(r, position=recus[r.step_id].notification.id, evenement=recus[r.step_id].domain_event)
@@ -453,6 +463,40 @@ class Parcours(Application[UUID]):
             lus[identifiant] = agregat
         return lus
 
+    def participations(self, identifiants: Sequence[UUID]) -> dict[UUID, Participations]:
+        """What a roll call asks of each person present (`Participations`), kept for every person at the version it
+        was read from: one query gives the people's latest versions, and only those changed since are rebuilt
+        (a roll call of 30 people would otherwise rebuild those the aggregate cache no longer holds). Unknown,
+        erased or non-person ids are left out."""
+        versions = _dernieres_versions(self.recorder, identifiants)
+        if versions is None:  # in memory (`popo`)
+            return {i: a.historique.participations() for i, a in self.lire_a_jour(identifiants).items() if isinstance(a, Personne)}
+        trouvees: dict[UUID, Participations] = {}
+        a_lire = []
+        with self._verrou_participations:
+            for identifiant in identifiants:
+                gardee = self._participations.get(identifiant)
+                if identifiant not in versions:
+                    continue
+                if gardee is not None and gardee[0] == versions[identifiant]:
+                    trouvees[identifiant] = gardee[1]
+                    self._participations.move_to_end(identifiant)
+                else:
+                    a_lire.append(identifiant)
+        for identifiant, agregat in self.lire_a_jour(a_lire).items():
+            if isinstance(agregat, Personne):
+                trouvees[identifiant] = self._garder_participations(agregat)
+        return trouvees
+
+    def _garder_participations(self, personne: Personne) -> Participations:
+        participations = personne.historique.participations()
+        with self._verrou_participations:
+            self._participations[personne.id] = (personne.version, participations)
+            self._participations.move_to_end(personne.id)
+            if len(self._participations) > PARTICIPATIONS_GARDEES:
+                self._participations.popitem(last=False)
+        return participations
+
     def _lire_un(self, identifiant: UUID) -> Any | None:
         try:
             return self.repository.get(identifiant, deepcopy_from_cache=False)
@@ -494,6 +538,8 @@ class Parcours(Application[UUID]):
                 self.repository.cache.get(parcours_id, evict=True)
             except KeyError:
                 pass
+        with self._verrou_participations:
+            self._participations.pop(parcours_id, None)
         self.trousseau.detruire(parcours_id)
 
     def personne(self, parcours_id: UUID) -> Personne:
@@ -523,8 +569,8 @@ class _Lot:
         self.personnes_touchees: dict[UUID, UUID] = {}
         self.actions: dict[UUID, Action] = {}
         self.binomes: dict[tuple[str, str], BinomeReference] = {}
-        self.lus: dict[UUID, Any] = {}
-        """The people of a roll call, read together and never changed (`Parcours.lire_a_jour`)."""
+        self.participations: dict[UUID, Participations] = {}
+        """What the roll calls of this lot ask of the people present, read together (`Parcours.participations`)."""
         self.demandes: set[UUID] = set()
         """The ids read ahead (`lire_d_avance`): whether each exists is known without another query."""
         self.existants: set[UUID] = set()
@@ -743,21 +789,20 @@ class _Lot:
         return presents
 
     def _lire_presents(self, presents: Sequence[UUID]) -> None:
-        a_lire = [p for p in dict.fromkeys(presents) if p not in self.personnes and p not in self.lus]
+        a_lire = [p for p in dict.fromkeys(presents) if p not in self.personnes and p not in self.participations]
         if a_lire:
-            self.lus.update(self.parcours.lire_a_jour(a_lire))
+            self.participations.update(self.parcours.participations(a_lire))
 
     def _hors_de_l_action(self, parcours_id: UUID, action_id: str, jour: date) -> str | None:
-        personne = self.personnes.get(parcours_id) or self.lus.get(parcours_id)
-        if personne is None:
-            try:
-                # Read only (a roll call reads up to 30 people): the cached aggregate itself, never changed here.
-                personne = self.parcours.repository.get(parcours_id, deepcopy_from_cache=False)
-            except (AggregateNotFoundError, DonneesEffaceesError):
-                return "personne inconnue (ou effacée)."
-        if not isinstance(personne, Personne):
-            return "personne inconnue."
-        return personne.historique.hors_de_l_action(action_id, jour)
+        personne = self.personnes.get(parcours_id)
+        if personne is not None:  # changed by this lot: its own state
+            return personne.historique.hors_de_l_action(action_id, jour)
+        if parcours_id not in self.participations:
+            self._lire_presents([parcours_id])
+        participations = self.participations.get(parcours_id)
+        if participations is None:
+            return "personne inconnue (ou effacée)."
+        return participations.hors_de_l_action(action_id, jour)
 
     def _reference_binome(self, action_id: str, reference: str) -> BinomeReference | None:
         cle = (action_id, reference)

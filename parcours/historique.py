@@ -88,6 +88,24 @@ def _copie(donnees: dict[str, Any], memo: dict[int, Any]) -> dict[str, Any]:
     return {champ: deepcopy(valeur, memo) if isinstance(valeur, (dict, list, set)) else valeur for champ, valeur in donnees.items()}
 
 
+@dataclass(frozen=True)
+class Participations:
+    """A person's inscriptions in funded actions and exits from them (action, day), in business-date order:
+    all that a roll call asks of each person present, small enough to keep for every person of a territory."""
+
+    inscriptions: tuple[tuple[str | None, date], ...]
+    sorties: tuple[tuple[str | None, date], ...]
+
+    def hors_de_l_action(self, action: str, jour: date) -> str | None:
+        """Why the person cannot take part in the action on `jour` (not inscribed, already exited), or None."""
+        if not any(inscrite == action and le <= jour for inscrite, le in self.inscriptions):
+            return f"cette personne n'est pas inscrite à l'action « {action} » au {jour:%d/%m/%Y}."
+        sortie = next((le for sortie, le in self.sorties if sortie == action and le < jour), None)
+        if sortie is not None:
+            return f"cette personne est sortie de l'action « {action} » le {sortie:%d/%m/%Y}."
+        return None
+
+
 class Historique:
     """The effective (not voided) steps of one person, in recording order."""
 
@@ -202,12 +220,13 @@ class Historique:
 
     def hors_de_l_action(self, action: str, jour: date) -> str | None:
         """Why the person cannot take part in the action on `jour` (not inscribed, already exited), or None."""
-        if self.inscription_a(action, jour) is None:
-            return f"cette personne n'est pas inscrite à l'action « {action} » au {jour:%d/%m/%Y}."
-        sortie = self.sortie_de(action, avant=jour)
-        if sortie is not None:
-            return f"cette personne est sortie de l'action « {action} » le {sortie.occurred_on:%d/%m/%Y}."
-        return None
+        return self.participations().hors_de_l_action(action, jour)
+
+    def participations(self) -> Participations:
+        return Participations(
+            tuple((e.action, e.occurred_on) for e in self.de_type(TypeEtape.BENEFICIAIRE_INSCRIT)),
+            tuple((e.action, e.occurred_on) for e in self.de_type(TypeEtape.BENEFICIAIRE_SORTI_ACTION)),
+        )
 
     def decision_sur(self, orientation_id: UUID) -> EtapeTenue | None:
         decisions = self.liees_a(orientation_id, TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE)

@@ -29,7 +29,7 @@ from projections.indicateurs import Demande
 from projections.tableurs import ecrire
 from tests import etapes
 from tests.conftest import enregistrer_operateurs
-from web.config import construire_services
+from web.config import construire_parcours, construire_services
 from web.saisie.schemas import lire_etape
 
 FLE, NUM = "fta-paris-fle-2025", "asso-75-numerique-2025"
@@ -304,3 +304,22 @@ def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_
     assert relue.version == t.parcours.personne(sara).version and relue.identite["numero_etranger"] == SARA
     oublier(sara, index_sara)
     assert t.seance(NUM, "asso-75", "2025-09-02", 2, "NUMERIQUE", [SARA]).statut == "acceptee"
+
+
+def test_a_roll_call_reads_each_persons_latest_participation_even_recorded_by_another_process(
+        territoire: Territoire, reglages) -> None:  # noqa: ANN001
+    t = territoire
+    sara, emma = t.parcours.trouver_par_numero(SARA), t.parcours.trouver_par_numero(EMMA)
+    assert t.seance(NUM, "asso-75", "2025-09-01", 2, "NUMERIQUE", [SARA, EMMA]).statut == "acceptee"  # both kept as inscribed
+    autre = construire_parcours(reglages)
+    autre.enregistrer_etape(lire_etape(etapes.etape("beneficiaire_sorti_action", "2025-09-15", "asso-75",
+                                                    {"motif": "DEMENAGEMENT"}, etapes.qui(SARA), action=NUM)))
+    autre.close()
+    with pytest.raises(EtapeRejeteeError) as sortie:
+        t.seance(NUM, "asso-75", "2025-10-01", 2, "NUMERIQUE", [EMMA, SARA])
+    assert sortie.value.champ == "data.presents.1" and "sortie de l'action « " + NUM + " » le 15/09/2025" in str(sortie.value)
+    t.parcours.effacer_personne(emma, motif="demande de la personne", par="admin")
+    with pytest.raises(EtapeRejeteeError) as effacee:
+        t.ok("seance_tenue", "2025-09-02", "asso-75", {"duree_h": 2, "thematique": "NUMERIQUE", "public": "BENEFICIAIRES",
+                                                       "presents": [{"parcours_id": str(sara)}, {"parcours_id": str(emma)}]}, action=NUM)
+    assert effacee.value.champ == "data.presents.1" and "inconnue (ou effacée)" in str(effacee.value)
