@@ -1,10 +1,12 @@
-"""Fixtures of the integration tests: the scenario recorded and projected, on each backend."""
+"""Fixtures of the integration tests, on each backend: the scenario recorded and projected, or an empty store
+with the scenario's operators."""
 
 from __future__ import annotations
 
 import pytest
 
-from web.config import Reglages, construire_services
+from tests.conftest import enregistrer_operateurs
+from web.config import Reglages, construire_parcours, construire_services
 
 
 @pytest.fixture
@@ -13,3 +15,12 @@ def services(reglages_du_scenario: Reglages):
     services = construire_services(reglages_du_scenario)
     yield services
     services.fermer()
+
+
+@pytest.fixture
+def parcours(reglages: Reglages):
+    """The application service on an empty store of this backend, the scenario's operators registered."""
+    parcours = construire_parcours(reglages)
+    enregistrer_operateurs(parcours)
+    yield parcours
+    parcours.close()

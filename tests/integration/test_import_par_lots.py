@@ -16,7 +16,8 @@ from parcours.erreurs import PersonneEffaceeError, PersonneInconnueError, StepId
 from projections import tables as t
 from projections.identites import SCELLE
 from projections.runner import rattraper
-from tests.conftest import BASES, Magasins, enregistrer_operateurs
+from tests.conftest import BASES, Magasins
+from tests.integration.test_journal import lignes
 from tests.etapes import enregistrement, positionnement, titre
 from web.config import Reglages, Services, construire_parcours, construire_services
 from web.demo.chargement import enregistrer_operateurs_demo
@@ -34,14 +35,6 @@ def deux_magasins(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: 
         yield par_lots, un_a_un
 
 
-@pytest.fixture
-def parcours(reglages: Reglages):
-    parcours = construire_parcours(reglages)
-    enregistrer_operateurs(parcours)
-    yield parcours
-    parcours.close()
-
-
 def _en_un_lot(parcours, monkeypatch: pytest.MonkeyPatch, etapes: list[dict[str, Any]]) -> list[Any]:  # noqa: ANN001
     """The results of one batch, which must be saved whole: a batch that misread what exists would hit the
     store's unique keys and be replayed step by step, calling `enregistrer_lot` again for each step."""
@@ -51,10 +44,6 @@ def _en_un_lot(parcours, monkeypatch: pytest.MonkeyPatch, etapes: list[dict[str,
     resultats = parcours.enregistrer_lot([lire_etape(brut) for brut in etapes])
     assert len(appels) == 1
     return resultats
-
-
-def _lignes(etapes: list[dict[str, Any]]) -> list[LigneBrute]:
-    return [LigneBrute(numero, contenu) for numero, contenu in enumerate(etapes, start=1)]
 
 
 POSITIONS = {"position", "pos_debut", "pos_fin", "position_etape"}
@@ -99,7 +88,7 @@ def test_a_batched_import_projects_exactly_what_the_step_by_step_path_projects(d
 
 def test_a_batch_finds_what_earlier_batches_recorded_and_refuses_what_they_took(parcours, monkeypatch) -> None:  # noqa: ANN001
     premiere = [enregistrement("1000000001", nom="Amiri"), titre("1000000001"), enregistrement("1000000002", nom="Bakr")]
-    importer(parcours, _lignes(premiere))
+    importer(parcours, lignes(premiere))
     bakr = parcours.trouver_par_numero("1000000002")
     reprise = dict(premiere[1], occurred_on="2024-01-06")
     deja_pris = enregistrement(None, nom="Chahid", personne={"parcours_id": str(bakr)})
@@ -123,7 +112,7 @@ def test_a_batch_finds_what_earlier_batches_recorded_and_refuses_what_they_took(
 
 
 def test_a_batch_after_an_erasure_registers_the_freed_numero_and_refuses_the_erased_pathway(parcours, monkeypatch) -> None:  # noqa: ANN001
-    importer(parcours, _lignes([enregistrement("1000000003", nom="Amiri"), enregistrement("1000000004", nom="Bakr")]))
+    importer(parcours, lignes([enregistrement("1000000003", nom="Amiri"), enregistrement("1000000004", nom="Bakr")]))
     amiri = parcours.trouver_par_numero("1000000003")
     parcours.effacer_personne(amiri, "doublon de dossier", "admin")
 

@@ -12,7 +12,6 @@ import pytest
 
 from parcours.erreurs import ConflitEcritureError
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_PERSONNE_ET_ACTION, TypeEtape
-from tests.conftest import enregistrer_operateurs
 from tests.scenario import NUMERO_AMINA, PARCOURS_BILAL, etape, scenario, sid
 from web.config import Reglages, construire_parcours
 from web.saisie.importation import LigneBrute, importer
@@ -24,14 +23,6 @@ IDENTITES_EN_CLAIR = [b"Haidari", b"Amina", b"Mansouri", b"Bilal", NUMERO_AMINA.
 
 def lignes(etapes: list[dict]) -> list[LigneBrute]:
     return [LigneBrute(numero, contenu) for numero, contenu in enumerate(etapes, start=1)]
-
-
-@pytest.fixture
-def parcours(reglages: Reglages):
-    parcours = construire_parcours(reglages)
-    enregistrer_operateurs(parcours)
-    yield parcours
-    parcours.close()
 
 
 def test_every_step_of_the_scenario_is_recorded_and_read_back_by_a_new_process(parcours, reglages: Reglages) -> None:
