@@ -426,13 +426,14 @@ class Parcours(Application[UUID]):
                 trouves[empreintes[identifiant]] = index.parcours_id
         return trouves
 
-    def lire_a_jour(self, identifiants: Sequence[UUID]) -> dict[UUID, Any]:
+    def lire_a_jour(self, identifiants: Sequence[UUID], versions: Mapping[UUID, int] | None = None) -> dict[UUID, Any]:
         """Aggregates to read, never to change (a roll call's 30 people, their numéros): one query gives the latest
         version of each; the cache serves those it holds at that version (the library's repository would
         fast-forward each with a query of its own), one more query rebuilds those it does not hold (then cached,
         as `repository.get` does), and one it holds at an older version is fast-forwarded alone. Unknown or
         erased ids are left out."""
-        versions = _dernieres_versions(self.recorder, identifiants)
+        if versions is None:  # not already read by the caller
+            versions = _dernieres_versions(self.recorder, identifiants)
         if versions is None:  # in memory (`popo`), where a read costs nothing
             return {i: a for i in identifiants if (a := self._lire_un(i)) is not None}
         lus: dict[UUID, Any] = {}
@@ -483,7 +484,7 @@ class Parcours(Application[UUID]):
                     self._participations.move_to_end(identifiant)
                 else:
                     a_lire.append(identifiant)
-        for identifiant, agregat in self.lire_a_jour(a_lire).items():
+        for identifiant, agregat in self.lire_a_jour(a_lire, versions).items():
             if isinstance(agregat, Personne):
                 trouvees[identifiant] = self._garder_participations(agregat)
         return trouvees
@@ -597,15 +598,18 @@ class _Lot:
                 personnes.add(reference.parcours_id)
                 numeros = ()
             index.update(NumeroEtranger.create_id(cle.empreinte("numero_etranger", n)) for n in numeros if isinstance(n, str))
-        versions = _dernieres_versions(self.parcours.recorder, [*self.demandes, *index])
+        versions = _dernieres_versions(self.parcours.recorder, [*self.demandes, *index, *personnes])
         if versions is None:  # in memory (`popo`): each read costs nothing
             self.demandes = set()
             return
         self.demandes |= index
         self.existants = set(versions)
-        self.d_avance = self.parcours.lire_a_jour([i for i in index if i in self.existants])
-        personnes |= {entree.parcours_id for entree in self.d_avance.values() if entree.parcours_id is not None}
-        self.d_avance.update(self.parcours.lire_a_jour(list(personnes)))
+        # The versions read serve `lire_a_jour` too: the indexes and the people named by id are not asked again.
+        self.d_avance = self.parcours.lire_a_jour([i for i in index if i in versions], versions)
+        self.d_avance.update(self.parcours.lire_a_jour([p for p in personnes if p in versions], versions))
+        par_numero = {entree.parcours_id for entree in self.d_avance.values()
+                      if isinstance(entree, NumeroEtranger) and entree.parcours_id is not None} - personnes
+        self.d_avance.update(self.parcours.lire_a_jour(list(par_numero)))
 
     def _doublon(self, step_id: UUID, empreinte: str) -> EtapeEnregistree | None:
         recue = EtapeRecue.create_id(step_id)

@@ -256,51 +256,42 @@ class Trousseau(ABC):
             if chiffreur is not None:
                 self._cache.move_to_end(personne_id)
                 return chiffreur
-        # Keys are created when a person's first event is written, the only time the cache misses with
-        # `creer`: insert straight away, and read only if a key was there already.
-        if creer:
-            cle = AESCipher.random_bytes(TAILLE_CLE)
-            epoque, cle_d_epoque = self.epoques.courante()
-            enveloppe = envelopper(cle_d_epoque, personne_id, cle)
-            ligne = self._inserer(personne_id, epoque, enveloppe)
-            if ligne[2] != enveloppe:  # another writer created this person's key first
-                cle = self._ouvrir(*ligne)
-            elif epoque not in self.epoques.cles():
-                # A rotation finished between choosing the epoch and inserting: it may have missed this key.
-                nouvelle, cle_nouvelle = self.epoques.courante()
-                self._remplacer([(personne_id, nouvelle, envelopper(cle_nouvelle, personne_id, cle))])
-        else:
-            ligne = self._lire(personne_id)
-            if ligne is None:
-                return None
-            cle = self._ouvrir(*ligne)
-        chiffreur = self._garder(personne_id, cle)
-        return chiffreur
+        if creer:  # a person's first event is written: their key is created (or another writer's kept)
+            return self._creer([personne_id])[personne_id]
+        ligne = self._lire(personne_id)
+        if ligne is None:
+            return None
+        return self._garder(personne_id, self._ouvrir(*ligne))
 
     def preparer(self, personne_ids: Iterable[UUID]) -> None:
         """Have the keys of several people at hand for writing (a batch of steps), with one statement: a key is
         created for each one not in the cache, inserted unless the person has one already, in which case theirs is kept."""
         with self._verrou:
             manquants = [p for p in set(personne_ids) if p not in self._cache]
-        if not manquants:
-            return
+        if manquants:
+            self._creer(manquants)
+
+    def _creer(self, manquants: list[UUID]) -> dict[UUID, AESCipher]:
+        """A new key for each person, inserted unless they have one already (then theirs is kept), in one statement."""
         epoque, cle_d_epoque = self.epoques.courante()
         cles = {p: AESCipher.random_bytes(TAILLE_CLE) for p in manquants}
         proposees = {p: envelopper(cle_d_epoque, p, cle) for p, cle in cles.items()}
         gardees = self._inserer_plusieurs([(p, epoque, enveloppe) for p, enveloppe in proposees.items()])
         a_reenvelopper = []
         ouvertes = self.epoques.cles()
+        chiffreurs = {}
         for personne_id, epoque_gardee, enveloppe in gardees:
             if enveloppe == proposees[personne_id]:
                 cle = cles[personne_id]
-                if epoque not in ouvertes:  # a rotation finished meanwhile (see `chiffreur`)
+                if epoque not in ouvertes:  # a rotation finished between choosing the epoch and inserting: it may have missed these keys
                     a_reenvelopper.append(personne_id)
             else:  # another writer created this person's key first
                 cle = self._ouvrir(personne_id, epoque_gardee, enveloppe, ouvertes)
-            self._garder(personne_id, cle)
+            chiffreurs[personne_id] = self._garder(personne_id, cle)
         if a_reenvelopper:
             nouvelle, cle_nouvelle = self.epoques.courante()
             self._remplacer([(p, nouvelle, envelopper(cle_nouvelle, p, cles[p])) for p in a_reenvelopper])
+        return chiffreurs
 
     def charger(self, personne_ids: Iterable[UUID]) -> None:
         """Open the keys of several people with one read (a page of names), for the next `chiffreur` calls."""
@@ -365,10 +356,6 @@ class Trousseau(ABC):
     def _lire_plusieurs(self, personne_ids: list[UUID]) -> list[LigneDeCle]: ...
 
     @abstractmethod
-    def _inserer(self, personne_id: UUID, epoque: int, enveloppe: bytes) -> LigneDeCle:
-        """Insert unless a key exists already (a concurrent writer may have won); returns the key kept."""
-
-    @abstractmethod
     def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
         """Insert each key unless its person has one already, in one transaction; returns the keys kept."""
 
@@ -396,11 +383,8 @@ class TrousseauMemoire(Trousseau):
     def _lire_plusieurs(self, personne_ids: list[UUID]) -> list[LigneDeCle]:
         return [ligne for p in personne_ids if (ligne := self._lire(p)) is not None]
 
-    def _inserer(self, personne_id: UUID, epoque: int, enveloppe: bytes) -> LigneDeCle:
-        return (personne_id, *self._cles.setdefault(personne_id, (epoque, enveloppe)))
-
     def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
-        return [self._inserer(*ligne) for ligne in lignes]
+        return [(p, *self._cles.setdefault(p, (e, v))) for p, e, v in lignes]
 
     def _supprimer(self, personne_id: UUID) -> None:
         self._cles.pop(personne_id, None)
@@ -453,17 +437,6 @@ class TrousseauSQLite(Trousseau):
                 f"SELECT personne_id, epoque, enveloppe FROM cles_personnes WHERE personne_id IN ({','.join('?' * len(morceau))})",
                 [p.hex for p in morceau])]
         return lignes
-
-    def _inserer(self, personne_id: UUID, epoque: int, enveloppe: bytes) -> LigneDeCle:
-        curseur = self._connexion().execute(
-            "INSERT OR IGNORE INTO cles_personnes (personne_id, epoque, enveloppe) VALUES (?, ?, ?)",
-            (personne_id.hex, epoque, enveloppe),
-        )
-        if curseur.rowcount == 1:
-            return personne_id, epoque, enveloppe
-        existante = self._lire(personne_id)
-        assert existante is not None
-        return existante
 
     def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
         connexion = self._connexion()
@@ -526,19 +499,6 @@ class TrousseauPostgres(Trousseau):
                 (personne_ids,),
             ).fetchall()
         return [(ligne["personne_id"], ligne["epoque"], bytes(ligne["enveloppe"])) for ligne in lignes]
-
-    def _inserer(self, personne_id: UUID, epoque: int, enveloppe: bytes) -> LigneDeCle:
-        with self._datastore.get_connection() as connexion:
-            inseree = connexion.execute(
-                "INSERT INTO parcours_cles_personnes (personne_id, epoque, enveloppe) VALUES (%s, %s, %s) "
-                "ON CONFLICT DO NOTHING RETURNING personne_id",
-                (personne_id, epoque, enveloppe),
-            ).fetchone()
-        if inseree is not None:
-            return personne_id, epoque, enveloppe
-        existante = self._lire(personne_id)
-        assert existante is not None
-        return existante
 
     def _inserer_plusieurs(self, lignes: list[LigneDeCle]) -> list[LigneDeCle]:
         with self._datastore.transaction(commit=True) as curseur:

@@ -67,7 +67,7 @@ def test_a_key_written_with_an_epoch_a_rotation_just_destroyed_is_rewrapped_by_i
 def test_keys_wrapped_by_the_master_key_before_epochs_are_rewrapped_by_the_first_rotation(tmp_path: Path) -> None:
     trousseau = _trousseau(tmp_path)
     personne = uuid4()
-    trousseau._inserer(personne, 0, envelopper(trousseau.cle_maitre.cle, personne, b"k" * 32))
+    trousseau._inserer_plusieurs([(personne, 0, envelopper(trousseau.cle_maitre.cle, personne, b"k" * 32))])
     assert trousseau.tourner()[1] == 1
     _, epoque, enveloppe = trousseau._lire(personne)
     assert epoque == 1 and desenvelopper(lire_cles_d_epoque(tmp_path)[1], personne, enveloppe) == b"k" * 32
