@@ -13,7 +13,6 @@ Topics are explicit and stable (`parcours.action.<type>`); the id is `uuid5` of 
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from typing import Any, cast
 from uuid import UUID, uuid5
@@ -23,7 +22,7 @@ from eventsourcing.domain import Aggregate
 from parcours.erreurs import EtapeRejeteeError, OperateurInconnuError
 from parcours.historique import EtapeTenue, Historique
 from parcours.index import ESPACE
-from parcours.personne import EtapeEvenement, GestionEvenement, _envelope, consequences_de_la_gestion, tenir_etape
+from parcours.personne import EtapeEvenement, GestionEvenement, _envelope, consequences_de_la_gestion, copier_flux, tenir_etape
 from parcours.regles import ActionConnue, Referentiel, Verdict, rejet
 from parcours.vocabulaire import ETAPES_D_ACTION, ETAPES_DE_GESTION, PublicAction, Thematique, TypeEtape
 
@@ -107,14 +106,7 @@ class Action(Aggregate):
         tenir_etape(self.etapes, evenement)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Action:
-        """The copy the repository makes of the cached action for every command on it. An action grows all year
-        (a session's roll call holds 30 ids): a generic deep copy of it cost several steps' worth, where copying
-        each step's containers is enough (`EtapeTenue.copie_sans_les_valeurs`)."""
-        copie = object.__new__(type(self))
-        copie.__dict__.update({nom: valeur if nom == "etapes" else copy.deepcopy(valeur, memo)
-                               for nom, valeur in self.__dict__.items()})
-        copie.etapes = {step_id: etape.copie_sans_les_valeurs() for step_id, etape in self.etapes.items()}
-        return copie
+        return copier_flux(self, memo)
 
     # Queries -----------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, Repository
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
 
 from parcours.chiffrement import (
@@ -113,6 +113,32 @@ class _Depot(Repository[UUID]):
 PARTICIPATIONS_GARDEES = 1_000_000
 """People whose `Participations` are kept (a few hundred bytes each): a national territory's worth."""
 
+ACTIONS_GARDEES = 3_000
+"""Funded actions kept in the cache beside the people (tens of KiB each): more than a national year's."""
+
+
+class _Cache(LRUCache[UUID, Any]):
+    """The repository's cache: people and indexes in one LRU, funded actions in one of their own.
+
+    A year's sessions of every action, recorded in date order, name each action about once a week between
+    steps that touch hundreds of people: in one LRU the people pushed every action out before its next
+    session, and each session rebuilt its action from its whole stream."""
+
+    def __init__(self, maxsize: int, actions: int = ACTIONS_GARDEES) -> None:
+        super().__init__(maxsize)
+        self.actions: LRUCache[UUID, Any] = LRUCache(actions)
+
+    def get(self, key: UUID, *, evict: bool = False) -> Any:
+        try:
+            return self.actions.get(key, evict=evict)
+        except KeyError:
+            return super().get(key, evict=evict)
+
+    def put(self, key: UUID, value: Any) -> Any:
+        if isinstance(value, Action):
+            return self.actions.put(key, value)
+        return super().put(key, value)
+
 
 class Parcours(Application[UUID]):
     """The pathways of every person, the operators, and the indexes that keep them unique."""
@@ -146,6 +172,8 @@ class Parcours(Application[UUID]):
     def construct_repository(self) -> Repository[UUID]:
         depot = super().construct_repository()
         depot.__class__ = _Depot  # the same repository, built from the same settings; only `get` differs
+        if isinstance(depot.cache, LRUCache):
+            depot.cache = _Cache(depot.cache.maxsize)
         return depot
 
     def construct_mapper(self) -> Mapper[UUID]:
@@ -464,12 +492,13 @@ class Parcours(Application[UUID]):
             lus[identifiant] = agregat
         return lus
 
-    def participations(self, identifiants: Sequence[UUID]) -> dict[UUID, Participations]:
+    def participations(self, identifiants: Sequence[UUID], versions: Mapping[UUID, int] | None = None) -> dict[UUID, Participations]:
         """What a roll call asks of each person present (`Participations`), kept for every person at the version it
         was read from: one query gives the people's latest versions, and only those changed since are rebuilt
         (a roll call of 30 people would otherwise rebuild those the aggregate cache no longer holds). Unknown,
         erased or non-person ids are left out."""
-        versions = _dernieres_versions(self.recorder, identifiants)
+        if versions is None:  # not already read by the caller
+            versions = _dernieres_versions(self.recorder, identifiants)
         if versions is None:  # in memory (`popo`)
             return {i: a.historique.participations() for i, a in self.lire_a_jour(identifiants).items() if isinstance(a, Personne)}
         trouvees: dict[UUID, Participations] = {}
@@ -576,40 +605,64 @@ class _Lot:
         """The ids read ahead (`lire_d_avance`): whether each exists is known without another query."""
         self.existants: set[UUID] = set()
         self.d_avance: dict[UUID, Any] = {}
-        """The indexes and people read ahead, as cached: never changed here (`_personne_de` changes a copy)."""
+        """The indexes, people and actions read ahead, as cached: never changed here (`_personne_de` and `_action`
+        change a copy)."""
 
     def lire_d_avance(self, commandes: Sequence[EnregistrerEtape]) -> None:
         """Read what the lot's steps name in a few queries rather than a few per step: whether each step_id was
-        already received, whether each new pathway id is taken, the numéros' index entries and the people they lead to.
+        already received, whether each new pathway id is taken, the numéros' index entries and the people they
+        lead to, the funded actions, and what the roll calls ask of the people they name (`Participations`).
 
         A step recorded by another writer between this read and the save makes the save fail, and the lot is
         then replayed step by step, as when each was looked up alone."""
         cle = self.parcours.cle_maitre
         index: set[UUID] = set()
         personnes: set[UUID] = set()
+        actions: set[UUID] = set()
+        appeles: set[UUID] = set()
+        index_des_appeles: set[UUID] = set()
         for cmd in commandes:
             self.demandes.add(EtapeRecue.create_id(cmd.step_id))
+            if cmd.action:
+                actions.add(Action.create_id(cmd.action))
             reference = cmd.personne or ReferencePersonne()
-            numeros: tuple[Any, ...] = (reference.numero_etranger,)
+            numeros: list[Any] = [reference.numero_etranger]
             if cmd.type is TypeEtape.PERSONNE_ENREGISTREE:
                 self.demandes.add(reference.parcours_id or uuid5(ESPACE, f"personne/{cmd.step_id}"))
-                numeros += (cmd.donnees.get("numero_etranger"),)
+                numeros.append(cmd.donnees.get("numero_etranger"))
             elif reference.parcours_id is not None:
                 personnes.add(reference.parcours_id)
-                numeros = ()
+                numeros = []
+            presents = cmd.donnees.get("presents")
+            for present in presents if isinstance(presents, list) else ():
+                parcours_id, numero = _appele(present)
+                if isinstance(parcours_id, UUID):
+                    appeles.add(parcours_id)
+                elif isinstance(numero, str):
+                    index_des_appeles.add(NumeroEtranger.create_id(cle.empreinte("numero_etranger", numero)))
             index.update(NumeroEtranger.create_id(cle.empreinte("numero_etranger", n)) for n in numeros if isinstance(n, str))
-        versions = _dernieres_versions(self.parcours.recorder, [*self.demandes, *index, *personnes])
+        versions = _dernieres_versions(self.parcours.recorder, [*self.demandes, *index, *index_des_appeles, *personnes, *actions])
         if versions is None:  # in memory (`popo`): each read costs nothing
             self.demandes = set()
             return
-        self.demandes |= index
+        self.demandes |= index | index_des_appeles | actions
         self.existants = set(versions)
-        # The versions read serve `lire_a_jour` too: the indexes and the people named by id are not asked again.
-        self.d_avance = self.parcours.lire_a_jour([i for i in index if i in versions], versions)
-        self.d_avance.update(self.parcours.lire_a_jour([p for p in personnes if p in versions], versions))
-        par_numero = {entree.parcours_id for entree in self.d_avance.values()
-                      if isinstance(entree, NumeroEtranger) and entree.parcours_id is not None} - personnes
-        self.d_avance.update(self.parcours.lire_a_jour(list(par_numero)))
+        # The versions read serve `lire_a_jour` too: the indexes, actions and people named by id are not asked again.
+        self.d_avance = self.parcours.lire_a_jour(
+            [i for i in {*index, *index_des_appeles, *actions, *personnes} if i in versions], versions)
+        par_numero: set[UUID] = set()
+        for entree in self.d_avance.values():
+            if isinstance(entree, NumeroEtranger) and entree.parcours_id is not None:
+                if entree.id in index:
+                    par_numero.add(entree.parcours_id)
+                if entree.id in index_des_appeles:
+                    appeles.add(entree.parcours_id)
+        par_numero -= personnes
+        appeles -= personnes | par_numero
+        # Those the roll calls name: only their participations (the lot's steps on a person read the person).
+        versions = _dernieres_versions(self.parcours.recorder, [*par_numero, *appeles]) or {}
+        self.d_avance.update(self.parcours.lire_a_jour(list(par_numero), versions))
+        self.participations.update(self.parcours.participations(list(appeles), versions))
 
     def _doublon(self, step_id: UUID, empreinte: str) -> EtapeEnregistree | None:
         recue = EtapeRecue.create_id(step_id)
@@ -755,6 +808,8 @@ class _Lot:
         identifiant = Action.create_id(action_id)
         if identifiant in self.actions:
             return self.actions[identifiant]
+        if isinstance(self.d_avance.get(identifiant), Action):
+            return deepcopy(self.d_avance[identifiant])
         try:
             return self.parcours.repository.get(identifiant)
         except AggregateNotFoundError:
@@ -764,6 +819,8 @@ class _Lot:
         identifiant = Action.create_id(action_id)
         if identifiant in self.actions:
             return self.actions[identifiant].connue
+        if isinstance(self.d_avance.get(identifiant), Action):
+            return self.d_avance[identifiant].connue
         try:
             # Read only: the cached aggregate itself, not the copy a command would change.
             return self.parcours.repository.get(identifiant, deepcopy_from_cache=False).connue
@@ -776,7 +833,7 @@ class _Lot:
         normalisees = [r if isinstance(r, (UUID, ReferencePersonne)) else ReferencePersonne(**r) for r in references]
         a_chercher = {r.numero_etranger or "" for r in normalisees
                       if isinstance(r, ReferencePersonne) and r.parcours_id is None and (r.numero_etranger or "") not in self.numeros}
-        trouves = {**self.parcours.trouver_par_numeros(a_chercher), **self.numeros} if a_chercher else self.numeros
+        trouves = {**self._trouver_par_numeros(a_chercher), **self.numeros} if a_chercher else self.numeros
         presents: list[UUID] = []
         for rang, reference in enumerate(normalisees):
             if isinstance(reference, UUID):
@@ -791,6 +848,18 @@ class _Lot:
                 raise EtapeRejeteeError(f"aucune personne n'a le numéro étranger {numero}.", f"{champ}.{rang}")
             presents.append(parcours_id)
         return presents
+
+    def _trouver_par_numeros(self, numeros: Iterable[str]) -> dict[str, UUID]:
+        cle = self.parcours.cle_maitre
+        trouves: dict[str, UUID] = {}
+        a_lire = []
+        for numero in numeros:
+            identifiant = NumeroEtranger.create_id(cle.empreinte("numero_etranger", numero))
+            if identifiant not in self.demandes:
+                a_lire.append(numero)
+            elif (entree := self.d_avance.get(identifiant)) is not None and entree.parcours_id is not None:
+                trouves[numero] = entree.parcours_id
+        return {**self.parcours.trouver_par_numeros(a_lire), **trouves} if a_lire else trouves
 
     def _lire_presents(self, presents: Sequence[UUID]) -> None:
         a_lire = [p for p in dict.fromkeys(presents) if p not in self.personnes and p not in self.participations]
@@ -931,6 +1000,18 @@ def _evenements_stockes(recorder: Any, identifiants: Sequence[UUID]) -> list[Sto
     return [StoredEvent(originator_id=UUID(str(ligne["originator_id"])), originator_version=ligne["originator_version"],
                         topic=ligne["topic"], state=bytes(ligne["state"]))
             for ligne in lignes]
+
+
+def _appele(present: Any) -> tuple[Any, Any]:
+    """The pathway id and numéro étranger of one person of a roll call (`data.presents`: pathway ids, or
+    references as the schema reads them), to read ahead; a malformed one is left to the step's own check."""
+    if isinstance(present, UUID):
+        return present, None
+    if isinstance(present, ReferencePersonne):
+        return present.parcours_id, present.numero_etranger
+    if isinstance(present, Mapping):
+        return present.get("parcours_id"), present.get("numero_etranger")
+    return None, None
 
 
 def _dernieres_versions(recorder: Any, identifiants: Sequence[UUID]) -> dict[UUID, int] | None:

@@ -58,19 +58,6 @@ class EtapeTenue:
             corrections=list(self.corrections),
         )
 
-    def copie_sans_les_valeurs(self) -> EtapeTenue:
-        """A copy with its own containers (what a later correction or void changes: corrections, flags, the void,
-        the effective values replaced whole) sharing the values they hold, which a recorded step never changes in
-        place: what copying a funded action's steps needs, without deep-copying every roll call's 30 ids."""
-        copie = object.__new__(EtapeTenue)
-        copie.__dict__.update(self.__dict__)
-        copie.donnees = dict(self.donnees)
-        copie.liens = dict(self.liens)
-        copie.drapeaux = [dict(drapeau) for drapeau in self.drapeaux]
-        copie.donnees_initiales = dict(self.donnees_initiales)
-        copie.corrections = list(self.corrections)
-        return copie
-
     def get(self, champ: str, defaut: Any = None) -> Any:
         return self.donnees.get(champ, defaut)
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -26,6 +27,9 @@ from parcours.vocabulaire import ETAPES_D_ACTION, TypeEtape
 
 PREFIXE_TOPIC = "parcours.personne."
 """Events under this topic prefix hold personal data: the mapper encrypts them with the person's key."""
+
+
+_Flux = TypeVar("_Flux", bound=Aggregate)
 
 
 class EtapeEvenement(Aggregate.Event):
@@ -294,6 +298,9 @@ class Personne(Aggregate):
     def tenir(self, evenement: EtapeEvenement) -> None:
         tenir_etape(self.etapes, evenement)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Personne:
+        return copier_flux(self, memo)
+
     # Queries -----------------------------------------------------------------------------------
 
     @property
@@ -312,8 +319,22 @@ class Personne(Aggregate):
         return dict(identite.donnees) if identite else {}
 
 
+def copier_flux(agregat: _Flux, memo: dict[int, Any]) -> _Flux:
+    """The copy the repository makes of a cached stream (a person's, an action's) for every command on it: its own
+    dict of steps, sharing the steps themselves, which are never changed in place (a correction, a void or a flag
+    replaces the step it changes: `tenir_etape`, `appliquer_gestion`). A deep copy of every step cost several
+    steps' worth of the import: an action's year holds a hundred sessions of 30 ids."""
+    copie = object.__new__(type(agregat))
+    copie.__dict__.update({nom: valeur if nom == "etapes" else copy.deepcopy(valeur, memo)
+                           for nom, valeur in agregat.__dict__.items()})
+    copie.etapes = dict(agregat.etapes)
+    return copie
+
+
 def tenir_etape(etapes: dict[UUID, EtapeTenue], evenement: EtapeEvenement) -> None:
-    """Add a recorded step to a stream's steps; a correction or void takes effect on its target."""
+    """Add a recorded step to a stream's steps; a correction or void takes effect on its target.
+
+    A step already held is replaced, never changed in place: copies of the stream share its steps (`copier_flux`)."""
     action = evenement.liens.get("action")
     etape = EtapeTenue(
         step_id=evenement.step_id,
@@ -335,7 +356,8 @@ def tenir_etape(etapes: dict[UUID, EtapeTenue], evenement: EtapeEvenement) -> No
         for step_id, raison in evenement.a_reverifier.items():
             dependante = etapes.get(UUID(step_id))
             if dependante is not None:
-                dependante.drapeaux.append({"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)})
+                drapeau = {"code": "A_REVERIFIER", "message": raison, "par": str(evenement.step_id)}
+                etapes[dependante.step_id] = replace(dependante, drapeaux=[*dependante.drapeaux, drapeau])
 
 
 def consequences_de_la_gestion(
@@ -345,7 +367,7 @@ def consequences_de_la_gestion(
     """Apply the correction or void to a copy of a stream's steps; reject it if its target breaks, list the
     dependants that do (`reverifier_flux` re-checks that stream: a person's or an action's)."""
     avant = reverifier_flux(list(etapes.values()), contexte)
-    simulation = copy.deepcopy(etapes)
+    simulation = dict(etapes)
     simulation[gestion.step_id] = gestion
     appliquer_gestion(simulation, gestion)
     apres = reverifier_flux(list(simulation.values()), contexte)
@@ -356,12 +378,12 @@ def consequences_de_la_gestion(
 
 
 def appliquer_gestion(etapes: dict[UUID, EtapeTenue], gestion: EtapeTenue) -> None:
-    """Make a recorded correction or void take effect on its target."""
+    """Make a recorded correction or void take effect on its target (replaced, as `tenir_etape` says)."""
     cible = etapes[gestion.get("cible_step_id")]
     if gestion.type is TypeEtape.EVENEMENT_CORRIGE:
-        cible.corrections.append(gestion.step_id)
+        cible = etapes[cible.step_id] = replace(cible, corrections=[*cible.corrections, gestion.step_id])
     else:
-        cible.annulee_par = gestion.step_id
+        etapes[cible.step_id] = cible = replace(cible, annulee_par=gestion.step_id)
         if cible.type is TypeEtape.EVENEMENT_CORRIGE:
             cible = etapes[cible.get("cible_step_id")]
     _recalculer(etapes, cible)
@@ -374,7 +396,7 @@ def _recalculer(etapes: dict[UUID, EtapeTenue], etape: EtapeTenue) -> None:
         correction = etapes[correction_id]
         if not correction.annulee:
             donnees.update(correction.get("champs"))
-    etape.donnees = donnees
+    etapes[etape.step_id] = replace(etape, donnees=donnees)
 
 
 def _envelope(etape: EtapeTenue, verdict: Verdict) -> dict[str, Any]:

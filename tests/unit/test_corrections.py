@@ -299,23 +299,26 @@ def test_a_voided_step_cannot_be_voided_again_nor_can_a_void_or_a_registration(s
     signataire.rejet("data.cible_step_id", "evenement_annule", "2024-06-02", "fta-paris", {"cible_step_id": annulation, "motif": "x"})
 
 
-def test_a_copy_of_a_person_shares_no_step_data_with_the_cached_original(signataire) -> None:
-    """Commands work on a copy of the cached person: correcting the copy must leave the original as it was."""
+def test_the_copy_a_command_changes_leaves_the_cached_person_as_it_was(signataire) -> None:
+    """Commands work on a copy of the cached person sharing its steps: a correction, a void and the flags they
+    raise replace the steps they change in the copy, never change the original's."""
     import copy
     import dataclasses
 
-    cible = str(uuid4())
-    signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=cible)
-    original = signataire.personne()
+    cir = str(signataire.historique().derniere(TypeEtape.CIR_SIGNE).step_id)
+    journee = str(signataire.ok("formation_civique_journee", "2024-02-10", "ofii-dt-paris", {"jour": 1, "present": True}).step_id)
+    logement = str(uuid4())
+    signataire.ok("situation_logement", "2024-05-01", "logement-75", {"situation": "DNA"}, step_id=logement)
+    corriger(signataire, logement, {"situation": "CPH"}, operateur="logement-75")
+    seconde = str(corriger(signataire, logement, {"situation": "CHRS"}, operateur="logement-75").step_id)
+    original = signataire.app.repository.get(signataire.parcours_id(), deepcopy_from_cache=False)
     avant = {step_id: dataclasses.asdict(etape) for step_id, etape in original.etapes.items()}
     copie = copy.deepcopy(original)
     assert {step_id: dataclasses.asdict(etape) for step_id, etape in copie.etapes.items()} == avant
-    for etape in copie.etapes.values():
-        etape.donnees["ajout"] = 1
-        etape.donnees_initiales.clear()
-        etape.liens["x"] = uuid4()
-        etape.drapeaux.append({"code": "X"})
-        for drapeau in etape.drapeaux:
-            drapeau["code"] = "Y"
-        etape.corrections.append(uuid4())
+    annuler(signataire, seconde, operateur="logement-75")
+    annuler(signataire, cir, jour="2024-03-01")
+    apres = signataire.personne()
+    assert apres.etapes[UUID(logement)].get("situation") is SituationLogement.CPH
+    assert apres.etapes[UUID(cir)].annulee and a_reverifier(signataire, journee) != []
     assert {step_id: dataclasses.asdict(etape) for step_id, etape in original.etapes.items()} == avant
+    assert {step_id: dataclasses.asdict(etape) for step_id, etape in copie.etapes.items()} == avant

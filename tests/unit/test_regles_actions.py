@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from parcours.application import Parcours
+from parcours.action import Action
+from parcours.application import Parcours, _Cache
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
@@ -407,3 +408,24 @@ def test_the_copy_a_command_changes_leaves_the_cached_action_as_it_was(terrain: 
     etape = copie.etapes[seance.step_id]
     assert (etape.get("duree_h"), etape.corrections, etape.annulee) == (3, [], False)
     assert terrain.app.repository.get(seance.parcours_id).etapes[seance.step_id].annulee
+
+
+def test_funded_actions_keep_their_own_room_in_the_cache_however_many_people_are_read() -> None:
+    """A year's sessions of every action come in date order between steps on hundreds of people: in one LRU the
+    people pushed each action out before its next session, and every session rebuilt its action."""
+    terrain = Terrain()
+    cache = terrain.app.repository.cache = _Cache(maxsize=2, actions=2)
+
+    def en_cache(identifiant: Any) -> bool:
+        try:
+            cache.get(identifiant)
+        except KeyError:
+            return False
+        return True
+
+    terrain.declarer()
+    terrain.inscrire(terrain.personne("7500000000"))  # reads the action
+    for rang in range(1, 5):
+        terrain.personne(f"75000000{rang:02d}")
+    assert not en_cache(terrain.app.trouver_par_numero("7500000000"))
+    assert en_cache(Action.create_id(ACTION))
