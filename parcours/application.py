@@ -113,31 +113,40 @@ class _Depot(Repository[UUID]):
 PARTICIPATIONS_GARDEES = 1_000_000
 """People whose `Participations` are kept (a few hundred bytes each): a national territory's worth."""
 
-ACTIONS_GARDEES = 3_000
-"""Funded actions kept in the cache beside the people (tens of KiB each): more than a national year's."""
+GARDES_A_PART: dict[type, int] = {}
+"""Aggregates the cache keeps apart from the people, by class, and how many of each (filled below the classes)."""
 
 
 class _Cache(LRUCache[UUID, Any]):
-    """The repository's cache: people and indexes in one LRU, funded actions in one of their own.
+    """The repository's cache: people and the rest in one LRU, funded actions and the numéros' index entries
+    each in an LRU of their own (`GARDES_A_PART`).
 
-    A year's sessions of every action, recorded in date order, name each action about once a week between
-    steps that touch hundreds of people: in one LRU the people pushed every action out before its next
-    session, and each session rebuilt its action from its whole stream."""
+    An import of a territory's history reads them in another rhythm than the people: every action's sessions
+    come in date order, a week apart, between steps on hundreds of people, and each roll call names its
+    people by numéro. In one LRU the people pushed the actions and index entries out before they were read
+    again, and each session rebuilt its action from its whole stream and its 30 index entries."""
 
-    def __init__(self, maxsize: int, actions: int = ACTIONS_GARDEES) -> None:
+    def __init__(self, maxsize: int, a_part: Mapping[type, int] | None = None) -> None:
         super().__init__(maxsize)
-        self.actions: LRUCache[UUID, Any] = LRUCache(actions)
+        self.a_part = {classe: LRUCache[UUID, Any](taille) for classe, taille in (a_part or GARDES_A_PART).items()}
 
     def get(self, key: UUID, *, evict: bool = False) -> Any:
-        try:
-            return self.actions.get(key, evict=evict)
-        except KeyError:
-            return super().get(key, evict=evict)
+        for cache in self.a_part.values():
+            try:
+                return cache.get(key, evict=evict)
+            except KeyError:
+                pass
+        return super().get(key, evict=evict)
 
     def put(self, key: UUID, value: Any) -> Any:
-        if isinstance(value, Action):
-            return self.actions.put(key, value)
-        return super().put(key, value)
+        cache = self.a_part.get(type(value))
+        return cache.put(key, value) if cache is not None else super().put(key, value)
+
+
+GARDES_A_PART.update({
+    Action: 3_000,  # tens of KiB each: more than a national year's actions
+    NumeroEtranger: 150_000,  # under 1 KiB each: a large département's people
+})
 
 
 class Parcours(Application[UUID]):

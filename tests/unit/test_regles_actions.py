@@ -17,7 +17,7 @@ from parcours.application import Parcours, _Cache
 from parcours.chiffrement import nouvelle_cle_maitre
 from parcours.commandes import EnregistrerOperateur
 from parcours.erreurs import EtapeRejeteeError
-from parcours.index import BinomeReference
+from parcours.index import BinomeReference, NumeroEtranger
 from parcours.vocabulaire import TypeEtape, TypeOperateur
 from tests import etapes
 from tests.conftest import enregistrer_operateurs
@@ -410,11 +410,12 @@ def test_the_copy_a_command_changes_leaves_the_cached_action_as_it_was(terrain: 
     assert terrain.app.repository.get(seance.parcours_id).etapes[seance.step_id].annulee
 
 
-def test_funded_actions_keep_their_own_room_in_the_cache_however_many_people_are_read() -> None:
-    """A year's sessions of every action come in date order between steps on hundreds of people: in one LRU the
-    people pushed each action out before its next session, and every session rebuilt its action."""
+def test_funded_actions_and_numeros_keep_their_own_room_in_the_cache_however_many_people_are_read() -> None:
+    """A year's sessions of every action come in date order between steps on hundreds of people, each roll call
+    naming its people by numéro: in one LRU the people pushed each action and index entry out before its next
+    session, and every session rebuilt them."""
     terrain = Terrain()
-    cache = terrain.app.repository.cache = _Cache(maxsize=2, actions=2)
+    cache = terrain.app.repository.cache = _Cache(maxsize=2, a_part={Action: 2, NumeroEtranger: 10})
 
     def en_cache(identifiant: Any) -> bool:
         try:
@@ -425,7 +426,9 @@ def test_funded_actions_keep_their_own_room_in_the_cache_however_many_people_are
 
     terrain.declarer()
     terrain.inscrire(terrain.personne("7500000000"))  # reads the action
+    parcours_id = terrain.app.trouver_par_numero("7500000000")  # reads the index entry
+    index = NumeroEtranger.create_id(terrain.app.cle_maitre.empreinte("numero_etranger", "7500000000"))
     for rang in range(1, 5):
         terrain.personne(f"75000000{rang:02d}")
-    assert not en_cache(terrain.app.trouver_par_numero("7500000000"))
-    assert en_cache(Action.create_id(ACTION))
+    assert not en_cache(parcours_id)
+    assert en_cache(Action.create_id(ACTION)) and en_cache(index)
