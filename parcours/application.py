@@ -132,11 +132,19 @@ class _Cache(LRUCache[UUID, Any]):
 
     def get(self, key: UUID, *, evict: bool = False) -> Any:
         for cache in self.a_part.values():
-            try:
+            if key in cache.cache:  # a miss costs no exception (an import misses thousands of times a second)
                 return cache.get(key, evict=evict)
-            except KeyError:
-                pass
         return super().get(key, evict=evict)
+
+    def trouver(self, key: UUID) -> Any | None:
+        """The cached aggregate, or None."""
+        for cache in (*self.a_part.values(), self):
+            if key in cache.cache:
+                try:
+                    return LRUCache.get(cache, key)
+                except KeyError:  # evicted meanwhile by another thread
+                    return None
+        return None
 
     def put(self, key: UUID, value: Any) -> Any:
         cache = self.a_part.get(type(value))
@@ -478,10 +486,7 @@ class Parcours(Application[UUID]):
         for identifiant in identifiants:
             if identifiant not in versions:
                 continue
-            try:
-                en_cache = self.repository.cache.get(identifiant) if self.repository.cache else None
-            except KeyError:
-                en_cache = None
+            en_cache = _en_cache(self.repository.cache, identifiant)
             if en_cache is None:
                 a_reconstruire.append(identifiant)
             elif en_cache.version == versions[identifiant]:
@@ -1009,6 +1014,15 @@ def _evenements_stockes(recorder: Any, identifiants: Sequence[UUID]) -> list[Sto
     return [StoredEvent(originator_id=UUID(str(ligne["originator_id"])), originator_version=ligne["originator_version"],
                         topic=ligne["topic"], state=bytes(ligne["state"]))
             for ligne in lignes]
+
+
+def _en_cache(cache: Any, identifiant: UUID) -> Any | None:
+    if isinstance(cache, _Cache):
+        return cache.trouver(identifiant)
+    try:
+        return cache.get(identifiant) if cache else None
+    except KeyError:
+        return None
 
 
 def _appele(present: Any) -> tuple[Any, Any]:
