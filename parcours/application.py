@@ -376,9 +376,10 @@ class Parcours(Application[UUID]):
             return [doublon or ConflitEcritureError(lot.personnes_touchees.get(cmd.step_id))]
         if self.repository.cache is not None:
             # The library caches saved aggregates only without fast-forwarding: kept here, the next batch on
-            # the same people finds them at their stored version (`lire_a_jour`) instead of decoding them again.
-            for personne in lot.personnes.values():
-                self.repository.cache.put(personne.id, personne)
+            # the same people and actions finds them at their stored version (`lire_a_jour`) instead of reading
+            # their new events again.
+            for agregat in (*lot.personnes.values(), *lot.actions.values()):
+                self.repository.cache.put(agregat.id, agregat)
         for personne in lot.personnes.values():
             self._garder_participations(personne)
         recus = {e.domain_event.step_id: e for e in enregistrements if isinstance(e.domain_event, EtapeEvenement)}
