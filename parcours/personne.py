@@ -325,8 +325,9 @@ def copier_flux(agregat: _Flux, memo: dict[int, Any]) -> _Flux:
     replaces the step it changes: `tenir_etape`, `appliquer_gestion`). A deep copy of every step cost several
     steps' worth of the import: an action's year holds a hundred sessions of 30 ids."""
     copie = object.__new__(type(agregat))
-    copie.__dict__.update({nom: valeur if nom == "etapes" else copy.deepcopy(valeur, memo)
-                           for nom, valeur in agregat.__dict__.items()})
+    # The id, version and timestamps are immutable: shared too (a deep copy of a datetime cost more than the steps).
+    copie.__dict__.update({nom: copy.deepcopy(valeur, memo) if isinstance(valeur, (list, dict, set)) else valeur
+                           for nom, valeur in agregat.__dict__.items() if nom != "etapes"})
     copie.etapes = dict(agregat.etapes)
     return copie
 
