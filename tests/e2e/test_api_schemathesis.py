@@ -63,12 +63,35 @@ a JSON Schema cannot state; with `operateur_inconnu` (operators are registered a
 cannot list them). Any other refusal of schema-valid data is a defect of the document."""
 
 
+def _valeur(corps: Any, chemin: str) -> Any:
+    """The value a 422 names (`data.sous_motif`, `steps.3.agent`) in the request's body, or None."""
+    for cle in chemin.split("."):
+        if isinstance(corps, list) and cle.isdigit() and int(cle) < len(corps):
+            corps = corps[int(cle)]
+        elif isinstance(corps, dict):
+            corps = corps.get(cle)
+        else:
+            return None
+    return corps
+
+
+def _hors_du_format(case: Any, erreurs: dict[str, list[str]]) -> bool:
+    """Every error refuses a character that the field's text format excludes, and the named value holds one: the
+    request was not valid for the document. Schemathesis's coverage phase draws some strings without the formats'
+    strategies, then calls them schema-valid (JSON Schema leaves a format it does not know unchecked)."""
+    return bool(erreurs) and all(
+        all("caractère invisible ou de contrôle interdit" in message.lower() for message in messages)
+        and isinstance(valeur := _valeur(case.body, champ), str) and caractere_interdit(valeur) is not None
+        for champ, messages in erreurs.items())
+
+
 def _hors_du_schema(contexte: Any, echec: Any, case: Any, reponse: Any) -> bool:
-    """`filter_failure`: keep every failure except a valid request refused by one of `REGLES_HORS_DU_SCHEMA`."""
+    """`filter_failure`: keep every failure except a valid request refused by one of `REGLES_HORS_DU_SCHEMA`, or a
+    request whose text breaks its declared format (`_hors_du_format`)."""
     if echec.title != "Schema-valid request rejected" or reponse.status_code != 422:
         return True
     corps = reponse.json()
-    if corps.get("code") == "operateur_inconnu":
+    if corps.get("code") == "operateur_inconnu" or _hors_du_format(case, corps.get("erreurs") or {}):
         return False
     message = corps.get("message", "") + str(corps.get("erreurs", ""))
     return not any(regle in message for regle in REGLES_HORS_DU_SCHEMA)
