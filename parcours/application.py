@@ -113,8 +113,11 @@ class _Depot(Repository[UUID]):
 PARTICIPATIONS_GARDEES = 1_000_000
 """People whose `Participations` are kept (a few hundred bytes each): a national territory's worth."""
 
-GARDES_A_PART: dict[type, int] = {}
-"""Aggregates the cache keeps apart from the people, by class, and how many of each (filled below the classes)."""
+GARDES_A_PART: dict[type, int] = {
+    Action: 3_000,  # tens of KiB each: more than a national year's actions
+    NumeroEtranger: 150_000,  # under 1 KiB each: a large département's people
+}
+"""Aggregates the cache keeps apart from the people, by class, and how many of each."""
 
 
 class _Cache(LRUCache[UUID, Any]):
@@ -130,31 +133,25 @@ class _Cache(LRUCache[UUID, Any]):
         super().__init__(maxsize)
         self.a_part = {classe: LRUCache[UUID, Any](taille) for classe, taille in (a_part or GARDES_A_PART).items()}
 
+    def _ou(self, key: UUID) -> LRUCache[UUID, Any] | None:
+        """The LRU holding `key`, found by membership: a miss costs no exception (an import misses thousands of
+        times a second)."""
+        return next((cache for cache in (*self.a_part.values(), self) if key in cache.cache), None)
+
     def get(self, key: UUID, *, evict: bool = False) -> Any:
-        for cache in self.a_part.values():
-            if key in cache.cache:  # a miss costs no exception (an import misses thousands of times a second)
-                return cache.get(key, evict=evict)
-        return super().get(key, evict=evict)
+        return LRUCache.get(self._ou(key) or self, key, evict=evict)
 
     def trouver(self, key: UUID) -> Any | None:
         """The cached aggregate, or None."""
-        for cache in (*self.a_part.values(), self):
-            if key in cache.cache:
-                try:
-                    return LRUCache.get(cache, key)
-                except KeyError:  # evicted meanwhile by another thread
-                    return None
-        return None
+        cache = self._ou(key)
+        try:
+            return LRUCache.get(cache, key) if cache is not None else None
+        except KeyError:  # evicted meanwhile by another thread
+            return None
 
     def put(self, key: UUID, value: Any) -> Any:
         cache = self.a_part.get(type(value))
         return cache.put(key, value) if cache is not None else super().put(key, value)
-
-
-GARDES_A_PART.update({
-    Action: 3_000,  # tens of KiB each: more than a national year's actions
-    NumeroEtranger: 150_000,  # under 1 KiB each: a large département's people
-})
 
 
 class Parcours(Application[UUID]):
@@ -520,9 +517,9 @@ class Parcours(Application[UUID]):
         a_lire = []
         with self._verrou_participations:
             for identifiant in identifiants:
-                gardee = self._participations.get(identifiant)
                 if identifiant not in versions:
                     continue
+                gardee = self._participations.get(identifiant)
                 if gardee is not None and gardee[0] == versions[identifiant]:
                     trouvees[identifiant] = gardee[1]
                     self._participations.move_to_end(identifiant)
@@ -619,6 +616,8 @@ class _Lot:
         self.demandes: set[UUID] = set()
         """The ids read ahead (`lire_d_avance`): whether each exists is known without another query."""
         self.existants: set[UUID] = set()
+        self.index_des_numeros: dict[str, tuple[str, UUID]] = {}
+        """Each numéro's keyed hash and index entry id, computed once for the lot (`_index_du_numero`)."""
         self.d_avance: dict[UUID, Any] = {}
         """The indexes, people and actions read ahead, as cached: never changed here (`_personne_de` and `_action`
         change a copy)."""
@@ -630,7 +629,6 @@ class _Lot:
 
         A step recorded by another writer between this read and the save makes the save fail, and the lot is
         then replayed step by step, as when each was looked up alone."""
-        cle = self.parcours.cle_maitre
         index: set[UUID] = set()
         personnes: set[UUID] = set()
         actions: set[UUID] = set()
@@ -654,8 +652,8 @@ class _Lot:
                 if isinstance(parcours_id, UUID):
                     appeles.add(parcours_id)
                 elif isinstance(numero, str):
-                    index_des_appeles.add(NumeroEtranger.create_id(cle.empreinte("numero_etranger", numero)))
-            index.update(NumeroEtranger.create_id(cle.empreinte("numero_etranger", n)) for n in numeros if isinstance(n, str))
+                    index_des_appeles.add(self._index_du_numero(numero)[1])
+            index.update(self._index_du_numero(n)[1] for n in numeros if isinstance(n, str))
         versions = _dernieres_versions(self.parcours.recorder, [*self.demandes, *index, *index_des_appeles, *personnes, *actions])
         if versions is None:  # in memory (`popo`): each read costs nothing
             self.demandes = set()
@@ -690,10 +688,17 @@ class _Lot:
             return aggregate_id in self.existants
         return self.parcours._existe(aggregate_id)
 
+    def _index_du_numero(self, numero: str) -> tuple[str, UUID]:
+        """The numéro's keyed hash and the id of its index entry (an HMAC: computed once for the lot)."""
+        if numero not in self.index_des_numeros:
+            empreinte = self.parcours.cle_maitre.empreinte("numero_etranger", numero)
+            self.index_des_numeros[numero] = empreinte, NumeroEtranger.create_id(empreinte)
+        return self.index_des_numeros[numero]
+
     def _parcours_du_numero(self, numero: str) -> UUID | None:
         if numero in self.numeros:
             return self.numeros[numero]
-        identifiant = NumeroEtranger.create_id(self.parcours.cle_maitre.empreinte("numero_etranger", numero))
+        identifiant = self._index_du_numero(numero)[1]
         if identifiant not in self.demandes:
             return self.parcours.trouver_par_numero(numero)
         entree = self.d_avance.get(identifiant)
@@ -865,11 +870,10 @@ class _Lot:
         return presents
 
     def _trouver_par_numeros(self, numeros: Iterable[str]) -> dict[str, UUID]:
-        cle = self.parcours.cle_maitre
         trouves: dict[str, UUID] = {}
         a_lire = []
         for numero in numeros:
-            identifiant = NumeroEtranger.create_id(cle.empreinte("numero_etranger", numero))
+            identifiant = self._index_du_numero(numero)[1]
             if identifiant not in self.demandes:
                 a_lire.append(numero)
             elif (entree := self.d_avance.get(identifiant)) is not None and entree.parcours_id is not None:
@@ -961,7 +965,7 @@ class _Lot:
             numero = etape.donnees["numero_etranger"] = reference.numero_etranger
         index_numero = None
         if numero is not None:
-            empreinte = self.parcours.cle_maitre.empreinte("numero_etranger", numero)
+            empreinte = self._index_du_numero(numero)[0]
             existant = self._index_numero(empreinte)
             if numero in self.numeros or (existant is not None and existant.parcours_id is not None):
                 raise EtapeRejeteeError("ce numéro étranger est déjà attribué à une autre personne.", "data.numero_etranger")
