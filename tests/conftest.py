@@ -204,7 +204,7 @@ def territoire_de_demonstration(services: Services) -> None:
     assert rapport.rejets == [], rapport.rejets[:3]
 
 
-def _copie_sur_chaque_base(nom: str, remplir: Remplissage | None, doc: str) -> Any:
+def copie_sur_chaque_base(nom: str, remplir: Remplissage | None, doc: str) -> Any:
     """The fixture `nom`: on each backend, the settings of a copy of this process's template filled by `remplir`."""
 
     def copie(request: pytest.FixtureRequest, magasins: Magasins, tmp_path: Path) -> Iterator[Reglages]:
@@ -215,7 +215,7 @@ def _copie_sur_chaque_base(nom: str, remplir: Remplissage | None, doc: str) -> A
     return pytest.fixture(params=BASES, name=nom)(copie)
 
 
-reglages = _copie_sur_chaque_base("reglages", None, "Settings of an empty store: embedded SQLite files, or a throwaway PostgreSQL database.")
-reglages_du_scenario = _copie_sur_chaque_base("reglages_du_scenario", scenario_enregistre, "Settings of a store holding the scenario, recorded and projected.")
-reglages_de_demonstration = _copie_sur_chaque_base("reglages_de_demonstration", territoire_de_demonstration,
+reglages = copie_sur_chaque_base("reglages", None, "Settings of an empty store: embedded SQLite files, or a throwaway PostgreSQL database.")
+reglages_du_scenario = copie_sur_chaque_base("reglages_du_scenario", scenario_enregistre, "Settings of a store holding the scenario, recorded and projected.")
+reglages_de_demonstration = copie_sur_chaque_base("reglages_de_demonstration", territoire_de_demonstration,
                                                    "Settings of a store holding the demo territory, recorded and projected.")

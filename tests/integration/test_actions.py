@@ -28,7 +28,7 @@ from projections.document import calculer
 from projections.indicateurs import Demande
 from projections.tableurs import ecrire
 from tests import etapes
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import copie_sur_chaque_base, enregistrer_operateurs
 from web.config import construire_parcours, construire_services
 from web.saisie.schemas import lire_etape
 
@@ -40,8 +40,6 @@ class Territoire:
     def __init__(self, services: Any) -> None:
         self.services = services
         self.parcours = services.parcours
-        enregistrer_operateurs(self.parcours)
-        self.parcours.enregistrer_operateur(EnregistrerOperateur("fta-paris", TypeOperateur.ASSOCIATION, "75", "FTA Paris"))
 
     def ok(self, type_: str, jour: str, operateur: str, data: dict[str, Any], numero: str | None = None,
            action: str | None = None) -> Any:
@@ -66,6 +64,8 @@ class Territoire:
 
 
 def construire(t: Territoire) -> None:
+    enregistrer_operateurs(t.parcours)
+    t.parcours.enregistrer_operateur(EnregistrerOperateur("fta-paris", TypeOperateur.ASSOCIATION, "75", "FTA Paris"))
     for numero, sexe, naissance, menage, bpi in [(SARA, "F", "1990-03-10", "m-1", False), (BILAL, "M", "2003-06-01", "m-1", True),
                                                  (CHLOE, "F", "1985-01-01", None, False), (DAVID, "M", "1980-01-01", "m-1", False),
                                                  (EMMA, "F", "1995-01-01", None, False)]:
@@ -121,12 +121,19 @@ def construire(t: Territoire) -> None:
     t.services.rattraper()
 
 
+def actions_de_paris(services: Any) -> None:
+    """The two actions above and their people (a template content of `Magasins`: built once per backend and process)."""
+    construire(Territoire(services))
+
+
+reglages_des_actions = copie_sur_chaque_base("reglages_des_actions", actions_de_paris,
+                                              "Settings of a store holding the two actions, recorded and projected.")
+
+
 @pytest.fixture
-def territoire(reglages):  # noqa: ANN001, ANN201
-    services = construire_services(reglages)
-    t = Territoire(services)
-    construire(t)
-    yield t
+def territoire(reglages_des_actions):  # noqa: ANN001, ANN201
+    services = construire_services(reglages_des_actions)
+    yield Territoire(services)
     services.fermer()
 
 
@@ -307,11 +314,11 @@ def test_a_roll_call_looks_its_numeros_up_together_and_an_erased_persons_numero_
 
 
 def test_a_roll_call_reads_each_persons_latest_participation_even_recorded_by_another_process(
-        territoire: Territoire, reglages) -> None:  # noqa: ANN001
+        territoire: Territoire, reglages_des_actions) -> None:  # noqa: ANN001
     t = territoire
     sara, emma = t.parcours.trouver_par_numero(SARA), t.parcours.trouver_par_numero(EMMA)
     assert t.seance(NUM, "asso-75", "2025-09-01", 2, "NUMERIQUE", [SARA, EMMA]).statut == "acceptee"  # both kept as inscribed
-    autre = construire_parcours(reglages)
+    autre = construire_parcours(reglages_des_actions)
     autre.enregistrer_etape(lire_etape(etapes.etape("beneficiaire_sorti_action", "2025-09-15", "asso-75",
                                                     {"motif": "DEMENAGEMENT"}, etapes.qui(SARA), action=NUM)))
     autre.close()
