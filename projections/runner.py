@@ -12,6 +12,7 @@ Must not import flask or `web`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import select
 from collections.abc import Callable, Iterator, Sequence
@@ -65,16 +66,42 @@ def moteur(url: str) -> sa.Engine:
     return engine
 
 
-def migrer(url: str) -> None:
-    """Create or upgrade the read-model tables with Alembic (idempotent)."""
-    from alembic import command
+def _configuration_alembic(url: str | None = None) -> Any:
     from alembic.config import Config
 
     racine = Path(__file__).resolve().parents[1]
     config = Config(str(racine / "alembic.ini"))
     config.set_main_option("script_location", str(racine / "migrations"))
     config.attributes["url"] = url
-    command.upgrade(config, "head")
+    return config
+
+
+@functools.cache
+def revision_de_tete() -> str:
+    """The latest revision of the read models' migrations (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_configuration_alembic()).get_current_head()
+
+
+def migrer(url: str, engine: sa.Engine | None = None) -> None:
+    """Create or upgrade the read-model tables with Alembic (idempotent).
+
+    With the store's `engine`, a store already at the latest revision is left as it is after one query:
+    every process start and every test store opens here, and Alembic's environment compiles each
+    migration script each time it runs."""
+    if engine is not None:
+        from alembic.runtime.migration import MigrationContext
+
+        with engine.connect() as connexion:
+            if MigrationContext.configure(connexion).get_current_revision() == revision_de_tete():
+                return
+    from alembic import command
+
+    command.upgrade(_configuration_alembic(url), "head")
+    if engine is not None:
+        # Alembic migrated on its own connection: SQLite's pooled ones would still read the schema of before.
+        engine.dispose()
 
 
 class _PositionDejaAvancee(Exception):
@@ -352,8 +379,12 @@ _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION = [
 def assurer_index(engine: sa.Engine) -> None:
     """Create the read models' secondary indexes that are missing (after an interrupted rebuild)."""
     with engine.begin() as connexion:
+        inspection = sa.inspect(connexion)
+        presents = {index["name"] for table in {index.table.name for index in _INDEX_SECONDAIRES}
+                    for index in inspection.get_indexes(table)}
         for index in _INDEX_SECONDAIRES:
-            index.create(connexion, checkfirst=True)
+            if index.name not in presents:
+                index.create(connexion)
 
 
 def purger(engine: sa.Engine) -> None:

@@ -229,7 +229,7 @@ def construire_services(reglages: Reglages, migrer_lectures: bool = True, **opti
         lectures = moteur(url)
         associer(lectures, parcours.coffre)
         if migrer_lectures:
-            migrer(url)
+            migrer(url, lectures)
             assurer_index(lectures)
     return Services(parcours, lectures)
 

@@ -10,17 +10,19 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 
 from projections import tables as t
 from projections.identites import coffre_de, ouvrir_etapes
 from projections.lecture import ProjectionLecture
-from projections.runner import position, rattraper, reconstruire
+from projections.runner import position, rattraper, reconstruire, revision_de_tete
 from tests.conftest import scenario_enregistre
 from tests.scenario import scenario
 from web.config import Reglages, construire_services, creer_base_postgres
@@ -62,6 +64,21 @@ def test_migrations_create_exactly_the_projection_tables(reglages: Reglages) -> 
     command.check(config)
     command.downgrade(config, "base")
     command.upgrade(config, "head")
+
+
+def test_a_store_one_migration_behind_is_upgraded_when_it_opens_and_one_at_the_head_is_left_as_it_is(reglages: Reglages) -> None:
+    construire_services(reglages).fermer()
+    config = Config(str(RACINE / "alembic.ini"))
+    config.attributes["url"] = reglages.url_lectures()
+    command.downgrade(config, "-1")
+    services = construire_services(reglages)
+    with services.lectures.connect() as connexion:
+        assert MigrationContext.configure(connexion).get_current_revision() == revision_de_tete()
+        assert sa.inspect(connexion).get_indexes("fait")  # the secondary indexes are there after the upgrade
+    services.fermer()
+    with mock.patch("alembic.command.upgrade") as upgrade:
+        construire_services(reglages).fermer()
+    upgrade.assert_not_called()
 
 
 def test_catching_up_applies_every_step_once_and_is_idempotent(services) -> None:
