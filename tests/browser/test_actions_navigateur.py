@@ -18,7 +18,8 @@ from werkzeug.serving import make_server
 
 from parcours.comptes import Role
 from tests import etapes
-from tests.browser.test_parcours_navigateur import MOT_DE_PASSE, Incidents, capturer, connecter, incidents, page  # noqa: F401
+from tests.browser.conftest import Incidents
+from tests.browser.test_parcours_navigateur import capturer, connecter
 from tests.conftest import EMPREINTE, Magasins, enregistrer_operateurs
 from web.app import create_app
 from web.saisie.schemas import lire_etape
@@ -63,7 +64,7 @@ def serveur(magasins: Magasins, tmp_path: Path) -> Iterator[str]:
 
 
 def test_a_carrier_records_a_12_person_roll_call_and_downloads_the_annex_table(
-        serveur: str, page: Page, incidents: Incidents, tmp_path: Path) -> None:  # noqa: F811
+        serveur: str, page: Page, incidents: Incidents, tmp_path: Path) -> None:
     connecter(page, serveur, "asso")
     page.get_by_role("link", name="Actions financées").first.click()
     page.get_by_label("Année").fill("2025")

@@ -22,15 +22,8 @@ from parcours.comptes import Role
 from parcours.dates import add_months
 from parcours.vocabulaire import ENUMERATIONS
 from tests import etapes
-from tests.browser.test_parcours_navigateur import (  # noqa: F401 (fixtures)
-    MOT_DE_PASSE,
-    Incidents,
-    capturer,
-    champ,
-    connecter,
-    incidents,
-    page,
-)
+from tests.browser.conftest import Incidents
+from tests.browser.test_parcours_navigateur import capturer, champ, connecter
 from tests.conftest import EMPREINTE, Magasins, enregistrer_operateurs
 from tests.scenario import OPERATEURS
 from web.app import create_app
@@ -118,7 +111,7 @@ def options_du_choix_d_etape(page: Page) -> list[str]:
     return [texte.strip() for texte in page.locator("#type option").all_text_contents()]
 
 
-def test_the_mission_locale_takes_over_without_retyping_what_the_pathway_says(territoire, page: Page, incidents: Incidents,  # noqa: F811
+def test_the_mission_locale_takes_over_without_retyping_what_the_pathway_says(territoire, page: Page, incidents: Incidents,
                                                                                tmp_path: Path) -> None:
     base, services = territoire
     personne = yasmina_orientee(services)
@@ -166,7 +159,7 @@ def test_the_mission_locale_takes_over_without_retyping_what_the_pathway_says(te
     assert incidents.liste == [], "\n".join(incidents.liste)
 
 
-def test_registering_someone_already_known_warns_and_links_to_the_file_or_names_who_follows_it(territoire, page: Page,  # noqa: F811
+def test_registering_someone_already_known_warns_and_links_to_the_file_or_names_who_follows_it(territoire, page: Page,
                                                                                                incidents: Incidents, tmp_path: Path) -> None:
     base, services = territoire
     yasmina_orientee(services)
@@ -199,7 +192,7 @@ def test_registering_someone_already_known_warns_and_links_to_the_file_or_names_
     assert incidents.liste == [], "\n".join(incidents.liste)
 
 
-def test_a_file_another_structure_follows_is_asked_for_and_handed_over_without_retyping(territoire, page: Page,  # noqa: F811
+def test_a_file_another_structure_follows_is_asked_for_and_handed_over_without_retyping(territoire, page: Page,
                                                                                         incidents: Incidents, tmp_path: Path) -> None:
     base, services = territoire
     enregistrer(services, "personne_enregistree", "2025-03-01", "asso-75",
@@ -236,7 +229,7 @@ def test_a_file_another_structure_follows_is_asked_for_and_handed_over_without_r
     assert incidents.liste == [], "\n".join(incidents.liste)
 
 
-def test_each_operator_is_offered_its_own_step_types_with_their_rule_before_it_is_broken(territoire, page: Page,  # noqa: F811
+def test_each_operator_is_offered_its_own_step_types_with_their_rule_before_it_is_broken(territoire, page: Page,
                                                                                           incidents: Incidents, tmp_path: Path) -> None:
     base, services = territoire
     personne = yasmina_orientee(services)
@@ -268,7 +261,7 @@ def _codes_interdits() -> set[str]:
     return {c for c in codes if len(c) > 1 and c not in CODES_PERMIS}
 
 
-def test_no_page_a_caseworker_reads_shows_an_operator_slug_an_enum_code_or_a_uuid(territoire, page: Page,  # noqa: F811
+def test_no_page_a_caseworker_reads_shows_an_operator_slug_an_enum_code_or_a_uuid(territoire, page: Page,
                                                                                    incidents: Incidents, tmp_path: Path) -> None:
     base, services = territoire
     personne = yasmina_orientee(services)

@@ -1,8 +1,7 @@
 """A real browser (Debian's chromium driven by Playwright) through the hand-over from OFII to a Mission locale.
 
 The app runs on a real HTTP server on 127.0.0.1 (werkzeug in a thread). Screenshots of the main pages go to
-$PARCOURS_CAPTURES when it is set (none otherwise). Chromium is never downloaded: `make test` installs
-Debian's package when it can; without /usr/bin/chromium the test is skipped, except under CI=true where it fails.
+$PARCOURS_CAPTURES when it is set (none otherwise). The browser and its pages: tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -14,27 +13,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Page, Response, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 from parcours.comptes import Role
 from parcours.dates import add_months
+from tests.browser.conftest import Incidents
 from tests.conftest import EMPREINTE, MOT_DE_PASSE, Magasins, enregistrer_operateurs
 from web.app import create_app
 from web.deps import aujourdhui
 
 pytestmark = pytest.mark.slow  # started first by `make test`, so that the other worker is not left idle at the end
-
-CHROMIUM = "/usr/bin/chromium"
-ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run"]
-SIGNALER_LES_VIOLATIONS_CSP = (
-    "document.addEventListener('securitypolicyviolation', e => console.error('CSP : ' + e.violatedDirective + ' sur '"
-    " + location.pathname + ' : ' + ((e.target && e.target.outerHTML) || '').slice(0, 200)))"
-)
-"""Playwright adds this to every page (it is not the app's code): names the page and element behind a CSP violation."""
-
-expect.set_options(timeout=15_000)  # generous: the suite runs in parallel (`pytest -n 2`) on small machines
 
 
 @pytest.fixture
@@ -52,44 +41,6 @@ def serveur(magasins: Magasins, tmp_path: Path) -> Iterator[str]:
     http.shutdown()
     fil.join(timeout=10)
     services.fermer()
-
-
-class Incidents:
-    """What would show a broken page: a static file missing, a CSP violation, a JavaScript error."""
-
-    def __init__(self) -> None:
-        self.liste: list[str] = []
-
-    def reponse(self, reponse: Response) -> None:
-        if "/static/" in reponse.url and reponse.status >= 400:
-            self.liste.append(f"{reponse.status} {reponse.url}")
-
-    def console(self, message: ConsoleMessage) -> None:
-        texte = message.text
-        if message.type == "error" and (texte.startswith("CSP") or "Content Security Policy" in texte or "Uncaught" in texte):
-            self.liste.append(f"{message.location.get('url')} : {texte}")
-
-
-@pytest.fixture
-def incidents() -> Incidents:
-    return Incidents()
-
-
-@pytest.fixture
-def page(incidents: Incidents) -> Iterator[Page]:
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"{CHROMIUM} est introuvable : installez le chromium de Debian (`apt-get install -y chromium`, fait par `make test` quand il le peut). "
-                    "Les tests du navigateur ne téléchargent jamais de navigateur.")
-    with sync_playwright() as playwright:
-        navigateur = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
-        page = navigateur.new_page(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        page.set_default_timeout(30_000)
-        page.add_init_script(SIGNALER_LES_VIOLATIONS_CSP)
-        page.on("response", incidents.reponse)
-        page.on("console", incidents.console)
-        page.on("pageerror", lambda erreur: incidents.liste.append(f"erreur JavaScript : {erreur}"))
-        yield page
-        navigateur.close()
 
 
 def capturer(page: Page, nom: str, tmp_path: Path) -> None:
