@@ -34,14 +34,21 @@ def services(request: pytest.FixtureRequest, magasins: Magasins, tmp_path_factor
         services.fermer()
 
 
+@pytest.fixture(scope="module")
+def export_k11(services, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path]:  # noqa: ANN001
+    """The suppression export with k = 11 on the module's backend, written once and read by the tests of its tables."""
+    dossier = tmp_path_factory.mktemp("export") / "export"
+    return exporter(services.lectures, DU, AU, dossier, k=11), dossier
+
+
 def lire(chemin: Path) -> list[dict[str, str]]:
     with chemin.open(encoding="utf-8") as flux:
         return list(csv.DictReader(flux))
 
 
-def test_the_export_publishes_only_safe_cells_and_means_with_statuses_and_metadata(services, tmp_path: Path) -> None:
-    metadonnees = exporter(services.lectures, DU, AU, tmp_path / "export", k=11)
-    lignes = lire(tmp_path / "export" / "statistiques.csv")
+def test_the_export_publishes_only_safe_cells_and_means_with_statuses_and_metadata(services, export_k11) -> None:  # noqa: ANN001
+    metadonnees, dossier = export_k11
+    lignes = lire(dossier / "statistiques.csv")
     assert {ligne["tableau"] for ligne in lignes} == set(TABLEAUX)
     for ligne in lignes:
         assert ligne["statut"] in {"V", "A", "D", "Z"}
@@ -63,7 +70,7 @@ def test_the_export_publishes_only_safe_cells_and_means_with_statuses_and_metada
     assert metadonnees["mode"] == "suppression" and metadonnees["regles"]["seuil_k"] == 11 and metadonnees["personnes"] > 0
     assert "duree_moyenne_jours" in metadonnees["moyennes"]["colonnes"]
     assert {"primaire_s", "gauss_s", "audit_s", "reparation_s"} <= set(metadonnees["mesures"]["comptes"])
-    assert json.loads((tmp_path / "export" / "metadonnees.json").read_text())["position_journal"] == metadonnees["position_journal"]
+    assert json.loads((dossier / "metadonnees.json").read_text())["position_journal"] == metadonnees["position_journal"]
     # What was written passes audits written independently of the engine, the means' one with the counts.
     personnes, durees, _ = cohorte_detaillee(services.lectures, DU, AU)
     dimensions, comptes = dimensions_de(personnes), Counter(personnes)
@@ -164,14 +171,14 @@ def test_when_protection_fails_nothing_is_written(tmp_path: Path, monkeypatch: p
     assert not (tmp_path / "export").exists()
 
 
-def test_the_export_publishes_the_agir_and_spe_tables_protected(services, tmp_path: Path) -> None:
+def test_the_export_publishes_the_agir_and_spe_tables_protected(services, export_k11, tmp_path: Path) -> None:  # noqa: ANN001
     from projections.export_statistiques import TABLEAUX_PROGRAMMES, cohortes_programmes
 
-    metadonnees = exporter(services.lectures, DU, AU, tmp_path / "export", k=11)
+    metadonnees, dossier = export_k11
     cohortes = cohortes_programmes(services.lectures, DU, AU)
     for nom, dims in TABLEAUX_PROGRAMMES.items():
         assert metadonnees["tableaux_programmes"][nom]["publie"] is True and cohortes[nom]
-        lignes = lire(tmp_path / "export" / f"{nom}.csv")
+        lignes = lire(dossier / f"{nom}.csv")
         assert list(lignes[0]) == [*dims, "n", "statut"]
         for ligne in lignes:
             assert ligne["statut"] in {"V", "A", "D", "Z"} and (ligne["n"] == "") == (ligne["statut"] in ("A", "D"))
