@@ -383,32 +383,26 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
     (after the signature's first year when no language training was prescribed)."""
     cirs = courants(TypeEtape.CIR_SIGNE, alias="cir")
     entretiens = courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
-    sans_entretien = connexion.execute(
-        sa.select(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
-        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
-        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
-    ).all()
-    if not sans_entretien:
-        return []
     prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
     fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
-    formations: dict[str, list[date | None]] = defaultdict(list)
-    # Only the trainings of this operator's CIRs (not every prescription of the territory).
-    cirs_sans_entretien = (sa.select(cirs.c.step_id)
-                           .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
-                           .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None)))
-    for cir_id, fin_le in connexion.execute(
-        sa.select(prescriptions.c.cir, fins.c.occurred_on).select_from(
-            prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
-        ).where(prescriptions.c.cir.in_(cirs_sans_entretien))
-    ):
-        formations[cir_id].append(fin_le)
+    prescrites, derniere_fin = sa.func.count(prescriptions.c.step_id), sa.func.max(fins.c.occurred_on)
+    en_cours = sa.func.sum(sa.case((sa.and_(prescriptions.c.step_id.is_not(None), fins.c.step_id.is_(None)), 1), else_=0))
+    # The database keeps the CIRs whose interview may be late (`d <= add_months(today, -k)` holds whenever
+    # `today > add_months(d, k)`, month ends included); the exact due date is computed below.
+    lignes = connexion.execute(
+        sa.select(cirs.c.parcours_id, cirs.c.occurred_on, prescrites, derniere_fin)
+        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id)
+                     .outerjoin(prescriptions, prescriptions.c.cir == cirs.c.step_id)
+                     .outerjoin(fins, fins.c.prescription == prescriptions.c.step_id))
+        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
+        .group_by(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
+        .having(en_cours == 0,  # a training still runs: not due yet
+                sa.or_(sa.and_(prescrites == 0, cirs.c.occurred_on <= add_months(aujourdhui, -12)),
+                       sa.and_(prescrites > 0, derniere_fin <= add_months(aujourdhui, -3))))
+    )
     resultat = []
-    for cir_id, parcours_id, signe_le in sans_entretien:
-        fins_formation = formations.get(cir_id)
-        if fins_formation and any(f is None for f in fins_formation):
-            continue  # a training still runs: not due yet
-        echeance = add_months(max(fins_formation), 3) if fins_formation else add_months(signe_le, 12)  # type: ignore[type-var]
+    for parcours_id, signe_le, prescrites_, derniere_fin_ in lignes:
+        echeance = add_months(derniere_fin_, 3) if prescrites_ else add_months(signe_le, 12)
         if aujourdhui > echeance:
             resultat.append(
                 {

@@ -128,6 +128,44 @@ def test_an_end_of_cir_interview_is_overdue_a_year_after_a_cir_without_language_
     assert amina_id(services) not in {e["parcours_id"] for e in en_retard}
 
 
+def test_a_late_interview_is_listed_from_the_day_after_its_due_date_month_ends_included(services) -> None:
+    chantal = _personne_c(services)  # CIR on 10/01/2024, no language training: due on 10/01/2025
+
+    def personne(lettre: str, numero: str, cir_le: str, fin_de_formation: str | None) -> str:
+        qui = {"numero_etranger": numero}
+        etapes = [
+            etape(f"{lettre}-enr", "personne_enregistree", cir_le, "ofii-dt-paris",
+                  {"nom": "Diallo", "prenom": lettre.upper(), "date_naissance": "1992-04-04", "sexe": "F",
+                   "nationalite": "GIN", "departement": "75", "numero_etranger": numero}, None),
+            etape(f"{lettre}-titre", "titre_sejour_delivre", cir_le, "prefecture-75",
+                  {"motif": "FAMILIAL", "sous_motif": "CONJOINT_DE_FRANCAIS", "type_titre": "VLS_TS",
+                   "valid_from": cir_le, "premier_titre": True}, qui),
+            etape(f"{lettre}-cir", "cir_signe", cir_le, "ofii-dt-paris", {"dt_ofii": "Paris"}, qui),
+        ]
+        if fin_de_formation:
+            etapes += [
+                etape(f"{lettre}-positionnement", "positionnement_linguistique", cir_le, "ofii-dt-paris",
+                      {"niveau_oral": "INFRA_A1", "niveau_ecrit": "INFRA_A1", "non_lecteur_non_scripteur": False}, qui),
+                etape(f"{lettre}-prescription", "formation_linguistique_prescrite", cir_le, "ofii-dt-paris",
+                      {"type": "CIR_OBLIGATOIRE", "forfait_h": 200, "niveau_cible": "A1"}, qui),
+                etape(f"{lettre}-fin", "formation_linguistique_terminee", fin_de_formation, "langues-75", {"motif": "ABANDON"}, qui),
+            ]
+        assert importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(etapes, start=1)]).rejets == []
+        services.rattraper()
+        return str(services.parcours.trouver_par_numero(numero))
+
+    # Month ends: three months after 30/09/2024 is 30/12/2024; a year after 28/02/2023 is 28/02/2024 (2024 is leap).
+    dina = personne("d", "7508888888", "2024-01-10", "2024-09-30")
+    eva = personne("e", "7508888889", "2023-02-28", None)
+
+    def en_retard(jour: date) -> dict[str, date]:
+        return {e["parcours_id"]: e["echeance"] for e in listes(services, "ofii-dt-paris", jour)["entretiens_fin_cir_en_retard"]}
+
+    assert chantal not in en_retard(date(2025, 1, 10)) and en_retard(date(2025, 1, 11))[chantal] == date(2025, 1, 10)
+    assert dina not in en_retard(date(2024, 12, 30)) and en_retard(date(2024, 12, 31))[dina] == date(2024, 12, 30)
+    assert eva not in en_retard(date(2024, 2, 28)) and en_retard(date(2024, 2, 29))[eva] == date(2024, 2, 28)
+
+
 def test_residence_permits_ending_within_60_days_are_listed_for_the_operators_involved(services) -> None:
     chantal = _personne_c(services)
     assert listes(services, "ofii-dt-paris", date(2024, 10, 1))["titres_expirant"] == []
