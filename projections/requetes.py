@@ -385,20 +385,27 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
     entretiens = courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
     prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
     fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
-    prescrites, derniere_fin = sa.func.count(prescriptions.c.step_id), sa.func.max(fins.c.occurred_on)
-    en_cours = sa.func.sum(sa.case((sa.and_(prescriptions.c.step_id.is_not(None), fins.c.step_id.is_(None)), 1), else_=0))
+    # Per CIR (correlated, not grouped: SQLite would then walk the whole fact table in step_id order).
+    de_ce_cir = prescriptions.c.cir == cirs.c.step_id
+    avec_fins = prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
+    par_cir = (
+        sa.select(cirs.c.parcours_id, cirs.c.occurred_on,
+                  sa.select(sa.func.count()).select_from(prescriptions).where(de_ce_cir).scalar_subquery().label("prescrites"),
+                  sa.select(sa.func.count()).select_from(avec_fins).where(de_ce_cir, fins.c.step_id.is_(None))
+                  .scalar_subquery().label("en_cours"),
+                  sa.select(sa.func.max(fins.c.occurred_on)).select_from(avec_fins).where(de_ce_cir)
+                  .scalar_subquery().label("derniere_fin"))
+        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
+        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
+        .subquery("par_cir")
+    )
     # The database keeps the CIRs whose interview may be late (`d <= add_months(today, -k)` holds whenever
     # `today > add_months(d, k)`, month ends included); the exact due date is computed below.
     lignes = connexion.execute(
-        sa.select(cirs.c.parcours_id, cirs.c.occurred_on, prescrites, derniere_fin)
-        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id)
-                     .outerjoin(prescriptions, prescriptions.c.cir == cirs.c.step_id)
-                     .outerjoin(fins, fins.c.prescription == prescriptions.c.step_id))
-        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
-        .group_by(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
-        .having(en_cours == 0,  # a training still runs: not due yet
-                sa.or_(sa.and_(prescrites == 0, cirs.c.occurred_on <= add_months(aujourdhui, -12)),
-                       sa.and_(prescrites > 0, derniere_fin <= add_months(aujourdhui, -3))))
+        sa.select(par_cir.c.parcours_id, par_cir.c.occurred_on, par_cir.c.prescrites, par_cir.c.derniere_fin)
+        .where(par_cir.c.en_cours == 0,  # a training still runs: not due yet
+               sa.or_(sa.and_(par_cir.c.prescrites == 0, par_cir.c.occurred_on <= add_months(aujourdhui, -12)),
+                      sa.and_(par_cir.c.prescrites > 0, par_cir.c.derniere_fin <= add_months(aujourdhui, -3))))
     )
     resultat = []
     for parcours_id, signe_le, prescrites_, derniere_fin_ in lignes:
