@@ -6,6 +6,7 @@ from datetime import date
 
 
 from projections.requetes import chronologie, implique, listes_de_travail, resume
+from tests import etapes
 from tests.scenario import PARCOURS_BILAL, etape, sid
 from web.saisie.importation import LigneBrute, importer
 
@@ -63,7 +64,7 @@ def test_operators_are_involved_once_they_record_a_step_or_receive_an_orientatio
 def _personne_c(services) -> str:  # noqa: ANN001
     """Chantal, refugee, signed her CIR, was oriented to AGIR and France Travail, left support in May 2024."""
     c = {"numero_etranger": "7507777777"}
-    etapes = [
+    suite = [
         etape("c-enr", "personne_enregistree", "2024-01-05", "ofii-dt-paris",
               {"nom": "Kabongo", "prenom": "Chantal", "date_naissance": "1990-02-02", "sexe": "F",
                "nationalite": "COD", "departement": "75", "numero_etranger": "7507777777"}, None),
@@ -80,7 +81,7 @@ def _personne_c(services) -> str:  # noqa: ANN001
               {"programme": "ACCOMPAGNEMENT_FT"}, c),
         etape("c-sortie", "sortie_accompagnement", "2024-05-31", "france-travail-75", {"categorie": "RECHERCHE_EMPLOI"}, c),
     ]
-    rapport = importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(etapes, start=1)])
+    rapport = importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(suite, start=1)])
     assert rapport.rejets == []
     services.rattraper()
     return str(services.parcours.trouver_par_numero("7507777777"))
@@ -131,32 +132,18 @@ def test_an_end_of_cir_interview_is_overdue_a_year_after_a_cir_without_language_
 def test_a_late_interview_is_listed_from_the_day_after_its_due_date_month_ends_included(services) -> None:
     chantal = _personne_c(services)  # CIR on 10/01/2024, no language training: due on 10/01/2025
 
-    def personne(lettre: str, numero: str, cir_le: str, fin_de_formation: str | None) -> str:
-        qui = {"numero_etranger": numero}
-        etapes = [
-            etape(f"{lettre}-enr", "personne_enregistree", cir_le, "ofii-dt-paris",
-                  {"nom": "Diallo", "prenom": lettre.upper(), "date_naissance": "1992-04-04", "sexe": "F",
-                   "nationalite": "GIN", "departement": "75", "numero_etranger": numero}, None),
-            etape(f"{lettre}-titre", "titre_sejour_delivre", cir_le, "prefecture-75",
-                  {"motif": "FAMILIAL", "sous_motif": "CONJOINT_DE_FRANCAIS", "type_titre": "VLS_TS",
-                   "valid_from": cir_le, "premier_titre": True}, qui),
-            etape(f"{lettre}-cir", "cir_signe", cir_le, "ofii-dt-paris", {"dt_ofii": "Paris"}, qui),
-        ]
+    def personne(numero: str, cir_le: str, fin_de_formation: str | None) -> str:
+        suite = [etapes.enregistrement(numero, jour=cir_le), etapes.titre(numero, jour=cir_le), etapes.cir(numero, jour=cir_le)]
         if fin_de_formation:
-            etapes += [
-                etape(f"{lettre}-positionnement", "positionnement_linguistique", cir_le, "ofii-dt-paris",
-                      {"niveau_oral": "INFRA_A1", "niveau_ecrit": "INFRA_A1", "non_lecteur_non_scripteur": False}, qui),
-                etape(f"{lettre}-prescription", "formation_linguistique_prescrite", cir_le, "ofii-dt-paris",
-                      {"type": "CIR_OBLIGATOIRE", "forfait_h": 200, "niveau_cible": "A1"}, qui),
-                etape(f"{lettre}-fin", "formation_linguistique_terminee", fin_de_formation, "langues-75", {"motif": "ABANDON"}, qui),
-            ]
-        assert importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(etapes, start=1)]).rejets == []
+            suite += [etapes.positionnement(numero, jour=cir_le), etapes.prescription(numero, jour=cir_le),
+                      etapes.fin_formation(numero, jour=fin_de_formation, motif="ABANDON")]
+        assert importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(suite, start=1)]).rejets == []
         services.rattraper()
         return str(services.parcours.trouver_par_numero(numero))
 
     # Month ends: three months after 30/09/2024 is 30/12/2024; a year after 28/02/2023 is 28/02/2024 (2024 is leap).
-    dina = personne("d", "7508888888", "2024-01-10", "2024-09-30")
-    eva = personne("e", "7508888889", "2023-02-28", None)
+    dina = personne("7508888888", "2024-01-10", "2024-09-30")
+    eva = personne("7508888889", "2023-02-28", None)
 
     def en_retard(jour: date) -> dict[str, date]:
         return {e["parcours_id"]: e["echeance"] for e in listes(services, "ofii-dt-paris", jour)["entretiens_fin_cir_en_retard"]}
