@@ -81,6 +81,18 @@ def test_a_store_one_migration_behind_is_upgraded_when_it_opens_and_one_at_the_h
     upgrade.assert_not_called()
 
 
+def test_the_secondary_indexes_a_killed_rebuild_left_missing_are_created_again_when_the_store_opens(reglages: Reglages) -> None:
+    construire_services(reglages).fermer()
+    lectures = sa.create_engine(reglages.url_lectures())
+    index = next(iter(t.fait.indexes))
+    with lectures.begin() as connexion:
+        index.drop(connexion)
+    construire_services(reglages).fermer()
+    with lectures.connect() as connexion:
+        assert index.name in {i["name"] for i in sa.inspect(connexion).get_indexes("fait")}
+    lectures.dispose()
+
+
 def test_catching_up_applies_every_step_once_and_is_idempotent(services) -> None:
     assert services.rattraper() > 0
     avant = contenu(services.lectures)
