@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import shutil
 import uuid
+from base64 import b64encode
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,8 +99,35 @@ BASES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 """The two backends, as the `params` of a fixture (PostgreSQL marked, so that it is skipped or required)."""
 
 SECRET = "secret-de-test"
+EXECUTION = uuid.uuid4().hex[:12]
+"""This run of the suite, shared by its `pytest -n` workers (`pytest_configure`): it names the template stores."""
 CLE_MAITRE = nouvelle_cle_maitre()
-"""The master key of every store copied from `Magasins` in this test process (its epoch keys are wrapped with it)."""
+"""The master key of every store copied from `Magasins` in this run (its epoch keys are wrapped with it)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The workers of one `pytest -n` run share its id (xdist's `testrunuid`, which the controller sets here) and
+    derive the same master key from it, so that each template store is built once for the whole run."""
+    global EXECUTION, CLE_MAITRE
+    if hasattr(config, "workerinput"):
+        EXECUTION = config.workerinput["testrunuid"][:12]
+        CLE_MAITRE = b64encode(hashlib.sha256(f"parcours-tests-{EXECUTION}".encode()).digest()).decode()
+    elif config.pluginmanager.hasplugin("xdist"):
+        config.option.testrunuid = EXECUTION
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's template databases, dropped once every worker is done with them (by the controller under `-n`)."""
+    if hasattr(session.config, "workerinput") or "postgres" in MANQUES:
+        return
+    try:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=3) as connexion:
+            bases = connexion.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      (f"parcours_modele_{EXECUTION}_%",)).fetchall()
+            for (base,) in bases:
+                connexion.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
+    except psycopg.OperationalError:
+        pass  # no PostgreSQL on this machine: no template database was made
 
 
 Remplissage = Callable[[Services], object]
@@ -104,31 +135,45 @@ Remplissage = Callable[[Services], object]
 
 
 class Magasins:
-    """Empty stores, migrated once per test process and copied for each test that needs one.
+    """Template stores, built once per run of the suite and copied for each test that needs one.
 
     Migrating the read models of a new store costs 0.4 s on SQLite and 0.7 s on PostgreSQL; copying a
-    migrated one (its files, or `CREATE DATABASE … TEMPLATE`) costs a few milliseconds. Each copy is an
-    ordinary store: `construire_services` finds it at the latest revision and goes on. The tests of the
-    migrations themselves start from nothing (`projections.runner.migrer` on a new URL).
+    migrated one costs a millisecond for SQLite's files and 0.1–0.3 s for `CREATE DATABASE … TEMPLATE`, spent
+    waiting on PostgreSQL's disk: `_CopiesPostgres` makes those copies ahead and drops them behind, in a thread.
+    Each copy is an ordinary store: `construire_services` finds it at the latest revision and goes on. The tests
+    of the migrations themselves start from nothing (`projections.runner.migrer` on a new URL).
+
+    The workers of `pytest -n` share the templates (folders under `racine`, databases named after `EXECUTION`):
+    the first worker to need one builds it under a file lock, the others wait for it and copy it.
     """
 
     def __init__(self, racine: Path) -> None:
         self.racine = racine
         self._modeles: dict[tuple[str, str], tuple[Path, str | None]] = {}
+        self._copies_postgres = _CopiesPostgres()
 
     def _modele(self, backend: str, remplir: Remplissage | None) -> tuple[Path, str | None]:
         """The template folder (and PostgreSQL database) of `backend`, filled by `remplir` once."""
         cle = (backend, remplir.__name__ if remplir else "")
         if cle not in self._modeles:
-            dossier = self.racine / f"modele-{backend}-{cle[1] or 'vide'}"
-            base = f"parcours_modele_{uuid.uuid4().hex[:12]}" if backend == "postgres" else None
-            services = construire_services(Reglages(dossier, base and f"{POSTGRES}/{base}", SECRET, CLE_MAITRE))
-            try:
-                if remplir is not None:
-                    remplir(services)
-                    services.rattraper()
-            finally:
-                services.fermer()
+            nom = f"{backend}-{cle[1] or 'vide'}"
+            dossier = self.racine / f"modele-{nom}"
+            base = f"parcours_modele_{EXECUTION}_{cle[1] or 'vide'}" if backend == "postgres" else None
+            with (self.racine / f"modele-{nom}.verrou").open("w") as verrou:
+                fcntl.flock(verrou, fcntl.LOCK_EX)  # released when the file closes, by the process's end at worst
+                pret = self.racine / f"modele-{nom}.pret"
+                if not pret.exists():  # not built by another worker of this run
+                    shutil.rmtree(dossier, ignore_errors=True)  # what a worker that failed half-way left
+                    if base is not None:
+                        _supprimer_base(base)
+                    services = construire_services(Reglages(dossier, base and f"{POSTGRES}/{base}", SECRET, CLE_MAITRE))
+                    try:
+                        if remplir is not None:
+                            remplir(services)
+                            services.rattraper()
+                    finally:
+                        services.fermer()
+                    pret.touch()
             self._modeles[cle] = (dossier, base)
         return self._modeles[cle]
 
@@ -143,13 +188,11 @@ class Magasins:
         """A copy of the PostgreSQL store, as a new database dropped on leaving."""
         modele, base_modele = self._modele("postgres", remplir)
         shutil.copytree(modele, dossier)
-        nom = f"parcours_test_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connexion:
-            connexion.execute(f'CREATE DATABASE "{nom}" TEMPLATE "{base_modele}"')
+        nom = self._copies_postgres.prendre(base_modele)
         try:
             yield _reglages(dossier, f"{POSTGRES}/{nom}", options)
         finally:
-            _supprimer_base(nom)
+            self._copies_postgres.rendre(nom)
 
     @contextmanager
     def copie(self, backend: str, dossier: Path, remplir: Remplissage | None = None, **options: Any) -> Iterator[Reglages]:
@@ -161,9 +204,49 @@ class Magasins:
                 yield reglages
 
     def fermer(self) -> None:
-        for _, base in self._modeles.values():
-            if base is not None:
-                _supprimer_base(base)
+        """Drop this process's copies; the templates are dropped at the end of the run (`pytest_sessionfinish`)."""
+        self._copies_postgres.fermer()
+
+
+class _CopiesPostgres:
+    """Copies of PostgreSQL template databases, each made by a thread while the previous one is in use, and
+    dropped by it once returned: `CREATE DATABASE` and `DROP DATABASE` wait on the server's disk (fsync), which
+    this test process need not watch. One thread, so each copy is made and dropped in the order asked."""
+
+    def __init__(self) -> None:
+        self._fil = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copies-postgres")
+        self._suivantes: dict[str, Future[str]] = {}
+        self._connexion: psycopg.Connection | None = None
+
+    def _executer(self, ordre: str) -> None:
+        if self._connexion is None:
+            self._connexion = psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
+        self._connexion.execute(ordre)
+
+    def _copier(self, modele: str) -> str:
+        nom = f"parcours_test_{uuid.uuid4().hex[:12]}"
+        self._executer(f'CREATE DATABASE "{nom}" TEMPLATE "{modele}"')
+        return nom
+
+    def prendre(self, modele: str) -> str:
+        """A new database copied from `modele`, for the caller alone (made ahead when `modele` was copied before)."""
+        suivante = self._suivantes.pop(modele, None) or self._fil.submit(self._copier, modele)
+        nom = suivante.result()
+        self._suivantes[modele] = self._fil.submit(self._copier, modele)
+        return nom
+
+    def rendre(self, nom: str) -> None:
+        """Drop `nom` behind the caller (its sessions are closed by force, as a test may leave some open)."""
+        self._fil.submit(self._executer, f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+
+    def fermer(self) -> None:
+        """Drop the copies made ahead and wait for every drop: the templates may then be dropped."""
+        for suivante in self._suivantes.values():
+            self.rendre(suivante.result())
+        self._suivantes.clear()
+        self._fil.shutdown(wait=True)
+        if self._connexion is not None:
+            self._connexion.close()
 
 
 def _reglages(dossier: Path, url: str | None, options: dict[str, Any]) -> Reglages:
@@ -171,9 +254,13 @@ def _reglages(dossier: Path, url: str | None, options: dict[str, Any]) -> Reglag
 
 
 @pytest.fixture(scope="session")
-def magasins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Magasins]:
-    """The empty migrated stores of this test process, to copy (`magasins.sqlite(dossier)`, `magasins.copie(backend, dossier)`)."""
-    modeles = Magasins(tmp_path_factory.mktemp("magasins"))
+def magasins(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Magasins]:
+    """The template stores of this run, to copy (`magasins.sqlite(dossier)`, `magasins.copie(backend, dossier)`)."""
+    racine = tmp_path_factory.getbasetemp()
+    if hasattr(request.config, "workerinput"):
+        racine = racine.parent  # the run's folder, above each worker's own (`popen-gw0`…)
+    modeles = Magasins(racine / f"magasins-{EXECUTION}")
+    modeles.racine.mkdir(exist_ok=True)
     yield modeles
     modeles.fermer()
 
