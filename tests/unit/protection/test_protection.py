@@ -28,7 +28,8 @@ def table_2d(lignes: dict[str, dict[str, int]]) -> tuple[list[Dimension], dict[t
 
 
 def audit_independant(dims: list[Dimension], comptes: dict, table: TablePubliee, k: int = 11, largeur: float = 0.10) -> None:
-    """Re-derive every hidden primary's interval from what is published, and check every published value."""
+    """Re-derive every hidden primary's interval from what is published (and compare it with the engine's final
+    audit when the table carries it), and check every published value."""
     import itertools
 
     internes = list(itertools.product(*(d.feuilles for d in dims)))
@@ -52,6 +53,8 @@ def audit_independant(dims: list[Dimension], comptes: dict, table: TablePubliee,
                         A_ub=-couvre[cachees], b_ub=-np.ones(len(cachees)), bounds=(0, None), method="highs")
             bornes.append(signe * r.fun if r.status == 0 else (-math.inf if signe == 1 else math.inf))
         assert bornes[1] - bornes[0] >= max(1, math.ceil(largeur * vraies[p])) - 1e-6, (table.cellules[p], bornes)
+        if table.intervalles:  # the engine's own final audit found the same interval
+            assert table.intervalles[table.cellules[p]] == pytest.approx(tuple(bornes), abs=1e-6), table.cellules[p]
 
 
 def statut(table: TablePubliee, *cellule: str) -> str:
