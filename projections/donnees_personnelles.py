@@ -27,35 +27,55 @@ ANNEES_DE_CONSERVATION = 2
 PREAVIS = timedelta(days=30)
 
 
-def dates_de_retention(connexion: sa.Connection, annees: int = ANNEES_DE_CONSERVATION) -> dict[str, date]:
+def dates_de_retention(
+    connexion: sa.Connection, annees: int = ANNEES_DE_CONSERVATION, *, operateur: str | None = None, jusqu_au: date | None = None
+) -> dict[str, date]:
     """When each pathway is due for anonymisation: end of its 5-year window + `annees`.
 
     The window opens with the first residence permit (`premier_titre`); without one, with the
-    person's registration.
+    person's registration. With `operateur`, only the pathways it is involved in; with `jusqu_au`, only
+    those due by that day: the database reads just those, not every pathway of the territory.
     """
-    f = t.fait
-    titre = champs(f, TypeEtape.TITRE_SEJOUR_DELIVRE)
-    fenetres: dict[str, date] = {}
-    premiers = connexion.execute(
+    mois = 12 * (5 + annees)
+    f, autre = t.fait, t.fait.alias("autre_titre")
+    titre, titre_autre = champs(f, TypeEtape.TITRE_SEJOUR_DELIVRE), champs(autre, TypeEtape.TITRE_SEJOUR_DELIVRE)
+    premiers = (
         sa.select(f.c.parcours_id, sa.func.min(titre.valid_from))
         .where(f.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value, titre.premier_titre.is_(True), f.c.pos_fin.is_(None))
         .group_by(f.c.parcours_id)
     )
-    for parcours_id, debut in premiers:
-        fenetres[parcours_id] = debut
-    for parcours_id, enregistre in connexion.execute(
-        sa.select(f.c.parcours_id, f.c.occurred_on).where(f.c.type == TypeEtape.PERSONNE_ENREGISTREE.value, f.c.pos_fin.is_(None))
-    ):
-        fenetres.setdefault(parcours_id, enregistre)
-    return {parcours_id: add_months(debut, 12 * (5 + annees)) for parcours_id, debut in fenetres.items()}
+    sans_premier_titre = (
+        sa.select(f.c.parcours_id, f.c.occurred_on)
+        .where(f.c.type == TypeEtape.PERSONNE_ENREGISTREE.value, f.c.pos_fin.is_(None),
+               ~sa.exists().where(autre.c.parcours_id == f.c.parcours_id, autre.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value,
+                                  titre_autre.premier_titre.is_(True), autre.c.pos_fin.is_(None)))
+    )
+    if operateur is not None:
+        # Checked per fact read (not `IN` the operator's pathways): SQLite would then read every fact of each of them.
+        suivi = sa.exists().where(t.implication.c.parcours_id == f.c.parcours_id, t.implication.c.operateur == operateur)
+        premiers = premiers.where(suivi)
+        sans_premier_titre = sans_premier_titre.where(suivi)
+    if jusqu_au is not None:
+        # add_months(d, mois) <= jusqu_au implies d <= add_months(jusqu_au + 1 day, -mois), month ends included
+        # (tests/unit/test_dates.py); the exact due date is compared below.
+        borne = add_months(jusqu_au + timedelta(days=1), -mois)
+        # A group's minimum is at most the bound exactly when one of its rows is, and is then the minimum of those rows.
+        premiers = premiers.where(titre.valid_from <= borne)
+        sans_premier_titre = sans_premier_titre.where(f.c.occurred_on <= borne)
+    dates = {}
+    for requete in (premiers, sans_premier_titre):
+        for parcours_id, debut in connexion.execute(requete):
+            echeance = add_months(debut, mois)
+            if jusqu_au is None or echeance <= jusqu_au:
+                dates[parcours_id] = echeance
+    return dates
 
 
 def a_anonymiser(connexion: sa.Connection, aujourdhui: date, annees: int = ANNEES_DE_CONSERVATION) -> list[dict[str, Any]]:
     """Pathways whose retention date has passed."""
     return [
         {"parcours_id": parcours_id, "date": echeance}
-        for parcours_id, echeance in sorted(dates_de_retention(connexion, annees).items(), key=lambda e: e[1])
-        if echeance <= aujourdhui
+        for parcours_id, echeance in sorted(dates_de_retention(connexion, annees, jusqu_au=aujourdhui).items(), key=lambda e: e[1])
     ]
 
 
@@ -63,9 +83,6 @@ def preavis_de_retention(
     connexion: sa.Connection, operateur: str, aujourdhui: date, annees: int = ANNEES_DE_CONSERVATION
 ) -> list[dict[str, Any]]:
     """For the operator's responsables: pathways it is involved in that will be anonymised within 30 days."""
-    concernes = {
-        p for (p,) in connexion.execute(sa.select(t.implication.c.parcours_id).where(t.implication.c.operateur == operateur))
-    }
     return [
         {
             "parcours_id": parcours_id,
@@ -74,8 +91,7 @@ def preavis_de_retention(
             "detail": f"anonymisation prévue le {echeance:%d/%m/%Y} (fin de la fenêtre de 5 ans + {annees} ans)",
             "formulaire": None,
         }
-        for parcours_id, echeance in dates_de_retention(connexion, annees).items()
-        if parcours_id in concernes and echeance <= aujourdhui + PREAVIS
+        for parcours_id, echeance in dates_de_retention(connexion, annees, operateur=operateur, jusqu_au=aujourdhui + PREAVIS).items()
     ]
 
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from parcours.dates import add_months
 from parcours.vocabulaire import TypeEtape
 from projections import tables as t
+from projections.donnees_personnelles import PREAVIS, a_anonymiser, dates_de_retention, preavis_de_retention
 from projections.faits import courants
 from projections.requetes import HORIZON_FIN_DE_TITRE, _entretiens_en_retard, _titres_expirant
 from web.config import Reglages, construire_services
@@ -82,3 +83,24 @@ def test_expiring_permits_and_late_interviews_are_those_of_the_plain_reading_for
                 vus["titres"] += len(titres)
                 vus["entretiens"] += len(entretiens)
     assert vus["titres"] > 0 and vus["entretiens"] > 0  # the territory exercises both lists
+
+
+def test_retention_notices_and_the_pathways_due_for_anonymisation_are_those_of_the_plain_reading(territoire) -> None:
+    with territoire.lectures.connect() as connexion:
+        operateurs = connexion.execute(sa.select(t.implication.c.operateur).distinct()).scalars().all()
+        suivis = defaultdict(set)
+        for parcours_id, operateur in connexion.execute(sa.select(t.implication.c.parcours_id, t.implication.c.operateur)):
+            suivis[operateur].add(parcours_id)
+        vus = {"preavis": 0, "a_anonymiser": 0}
+        for annees in (0, 2):
+            toutes = dates_de_retention(connexion, annees)  # every pathway's date, filtered here
+            for jour in [*JOURS, date(2029, 12, 31), date(2030, 6, 1), date(2031, 3, 1), date(2032, 6, 1)]:
+                dues = [(p, d) for p, d in sorted(toutes.items(), key=lambda e: e[1]) if d <= jour]
+                assert [(e["parcours_id"], e["date"]) for e in a_anonymiser(connexion, jour, annees)] == dues, (annees, jour)
+                vus["a_anonymiser"] += len(dues)
+                for operateur in operateurs:
+                    preavis = sorted((e["parcours_id"], e["echeance"]) for e in preavis_de_retention(connexion, operateur, jour, annees))
+                    attendus = sorted((p, d) for p, d in toutes.items() if p in suivis[operateur] and d <= jour + PREAVIS)
+                    assert preavis == attendus, (annees, jour, operateur)
+                    vus["preavis"] += len(preavis)
+    assert vus["preavis"] > 0 and vus["a_anonymiser"] > 0

@@ -97,3 +97,14 @@ def test_the_follow_up_window_runs_from_15_days_before_to_45_days_after_the_due_
 
 def test_a_mean_month_is_365_25_days_over_12() -> None:
     assert JOURS_PAR_MOIS * 12 == 365.25
+
+
+@pytest.mark.parametrize("mois", [1, 3, 12, 60, 84, 120])
+def test_a_day_shifted_to_at_most_h_is_at_most_the_day_after_h_shifted_back(mois: int) -> None:
+    # The prefilter of the retention queries: add_months(d, m) <= H implies d <= add_months(H + 1 day, -m).
+    # Checked at the tightest H (the bound grows with H), for every day of four years around two leap days.
+    jour = date(2022, 12, 1)
+    while jour < date(2027, 1, 1):
+        echeance = add_months(jour, mois)
+        assert jour <= add_months(echeance + timedelta(days=1), -mois), (jour, mois)
+        jour += timedelta(days=1)
