@@ -113,6 +113,7 @@ fait = sa.Table(
     sa.Column("niveau_ecrit", sa.SmallInteger),
     sa.Column("lien", UUID_TEXTE),
     sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
+    sa.Index("ix_fait_type_operateur", "type", "operateur"),
     sa.Index("ix_fait_lien_type", "lien", "type"),
 )
 
