@@ -263,20 +263,15 @@ def _episodes_ouverts(par_type: dict[str, list[EtapeLue]]) -> list[dict[str, Any
 # Worklists ----------------------------------------------------------------------------------------
 
 
-def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date,
-                      nommer: Callable[[str], str] = str) -> dict[str, list[dict[str, Any]]]:
+def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date, nommer: Callable[[str], str] = str,
+                      seulement: Iterable[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it.
-    `nommer` words the codes a detail mentions (operators, exit categories): pages pass names, the API keeps codes."""
-    listes = {
-        "suivis_six_mois": _suivis_dus(connexion, operateur, aujourdhui, nommer),
-        "orientations_en_attente": _orientations_en_attente(connexion, operateur, aujourdhui, nommer),
-        "accueils_agir_en_retard": _accueils_agir_en_retard(connexion, operateur, aujourdhui, nommer),
-        "accueils_agir_a_tenir": accueils_agir_a_tenir(connexion, operateur, aujourdhui),
-        "agir_24_mois": agir_24_mois(connexion, operateur, aujourdhui),
-        "entretiens_fin_cir_en_retard": _entretiens_en_retard(connexion, operateur, aujourdhui),
-        "titres_expirant": _titres_expirant(connexion, operateur, aujourdhui),
-        "sorties_sans_contrat": _sorties_sans_contrat(connexion, operateur),
-    }
+    `nommer` words the codes a detail mentions (operators, exit categories): pages pass names, the API keeps codes.
+    `seulement` names the lists a page shows, when it does not show them all."""
+    choisies = LISTES_DE_TRAVAIL if seulement is None else tuple(seulement)
+    if inconnues := set(choisies) - set(LISTES_DE_TRAVAIL):
+        raise ValueError(f"listes de travail inconnues : {sorted(inconnues)}")
+    listes = {nom: lire(connexion, operateur, aujourdhui, nommer) for nom, lire in _LISTES.items() if nom in choisies}
     noms = noms_complets(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
     for lignes in listes.values():
         for ligne in lignes:
@@ -483,3 +478,17 @@ def _titres_expirant(connexion: sa.Connection, operateur: str, aujourdhui: date)
         for parcours_id, (_, fin) in derniers.items()
         if fin is not None and aujourdhui <= fin <= aujourdhui + HORIZON_FIN_DE_TITRE
     ]
+
+
+_LISTES: dict[str, Callable[[sa.Connection, str, date, Callable[[str], str]], list[dict[str, Any]]]] = {
+    "suivis_six_mois": _suivis_dus,
+    "orientations_en_attente": _orientations_en_attente,
+    "accueils_agir_en_retard": _accueils_agir_en_retard,
+    "accueils_agir_a_tenir": lambda connexion, operateur, aujourdhui, _: accueils_agir_a_tenir(connexion, operateur, aujourdhui),
+    "agir_24_mois": lambda connexion, operateur, aujourdhui, _: agir_24_mois(connexion, operateur, aujourdhui),
+    "entretiens_fin_cir_en_retard": lambda connexion, operateur, aujourdhui, _: _entretiens_en_retard(connexion, operateur, aujourdhui),
+    "titres_expirant": lambda connexion, operateur, aujourdhui, _: _titres_expirant(connexion, operateur, aujourdhui),
+    "sorties_sans_contrat": lambda connexion, operateur, _, __: _sorties_sans_contrat(connexion, operateur),
+}
+LISTES_DE_TRAVAIL = tuple(_LISTES)
+"""The worklists, in the order the API and the pages give them."""

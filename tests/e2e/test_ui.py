@@ -15,10 +15,13 @@ import sqlalchemy as sa
 from parcours.comptes import Role
 from parcours.dates import add_months
 from projections import tables as t
+from projections.requetes import LISTES_DE_TRAVAIL
 from tests.conftest import EMPREINTE, MOT_DE_PASSE, Magasins, enregistrer_operateurs
 from web.app import create_app
 from web.config import Reglages
 from web.deps import aujourdhui
+from web.pages.dossier import TITRES_LISTES
+from web.pages.etapes_operateur import LISTES_PAR_TYPE_OPERATEUR
 
 """Hashed once for every account of every test: argon2id is slow on purpose."""
 COMPTES = [("ofii", "ofii-dt-paris", Role.AGENT), ("ml", "mission-locale-paris", Role.AGENT),
@@ -693,3 +696,13 @@ def test_the_dashboard_table_downloads_as_xlsx_ods_and_csv_with_the_rows_of_the_
     assert copil.get("/pilotage/tableau?du=2025-13-01&format=xlsx").status_code == 422
     agent, _ = connecter(app, "ml")
     assert agent.get(f"/pilotage/tableau?{criteres}&format=xlsx").status_code == 403
+
+
+def test_each_operator_kind_is_shown_exactly_the_worklists_it_watches(app) -> None:
+    parcours = app.extensions["parcours"].parcours
+    for login, operateur, _ in COMPTES[:3]:
+        client, _ = connecter(app, login)
+        accueil = client.get("/").get_data(as_text=True)
+        genre = parcours.operateur(operateur).type
+        montrees = {nom for nom in LISTES_DE_TRAVAIL if TITRES_LISTES[nom] in accueil}
+        assert montrees == {nom for nom in LISTES_DE_TRAVAIL if genre in LISTES_PAR_TYPE_OPERATEUR[nom]}, (login, genre)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 
-from projections.requetes import chronologie, implique, listes_de_travail, resume
+import pytest
+
+from projections.requetes import LISTES_DE_TRAVAIL, chronologie, implique, listes_de_travail, resume
 from tests import etapes
 from tests.scenario import PARCOURS_BILAL, etape, sid
 from web.saisie.importation import LigneBrute, importer
@@ -90,6 +92,18 @@ def _personne_c(services) -> str:  # noqa: ANN001
 def listes(services, operateur: str, jour: date) -> dict:  # noqa: ANN001
     with services.lectures.connect() as connexion:
         return listes_de_travail(connexion, operateur, jour)
+
+
+def test_a_page_that_shows_some_worklists_gets_them_as_computed_among_all_and_only_them(services) -> None:
+    _personne_c(services)
+    with services.lectures.connect() as connexion:
+        for operateur in ("france-travail-75", "ofii-dt-paris"):
+            toutes = listes_de_travail(connexion, operateur, date(2024, 3, 1))
+            assert list(toutes) == list(LISTES_DE_TRAVAIL) and any(toutes.values())
+            for nom in LISTES_DE_TRAVAIL:
+                assert listes_de_travail(connexion, operateur, date(2024, 3, 1), seulement=[nom]) == {nom: toutes[nom]}
+        with pytest.raises(ValueError, match="inconnues"):
+            listes_de_travail(connexion, "ofii-dt-paris", date(2024, 3, 1), seulement=["orientations"])
 
 
 def test_a_follow_up_is_listed_while_its_window_is_open_and_late_after_its_due_date(services) -> None:

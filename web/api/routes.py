@@ -318,7 +318,7 @@ def orientations() -> Any:
     if statut != "en_attente":
         abort(422, description="Paramètre statut : seule la valeur en_attente est prise en charge.")
     with services().lectures.connect() as connexion:
-        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui())
+        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui(), seulement=["orientations_en_attente"])
     recues = [
         {
             "orientation_step_id": o["formulaire"]["data"]["orientation_step_id"],

@@ -105,7 +105,7 @@ def accueil() -> Any:
     if acteur.copil:
         return render_template("ui/copil.html")
     with services().lectures.connect() as connexion:
-        listes = listes_du_type(listes_de_travail(connexion, acteur.operateur, aujourdhui(), nommer), _type_operateur())
+        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui(), nommer, seulement=listes_du_type(_type_operateur()))
         if acteur.role in (Role.RESPONSABLE, Role.ADMIN):
             listes["anonymisations_a_venir"] = preavis_de_retention(connexion, acteur.operateur, aujourdhui())
             noms = noms_de_personnes(connexion, {ligne["parcours_id"] for ligne in listes["anonymisations_a_venir"]})

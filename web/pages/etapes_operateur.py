@@ -3,7 +3,7 @@ a pathway expects next from it.
 
 The domain decides what is allowed (`parcours.regles`); this module decides what a caseworker is
 offered, so that France Travail is not offered a CIR signature and the OFII sees no follow-up list.
-Worklists not named here (added later) are shown to everyone. Must not import `web.pages.dossier` or `web.api.routes`.
+Every worklist names the kinds of operator that watch it. Must not import `web.pages.dossier` or `web.api.routes`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from parcours.vocabulaire import TypeEtape, TypeOperateur
+from projections.requetes import LISTES_DE_TRAVAIL
 
 T = TypeEtape
 K = TypeOperateur
@@ -64,12 +65,13 @@ LISTES_PAR_TYPE_OPERATEUR: dict[str, frozenset[TypeOperateur]] = {
     "entretiens_fin_cir_en_retard": frozenset({K.OFII}),
     "titres_expirant": frozenset({K.OFII, K.PREFECTURE, K.AGIR, K.ASSOCIATION}),
 }
-"""Who watches each worklist; a list not named here is shown to every operator."""
+"""Who watches each worklist."""
+assert set(LISTES_PAR_TYPE_OPERATEUR) == set(LISTES_DE_TRAVAIL), "every worklist names who watches it"
 
 
-def listes_du_type(listes: dict[str, Any], type_operateur: TypeOperateur | None) -> dict[str, Any]:
-    return {cle: lignes for cle, lignes in listes.items()
-            if type_operateur is None or type_operateur in LISTES_PAR_TYPE_OPERATEUR.get(cle, frozenset(TypeOperateur))}
+def listes_du_type(type_operateur: TypeOperateur | None) -> list[str]:
+    """The worklists an operator of this kind watches (an unregistered operator: all of them), only those computed."""
+    return [nom for nom in LISTES_DE_TRAVAIL if type_operateur is None or type_operateur in LISTES_PAR_TYPE_OPERATEUR[nom]]
 
 
 def etapes_attendues(synthese: dict[str, Any], operateur: str, type_operateur: TypeOperateur | None) -> list[TypeEtape]:

@@ -45,7 +45,8 @@ bp = Blueprint("orientations", __name__)
 
 def _orientations(erreur: str | None = None, erreur_pour: str | None = None, motif: str = "", statut: int = 200) -> Any:
     with services().lectures.connect() as connexion:
-        attente = listes_de_travail(connexion, acteur_courant().operateur, aujourdhui(), nommer)["orientations_en_attente"]
+        attente = listes_de_travail(connexion, acteur_courant().operateur, aujourdhui(), nommer,
+                                    seulement=["orientations_en_attente"])["orientations_en_attente"]
     recues = [o for o in attente if o["sens"] == "recue"]
     for o in recues:
         o["programme"] = _programme_propose(o["parcours_id"]) if o["type"] == TypeEtape.ORIENTATION_SPE.value else None
