@@ -22,6 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from projections import tables as t
 from projections.identites import coffre_de, ouvrir_etapes
 from projections.lecture import ProjectionLecture
+from projections import runner
 from projections.runner import position, rattraper, reconstruire, revision_de_tete
 from tests.conftest import scenario_enregistre
 from tests.scenario import scenario
@@ -91,6 +92,35 @@ def test_the_secondary_indexes_a_killed_rebuild_left_missing_are_created_again_w
     with lectures.connect() as connexion:
         assert index.name in {i["name"] for i in sa.inspect(connexion).get_indexes("fait")}
     lectures.dispose()
+
+
+def _statistiques_de_fait(engine: sa.Engine) -> float:
+    """SQLite: rows of sqlite_stat1 for `fait`; PostgreSQL: the row count the last ANALYZE estimated."""
+    with engine.connect() as connexion:
+        if engine.dialect.name == "sqlite":
+            return connexion.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'fait'").scalar()
+        return connexion.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'fait'::regclass").scalar()
+
+
+def test_a_catch_up_of_many_events_refreshes_the_planners_statistics_and_a_small_one_does_not(services, monkeypatch) -> None:
+    sqlite = services.lectures.dialect.name == "sqlite"
+
+    def tout_rattraper_a_nouveau() -> int:
+        with services.lectures.begin() as connexion:
+            ProjectionLecture().vider(connexion)
+            connexion.execute(t.suivi_projection.delete())
+            connexion.execute(t.evenement_ecarte.delete())
+            if sqlite:
+                connexion.exec_driver_sql("DELETE FROM sqlite_stat1")
+        return rattraper(services.parcours, services.lectures, taille_lot=5)
+
+    monkeypatch.setattr(runner, "SEUIL_DES_STATISTIQUES", 10**6)
+    assert tout_rattraper_a_nouveau() > 0
+    if sqlite:  # PostgreSQL's autovacuum may analyze on its own: only SQLite shows that nothing was run
+        assert _statistiques_de_fait(services.lectures) == 0
+    monkeypatch.setattr(runner, "SEUIL_DES_STATISTIQUES", len(scenario()))
+    assert tout_rattraper_a_nouveau() >= len(scenario())
+    assert _statistiques_de_fait(services.lectures) > 0
 
 
 def test_catching_up_applies_every_step_once_and_is_idempotent(services) -> None:
