@@ -150,7 +150,9 @@ def test_ofii_orients_a_person_and_the_mission_locale_takes_over(serveur: str, p
     page.get_by_role("button", name="Accepter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Yasmina Haddad")
     expect(page.locator(".confirmation")).to_contain_text("Accompagnement ouvert")  # accepting opened the CEJ
-    # That accompaniment starts today: it is voided, to replay one that started months ago.
+    # That accompaniment starts today: it is voided, to replay one that started months ago. Clicked once the page's
+    # scripts have run (under load a click during the DSFR's start-up was once lost: no request, no navigation).
+    page.wait_for_load_state("load")
     page.locator("tr").filter(has_text="Programme : Contrat d'engagement jeune (CEJ)").get_by_role("link", name="Annuler").click()
     page.get_by_label("Motif de l'annulation").fill("Reprise de l'historique")
     page.get_by_role("button", name="Annuler l'étape").click()
