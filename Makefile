@@ -9,7 +9,9 @@ STAMP  := $(VENV)/.installe
 
 .PHONY: run test test-unit test-integration test-clone bench install clean lock audit
 
-# Dependencies come from requirements.lock, pinned with their hashes (regenerate with `make lock`).
+# Dependencies come from requirements.lock, pinned with their hashes (regenerate with `make lock`). Extras stay in the
+# lock (`cachecontrol[filecache]==…`): stripped, pip's hash mode met pip-audit's `CacheControl[filecache]>=0.13.0`
+# unpinned and refused to install as soon as a newer CacheControl than the pinned one was published.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 lock:
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet pip-tools==7.6.2
-	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra dev --strip-extras -o requirements.lock pyproject.toml
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --extra dev -o requirements.lock pyproject.toml
 	sed -i '/^--extra-index-url/d; /^--find-links/d' requirements.lock
 	rm -rf .venv-lock
 

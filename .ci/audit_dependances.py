@@ -26,7 +26,7 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
 PYPI = os.environ.get("PARCOURS_PYPI_JSON", "https://pypi.org/pypi")
-EPINGLE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)")
+EPINGLE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s\\;]+)")  # extras kept: `cachecontrol[filecache]==…`
 
 
 @dataclass

@@ -33,8 +33,9 @@ def audit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
 
 def test_the_lock_file_pins_are_read_with_canonical_names(audit: ModuleType, tmp_path: Path) -> None:
     verrou = tmp_path / "requirements.lock"
-    verrou.write_text("PyYAML==6.0.4 \\\n    --hash=sha256:00\n    # via x\nzope.interface==7.0 ; python_version > '3'\n")
-    assert audit.epingles(verrou) == {"pyyaml": "6.0.4", "zope-interface": "7.0"}
+    verrou.write_text("PyYAML==6.0.4 \\\n    --hash=sha256:00\n    # via x\nzope.interface==7.0 ; python_version > '3'\n"
+                      "cachecontrol[filecache]==0.14.4 \\\n")
+    assert audit.epingles(verrou) == {"pyyaml": "6.0.4", "zope-interface": "7.0", "cachecontrol": "0.14.4"}
 
 
 def test_a_vulnerability_from_pip_audit_or_from_the_latest_release_list_is_reported(audit: ModuleType, tmp_path: Path) -> None:
