@@ -38,17 +38,12 @@ def dates_de_retention(
     """
     mois = 12 * (5 + annees)
     f, autre = t.fait, t.fait.alias("autre_titre")
-    titre, titre_autre = champs(f, TypeEtape.TITRE_SEJOUR_DELIVRE), champs(autre, TypeEtape.TITRE_SEJOUR_DELIVRE)
-    premiers = (
-        sa.select(f.c.parcours_id, sa.func.min(titre.valid_from))
-        .where(f.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value, titre.premier_titre.is_(True), f.c.pos_fin.is_(None))
-        .group_by(f.c.parcours_id)
-    )
+    titre = champs(f, TypeEtape.TITRE_SEJOUR_DELIVRE)
+    premiers = sa.select(f.c.parcours_id, sa.func.min(titre.valid_from)).where(*_premier_titre(f)).group_by(f.c.parcours_id)
     sans_premier_titre = (
         sa.select(f.c.parcours_id, f.c.occurred_on)
         .where(f.c.type == TypeEtape.PERSONNE_ENREGISTREE.value, f.c.pos_fin.is_(None),
-               ~sa.exists().where(autre.c.parcours_id == f.c.parcours_id, autre.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value,
-                                  titre_autre.premier_titre.is_(True), autre.c.pos_fin.is_(None)))
+               ~sa.exists().where(autre.c.parcours_id == f.c.parcours_id, *_premier_titre(autre)))
     )
     if operateur is not None:
         # Checked per fact read (not `IN` the operator's pathways): SQLite would then read every fact of each of them.
@@ -69,6 +64,12 @@ def dates_de_retention(
             if jusqu_au is None or echeance <= jusqu_au:
                 dates[parcours_id] = echeance
     return dates
+
+
+def _premier_titre(faits: sa.FromClause) -> tuple[sa.ColumnElement[bool], ...]:
+    """The current facts of `faits` that are a first residence permit (they open the 5-year window)."""
+    return (faits.c.type == TypeEtape.TITRE_SEJOUR_DELIVRE.value,
+            champs(faits, TypeEtape.TITRE_SEJOUR_DELIVRE).premier_titre.is_(True), faits.c.pos_fin.is_(None))
 
 
 def a_anonymiser(connexion: sa.Connection, aujourdhui: date, annees: int = ANNEES_DE_CONSERVATION) -> list[dict[str, Any]]:

@@ -375,9 +375,7 @@ def reconstruire(
     """
     projection = projection or ProjectionLecture()
     with engine.begin() as connexion:
-        projection.vider(connexion)
-        connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
-        connexion.execute(t.evenement_ecarte.delete().where(t.evenement_ecarte.c.projection == projection.nom))
+        remettre_a_zero(connexion, projection)
         for index in _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION:
             index.drop(connexion, checkfirst=True)
     try:
@@ -386,6 +384,14 @@ def reconstruire(
         assurer_index(engine)
     rafraichir_statistiques(engine)  # the whole read models are new: exact statistics
     return appliques
+
+
+def remettre_a_zero(connexion: sa.Connection, projection: ProjectionLecture) -> None:
+    """Empty the projection's read models, its tracked position and its set-aside events: the next catch-up
+    applies the whole log again."""
+    projection.vider(connexion)
+    connexion.execute(t.suivi_projection.delete().where(t.suivi_projection.c.nom == projection.nom))
+    connexion.execute(t.evenement_ecarte.delete().where(t.evenement_ecarte.c.projection == projection.nom))
 
 
 _INDEX_SECONDAIRES = [index for table in (t.fait, t.etape, t.personne, t.implication) for index in sorted(table.indexes, key=lambda i: i.name)]

@@ -84,9 +84,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{ignores} tests ignorés faute de : " + " ; ".join(raisons), yellow=True)
 
 
+def _suppression(nom: str) -> str:
+    """The statement dropping database `nom`, its sessions closed by force (a test may leave some open)."""
+    return f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)'
+
+
 def _supprimer_base(nom: str) -> None:
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connexion:
-        connexion.execute(f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+        connexion.execute(_suppression(nom))
 
 
 MOT_DE_PASSE = "Mot-de-passe-solide-2026"
@@ -125,7 +130,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             bases = connexion.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
                                       (f"parcours_modele_{EXECUTION}_%",)).fetchall()
             for (base,) in bases:
-                connexion.execute(f'DROP DATABASE IF EXISTS "{base}" WITH (FORCE)')
+                connexion.execute(_suppression(base))
     except psycopg.OperationalError:
         pass  # no PostgreSQL on this machine: no template database was made
 
@@ -236,8 +241,8 @@ class _CopiesPostgres:
         return nom
 
     def rendre(self, nom: str) -> None:
-        """Drop `nom` behind the caller (its sessions are closed by force, as a test may leave some open)."""
-        self._fil.submit(self._executer, f'DROP DATABASE IF EXISTS "{nom}" WITH (FORCE)')
+        """Drop `nom` behind the caller."""
+        self._fil.submit(self._executer, _suppression(nom))
 
     def fermer(self) -> None:
         """Drop the copies made ahead and wait for every drop: the templates may then be dropped."""

@@ -107,9 +107,7 @@ def test_a_catch_up_of_many_events_refreshes_the_planners_statistics_and_a_small
 
     def tout_rattraper_a_nouveau() -> int:
         with services.lectures.begin() as connexion:
-            ProjectionLecture().vider(connexion)
-            connexion.execute(t.suivi_projection.delete())
-            connexion.execute(t.evenement_ecarte.delete())
+            runner.remettre_a_zero(connexion, ProjectionLecture())
             if sqlite:
                 connexion.exec_driver_sql("DELETE FROM sqlite_stat1")
         return rattraper(services.parcours, services.lectures, taille_lot=5)
