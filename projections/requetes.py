@@ -268,16 +268,30 @@ def listes_de_travail(connexion: sa.Connection, operateur: str, aujourdhui: date
     """Each list names the person, the due date and the form (step type and pre-filled fields) that clears it.
     `nommer` words the codes a detail mentions (operators, exit categories): pages pass names, the API keeps codes.
     `seulement` names the lists a page shows, when it does not show them all."""
+    listes = lignes_des_listes(connexion, operateur, aujourdhui, nommer, seulement)
+    nommer_les_personnes(connexion, [ligne for lignes in listes.values() for ligne in lignes])
+    return listes
+
+
+def lignes_des_listes(connexion: sa.Connection, operateur: str, aujourdhui: date, nommer: Callable[[str], str] = str,
+                      seulement: Iterable[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`listes_de_travail` without the people's names: each list's lines by due date. Opening a name costs a
+    decryption, so a page that shows a few lines of a long list names only those (`nommer_les_personnes`)."""
     choisies = LISTES_DE_TRAVAIL if seulement is None else tuple(seulement)
     if inconnues := set(choisies) - set(LISTES_DE_TRAVAIL):
         raise ValueError(f"listes de travail inconnues : {sorted(inconnues)}")
     listes = {nom: lire(connexion, operateur, aujourdhui, nommer) for nom, lire in _LISTES.items() if nom in choisies}
-    noms = noms_complets(connexion, {ligne["parcours_id"] for lignes in listes.values() for ligne in lignes})
     for lignes in listes.values():
-        for ligne in lignes:
-            ligne["personne"] = noms.get(ligne["parcours_id"], "")
         lignes.sort(key=lambda ligne: ligne["echeance"])
     return listes
+
+
+def nommer_les_personnes(connexion: sa.Connection, lignes: Iterable[dict[str, Any]]) -> None:
+    """Sets each line's `personne` to « Prénom Nom » (empty for a person erased since)."""
+    lignes = list(lignes)
+    noms = noms_complets(connexion, {ligne["parcours_id"] for ligne in lignes})
+    for ligne in lignes:
+        ligne["personne"] = noms.get(ligne["parcours_id"], "")
 
 
 def _suivis_dus(connexion: sa.Connection, operateur: str, aujourdhui: date, nommer: Callable[[str], str] = str) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from projections import tables as t
 from projections.donnees_personnelles import journal_des_acces, preavis_de_retention
 from projections.identites import empreinte_naissance, ouvrir_personnes, pour_recherche
 from projections.identites import personne as identite_de
-from projections.requetes import EtapeLue, chronologie, listes_de_travail, resume
+from projections.requetes import EtapeLue, chronologie, lignes_des_listes, nommer_les_personnes, resume
 from web.acces import AccesRefuseError, exiger_ecriture, exiger_personne_visible
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
@@ -43,7 +43,6 @@ from web.pages.commun import (
     acteur_courant,
     en_phrases,
     journaliser_lecture,
-    noms_de_personnes,
     refuser_au_copil,
     requete_htmx,
     type_demande,
@@ -98,21 +97,62 @@ CHAMP_MOTIF_ANNULATION = Champ("motif", "Motif de l'annulation", "ex. saisie en 
 # Home and worklists -------------------------------------------------------------------------------
 
 
+LIGNES_SUR_L_ACCUEIL = 10
+"""The most urgent lines of each worklist shown on the home page; the whole list is one link away (`liste`)."""
+LIGNES_PAR_PAGE = 50
+
+
+@dataclass
+class Extrait:
+    """Some lines of a worklist (in due-date order) and how many it holds in all."""
+
+    lignes: list[dict[str, Any]]
+    total: int
+
+
+def _listes_de_l_acteur(connexion: sa.Connection, seulement: tuple[str, ...] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The worklists the user's operator kind watches (or those of them in `seulement`), lines by due date, unnamed;
+    a responsable's also holds the pathways soon anonymised."""
+    acteur = acteur_courant()
+    noms = [nom for nom in listes_du_type(_type_operateur()) if seulement is None or nom in seulement]
+    listes = lignes_des_listes(connexion, acteur.operateur, aujourdhui(), nommer, seulement=noms)
+    if acteur.role in (Role.RESPONSABLE, Role.ADMIN) and (seulement is None or "anonymisations_a_venir" in seulement):
+        listes["anonymisations_a_venir"] = sorted(preavis_de_retention(connexion, acteur.operateur, aujourdhui()),
+                                                  key=lambda ligne: ligne["echeance"])
+    return listes
+
+
 @bp.get("/")
 @connexion_requise
 def accueil() -> Any:
+    """The operator's worklists, each with its most urgent lines and a link to the whole list."""
     acteur = acteur_courant()
     if acteur.copil:
         return render_template("ui/copil.html")
     with services().lectures.connect() as connexion:
-        listes = listes_de_travail(connexion, acteur.operateur, aujourdhui(), nommer, seulement=listes_du_type(_type_operateur()))
-        if acteur.role in (Role.RESPONSABLE, Role.ADMIN):
-            listes["anonymisations_a_venir"] = preavis_de_retention(connexion, acteur.operateur, aujourdhui())
-            noms = noms_de_personnes(connexion, {ligne["parcours_id"] for ligne in listes["anonymisations_a_venir"]})
-            for ligne in listes["anonymisations_a_venir"]:
-                ligne["personne"] = noms.get(ligne["parcours_id"], "")
+        extraits = {nom: Extrait(lignes[:LIGNES_SUR_L_ACCUEIL], len(lignes)) for nom, lignes in _listes_de_l_acteur(connexion).items()}
+        nommer_les_personnes(connexion, [ligne for extrait in extraits.values() for ligne in extrait.lignes])
         demandes = pour_l_accueil(connexion, acteur.operateur)
-    return render_template("ui/accueil.html", listes=listes, titres=TITRES_LISTES, ofii=_est_ofii(), **demandes)
+    return render_template("ui/accueil.html", listes=extraits, titres=TITRES_LISTES, ofii=_est_ofii(), **demandes)
+
+
+@bp.get("/listes/<nom>")
+@connexion_requise
+def liste(nom: str) -> Any:
+    """One whole worklist, by due date, a page of `LIGNES_PAR_PAGE` lines at a time."""
+    refuser_au_copil()
+    page = request.args.get("page", 1, type=int)
+    with services().lectures.connect() as connexion:
+        lignes = _listes_de_l_acteur(connexion, seulement=(nom,)).get(nom)
+        if lignes is None:
+            abort(404)
+        pages = max(1, -(-len(lignes) // LIGNES_PAR_PAGE))
+        if not 1 <= page <= pages:
+            abort(404)
+        affichees = lignes[(page - 1) * LIGNES_PAR_PAGE:page * LIGNES_PAR_PAGE]
+        nommer_les_personnes(connexion, affichees)
+    return render_template("ui/liste.html", cle=nom, titres=TITRES_LISTES, extrait=Extrait(affichees, len(lignes)),
+                           page=page, pages=pages, premier_rang=(page - 1) * LIGNES_PAR_PAGE + 1)
 
 
 # Search ----------------------------------------------------------------------------------------------
