@@ -394,18 +394,23 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
     entretiens = courants(TypeEtape.ENTRETIEN_FIN_CIR, alias="entretien")
     prescriptions = courants(TypeEtape.FORMATION_LINGUISTIQUE_PRESCRITE, alias="prescription")
     fins = courants(TypeEtape.FORMATION_LINGUISTIQUE_TERMINEE, alias="fin")
+    # The CIRs without an interview first: SQLite would otherwise count every CIR's trainings before the anti-join
+    # (at 100,000 people, 39,000 CIRs of one operator for 5,000 without an interview: 500 → 270 ms).
+    sans_entretien = (
+        sa.select(cirs.c.step_id, cirs.c.parcours_id, cirs.c.occurred_on)
+        .where(cirs.c.operateur == operateur, ~sa.exists().where(entretiens.c.cir == cirs.c.step_id))
+        .cte("sans_entretien")
+    )
     # Per CIR (correlated, not grouped: SQLite would then walk the whole fact table in step_id order).
-    de_ce_cir = prescriptions.c.cir == cirs.c.step_id
+    de_ce_cir = prescriptions.c.cir == sans_entretien.c.step_id
     avec_fins = prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
     par_cir = (
-        sa.select(cirs.c.parcours_id, cirs.c.occurred_on,
+        sa.select(sans_entretien.c.parcours_id, sans_entretien.c.occurred_on,
                   sa.select(sa.func.count()).select_from(prescriptions).where(de_ce_cir).scalar_subquery().label("prescrites"),
                   sa.select(sa.func.count()).select_from(avec_fins).where(de_ce_cir, fins.c.step_id.is_(None))
                   .scalar_subquery().label("en_cours"),
                   sa.select(sa.func.max(fins.c.occurred_on)).select_from(avec_fins).where(de_ce_cir)
                   .scalar_subquery().label("derniere_fin"))
-        .select_from(cirs.outerjoin(entretiens, entretiens.c.cir == cirs.c.step_id))
-        .where(cirs.c.operateur == operateur, entretiens.c.step_id.is_(None))
         .subquery("par_cir")
     )
     # The database keeps the CIRs whose interview may be late (`d <= add_months(today, -k)` holds whenever
