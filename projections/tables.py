@@ -115,6 +115,7 @@ fait = sa.Table(
     sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
     sa.Index("ix_fait_type_operateur", "type", "operateur"),
     sa.Index("ix_fait_type_date_b", "type", "date_b"),
+    sa.Index("ix_fait_type_texte", "type", "texte"),
     sa.Index("ix_fait_lien_type", "lien", "type"),
 )
 
