@@ -114,6 +114,7 @@ fait = sa.Table(
     sa.Column("lien", UUID_TEXTE),
     sa.Index("ix_fait_type_occurred_on", "type", "occurred_on"),
     sa.Index("ix_fait_type_operateur", "type", "operateur"),
+    sa.Index("ix_fait_type_date_a", "type", "date_a"),
     sa.Index("ix_fait_type_date_b", "type", "date_b"),
     sa.Index("ix_fait_type_texte", "type", "texte"),
     sa.Index("ix_fait_lien_type", "lien", "type"),
