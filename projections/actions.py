@@ -336,6 +336,8 @@ def _personnes_inscrites(ctx: LectureDuCliche, ids: list[str]) -> dict[str, Attr
 
     The ids are given as lists, not as a subquery: the plan does not then depend on the tables' statistics
     (a sub-select on freshly loaded tables made PostgreSQL take 20 s instead of 0.2 s)."""
+    if (lues := ctx.deja_lues(ids)) is not None:
+        return lues  # a dashboard's context has read everyone, on the same snapshot: 1.7 s of 12 at 100,000 people
     f = t.fait
     identite, protection = champs(f, TypeEtape.PERSONNE_ENREGISTREE), champs(f, TypeEtape.PROTECTION_ACCORDEE)
     protegees: dict[str, date] = {}

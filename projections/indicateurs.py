@@ -224,6 +224,13 @@ class LectureDuCliche:
             self._personnes = _charger_personnes(self)
         return self._personnes
 
+    def deja_lues(self, parcours_ids: Iterable[str]) -> dict[str, AttributsDePersonne] | None:
+        """These people's attributes when this context already loaded everyone's (no département requested), else
+        None: the caller then reads just these people, wherever they live."""
+        if self._personnes is None or self.demande.departements:
+            return None
+        return {parcours_id: self._personnes[parcours_id] for parcours_id in parcours_ids if parcours_id in self._personnes}
+
     def pour(self, demande: Demande) -> LectureDuCliche:
         """The same snapshot for another request (a sub-period, another programme…), sharing what was
         loaded when it still applies: the persons for the same départements or some of them, the entries for
