@@ -21,7 +21,13 @@ from parcours.vocabulaire import LOGEMENTS_PERENNES, TypeEtape
 from projections import lecture_actions
 from projections import tables as t
 from projections.faits import champs
-from projections.indicateurs import AttributsDePersonne, DemandeInvalideError, LectureDuCliche, accompagnement_emploi
+from projections.indicateurs import (
+    AttributsDePersonne,
+    DemandeInvalideError,
+    LectureDuCliche,
+    accompagnement_emploi,
+    situations_de_logement_deja_lues,
+)
 
 PERENNES = {s.value for s in LOGEMENTS_PERENNES}
 SEUIL_ASSIDUITE = 0.8
@@ -375,13 +381,19 @@ def _menages_logement_perenne(ctx: LectureDuCliche, inscriptions: dict[tuple[str
             debut[parcours_id] = candidat
     s = t.fait
     par_personne: dict[str, list[tuple[date, int, str]]] = defaultdict(list)
-    for paquet in _par_paquets(sorted(debut)):
-        for parcours_id, jour, pos, situation in ctx.connexion.execute(
-            sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, champs(s, TypeEtape.SITUATION_LOGEMENT).situation).where(
-                s.c.type == TypeEtape.SITUATION_LOGEMENT.value, ctx.cliche.visible(s), s.c.occurred_on <= au,
-                s.c.parcours_id.in_(paquet))
-        ):
-            par_personne[parcours_id].append((jour, pos, situation))
+    lues = situations_de_logement_deja_lues(ctx, au)
+    if lues is not None:  # the dashboard and the report read every situation up to `au`: the beneficiaries' are there
+        for parcours_id, jour, pos, situation, _operateur in lues:
+            if parcours_id in debut:
+                par_personne[parcours_id].append((jour, pos, situation))
+    else:
+        for paquet in _par_paquets(sorted(debut)):
+            for parcours_id, jour, pos, situation in ctx.connexion.execute(
+                sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, champs(s, TypeEtape.SITUATION_LOGEMENT).situation).where(
+                    s.c.type == TypeEtape.SITUATION_LOGEMENT.value, ctx.cliche.visible(s), s.c.occurred_on <= au,
+                    s.c.parcours_id.in_(paquet))
+            ):
+                par_personne[parcours_id].append((jour, pos, situation))
     menages: set[str] = set()
     for parcours_id, (inscrit_le, situation_debut) in debut.items():
         precedente = situation_debut

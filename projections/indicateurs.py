@@ -247,6 +247,10 @@ class LectureDuCliche:
             self._lectures[cle] = self.connexion.execute(requete).all()
         return self._lectures[cle]
 
+    def deja_lu(self, cle: tuple[Any, ...]) -> list[Any] | None:
+        """The rows `lire` read under `cle` in this snapshot, or None when nothing was read under it yet."""
+        return self._lectures.get(cle)
+
     def faits(self, *types: TypeEtape, alias: str | None = None) -> Any:
         """The visible fact versions of these types, as a subquery: the generic columns and, under their fields'
         names, the columns `projections.faits.CHAMPS` gives these types (`contrats.c.date_debut`)."""
@@ -700,11 +704,8 @@ def logement(ctx: LectureDuCliche) -> dict[str, Any]:
     with a `situation_logement` durable dated in the period, whose previous recorded situation (of that
     person) exists and was not durable. A first-ever recorded situation is never an access."""
     d = ctx.demande
-    s = ctx.faits(TypeEtape.SITUATION_LOGEMENT)
     par_personne: dict[str, list[tuple[date, int, str, str]]] = defaultdict(list)
-    for parcours_id, jour, pos, situation, operateur in ctx.connexion.execute(
-        sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.situation, s.c.operateur).where(s.c.occurred_on <= d.au)
-    ):
+    for parcours_id, jour, pos, situation, operateur in situations_de_logement(ctx, d.au):
         par_personne[parcours_id].append((jour, pos, situation, operateur))
     menages: set[str] = set()
     for parcours_id, situations in par_personne.items():
@@ -721,6 +722,24 @@ def logement(ctx: LectureDuCliche) -> dict[str, Any]:
                 if personne is not None:
                     menages.add(f"menage:{personne.menage}" if personne.menage else f"personne:{parcours_id}")
     return {"menages_logement_perenne": len(menages)}
+
+
+def situations_de_logement(ctx: LectureDuCliche, au: date) -> list[Any]:
+    """(pathway, day, position, situation, operator) of every `situation_logement` dated on or before `au`, read once
+    per snapshot."""
+    s = ctx.faits(TypeEtape.SITUATION_LOGEMENT)
+    return ctx.lire(_cle_des_situations(au),
+                    sa.select(s.c.parcours_id, s.c.occurred_on, s.c.pos_debut, s.c.situation, s.c.operateur).where(s.c.occurred_on <= au))
+
+
+def situations_de_logement_deja_lues(ctx: LectureDuCliche, au: date) -> list[Any] | None:
+    """`situations_de_logement` when this snapshot has already read them (`logement` did), else None: the funded
+    actions' households then read just their beneficiaries' situations."""
+    return ctx.deja_lu(_cle_des_situations(au))
+
+
+def _cle_des_situations(au: date) -> tuple[str, date]:
+    return ("situations_de_logement", au)
 
 
 def cir(ctx: LectureDuCliche) -> dict[str, Any]:
