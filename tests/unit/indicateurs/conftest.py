@@ -22,9 +22,9 @@ from parcours.commandes import EnregistrerOperateur
 from parcours.vocabulaire import TypeOperateur
 from projections.document import calculer
 from projections.indicateurs import Demande
-from projections.runner import migrer, moteur, rattraper
+from projections.runner import moteur, rattraper
 from tests import etapes
-from tests.conftest import enregistrer_operateurs
+from tests.conftest import Magasins, enregistrer_operateurs
 from web.saisie.schemas import lire_etape, valider_champs_corriges
 
 OPERATEURS_EN_PLUS = [
@@ -43,9 +43,11 @@ def jour_iso(jour: str | date) -> date:
 
 
 class Territoire:
-    """An empty store, the operators, a read model, and helpers that speak in CONTRACT §3 steps."""
+    """An empty store, the operators, a read model, and helpers that speak in CONTRACT §3 steps.
 
-    def __init__(self, dossier: Path) -> None:
+    `lectures`: a SQLite file of read models already migrated (a copy of the run's template store)."""
+
+    def __init__(self, lectures: Path) -> None:
         self.maintenant = MAINTENANT
         self.parcours = Parcours(
             {"PERSISTENCE_MODULE": "eventsourcing.popo"},
@@ -56,9 +58,7 @@ class Territoire:
         enregistrer_operateurs(self.parcours)
         for identifiant, type_, departement, nom in OPERATEURS_EN_PLUS:
             self.parcours.enregistrer_operateur(EnregistrerOperateur(identifiant, TypeOperateur(type_), departement, nom))
-        url = f"sqlite:///{dossier / 'lectures.sqlite'}"
-        migrer(url)
-        self.lectures = moteur(url)
+        self.lectures = moteur(f"sqlite:///{lectures}")
         self._numero = 7500000000
 
     def fermer(self) -> None:
@@ -213,8 +213,8 @@ class Territoire:
 
 
 @pytest.fixture
-def territoire(tmp_path: Path) -> Iterator[Territoire]:
+def territoire(magasins: Magasins, tmp_path: Path) -> Iterator[Territoire]:
     """An empty territory: no person yet, the scenario's operators and the extra SPE kinds registered."""
-    construit = Territoire(tmp_path)
+    construit = Territoire(magasins.sqlite(tmp_path / "magasin").dossier_donnees / "lectures.sqlite")
     yield construit
     construit.fermer()
