@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["parcours"] = construire_services(reglages)
     HTMX(app)
 
-    from web import auth, erreurs, securite
+    from web import auth, erreurs, securite, statiques
     from web.api import routes as api
     from web.limites import limite_api, limite_connexion, nouveau_limiteur
     from web.pages import actions, commun, comptes, dossier, dossiers, noms, orientations, pilotage
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiteur.init_app(app)
     limiteur.limit(limite_api)(api.bp)
     securite.installer(app)
+    statiques.installer(app)
     auth.installer(app)
     app.register_blueprint(auth.bp)
     for pages in (dossier, orientations, comptes, pilotage, actions, dossiers):

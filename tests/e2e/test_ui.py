@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from dataclasses import replace
@@ -212,6 +213,23 @@ def test_vendored_assets_are_served_and_every_file_the_dsfr_css_names_is_there(a
     assert references and not manquants
     versions = (STATIQUES / "vendor" / "VERSIONS.txt").read_text()
     assert "@gouvfr/dsfr 1.15.3" in versions and "htmx.org 2.0.11" in versions
+
+
+def test_the_pages_name_each_static_file_with_its_content_digest_and_browsers_keep_it_a_day(app) -> None:
+    client, _ = connecter(app, "ofii")
+    page = client.get("/").get_data(as_text=True)
+    adresses = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert {"/static/app.css", "/static/vendor/dsfr/dsfr.min.css", "/static/vendor/htmx/htmx.min.js"} <= {
+        adresse.split("?")[0] for adresse in adresses}
+    for adresse in adresses:
+        chemin, _, version = adresse.partition("?v=")
+        contenu = (STATIQUES / chemin.removeprefix("/static/")).read_bytes()
+        assert version == hashlib.sha256(contenu).hexdigest()[:12], adresse  # a changed file gets a new address
+        reponse = client.get(adresse)
+        assert reponse.status_code == 200 and reponse.data == contenu
+        assert reponse.cache_control.max_age == 86_400 and not reponse.cache_control.no_store, adresse
+        reponse.close()
+    assert client.get("/").headers["Cache-Control"] == "no-store"  # pages themselves are never kept
 
 
 # The hand-over, on both databases ---------------------------------------------------------------------------
