@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import Magasins
+from tests.conftest import INSTANT_DE_LA_DEMONSTRATION, Magasins, territoire_de_demonstration
 from web.cli.principal import main
 from web.config import Reglages, construire_services
 from web.demo.generateur import generer_etapes, operateurs_demo
@@ -27,11 +27,14 @@ def test_the_same_seed_gives_the_same_steps_and_another_seed_other_steps() -> No
 
 
 def test_every_demo_step_is_accepted_and_recorded_once(magasins: Magasins, tmp_path: Path) -> None:
-    services = construire_services(magasins.sqlite(tmp_path / "i"))
-    rapport = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
-    assert rapport.rejets == [] and rapport.acceptees > 400 * 8
-    encore = enregistrer_territoire(services.parcours, 400, 11, instant=INSTANT)
-    assert (encore.acceptees, encore.doublons) == (0, rapport.acceptees)
+    # The run's demo territory was recorded with no line rejected (`territoire_de_demonstration` asserts it): the same
+    # 300 people again record nothing, each of their steps being found already there.
+    services = construire_services(magasins.sqlite(tmp_path / "i", territoire_de_demonstration))
+    etapes = sum(1 for _ in generer_etapes(300, 4, INSTANT_DE_LA_DEMONSTRATION))
+    journal = services.parcours.recorder.max_notification_id()
+    encore = enregistrer_territoire(services.parcours, 300, 4, instant=INSTANT_DE_LA_DEMONSTRATION)
+    assert (encore.acceptees, encore.doublons, encore.rejets) == (0, etapes, []) and etapes > 300 * 8
+    assert services.parcours.recorder.max_notification_id() == journal  # nothing written again
     services.fermer()
 
 
