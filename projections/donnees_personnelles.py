@@ -83,7 +83,9 @@ def a_anonymiser(connexion: sa.Connection, aujourdhui: date, annees: int = ANNEE
 def preavis_de_retention(
     connexion: sa.Connection, operateur: str, aujourdhui: date, annees: int = ANNEES_DE_CONSERVATION
 ) -> list[dict[str, Any]]:
-    """For the operator's responsables: pathways it is involved in that will be anonymised within 30 days."""
+    """For the operator's responsables: pathways it is involved in that will be anonymised within 30 days, by due
+    date like every worklist."""
+    dates = dates_de_retention(connexion, annees, operateur=operateur, jusqu_au=aujourdhui + PREAVIS)
     return [
         {
             "parcours_id": parcours_id,
@@ -92,7 +94,7 @@ def preavis_de_retention(
             "detail": f"anonymisation prévue le {echeance:%d/%m/%Y} (fin de la fenêtre de 5 ans + {annees} ans)",
             "formulaire": None,
         }
-        for parcours_id, echeance in dates_de_retention(connexion, annees, operateur=operateur, jusqu_au=aujourdhui + PREAVIS).items()
+        for parcours_id, echeance in sorted(dates.items(), key=lambda date_due: date_due[1])
     ]
 
 

@@ -117,8 +117,7 @@ def _listes_de_l_acteur(connexion: sa.Connection, seulement: tuple[str, ...] | N
     noms = [nom for nom in listes_du_type(_type_operateur()) if seulement is None or nom in seulement]
     listes = lignes_des_listes(connexion, acteur.operateur, aujourdhui(), nommer, seulement=noms)
     if acteur.role in (Role.RESPONSABLE, Role.ADMIN) and (seulement is None or "anonymisations_a_venir" in seulement):
-        listes["anonymisations_a_venir"] = sorted(preavis_de_retention(connexion, acteur.operateur, aujourdhui()),
-                                                  key=lambda ligne: ligne["echeance"])
+        listes["anonymisations_a_venir"] = preavis_de_retention(connexion, acteur.operateur, aujourdhui())
     return listes
 
 
