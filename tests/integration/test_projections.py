@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -306,3 +307,20 @@ def test_concurrent_writers_each_see_their_own_step_and_every_event_is_applied_e
     assert len(incremental["etape"]) == len(scenario()) + 4 * 10
     reconstruire(services.parcours, services.lectures)
     assert contenu(services.lectures) == incremental
+
+
+def test_the_garbage_collector_paused_for_a_batch_runs_again_after_it_even_when_the_batch_fails(services) -> None:
+    vu_pendant: list[bool] = []
+
+    class _Observee(ProjectionLecture):
+        def appliquer(self, connexion, evenements):  # noqa: ANN001
+            vu_pendant.append(gc.isenabled())
+            super().appliquer(connexion, evenements)
+
+    rattraper(services.parcours, services.lectures, _Observee())
+    assert vu_pendant and not any(vu_pendant)
+    assert gc.isenabled()
+    _vider(services)
+    with pytest.raises(RuntimeError):
+        rattraper(services.parcours, services.lectures, _PanneAuDeuxiemeLot(), taille_lot=3)
+    assert gc.isenabled()
