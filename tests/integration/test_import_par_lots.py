@@ -3,6 +3,7 @@ it records exactly what the step-by-step path records."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -144,3 +145,19 @@ def test_a_batch_creates_its_peoples_keys_together_and_keeps_a_key_another_write
         assert ecrivain.trousseau.chiffreur(personnes[0]).decrypt(scelle) == b"Amiri"
     ecrivain.close()
     autre.close()
+
+
+def test_an_import_records_each_batch_with_the_collector_paused_and_leaves_it_running(
+    parcours, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    enregistrer_lot = parcours.enregistrer_lot
+    vu_pendant: list[bool] = []
+
+    def enregistrer_en_observant(commandes):  # noqa: ANN001, ANN202
+        vu_pendant.append(gc.isenabled())
+        return enregistrer_lot(commandes)
+
+    monkeypatch.setattr(parcours, "enregistrer_lot", enregistrer_en_observant)
+    rapport = importer(parcours, [LigneBrute(1, enregistrement("2000000001"))], taille_lot=1)
+    assert rapport.acceptees == 1 and vu_pendant == [False]
+    assert gc.isenabled()
