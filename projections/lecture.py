@@ -193,7 +193,7 @@ class _Lot:
         if type_etape in ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
         if type_etape in CHAMPS:
-            self.faits.append(_fait(self.coffre, evenement, position, donnees, en_json(evenement.liens)))
+            self.faits.append(_fait(self.coffre, evenement, position, donnees, ligne["liens"]))
         if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
             self.personnes.append(ligne_personne(self.coffre, parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
 
