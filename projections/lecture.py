@@ -25,7 +25,7 @@ from parcours.demandes import DemandeDeDossier
 from parcours.objectifs import Objectif
 from parcours.personne import EtapeEvenement, Personne
 from parcours.vocabulaire import TypeEtape
-from projections import lecture_actions, tables as t
+from projections import en_attente, lecture_actions, tables as t
 from projections.faits import CHAMPS, colonnes
 from parcours.chiffrement import CoffreIdentite
 from projections.identites import (
@@ -40,7 +40,7 @@ from projections.identites import (
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
 TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
-          t.demande_dossier, t.fait_action, t.action, t.effacement)
+          t.demande_dossier, t.fait_action, t.action, t.effacement, t.etape_en_attente)
 COMPTES = (
     Utilisateur.Cree, Utilisateur.MotDePasseChange, Utilisateur.RoleChange, Utilisateur.Desactive,
     Utilisateur.ConnexionEchouee, Utilisateur.ConnexionReussie, Utilisateur.Deconnecte, ClientApi.Cree, ClientApi.Revoque,
@@ -98,8 +98,10 @@ class ProjectionLecture:
 
     def appliquer(self, connexion: sa.Connection, evenements: Sequence[tuple[int, Any]]) -> None:
         lot = _Lot(connexion)
+        touches: set[str] = set()
         for position, evenement in evenements:
             if isinstance(evenement, EtapeEvenement):
+                touches.add(str(evenement.originator_id))
                 if evenement.TYPE in GESTION:
                     lot.ecrire()
                     self._gerer(connexion, position, evenement)
@@ -109,6 +111,7 @@ class ProjectionLecture:
                 _operateur(connexion, evenement)
             elif isinstance(evenement, Effacement.Effacee):
                 lot.ecrire()
+                touches.add(str(evenement.parcours_id))
                 _effacer(connexion, str(evenement.parcours_id))
                 connexion.execute(t.effacement.insert(), [{"parcours_id": str(evenement.parcours_id), "position": position,
                                                            "le": evenement.timestamp}])
@@ -125,6 +128,7 @@ class ProjectionLecture:
                 lot.ecrire()
                 _compte(connexion, evenement)
         lot.ecrire()
+        en_attente.recalculer(connexion, touches)
 
     def _gerer(self, connexion: sa.Connection, position: int, gestion: EtapeEvenement) -> None:
         cible_id = str(gestion.donnees["cible_step_id"])

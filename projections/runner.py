@@ -423,9 +423,9 @@ def remettre_a_zero(connexion: sa.Connection, projection: ProjectionLecture) -> 
 
 
 _INDEX_SECONDAIRES = [index for table in (t.fait, t.etape, t.personne, t.implication) for index in sorted(table.indexes, key=lambda i: i.name)]
-# The projection's own lookups (a correction's target, the versions to close, an erasure's rows) must
-# keep their index during a replay: without it each of them scans a table that grows with the log.
-_INDEX_DE_LA_PROJECTION = {t.fait.c.step_id, t.fait.c.parcours_id, t.etape.c.cible_step_id, t.etape.c.parcours_id}
+# The projection's own lookups (a correction's target, the versions to close, an erasure's rows, the answers a
+# step awaits) must keep their index during a replay: without it each of them scans a table that grows with the log.
+_INDEX_DE_LA_PROJECTION = {t.fait.c.step_id, t.fait.c.parcours_id, t.fait.c.lien, t.etape.c.cible_step_id, t.etape.c.parcours_id}
 _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION = [
     index for index in _INDEX_SECONDAIRES if not set(index.columns) & _INDEX_DE_LA_PROJECTION
 ]

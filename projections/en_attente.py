@@ -1,0 +1,58 @@
+"""The steps still waiting for their answer, kept in `etape_en_attente` per pathway by the read-model projection.
+
+A step awaits while it is current (neither voided nor superseded) and no current step of an answering type links to
+it (`fait.lien`, as corrected): an orientation its decision, a CIR its end-of-CIR interview. The worklists read
+these rows instead of walking an operator's whole history. Must not import flask or `web`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from parcours.vocabulaire import TypeEtape
+from projections import tables as t
+
+ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
+REPONSES: dict[TypeEtape, tuple[TypeEtape, ...]] = {
+    TypeEtape.ORIENTATION_SPE: (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE),
+    TypeEtape.ORIENTATION_AGIR: (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE),
+    TypeEtape.CIR_SIGNE: (TypeEtape.ENTRETIEN_FIN_CIR,),
+}
+"""Each awaiting step type and the step types that answer it."""
+
+_PAR_REQUETE = 500
+"""Pathways recomputed per statement: a rebuild's batch touches thousands."""
+
+
+def definition() -> sa.Select:
+    """Every current step of an awaiting type with no current answer, in the columns of `etape_en_attente`."""
+    attendue, reponse = t.fait.alias("attendue"), t.fait.alias("reponse")
+    sans_reponse = [
+        sa.and_(attendue.c.type == type_.value,
+                ~sa.exists().where(reponse.c.lien == attendue.c.step_id, reponse.c.pos_fin.is_(None),
+                                   reponse.c.type.in_([r.value for r in reponses])))
+        for type_, reponses in REPONSES.items()
+    ]
+    vers = sa.case((attendue.c.type.in_([o.value for o in ORIENTATIONS]), attendue.c.texte), else_=None)
+    return (sa.select(attendue.c.step_id, attendue.c.parcours_id, attendue.c.type, attendue.c.occurred_on,
+                      attendue.c.operateur, vers.label("vers"))
+            .where(attendue.c.pos_fin.is_(None), sa.or_(*sans_reponse)))
+
+
+def recalculer(connexion: sa.Connection, parcours_ids: Iterable[str] | None = None) -> None:
+    """Set these pathways' rows (every pathway's with None) from their current facts."""
+    attente = t.etape_en_attente
+    colonnes = [c.name for c in attente.columns]
+    if parcours_ids is None:
+        connexion.execute(attente.delete())
+        connexion.execute(attente.insert().from_select(colonnes, definition()))
+        return
+    ids = sorted(set(parcours_ids))
+    for debut in range(0, len(ids), _PAR_REQUETE):
+        morceau = ids[debut:debut + _PAR_REQUETE]
+        connexion.execute(attente.delete().where(attente.c.parcours_id.in_(morceau)))
+        requete = definition()
+        connexion.execute(attente.insert().from_select(
+            colonnes, requete.where(requete.selected_columns.parcours_id.in_(morceau))))
