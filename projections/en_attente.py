@@ -43,16 +43,22 @@ def definition() -> sa.Select:
 
 def recalculer(connexion: sa.Connection, parcours_ids: Iterable[str] | None = None) -> None:
     """Set these pathways' rows (every pathway's with None) from their current facts."""
-    attente = t.etape_en_attente
-    colonnes = [c.name for c in attente.columns]
     if parcours_ids is None:
-        connexion.execute(attente.delete())
-        connexion.execute(attente.insert().from_select(colonnes, definition()))
+        connexion.execute(t.etape_en_attente.delete())
+        connexion.execute(_REMPLIR)
         return
     ids = sorted(set(parcours_ids))
     for debut in range(0, len(ids), _PAR_REQUETE):
-        morceau = ids[debut:debut + _PAR_REQUETE]
-        connexion.execute(attente.delete().where(attente.c.parcours_id.in_(morceau)))
-        requete = definition()
-        connexion.execute(attente.insert().from_select(
-            colonnes, requete.where(requete.selected_columns.parcours_id.in_(morceau))))
+        morceau = {"ids": ids[debut:debut + _PAR_REQUETE]}
+        connexion.execute(_EFFACER_DES_PARCOURS, morceau)
+        connexion.execute(_REMPLIR_DES_PARCOURS, morceau)
+
+
+# Built once: compiling them again for each batch cost more than running them (a step recorded through the API
+# touches one pathway).
+_COLONNES = [c.name for c in t.etape_en_attente.columns]
+_REMPLIR = t.etape_en_attente.insert().from_select(_COLONNES, definition())
+_EFFACER_DES_PARCOURS = t.etape_en_attente.delete().where(t.etape_en_attente.c.parcours_id.in_(sa.bindparam("ids", expanding=True)))
+_DES_PARCOURS = definition()
+_REMPLIR_DES_PARCOURS = t.etape_en_attente.insert().from_select(_COLONNES, _DES_PARCOURS.where(
+    _DES_PARCOURS.selected_columns.parcours_id.in_(sa.bindparam("ids", expanding=True))))
