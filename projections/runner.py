@@ -381,7 +381,7 @@ def reconstruire(
         remettre_a_zero(connexion, projection)
         for index in _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION:
             index.drop(connexion, checkfirst=True)
-    with engine.connect() as ecriture, _cache_de_reconstruction(ecriture):
+    with engine.connect() as ecriture, _reglages_de_reconstruction(ecriture):
         try:
             appliques = _rattraper(parcours, engine, projection, taille_lot, progression, None, ecriture=ecriture)[0]
         finally:
@@ -391,26 +391,34 @@ def reconstruire(
 
 
 CACHE_DE_RECONSTRUCTION_KIO = 65_536
+POINT_DE_CONTROLE_DE_RECONSTRUCTION = 100_000
 
 
 @contextmanager
-def _cache_de_reconstruction(connexion: sa.Connection) -> Iterator[None]:
-    """SQLite: a 64 MiB page cache on the rebuilding connection for the replay and the index builds, then its
-    usual 2 MiB again.
+def _reglages_de_reconstruction(connexion: sa.Connection) -> Iterator[None]:
+    """SQLite, on the rebuilding connection for the replay and the index builds: a 64 MiB page cache, and the WAL
+    written back to the database every 100,000 pages (400 MiB) instead of 1,000; then its usual settings again
+    and the WAL file truncated.
 
-    Each batch inserts rows at random places of the indexes on UUIDs the replay keeps (`step_id`,
-    `parcours_id`); with the default cache their pages are read back from the OS for each batch. An index
-    build sorts in this cache too."""
+    Each batch inserts rows at random places of the indexes on UUIDs the replay keeps (`step_id`, `parcours_id`):
+    with the default cache their pages are read back from the OS for each batch, and at 100,000 people each batch
+    rewrites most of their pages. A page two batches rewrite between two write-backs reaches the database file
+    once (rebuild at 100,000 people: 239 → 218 s). An index build sorts in the cache too."""
     if connexion.dialect.name != "sqlite":
         yield
         return
-    avant = connexion.exec_driver_sql("PRAGMA cache_size").scalar()
+    cache = connexion.exec_driver_sql("PRAGMA cache_size").scalar()
+    point = connexion.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
     connexion.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_DE_RECONSTRUCTION_KIO}")
+    connexion.exec_driver_sql(f"PRAGMA wal_autocheckpoint={POINT_DE_CONTROLE_DE_RECONSTRUCTION}")
     connexion.commit()
     try:
         yield
     finally:
-        connexion.exec_driver_sql(f"PRAGMA cache_size={int(avant)}")
+        connexion.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+        connexion.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(point)}")
+        connexion.commit()
+        connexion.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         connexion.commit()
 
 
