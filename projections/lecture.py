@@ -2,7 +2,9 @@
 
 Rows of ordinary steps are gathered and inserted together at the end of the batch; a correction or
 a void first writes what is pending, then closes (and, for a correction, reopens) the versions of
-the step it targets. The runner commits the rows and the tracking position in one transaction.
+the step it targets. Last, the steps awaiting an answer are set again for the pathways the batch
+touched (`projections.en_attente`). The runner commits the rows and the tracking position in one
+transaction.
 Must not import flask or `web`.
 """
 

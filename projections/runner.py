@@ -447,15 +447,14 @@ def assurer_index(source: sa.Engine | sa.Connection) -> None:
             assurer_index(connexion)
         return
     with source.begin():
-        connexion = source
         # The catalog read directly: SQLAlchemy's reflection of four tables' indexes costs 40 ms on PostgreSQL,
         # paid by every process that opens the store.
-        catalogue = ("SELECT name FROM sqlite_master WHERE type = 'index'" if connexion.dialect.name == "sqlite"
+        catalogue = ("SELECT name FROM sqlite_master WHERE type = 'index'" if source.dialect.name == "sqlite"
                      else "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
-        presents = set(connexion.exec_driver_sql(catalogue).scalars())
+        presents = set(source.exec_driver_sql(catalogue).scalars())
         for index in _INDEX_SECONDAIRES:
             if index.name not in presents:
-                index.create(connexion)
+                index.create(source)
 
 
 def purger(engine: sa.Engine) -> None:
