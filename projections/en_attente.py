@@ -21,6 +21,9 @@ REPONSES: dict[TypeEtape, tuple[TypeEtape, ...]] = {
     TypeEtape.CIR_SIGNE: (TypeEtape.ENTRETIEN_FIN_CIR,),
 }
 """Each awaiting step type and the step types that answer it."""
+TYPES = frozenset(REPONSES) | {reponse for reponses in REPONSES.values() for reponse in reponses}
+"""The step types whose facts decide what awaits: a pathway's rows change only when a step of these types, a
+correction, a void or an erasure reaches it."""
 
 _PAR_REQUETE = 500
 """Pathways recomputed per statement: a rebuild's batch touches thousands."""

@@ -2,8 +2,8 @@
 
 Rows of ordinary steps are gathered and inserted together at the end of the batch; a correction or
 a void first writes what is pending, then closes (and, for a correction, reopens) the versions of
-the step it targets. Last, the steps awaiting an answer are set again for the pathways the batch
-touched (`projections.en_attente`). The runner commits the rows and the tracking position in one
+the step it targets. Last, the steps awaiting an answer are set again for the pathways where the batch
+recorded, corrected or voided a step that decides them (`projections.en_attente`). The runner commits the rows and the tracking position in one
 transaction.
 Must not import flask or `web`.
 """
@@ -103,7 +103,8 @@ class ProjectionLecture:
         touches: set[str] = set()
         for position, evenement in evenements:
             if isinstance(evenement, EtapeEvenement):
-                touches.add(str(evenement.originator_id))
+                if evenement.TYPE in en_attente.TYPES or evenement.TYPE in GESTION:
+                    touches.add(str(evenement.originator_id))
                 if evenement.TYPE in GESTION:
                     lot.ecrire()
                     self._gerer(connexion, position, evenement)
