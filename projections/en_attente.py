@@ -15,6 +15,7 @@ from parcours.vocabulaire import TypeEtape
 from projections import tables as t
 
 ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
+"""The orientation step types: their `vers` names the operator they are sent to, who becomes involved."""
 REPONSES: dict[TypeEtape, tuple[TypeEtape, ...]] = {
     TypeEtape.ORIENTATION_SPE: (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE),
     TypeEtape.ORIENTATION_AGIR: (TypeEtape.ORIENTATION_ACCEPTEE, TypeEtape.ORIENTATION_REFUSEE),

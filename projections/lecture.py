@@ -39,7 +39,6 @@ from projections.identites import (
     pour_recherche,  # noqa: F401 — where the pages have always imported it from
 )
 
-ORIENTATIONS = (TypeEtape.ORIENTATION_SPE, TypeEtape.ORIENTATION_AGIR)
 GESTION = (TypeEtape.EVENEMENT_CORRIGE, TypeEtape.EVENEMENT_ANNULE)
 TABLES = (t.fait, t.etape, t.implication, t.personne, t.operateur, t.utilisateur, t.client_api, t.consultation, t.objectif,
           t.demande_dossier, t.fait_action, t.action, t.effacement, t.etape_en_attente)
@@ -197,7 +196,7 @@ class _Lot:
                     str(evenement.liens["action"]), parcours_id, evenement.operateur, evenement.occurred_on, position, donnees))
             return  # an action's own step: no person, no implication, no person-level fact
         self.implications.setdefault((parcours_id, evenement.operateur), evenement.timestamp)
-        if type_etape in ORIENTATIONS:
+        if type_etape in en_attente.ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
         if type_etape in CHAMPS:
             self.faits.append(_fait(self.coffre, evenement, position, donnees, ligne["liens"]))

@@ -137,7 +137,7 @@ def _importer_lot(
 ) -> None:
     commandes: list[tuple[LigneBrute, EnregistrerEtape]] = []
     issues: dict[int, EtapeEnregistree | ParcoursError] = {}
-    # The collector paused for the batch: the import of 10,000 people went 81.7 → 63.8 s.
+    # The collector paused for the batch: the import of 10,000 people went 81.7 → 67.6 s.
     with ramasse_miettes.en_pause():
         for ligne in lot:
             try:
