@@ -49,10 +49,6 @@ def journaliser_lecture(parcours_id: UUID | str, route: str) -> None:
     parcours().journaliser_consultation(acteur.login, acteur.operateur, UUID(str(parcours_id)), f"ui:{route}")
 
 
-def noms_de_personnes(connexion: sa.Connection, ids: set[str]) -> dict[str, str]:
-    return {p: f"{prenom} {nom}" for p, (prenom, nom) in noms_de(connexion, ids).items()}
-
-
 def en_phrases(connexion: sa.Connection, lignes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Access-journal rows as sentences: « Awa Ndiaye a consulté le dossier de N. Haidari »."""
     ids = {ligne["parcours_id"] for ligne in lignes}

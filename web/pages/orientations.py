@@ -21,6 +21,7 @@ from parcours.vocabulaire import Programme, TypeEtape, TypeOperateur
 from projections import tables as t
 from projections.faits import champs
 from projections.identites import noms as noms_de
+from projections.identites import noms_complets
 from projections.identites import personne as identite_de
 from projections.requetes import listes_de_travail, resume
 from projections.suivi_orientations import (
@@ -32,7 +33,7 @@ from projections.suivi_orientations import (
 from web.acces import AccesRefuseError, exiger_personne_visible
 from web.auth import connexion_requise
 from web.deps import aujourdhui, parcours, services
-from web.pages.commun import acteur_courant, noms_de_personnes, refuser_au_copil
+from web.pages.commun import acteur_courant, refuser_au_copil
 from web.pages.dossier import enregistrer, succes
 from web.pages.formulaires import erreurs_par_champ, libelle_valeur
 from web.pages.noms import nommer
@@ -86,7 +87,7 @@ def _refus_recus() -> list[dict[str, Any]]:
             .order_by(refus.c.occurred_on.desc())
             .limit(50)
         ).all()
-        noms = noms_de_personnes(connexion, {ligne.parcours_id for ligne in lignes})
+        noms = noms_complets(connexion, {ligne.parcours_id for ligne in lignes})
     return [{"parcours_id": ligne.parcours_id, "le": ligne.occurred_on, "par": ligne.operateur, "motif": ligne.donnees.get("motif"),
              "personne": noms.get(ligne.parcours_id, "")} for ligne in lignes]
 
