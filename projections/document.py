@@ -23,19 +23,22 @@ def calculer(engine: sa.Engine, demande: Demande) -> dict[str, Any]:
 
 def contexte_du_document(connexion: sa.Connection, demande: Demande) -> LectureDuCliche:
     """The request's snapshot: the requested position (or all that the read models applied), seen at `vu_au`."""
+    instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
+    return LectureDuCliche(connexion, demande, Cliche(position_du_cliche(connexion, demande), instant))
+
+
+def position_du_cliche(connexion: sa.Connection, demande: Demande) -> int:
+    """The document's `position_journal`: the last *step* the request sees (the same figures come back from it)."""
     suivie = position_suivie(connexion)
     if demande.position is not None and demande.position > suivie:
         raise DemandeInvalideError(
             f"--position {demande.position} dépasse ce que les modèles de lecture ont appliqué ({suivie})."
         )
     position = demande.position if demande.position is not None else suivie
-    instant = fin_de_journee(demande.vu_au) if demande.vu_au else None
-    # The position printed is the last *step* included: the same figures come back from it.
     derniere_etape = sa.select(sa.func.max(t.etape.c.position)).where(t.etape.c.position <= position)
-    if instant is not None:
-        derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= instant)
-    position = connexion.execute(derniere_etape).scalar() or 0
-    return LectureDuCliche(connexion, demande, Cliche(position, instant))
+    if demande.vu_au is not None:
+        derniere_etape = derniere_etape.where(t.etape.c.enregistre_le <= fin_de_journee(demande.vu_au))
+    return connexion.execute(derniere_etape).scalar() or 0
 
 
 def document_du_contexte(ctx: LectureDuCliche) -> dict[str, Any]:

@@ -527,9 +527,13 @@ def tableau_de_bord(engine: sa.Engine, demande: Demande) -> TableauDeBord:
     and `graphiques_agir_spe` at the document's position, sharing one context (persons loaded once, the
     AGIR and SPE families counted once)."""
     with engine.connect() as connexion:
-        ctx = contexte_du_document(connexion, demande)
-        document = document_du_contexte(ctx)
-        return TableauDeBord(document, graphiques_du_contexte(ctx), graphiques_agir_spe_du_contexte(ctx, document))
+        return tableau_de_bord_du_contexte(contexte_du_document(connexion, demande))
+
+
+def tableau_de_bord_du_contexte(ctx: LectureDuCliche) -> TableauDeBord:
+    """`tableau_de_bord` in a context already opened (`contexte_du_document`)."""
+    document = document_du_contexte(ctx)
+    return TableauDeBord(document, graphiques_du_contexte(ctx), graphiques_agir_spe_du_contexte(ctx, document))
 
 
 def _volets_clotures(ctx: LectureDuCliche) -> list[tuple[str, dict[str, int]]]:

@@ -5,6 +5,7 @@
   timeline, who is involved in which pathway). Identity is only ever sealed with the person's key and
   looked up through keyed hashes (`projections.identites`).
 - `utilisateur`, `client_api`, `consultation`: accounts, partner tokens, the access journal.
+- `tableau_calcule`: the dashboards already computed, each with the snapshot it saw (the only table not fed by the log).
 - `objectif`: the target values the steering committee set (latest value of each), for the dashboard.
 - `fait`: one row per *version* of a step's effective values, for the indicators. A correction
   closes the current version and opens a new one; a void closes it. Each version knows the log
@@ -134,6 +135,20 @@ etape_en_attente = sa.Table(
 with no end-of-CIR interview; `vers`: the operator an orientation names. Kept per pathway by the projection, in the
 transaction of the events that touch it, so the busiest operator's worklists start from these few rows instead of its
 whole history (at 100,000 people: 5,248 of its 38,900 CIRs)."""
+
+tableau_calcule = sa.Table(
+    "tableau_calcule",
+    metadata,
+    sa.Column("cle", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("effacements", sa.Integer, nullable=False),
+    sa.Column("calcule_le", HORODATAGE, nullable=False),
+    sa.Column("duree_s", sa.Float, nullable=False),
+    sa.Column("contenu", sa.Text, nullable=False),
+)
+"""The dashboards already computed (`projections.tableaux_calcules`), one per request (`cle`, a digest of the request
+and of the counting code): the snapshot it was counted on (`position`, the erasures then), when, and the content.
+Derived from the other tables, not from the log: a rebuild leaves it, and a row that no longer fits is counted again."""
 
 utilisateur = sa.Table(
     "utilisateur",

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from flask_htmx import HTMX
 
-from web.config import Reglages, construire_services
+from web.config import Reglages, construire_services, fraicheur_du_tableau
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app; `test_config` may hold `REGLAGES` (a `Reglages`) and Flask settings."""
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         PARCOURS_LIMITE_API=os.environ.get("PARCOURS_LIMITE_API", "1200 per minute"),
         PARCOURS_LIMITE_CONNEXION=os.environ.get("PARCOURS_LIMITE_CONNEXION", "30 per minute"),
+        PARCOURS_TABLEAU_FRAICHEUR=fraicheur_du_tableau(os.environ.get("PARCOURS_TABLEAU_FRAICHEUR", "10")),
     )
     if test_config:
         app.config.update({k: v for k, v in test_config.items() if k != "REGLAGES"})

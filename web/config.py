@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 from uuid import UUID
@@ -40,6 +41,18 @@ def _cookie_securise(environ: Mapping[str, str]) -> bool:
     if environ.get("PARCOURS_ENV", "").lower() == "production":
         return True
     return environ.get("PARCOURS_COOKIE_SECURE", "1").lower() not in ("0", "false", "non", "no")
+
+
+def fraicheur_du_tableau(minutes: str) -> timedelta:
+    """`PARCOURS_TABLEAU_FRAICHEUR`: for how many minutes the dashboard may be served as counted earlier
+    (`projections.tableaux_calcules`); 0 = counted again after every new step."""
+    try:
+        valeur = float(minutes)
+    except ValueError:
+        valeur = -1
+    if not 0 <= valeur <= 24 * 60:
+        raise ConfigurationError(f"PARCOURS_TABLEAU_FRAICHEUR : « {minutes} » n'est pas un nombre de minutes entre 0 et 1440.")
+    return timedelta(minutes=valeur)
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,25 @@ def test_indicators_print_the_agir_and_spe_families_in_json_and_csv(parcours_cli
     csv = parcours_cli("indicators", "--du", "2024-01-01", "--au", "2024-12-31", "--format", "csv").output.splitlines()
     assert "agir.refus.REFUS_PERSONNE,1" in csv and "spe.freins.LANGUE,1" in csv
     assert "spe.par_type_operateur.FRANCE_TRAVAIL.inscrits,1" in csv and "cir.par_statut.HUMANITAIRE,0" in csv
+
+
+def test_the_dashboards_are_counted_in_advance_for_the_country_and_each_departement(parcours_cli, environnement: Path) -> None:  # noqa: F811
+    import sqlalchemy as sa
+
+    from projections import tables as t
+    from web.config import Reglages, construire_services
+
+    parcours_cli("import", str(ecrire(environnement / "etapes.jsonl", scenario())))
+    sortie = parcours_cli("pilotage", "precalculer", "--du", "2024-01-01", "--au", "2024-12-31")
+    assert sortie.exit_code == 0, sortie.output
+    lignes = sortie.output.splitlines()
+    assert lignes[0].startswith("Tableau de bord national du 01/01/2024 au 31/12/2024 : calculé en ")
+    assert any(ligne.startswith("Tableau de bord département 75 du 01/01/2024") for ligne in lignes)
+    services = construire_services(Reglages.depuis_environnement())
+    try:
+        with services.lectures.connect() as connexion:
+            assert connexion.execute(sa.select(sa.func.count()).select_from(t.tableau_calcule)).scalar_one() == len(lignes)
+    finally:
+        services.fermer()
+    envers = parcours_cli("pilotage", "precalculer", "--du", "2024-12-31", "--au", "2024-01-01")
+    assert envers.exit_code == 2 and "--au précède --du." in envers.output

@@ -164,3 +164,34 @@ def test_the_api_takes_the_same_programme_and_departements_as_the_page(app) -> N
     for parametre, message in (("vu_au", "Paramètre vu_au : date AAAA-MM-JJ attendue."), ("position", "position : entier attendu.")):
         vide = client.get(f"/api/v1/indicateurs?{ANNEE}&{parametre}=", headers=stats)
         assert (vide.status_code, vide.get_json()["message"]) == (422, message)
+
+
+def _position(page: str) -> int:
+    return int(re.search(r"Position du journal : <strong>(\d+)</strong>", page).group(1))
+
+
+def test_the_dashboard_is_served_as_counted_says_what_it_does_not_count_yet_and_counts_again_on_request(app) -> None:  # noqa: F811
+    import html
+
+    from tests.e2e.test_ui import poster
+
+    personne = personne_orientee(app)
+    responsable = _responsable_de_l_ofii(app)
+    adresse = f"/pilotage?{ANNEE}&operateur=ofii-dt-paris"
+    premiere = responsable.get(adresse).get_data(as_text=True)
+    assert "Chiffres à jour, calculés le" in premiere and "Recalculer maintenant" not in premiere
+    assert responsable.get(adresse).get_data(as_text=True) == premiere  # the kept dashboard: the very same page
+    assert f"position={_position(premiere)}" in html.unescape(premiere)  # the spreadsheets count where the page did
+
+    ofii, _ = connecter(app, "ofii")
+    reponse = poster(ofii, f"{personne}/etapes/nouvelle?type=situation_logement", {"occurred_on": "2025-07-01", "situation": "LOCATAIRE_PARC_PRIVE"})
+    assert reponse.status_code == 303, reponse.get_data(as_text=True)
+    gardee = responsable.get(adresse).get_data(as_text=True)
+    assert _position(gardee) == _position(premiere)
+    assert re.search(r"1 étape enregistrée depuis n'y est pas encore\s+comptée", gardee)
+    lien = html.unescape(re.search(r'href="([^"]+)">Recalculer maintenant</a>', gardee).group(1))
+    assert "recalculer=1" in lien and "operateur=ofii-dt-paris" in lien
+
+    recomptee = responsable.get(lien).get_data(as_text=True)
+    assert "Chiffres à jour, calculés le" in recomptee and _position(recomptee) > _position(premiere)
+    assert responsable.get(adresse).get_data(as_text=True).count("Chiffres à jour") == 1

@@ -46,3 +46,4 @@ def test_the_raw_scan_decodes_the_same_events_as_the_rebuild_and_the_pages_answe
 
     assert lecture["evenements"] == reconstruits > 0
     assert len(pages["pages"]) == 6 and pages["etapes_personne"] > 1
+    assert all(page["premiere_ms"] > 0 for page in pages["pages"].values())

@@ -446,5 +446,9 @@ from web.cli.objectifs import objectifs  # noqa: E402
 
 main.add_command(objectifs)
 
+from web.cli.pilotage import pilotage  # noqa: E402
+
+main.add_command(pilotage)
+
 if __name__ == "__main__":
     main()

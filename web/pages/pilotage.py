@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from parcours.comptes import Role
 from projections import tables as t
@@ -45,11 +45,12 @@ def _demande_de_pilotage() -> Any:
         du = date.fromisoformat(a.get("du") or f"{aujourd.year - 1}-01-01")
         au = date.fromisoformat(a.get("au") or f"{aujourd.year - 1}-12-31")
         vu_au = date.fromisoformat(a["vu_au"]) if a.get("vu_au") else None
+        position = int(a["position"]) if a.get("position") else None
         public = a.get("public") or None
         if public is not None and public not in PUBLICS:
             raise ValueError("public inconnu")
         departements = tuple(code for code in a.getlist("departement") if code)
-        return Demande(du, au, vu_au, None, None, a.get("operateur") or None, public, a.get("programme") or None,
+        return Demande(du, au, vu_au, position, None, a.get("operateur") or None, public, a.get("programme") or None,
                        departements), None
     except (ValueError, DemandeInvalideError) as erreur:
         return None, f"Critères invalides : {erreur}"
@@ -97,14 +98,17 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     """The dashboard: filters, objectives against achievements, charts with their tables, the objective form."""
     from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES
     from projections.tableau_de_bord import LIBELLES_INDICATEURS as INDICATEURS
-    from projections.tableau_de_bord import annee_des_objectifs, lignes_du_tableau, tableau_de_bord
+    from projections.tableau_de_bord import annee_des_objectifs, lignes_du_tableau
+    from projections.tableaux_calcules import tableau_de_bord_calcule
     from web.pages.graphiques import figures, figures_agir_spe
 
-    document, lignes, dessins, sections = None, [], [], {}
+    document, lignes, dessins, sections, calcul = None, [], [], {}, None
     if demande is not None:
         services().rattraper()
         demande, masque = _protection_de_pilotage(demande)
-        tableau = tableau_de_bord(services().lectures, demande)
+        calcul = tableau_de_bord_calcule(services().lectures, demande, datetime.now(timezone.utc),
+                                         current_app.config["PARCOURS_TABLEAU_FRAICHEUR"], recalculer="recalculer" in request.args)
+        tableau = calcul.tableau
         document, donnees, agir_spe = tableau.document, tableau.graphiques, tableau.agir_spe
         dessins = figures(donnees)
         if masque:
@@ -123,7 +127,8 @@ def _page_de_pilotage(demande: Any, erreur: str | None, statut: int, saisie: dic
     saisie = saisie or {"annee": str(annee_des_objectifs(demande) or "") if demande else "",
                         "operateur": request.args.get("operateur", ""), "programme": request.args.get("programme", "")}
     return render_template(
-        "ui/pilotage.html", document=document, erreur=erreur, criteres=request.args, publics=LIBELLES_PUBLICS,
+        "ui/pilotage.html", document=document, calcul=calcul, erreur=erreur,
+        fraicheur_minutes=current_app.config["PARCOURS_TABLEAU_FRAICHEUR"].total_seconds() / 60, criteres=request.args, publics=LIBELLES_PUBLICS,
         operateurs=operateurs, departements=departements, familles=LIBELLES_INDICATEURS, par_famille=par_famille,
         figures=dessins, sections=sections, programmes=PROGRAMMES, indicateurs=INDICATEURS, peut_fixer=_peut_fixer_les_objectifs(),
         saisie=saisie, erreurs_objectif=erreurs_objectif or {},
