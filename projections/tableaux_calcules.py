@@ -6,9 +6,10 @@ position, so the figures of a position do not change, except
 - through an erasure: the number of erasures is kept, and any erasure since makes the row unusable;
 - through the code that counts them, or the lasting-job threshold (CONTRACT §10): both are part of the row's key.
 
-When the log has no step past it, a kept dashboard is current and served as is. When steps were recorded since, it is
-served for `fraicheur` after it was computed, saying how many steps it does not count yet (the page offers to count
-again); after that, or when asked, the request is counted again and its row replaced. `precalculer` counts a list of
+When the log has no step past it, a kept dashboard is current and served as is. When steps were recorded since, one
+that took more than `COMPTE_LONG_S` to count is served for `fraicheur` after it was counted, saying how many steps it
+does not count yet (the page offers to count again); after that, when asked, or when it was quick to count, the request
+is counted again and its row replaced. `precalculer` counts a list of
 requests in advance (`parcours pilotage precalculer`, run by the scheduler), like DHIS2's analytics tables but with
 the snapshot printed.
 
@@ -37,6 +38,8 @@ from projections.document import contexte_du_document, position_du_cliche
 from projections.indicateurs import Demande
 from projections.tableau_de_bord import Graphiques, GraphiquesAgirSpe, TableauDeBord, tableau_de_bord_du_contexte
 
+COMPTE_LONG_S = 1.0
+"""Only a dashboard that took this long to count is served stale: a shorter count is simply done again."""
 PAQUETS_QUI_COMPTENT = ("parcours", "projections")
 """The packages whose code decides the figures: a kept dashboard is for the code that counted it."""
 
@@ -58,8 +61,8 @@ class TableauCalcule:
 
 def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: datetime, fraicheur: timedelta,
                             recalculer: bool = False) -> TableauCalcule:
-    """The dashboard of `demande`: the kept one when it is current, or stale by less than `fraicheur`;
-    else (or `recalculer`) counted now and kept."""
+    """The dashboard of `demande`: the kept one when it is current, or long to count and stale by less than
+    `fraicheur`; else (or `recalculer`) counted now and kept."""
     cle = cle_de_la_demande(demande)
     with engine.connect() as connexion:
         position = position_du_cliche(connexion, demande)
@@ -67,7 +70,8 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
         ligne = connexion.execute(sa.select(t.tableau_calcule).where(t.tableau_calcule.c.cle == cle)).mappings().first()
         if ligne is not None and ligne["effacements"] == effacements and ligne["position"] <= position:
             depuis = _etapes_entre(connexion, ligne["position"], position)
-            if depuis == 0 or (not recalculer and maintenant - _en_utc(ligne["calcule_le"]) < fraicheur):
+            frais = maintenant - _en_utc(ligne["calcule_le"]) < fraicheur and ligne["duree_s"] >= COMPTE_LONG_S
+            if depuis == 0 or (frais and not recalculer):
                 return TableauCalcule(_decoder_tableau(ligne["contenu"]), _en_utc(ligne["calcule_le"]), ligne["duree_s"], depuis)
     return _compter_et_garder(engine, demande, cle, maintenant)
 

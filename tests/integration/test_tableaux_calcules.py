@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 
 from projections import tables as t
@@ -19,6 +20,12 @@ from web.saisie.importation import LigneBrute, importer
 ANNEE_2024 = Demande(date(2024, 1, 1), date(2024, 12, 31))
 MIDI = datetime(2026, 12, 7, 12, 0, tzinfo=timezone.utc)
 DIX_MINUTES = timedelta(minutes=10)
+
+
+@pytest.fixture
+def compte_long(monkeypatch):  # noqa: ANN001, ANN201
+    """The scenario counts in milliseconds: here every count is one worth sparing (a territory's takes seconds)."""
+    monkeypatch.setattr(tableaux_calcules, "COMPTE_LONG_S", 0.0)
 
 
 def _une_etape_de_plus(services) -> None:
@@ -45,7 +52,7 @@ def test_a_kept_dashboard_gives_back_exactly_what_was_computed(services) -> None
     assert len(_lignes(services)) == 1
 
 
-def test_a_step_recorded_since_is_announced_while_fresh_then_counted(services) -> None:
+def test_a_step_recorded_since_is_announced_while_fresh_then_counted(services, compte_long) -> None:  # noqa: ARG001
     avant = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)
     _une_etape_de_plus(services)
 
@@ -60,7 +67,7 @@ def test_a_step_recorded_since_is_announced_while_fresh_then_counted(services) -
     assert len(_lignes(services)) == 1  # one row per request, replaced
 
 
-def test_a_recount_asked_for_is_done_even_when_fresh(services) -> None:
+def test_a_recount_asked_for_is_done_even_when_fresh(services, compte_long) -> None:  # noqa: ARG001
     avant = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)
     _une_etape_de_plus(services)
     demande = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI + timedelta(minutes=1), DIX_MINUTES, recalculer=True)
@@ -68,11 +75,18 @@ def test_a_recount_asked_for_is_done_even_when_fresh(services) -> None:
     assert demande.tableau == tableau_de_bord(services.lectures, ANNEE_2024) != avant.tableau
 
 
-def test_a_freshness_of_zero_counts_again_after_every_step(services) -> None:
+def test_a_freshness_of_zero_counts_again_after_every_step(services, compte_long) -> None:  # noqa: ARG001
     tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, timedelta(0))
     _une_etape_de_plus(services)
     apres = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, timedelta(0))
     assert apres.a_jour and apres.tableau == tableau_de_bord(services.lectures, ANNEE_2024)
+
+
+def test_a_dashboard_quick_to_count_is_counted_again_after_a_step_even_when_fresh(services) -> None:
+    tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)  # milliseconds: less than COMPTE_LONG_S
+    _une_etape_de_plus(services)
+    apres = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI + timedelta(minutes=1), DIX_MINUTES)
+    assert apres.a_jour and apres.calcule_le == MIDI + timedelta(minutes=1)
 
 
 def test_an_erasure_makes_every_kept_dashboard_count_again(services) -> None:
