@@ -184,16 +184,26 @@ def test_the_dashboard_is_served_as_counted_says_what_it_does_not_count_yet_and_
     premiere = responsable.get(adresse).get_data(as_text=True)
     assert "Chiffres à jour, calculés le" in premiere and "Recalculer maintenant" not in premiere
     assert responsable.get(adresse).get_data(as_text=True) == premiere  # the kept dashboard: the very same page
-    assert f"position={_position(premiere)}" in html.unescape(premiere)  # the spreadsheets count where the page did
+    tableur = html.unescape(re.search(r'href="([^"]+)">Tableau en CSV</a>', premiere).group(1))
+    assert f"position={_position(premiere)}" in tableur
+    tableur_avant = responsable.get(tableur).get_data()
 
     ofii, _ = connecter(app, "ofii")
-    reponse = poster(ofii, f"{personne}/etapes/nouvelle?type=situation_logement", {"occurred_on": "2025-07-01", "situation": "LOCATAIRE_PARC_PRIVE"})
-    assert reponse.status_code == 303, reponse.get_data(as_text=True)
+    for type_, donnees in (("positionnement_linguistique", {"occurred_on": "2025-02-03", "niveau_oral": "INFRA_A1", "niveau_ecrit": "INFRA_A1"}),
+                           ("formation_linguistique_prescrite", {"occurred_on": "2025-02-03", "type": "CIR_OBLIGATOIRE",
+                                                                 "forfait_h": "200", "niveau_cible": "A1"})):
+        reponse = poster(ofii, f"{personne}/etapes/nouvelle?type={type_}", donnees)
+        assert reponse.status_code == 303, reponse.get_data(as_text=True)
     gardee = responsable.get(adresse).get_data(as_text=True)
     assert _position(gardee) == _position(premiere)
-    assert re.search(r"1 étape enregistrée depuis n'y est pas encore\s+comptée", gardee)
+    assert re.search(r"2 étapes enregistrées depuis n'y sont pas encore\s+comptées", gardee)
     lien = html.unescape(re.search(r'href="([^"]+)">Recalculer maintenant</a>', gardee).group(1))
     assert "recalculer=1" in lien and "operateur=ofii-dt-paris" in lien
+
+    assert responsable.get(tableur).get_data() == tableur_avant  # the page's spreadsheet still counts where the page did
+    assert responsable.get(tableur.split("&position=")[0]).get_data() != tableur_avant  # the prescription counts now
+    mauvaise = responsable.get(f"/pilotage?{ANNEE}&position=douze")
+    assert mauvaise.status_code == 422 and "position du journal « douze » : un nombre entier positif est attendu" in mauvaise.get_data(as_text=True)
 
     recomptee = responsable.get(lien).get_data(as_text=True)
     assert "Chiffres à jour, calculés le" in recomptee and _position(recomptee) > _position(premiere)

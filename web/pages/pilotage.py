@@ -45,7 +45,10 @@ def _demande_de_pilotage() -> Any:
         du = date.fromisoformat(a.get("du") or f"{aujourd.year - 1}-01-01")
         au = date.fromisoformat(a.get("au") or f"{aujourd.year - 1}-12-31")
         vu_au = date.fromisoformat(a["vu_au"]) if a.get("vu_au") else None
-        position = int(a["position"]) if a.get("position") else None
+        position = a.get("position") or None
+        if position is not None and not position.isdigit():
+            raise ValueError(f"position du journal « {position} » : un nombre entier positif est attendu")
+        position = int(position) if position is not None else None
         public = a.get("public") or None
         if public is not None and public not in PUBLICS:
             raise ValueError("public inconnu")
