@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, Repository
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.application import AggregateNotFoundError, Application, LRUCache, ProcessingEvent, Repository
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Mapper, Recording, StoredEvent, Transcoding
 
 from parcours.chiffrement import (
     CleMaitre,
@@ -189,6 +189,21 @@ class Parcours(Application[UUID]):
         if isinstance(depot.cache, LRUCache):
             depot.cache = _Cache(depot.cache.maxsize)
         return depot
+
+    def save(self, *agregats: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """The library's `save`, for this application's aggregates only (never a bare event, never None): the same
+        steps, without its two `isinstance` checks per object against `runtime_checkable` Protocols, which walk the
+        Protocols' members under Python 3.11 (5 % of a bulk import)."""
+        traitement: ProcessingEvent[UUID] = ProcessingEvent()
+        for agregat in agregats:
+            traitement.events.extend(agregat.collect_events())
+            traitement.aggregates[agregat.id] = agregat
+        traitement.saved_kwargs.update(kwargs)
+        enregistrements = self._record(traitement)
+        self._take_snapshots(traitement)
+        self._notify(enregistrements)
+        self.notify(traitement.events)
+        return enregistrements
 
     def construct_mapper(self) -> Mapper[UUID]:
         self.trousseau = self._construire_trousseau()
