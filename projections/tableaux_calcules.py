@@ -9,9 +9,8 @@ position, so the figures of a position do not change, except
 When the log has no step past it, a kept dashboard is current and served as is. When steps were recorded since, one
 that took more than `COMPTE_LONG_S` to count is served for `fraicheur` after it was counted, saying how many steps it
 does not count yet (the page offers to count again); after that, when asked, or when it was quick to count, the request
-is counted again and its row replaced. `precalculer` counts a list of
-requests in advance (`parcours pilotage precalculer`, run by the scheduler), like DHIS2's analytics tables but with
-the snapshot printed.
+is counted again and its row replaced. `precalculer` counts a list of requests in advance (`parcours pilotage
+precalculer`, run by the scheduler), like DHIS2's analytics tables but with the snapshot printed.
 
 Aggregates only, as `projections.tableau_de_bord`. Must not import flask or `web`.
 """
@@ -111,10 +110,10 @@ def empreinte_du_code() -> str:
 def _compter_et_garder(engine: sa.Engine, demande: Demande, cle: str, maintenant: datetime) -> TableauCalcule:
     debut = time.perf_counter()
     with engine.connect() as connexion:
-        # One read transaction, so the erasures counted are those the snapshot saw.
-        with connexion.begin():
-            effacements = _effacements(connexion)
-            tableau = tableau_de_bord_du_contexte(contexte_du_document(connexion, demande))
+        # Counted before the figures: an erasure during the count leaves the row one erasure short, so it is counted
+        # again at the next request (the facts of a position change only through an erasure).
+        effacements = _effacements(connexion)
+        tableau = tableau_de_bord_du_contexte(contexte_du_document(connexion, demande))
     duree = time.perf_counter() - debut
     ligne = {"cle": cle, "position": tableau.document["position_journal"], "effacements": effacements,
              "calcule_le": maintenant.astimezone(timezone.utc), "duree_s": duree, "contenu": _encoder_tableau(tableau)}
@@ -124,11 +123,16 @@ def _compter_et_garder(engine: sa.Engine, demande: Demande, cle: str, maintenant
 
 
 def _remplacer(connexion: sa.Connection) -> Any:
-    """An INSERT that replaces the row of the same key (two processes may count the same request at once)."""
+    """An INSERT that replaces the row of the same key, unless that row saw more: two processes may count the same
+    request at once, and the one that counted an older snapshot may finish last. An erasure can lower the position
+    (the erased person's steps may be the last ones): a row that saw more erasures is the newer one."""
     dialecte = postgresql if connexion.dialect.name == "postgresql" else sqlite
     insertion = dialecte.insert(t.tableau_calcule)
-    remplacees = {c.name: insertion.excluded[c.name] for c in t.tableau_calcule.columns if c.name != "cle"}
-    return insertion.on_conflict_do_update(index_elements=["cle"], set_=remplacees)
+    gardee, nouvelle = t.tableau_calcule.c, insertion.excluded
+    remplacees = {c.name: nouvelle[c.name] for c in t.tableau_calcule.columns if c.name != "cle"}
+    plus_recente = sa.or_(nouvelle.effacements > gardee.effacements,
+                          sa.and_(nouvelle.effacements == gardee.effacements, nouvelle.position >= gardee.position))
+    return insertion.on_conflict_do_update(index_elements=["cle"], set_=remplacees, where=plus_recente)
 
 
 def _effacements(connexion: sa.Connection) -> int:

@@ -134,3 +134,15 @@ def test_the_scheduler_counts_the_national_and_each_departement_dashboard_in_adv
     servi = tableau_de_bord_calcule(services.lectures, page, MIDI + timedelta(hours=1), DIX_MINUTES)
     assert servi.calcule_le == MIDI and servi.tableau == tableau_de_bord(services.lectures, page)
     assert len(_lignes(services)) == len(demandes)
+
+
+def test_a_count_of_an_older_snapshot_finishing_last_does_not_replace_the_newer_one(services) -> None:
+    position = tableau_de_bord(services.lectures, ANNEE_2024).document["position_journal"]
+    _une_etape_de_plus(services)
+    tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)  # the newer snapshot, kept first
+    cle = tableaux_calcules.cle_de_la_demande(ANNEE_2024)
+    plus_ancien = {"cle": cle, "position": position, "effacements": 0, "calcule_le": MIDI, "duree_s": 9.0, "contenu": "{}"}
+    with services.lectures.begin() as connexion:
+        connexion.execute(tableaux_calcules._remplacer(connexion).values(**plus_ancien))
+    (ligne,) = _lignes(services)
+    assert ligne["position"] > position
