@@ -10,7 +10,8 @@ When the log has no step past it, a kept dashboard is current and served as is. 
 that took more than `COMPTE_LONG_S` to count is served for `fraicheur` after it was counted, saying how many steps it
 does not count yet (the page offers to count again); after that, when asked, or when it was quick to count, the request
 is counted again and its row replaced. `precalculer` counts a list of requests in advance (`parcours pilotage
-precalculer`, run by the scheduler), like DHIS2's analytics tables but with the snapshot printed.
+precalculer`, run by the scheduler), like DHIS2's analytics tables but with the snapshot printed. The page's
+spreadsheets (`document_calcule`) take a kept dashboard only when it is current, never a stale one.
 
 Aggregates only, as `projections.tableau_de_bord`. Must not import flask or `web`.
 """
@@ -22,7 +23,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -66,13 +67,25 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
     with engine.connect() as connexion:
         position = position_du_cliche(connexion, demande)
         effacements = _effacements(connexion)
-        ligne = connexion.execute(sa.select(t.tableau_calcule).where(t.tableau_calcule.c.cle == cle)).mappings().first()
+        ligne = _ligne(connexion, cle)
         if ligne is not None and ligne["effacements"] == effacements and ligne["position"] <= position:
             depuis = _etapes_entre(connexion, ligne["position"], position)
             frais = maintenant - _en_utc(ligne["calcule_le"]) < fraicheur and ligne["duree_s"] >= COMPTE_LONG_S
             if depuis == 0 or (frais and not recalculer):
-                return TableauCalcule(_decoder_tableau(ligne["contenu"]), _en_utc(ligne["calcule_le"]), ligne["duree_s"], depuis)
+                return _servi(ligne, depuis)
+        if demande.position is not None and not recalculer:
+            # The page's spreadsheets name the position the page showed: the page's own row, if it saw exactly that
+            # position and no erasure came after it (a report reproduced before an erasure says so), is the same.
+            courante = _ligne(connexion, cle_de_la_demande(replace(demande, position=None)))
+            if (courante is not None and courante["position"] == position and courante["effacements"] == effacements
+                    and not _effacees_apres(connexion, position)):
+                return _servi(courante, 0)
     return _compter_et_garder(engine, demande, cle, maintenant)
+
+
+def document_calcule(engine: sa.Engine, demande: Demande, maintenant: datetime) -> dict[str, Any]:
+    """The §5 document of `demande` as `calculer` gives it, taken from a kept dashboard only when that one is current."""
+    return tableau_de_bord_calcule(engine, demande, maintenant, timedelta(0)).tableau.document
 
 
 def precalculer(engine: sa.Engine, demandes: Iterable[Demande], maintenant: datetime) -> list[TableauCalcule]:
@@ -133,6 +146,19 @@ def _remplacer(connexion: sa.Connection) -> Any:
     plus_recente = sa.or_(nouvelle.effacements > gardee.effacements,
                           sa.and_(nouvelle.effacements == gardee.effacements, nouvelle.position >= gardee.position))
     return insertion.on_conflict_do_update(index_elements=["cle"], set_=remplacees, where=plus_recente)
+
+
+def _ligne(connexion: sa.Connection, cle: str) -> Any:
+    return connexion.execute(sa.select(t.tableau_calcule).where(t.tableau_calcule.c.cle == cle)).mappings().first()
+
+
+def _servi(ligne: Any, depuis: int) -> TableauCalcule:
+    return TableauCalcule(_decoder_tableau(ligne["contenu"]), _en_utc(ligne["calcule_le"]), ligne["duree_s"], depuis)
+
+
+def _effacees_apres(connexion: sa.Connection, position: int) -> bool:
+    e = t.effacement.c
+    return connexion.execute(sa.select(sa.func.count()).where(e.position > position)).scalar_one() > 0
 
 
 def _effacements(connexion: sa.Connection) -> int:

@@ -146,3 +146,34 @@ def test_a_count_of_an_older_snapshot_finishing_last_does_not_replace_the_newer_
         connexion.execute(tableaux_calcules._remplacer(connexion).values(**plus_ancien))
     (ligne,) = _lignes(services)
     assert ligne["position"] > position
+
+
+def test_the_page_s_spreadsheet_at_the_page_s_position_is_the_page_s_kept_dashboard(services) -> None:
+    from dataclasses import replace
+
+    from projections.document import calculer
+    from projections.tableaux_calcules import document_calcule
+
+    page = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)
+    a_la_position = replace(ANNEE_2024, position=page.tableau.document["position_journal"])
+    assert tableau_de_bord_calcule(services.lectures, a_la_position, MIDI + timedelta(hours=1), DIX_MINUTES).calcule_le == MIDI
+    assert document_calcule(services.lectures, a_la_position, MIDI) == calculer(services.lectures, a_la_position)
+    assert len(_lignes(services)) == 1
+
+    _une_etape_de_plus(services)
+    assert document_calcule(services.lectures, ANNEE_2024, MIDI) == calculer(services.lectures, ANNEE_2024)  # current: counted
+    assert document_calcule(services.lectures, a_la_position, MIDI) == calculer(services.lectures, a_la_position)
+
+
+def test_a_spreadsheet_reproduced_before_an_erasure_is_counted_and_says_so(services) -> None:
+    from dataclasses import replace
+
+    from projections.document import calculer
+    from projections.tableaux_calcules import document_calcule
+
+    position = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES).tableau.document["position_journal"]
+    services.effacer_personne(services.parcours.trouver_par_numero(NUMERO_AMINA), "demande de l'intéressée", "admin")
+    tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)  # the page after the erasure
+    passe = replace(ANNEE_2024, position=position)
+    document = document_calcule(services.lectures, passe, MIDI)
+    assert document == calculer(services.lectures, passe) and document["personnes_effacees_depuis"] == 1

@@ -14,10 +14,10 @@ from typing import Any
 from flask import abort
 
 from projections.evaluation_annuelle import Action, evaluer, feuilles
-from projections.document import calculer
 from projections.indicateurs import LIBELLES_PUBLICS, PROGRAMMES, Demande, DemandeInvalideError
 from projections.masquage import masquer
 from projections.tableau_de_bord import ENTETES_DU_TABLEAU, lignes_du_tableau
+from projections.tableaux_calcules import document_calcule
 from projections.tableurs import FORMATS, TYPES_MIME, Feuille, ecrire, feuille_de_metadonnees
 from web.deps import aujourdhui, services
 from web.pages.noms import nom_operateur
@@ -45,7 +45,7 @@ def tableau_de_bord(demande: Demande, criteres: Mapping[str, str], masque: bool 
     """The dashboard's indicator table (the rows the page shows, protected when `masque`) and its metadata sheet."""
     format_ = format_demande(criteres)
     services().rattraper()
-    document = calculer(services().lectures, demande)
+    document = document_calcule(services().lectures, demande, datetime.now(UTC))
     if masque:
         document = masquer(document)
     lignes = lignes_du_tableau(services().lectures, demande, document)

@@ -76,8 +76,8 @@ def _protection_de_pilotage(demande: Any) -> tuple[Any, bool]:
 @connexion_requise
 def pilotage() -> Any:
     """The §5 indicators for a cohort, as a table: aggregates only, for COPIL, responsables and admins."""
-    from projections.document import calculer
     from projections.indicateurs import en_lignes_csv
+    from projections.tableaux_calcules import document_calcule
     from projections.tableurs import indicateurs_en_csv
 
     acteur_courant().exiger_role(*PILOTES)
@@ -85,7 +85,7 @@ def pilotage() -> Any:
     if demande is not None and request.args.get("format") == "csv":
         services().rattraper()
         demande, masque = _protection_de_pilotage(demande)
-        document = calculer(services().lectures, demande)
+        document = document_calcule(services().lectures, demande, datetime.now(timezone.utc))
         document = masquer(document) if masque else document
         return (indicateurs_en_csv(en_lignes_csv(document)), 200, {"Content-Type": "text/csv; charset=utf-8",
                                                 "Content-Disposition": "attachment; filename=indicateurs.csv"})
