@@ -40,6 +40,9 @@ from projections.tableau_de_bord import Graphiques, GraphiquesAgirSpe, TableauDe
 
 COMPTE_LONG_S = 1.0
 """Only a dashboard that took this long to count is served stale: a shorter count is simply done again."""
+GARDE = timedelta(days=31)
+"""A kept dashboard not counted again for this long is removed at the next count (each set of criteria, each position
+a spreadsheet names, has its row: the table would otherwise only grow)."""
 PAQUETS_QUI_COMPTENT = ("parcours", "projections")
 """The packages whose code decides the figures: a kept dashboard is for the code that counted it."""
 
@@ -132,6 +135,7 @@ def _compter_et_garder(engine: sa.Engine, demande: Demande, cle: str, maintenant
              "calcule_le": maintenant.astimezone(timezone.utc), "duree_s": duree, "contenu": _encoder_tableau(tableau)}
     with engine.begin() as connexion:
         connexion.execute(_remplacer(connexion).values(**ligne))
+        connexion.execute(t.tableau_calcule.delete().where(t.tableau_calcule.c.calcule_le < ligne["calcule_le"] - GARDE))
     return TableauCalcule(tableau, maintenant, duree, 0)
 
 

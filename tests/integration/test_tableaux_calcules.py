@@ -177,3 +177,13 @@ def test_a_spreadsheet_reproduced_before_an_erasure_is_counted_and_says_so(servi
     passe = replace(ANNEE_2024, position=position)
     document = document_calcule(services.lectures, passe, MIDI)
     assert document == calculer(services.lectures, passe) and document["personnes_effacees_depuis"] == 1
+
+
+def test_a_kept_dashboard_not_counted_for_a_month_is_removed_at_the_next_count(services) -> None:
+    paris = Demande(date(2024, 1, 1), date(2024, 12, 31), departements=("75",))
+    tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)
+    tableau_de_bord_calcule(services.lectures, paris, MIDI + timedelta(days=31), DIX_MINUTES)
+    assert len(_lignes(services)) == 2  # exactly 31 days: still kept
+    femmes = Demande(date(2024, 1, 1), date(2024, 12, 31), public="femmes")
+    tableau_de_bord_calcule(services.lectures, femmes, MIDI + timedelta(days=31, seconds=1), DIX_MINUTES)
+    assert sorted(ligne["cle"] for ligne in _lignes(services)) == sorted(tableaux_calcules.cle_de_la_demande(d) for d in (paris, femmes))
