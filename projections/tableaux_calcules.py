@@ -4,7 +4,8 @@ steering committee's page reads one row instead of counting a whole territory ag
 A kept dashboard is exactly what `tableau_de_bord` returns at its `position_journal`: the facts are versioned by log
 position, so the figures of a position do not change, except
 - through an erasure: the number of erasures is kept, and any erasure since makes the row unusable;
-- through the code that counts them, or the lasting-job threshold (CONTRACT §10): both are part of the row's key.
+- through the code that counts them, the lasting-job threshold (CONTRACT §10) or an operator's type (registering an
+  operator is not a step): all three are part of the row's key.
 
 When the log has no step past it, a kept dashboard is current and served as is. When steps were recorded since, one
 that took more than `COMPTE_LONG_S` to count is served for `fraicheur` after it was counted, saying how many steps it
@@ -66,8 +67,8 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
                             recalculer: bool = False) -> TableauCalcule:
     """The dashboard of `demande`: the kept one when it is current, or long to count and stale by less than
     `fraicheur`; else (or `recalculer`) counted now and kept."""
-    cle = cle_de_la_demande(demande)
     with engine.connect() as connexion:
+        cle = cle_de_la_demande(connexion, demande)
         position = position_du_cliche(connexion, demande)
         effacements = _effacements(connexion)
         ligne = _ligne(connexion, cle)
@@ -79,7 +80,7 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
         if demande.position is not None and not recalculer:
             # The page's spreadsheets name the position the page showed: the page's own row, if it saw exactly that
             # position and no erasure came after it (a report reproduced before an erasure says so), is the same.
-            courante = _ligne(connexion, cle_de_la_demande(replace(demande, position=None)))
+            courante = _ligne(connexion, cle_de_la_demande(connexion, replace(demande, position=None)))
             if (courante is not None and courante["position"] == position and courante["effacements"] == effacements
                     and not _effacees_apres(connexion, position)):
                 return _servi(courante, 0)
@@ -93,7 +94,9 @@ def document_calcule(engine: sa.Engine, demande: Demande, maintenant: datetime) 
 
 def precalculer(engine: sa.Engine, demandes: Iterable[Demande], maintenant: datetime) -> list[TableauCalcule]:
     """Count each request now and keep it (the scheduler's job): the page then serves them at once."""
-    return [_compter_et_garder(engine, demande, cle_de_la_demande(demande), maintenant) for demande in demandes]
+    with engine.connect() as connexion:
+        cles = [cle_de_la_demande(connexion, demande) for demande in demandes]
+    return [_compter_et_garder(engine, demande, cle, maintenant) for demande, cle in zip(demandes, cles)]
 
 
 def demandes_du_tableau(connexion: sa.Connection, du: date, au: date) -> list[Demande]:
@@ -104,10 +107,12 @@ def demandes_du_tableau(connexion: sa.Connection, du: date, au: date) -> list[De
     return [Demande(du, au), *(Demande(du, au, departements=(code,)) for code in departements)]
 
 
-def cle_de_la_demande(demande: Demande) -> str:
-    """What the figures depend on besides the snapshot: the request, the lasting-job threshold, the counting code."""
-    texte = json.dumps({"demande": _encoder(asdict(demande)), "strict": emploi_durable_strict(), "code": empreinte_du_code()},
-                       sort_keys=True)
+def cle_de_la_demande(connexion: sa.Connection, demande: Demande) -> str:
+    """What the figures depend on besides the snapshot: the request, the lasting-job threshold, the counting code, and
+    each operator's type (the orientations are counted by the receiver's type, and an operator is not a step)."""
+    types = connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type).order_by(t.operateur.c.slug)).all()
+    texte = json.dumps({"demande": _encoder(asdict(demande)), "strict": emploi_durable_strict(), "code": empreinte_du_code(),
+                        "operateurs": [list(ligne) for ligne in types]}, sort_keys=True)
     return hashlib.sha256(texte.encode()).hexdigest()
 
 

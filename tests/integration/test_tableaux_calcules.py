@@ -140,7 +140,8 @@ def test_a_count_of_an_older_snapshot_finishing_last_does_not_replace_the_newer_
     position = tableau_de_bord(services.lectures, ANNEE_2024).document["position_journal"]
     _une_etape_de_plus(services)
     tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)  # the newer snapshot, kept first
-    cle = tableaux_calcules.cle_de_la_demande(ANNEE_2024)
+    with services.lectures.connect() as connexion:
+        cle = tableaux_calcules.cle_de_la_demande(connexion, ANNEE_2024)
     plus_ancien = {"cle": cle, "position": position, "effacements": 0, "calcule_le": MIDI, "duree_s": 9.0, "contenu": "{}"}
     with services.lectures.begin() as connexion:
         connexion.execute(tableaux_calcules._remplacer(connexion).values(**plus_ancien))
@@ -186,4 +187,19 @@ def test_a_kept_dashboard_not_counted_for_a_month_is_removed_at_the_next_count(s
     assert len(_lignes(services)) == 2  # exactly 31 days: still kept
     femmes = Demande(date(2024, 1, 1), date(2024, 12, 31), public="femmes")
     tableau_de_bord_calcule(services.lectures, femmes, MIDI + timedelta(days=31, seconds=1), DIX_MINUTES)
-    assert sorted(ligne["cle"] for ligne in _lignes(services)) == sorted(tableaux_calcules.cle_de_la_demande(d) for d in (paris, femmes))
+    with services.lectures.connect() as connexion:
+        cles = sorted(tableaux_calcules.cle_de_la_demande(connexion, d) for d in (paris, femmes))
+    assert sorted(ligne["cle"] for ligne in _lignes(services)) == cles
+
+
+def test_an_operator_s_new_type_makes_the_dashboard_count_again(services) -> None:
+    from parcours.commandes import EnregistrerOperateur
+    from parcours.vocabulaire import TypeOperateur
+
+    avant = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)
+    assert services.parcours.enregistrer_operateur(
+        EnregistrerOperateur("france-travail-75", TypeOperateur.MISSION_LOCALE, "75", "France Travail Paris")) == "modifie"
+    services.rattraper()
+    apres = tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI + timedelta(minutes=1), DIX_MINUTES)
+    assert apres.calcule_le == MIDI + timedelta(minutes=1) and apres.tableau == tableau_de_bord(services.lectures, ANNEE_2024)
+    assert apres.tableau.document["spe"] != avant.tableau.document["spe"]
