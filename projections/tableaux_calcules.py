@@ -94,9 +94,10 @@ def document_calcule(engine: sa.Engine, demande: Demande, maintenant: datetime) 
 
 def precalculer(engine: sa.Engine, demandes: Iterable[Demande], maintenant: datetime) -> list[TableauCalcule]:
     """Count each request now and keep it (the scheduler's job): the page then serves them at once."""
+    a_compter = list(demandes)
     with engine.connect() as connexion:
-        cles = [cle_de_la_demande(connexion, demande) for demande in demandes]
-    return [_compter_et_garder(engine, demande, cle, maintenant) for demande, cle in zip(demandes, cles)]
+        cles = [cle_de_la_demande(connexion, demande) for demande in a_compter]
+    return [_compter_et_garder(engine, demande, cle, maintenant) for demande, cle in zip(a_compter, cles)]
 
 
 def demandes_du_tableau(connexion: sa.Connection, du: date, au: date) -> list[Demande]:
