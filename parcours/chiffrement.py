@@ -602,7 +602,8 @@ class MapperParPersonne(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         if not stored_event.topic.startswith(PREFIXE_TOPIC):
             return super().to_domain_event(stored_event)
-        originator_id = UUID(str(stored_event.originator_id))
+        stocke = stored_event.originator_id  # a UUID from the recorders, a string elsewhere
+        originator_id = stocke if type(stocke) is UUID else UUID(str(stocke))
         chiffreur = self.trousseau.chiffreur(originator_id)
         if chiffreur is None:
             return DonneesEffacees(originator_id, stored_event.originator_version, stored_event.topic)
