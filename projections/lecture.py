@@ -199,7 +199,7 @@ class _Lot:
         if type_etape in en_attente.ORIENTATIONS:
             self.implications.setdefault((parcours_id, donnees["vers"]), evenement.timestamp)
         if type_etape in CHAMPS:
-            self.faits.append(_fait(self.coffre, evenement, position, donnees, ligne["liens"]))
+            self.faits.append(_fait(self.coffre, evenement, ligne, donnees))
         if type_etape is TypeEtape.PERSONNE_ENREGISTREE:
             self.personnes.append(ligne_personne(self.coffre, parcours_id, donnees, evenement.operateur, evenement.timestamp, position))
 
@@ -236,18 +236,18 @@ def ligne_etape(position: int, evenement: EtapeEvenement) -> dict[str, Any]:
     }
 
 
-def _fait(coffre: CoffreIdentite, evenement: EtapeEvenement, position: int, donnees: Mapping[str, Any],
-          liens: Mapping[str, Any]) -> dict[str, Any]:
+def _fait(coffre: CoffreIdentite, evenement: EtapeEvenement, etape: Mapping[str, Any], donnees: Mapping[str, Any]) -> dict[str, Any]:
+    """The first `fait` version of a step, from its `etape` row (ids already in text) and its values in clear."""
     ligne = dict.fromkeys(("code", "code2", "date_a", "date_b", "nombre_a", "nombre_b", "booleen", "texte", "texte2",
                            "niveau_oral", "niveau_ecrit", "lien"))
-    ligne.update(colonnes_sans_identite(coffre, evenement.TYPE, colonnes(evenement.TYPE, donnees, liens)))
+    ligne.update(colonnes_sans_identite(coffre, evenement.TYPE, colonnes(evenement.TYPE, donnees, etape["liens"])))
     ligne.update(
-        step_id=str(evenement.step_id),
-        parcours_id=str(evenement.originator_id),
-        type=evenement.TYPE.value,
+        step_id=etape["step_id"],
+        parcours_id=etape["parcours_id"],
+        type=etape["type"],
         occurred_on=evenement.occurred_on,
         operateur=evenement.operateur,
-        pos_debut=position,
+        pos_debut=etape["position"],
         rec_debut=evenement.timestamp,
         pos_fin=None,
         rec_fin=None,
