@@ -37,6 +37,7 @@ from parcours.dates import emploi_durable_strict
 from projections import tables as t
 from projections.document import contexte_du_document, position_du_cliche
 from projections.indicateurs import Demande
+from projections.lecture import en_utc
 from projections.tableau_de_bord import Graphiques, GraphiquesAgirSpe, TableauDeBord, tableau_de_bord_du_contexte
 
 COMPTE_LONG_S = 1.0
@@ -74,7 +75,7 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
         ligne = _ligne(connexion, cle)
         if ligne is not None and ligne["effacements"] == effacements and ligne["position"] <= position:
             depuis = _etapes_entre(connexion, ligne["position"], position)
-            frais = maintenant - _en_utc(ligne["calcule_le"]) < fraicheur and ligne["duree_s"] >= COMPTE_LONG_S
+            frais = maintenant - en_utc(ligne["calcule_le"]) < fraicheur and ligne["duree_s"] >= COMPTE_LONG_S
             if depuis == 0 or (frais and not recalculer):
                 return _servi(ligne, depuis)
         if demande.position is not None and not recalculer:
@@ -98,6 +99,11 @@ def precalculer(engine: sa.Engine, demandes: Iterable[Demande], maintenant: date
     with engine.connect() as connexion:
         cles = [cle_de_la_demande(connexion, demande) for demande in a_compter]
     return [_compter_et_garder(engine, demande, cle, maintenant) for demande, cle in zip(a_compter, cles)]
+
+
+def periode_par_defaut(aujourdhui: date) -> tuple[date, date]:
+    """The period the page shows when none is asked, and `parcours pilotage precalculer` counts: the previous year."""
+    return date(aujourdhui.year - 1, 1, 1), date(aujourdhui.year - 1, 12, 31)
 
 
 def demandes_du_tableau(connexion: sa.Connection, du: date, au: date) -> list[Demande]:
@@ -163,7 +169,7 @@ def _ligne(connexion: sa.Connection, cle: str) -> Any:
 
 
 def _servi(ligne: Any, depuis: int) -> TableauCalcule:
-    return TableauCalcule(_decoder_tableau(ligne["contenu"]), _en_utc(ligne["calcule_le"]), ligne["duree_s"], depuis)
+    return TableauCalcule(_decoder_tableau(ligne["contenu"]), en_utc(ligne["calcule_le"]), ligne["duree_s"], depuis)
 
 
 def _effacees_apres(connexion: sa.Connection, position: int) -> bool:
@@ -178,11 +184,6 @@ def _effacements(connexion: sa.Connection) -> int:
 def _etapes_entre(connexion: sa.Connection, apres: int, jusqua: int) -> int:
     e = t.etape.c
     return connexion.execute(sa.select(sa.func.count()).where(e.position > apres, e.position <= jusqua)).scalar_one()
-
-
-def _en_utc(instant: datetime) -> datetime:
-    """SQLite gives back a naive datetime for what was written in UTC."""
-    return instant if instant.tzinfo is not None else instant.replace(tzinfo=timezone.utc)
 
 
 # The kept content: JSON that gives back the same Python values (tuples, Decimals and dates included) ---------------

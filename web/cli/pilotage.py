@@ -3,7 +3,7 @@ page serves them at once (`projections.tableaux_calcules`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import click
 
@@ -20,12 +20,12 @@ def pilotage() -> None:
 @click.option("--du", "du", type=click.DateTime(["%Y-%m-%d"]), help="Début de période (AAAA-MM-JJ).")
 @click.option("--au", "au", type=click.DateTime(["%Y-%m-%d"]), help="Fin de période, incluse.")
 def precalculer(du: datetime | None, au: datetime | None) -> None:
-    from projections.tableaux_calcules import demandes_du_tableau
+    from projections.tableaux_calcules import demandes_du_tableau, periode_par_defaut
     from projections.tableaux_calcules import precalculer as compter
     from web.cli.commun import rattraper_avec_progression, services_de_l_environnement
 
-    annee = datetime.now(FUSEAU).year - 1
-    debut, fin = du.date() if du else date(annee, 1, 1), au.date() if au else date(annee, 12, 31)
+    du_par_defaut, au_par_defaut = periode_par_defaut(datetime.now(FUSEAU).date())
+    debut, fin = du.date() if du else du_par_defaut, au.date() if au else au_par_defaut
     if fin < debut:
         raise click.UsageError("--au précède --du.")
     services = services_de_l_environnement()

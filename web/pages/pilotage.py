@@ -38,12 +38,13 @@ LIBELLES_INDICATEURS = {
 
 def _demande_de_pilotage() -> Any:
     from projections.indicateurs import PUBLICS, Demande, DemandeInvalideError
+    from projections.tableaux_calcules import periode_par_defaut
 
     a = request.args
-    aujourd = aujourdhui()
+    du_par_defaut, au_par_defaut = periode_par_defaut(aujourdhui())
     try:
-        du = date.fromisoformat(a.get("du") or f"{aujourd.year - 1}-01-01")
-        au = date.fromisoformat(a.get("au") or f"{aujourd.year - 1}-12-31")
+        du = date.fromisoformat(a["du"]) if a.get("du") else du_par_defaut
+        au = date.fromisoformat(a["au"]) if a.get("au") else au_par_defaut
         vu_au = date.fromisoformat(a["vu_au"]) if a.get("vu_au") else None
         position = a.get("position") or None
         if position is not None and not position.isdigit():
