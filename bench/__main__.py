@@ -76,7 +76,9 @@ def main() -> None:
                       f"{ingestion['debit']:.0f} év./s → {100 * ingestion['debit'] / reference:.1f} % de l'écriture brute "
                       f"du même passage ({reference:.0f} év./s ; cible ≥ 25 %)")
                 print(f"   mémoire de l'import : résident max {ingestion['rss_max_mio']:.0f} Mio "
-                      f"({ingestion['rss_avant_mio']:.0f} Mio avant la première ligne)")
+                      f"({ingestion['rss_avant_mio']:.0f} Mio avant la première ligne)"
+                      + (f" ; processus de lecture des lignes : {ingestion['rss_lecture_mio']:.0f} Mio"
+                         if ingestion.get("rss_lecture_mio") else ""))
             else:
                 print(f"   import validé ({quand}) : {ingestion['etapes']} étapes en {ingestion['secondes']:.1f} s "
                       f"(journal non compté ; --reimporter pour le mesurer)")

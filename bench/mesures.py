@@ -95,8 +95,11 @@ def _importer_le_territoire(reglages: Reglages, personnes: int, graine: int, ins
         evenements = (services.parcours.recorder.max_notification_id() or 0) - avant
     finally:
         services.fermer()
+    # The process that read and checked the lines (`importer_a_part`), waited for: its own peak.
+    lecture = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"etapes": rapport.acceptees, "evenements": evenements, "secondes": secondes,
-            "debit": evenements / secondes, "rss_max_mio": _rss_max_kio() / 1024, "rss_avant_mio": rss_avant / 1024}
+            "debit": evenements / secondes, "rss_max_mio": _rss_max_kio() / 1024, "rss_avant_mio": rss_avant / 1024,
+            "rss_lecture_mio": lecture / 1024}
 
 
 def _rss_max_kio() -> int:

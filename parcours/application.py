@@ -357,18 +357,23 @@ class Parcours(Application[UUID]):
         fail on its `EtapeRecue`; the steps are then replayed one by one, which finds it a duplicate."""
         return self._enregistrer_lot(commandes, doublons_d_abord=False)
 
-    def enregistrer_lot(self, commandes: Sequence[EnregistrerEtape]) -> list[EtapeEnregistree | ParcoursError]:
+    def enregistrer_lot(
+        self, commandes: Sequence[EnregistrerEtape], empreintes: Sequence[str | None] | None = None
+    ) -> list[EtapeEnregistree | ParcoursError]:
         """Record several steps in one transaction; each one is accepted, a duplicate or rejected on its own.
 
         A rejected step leaves no trace. If another writer got in first, the steps are replayed
-        one by one, so one conflict never costs the others.
+        one by one, so one conflict never costs the others. `empreintes`, when given, are the commands'
+        fingerprints (`empreinte_de_l_etape`), already computed where the commands were read.
         """
-        return self._enregistrer_lot(commandes, doublons_d_abord=len(commandes) > 1)
+        return self._enregistrer_lot(commandes, doublons_d_abord=len(commandes) > 1, empreintes=empreintes)
 
     def _enregistrer_lot(
-        self, commandes: Sequence[EnregistrerEtape], doublons_d_abord: bool
+        self, commandes: Sequence[EnregistrerEtape], doublons_d_abord: bool, empreintes: Sequence[str | None] | None = None
     ) -> list[EtapeEnregistree | ParcoursError]:
         lot = _Lot(self, doublons_d_abord)
+        if empreintes is not None:
+            lot.empreintes_lues = {id(cmd): e for cmd, e in zip(commandes, empreintes) if e is not None}
         if doublons_d_abord:
             lot.lire_d_avance(commandes)
         resultats = [lot.enregistrer(cmd) for cmd in commandes]
@@ -403,7 +408,7 @@ class Parcours(Application[UUID]):
         ]
 
     def _empreinte(self, cmd: EnregistrerEtape) -> str:
-        return self.cle_maitre.empreinte("etape", _canonique(cmd))
+        return empreinte_de_l_etape(self.cle_maitre, cmd)
 
     def _doublon(self, step_id: UUID, empreinte: str) -> EtapeEnregistree | None:
         try:
@@ -622,6 +627,8 @@ class _Lot:
         self.personnes: dict[UUID, Personne] = {}
         self.numeros: dict[str, UUID] = {}
         self.empreintes: dict[UUID, str] = {}
+        self.empreintes_lues: dict[int, str] = {}
+        """The fingerprints computed where the commands were read, by the command's `id` (`enregistrer_lot`)."""
         self.index: list[Any] = []
         self.personnes_touchees: dict[UUID, UUID] = {}
         self.actions: dict[UUID, Action] = {}
@@ -744,7 +751,7 @@ class _Lot:
 
     def _enregistrer(self, cmd: EnregistrerEtape) -> EtapeEnregistree:
         parcours = self.parcours
-        empreinte = parcours._empreinte(cmd)
+        empreinte = self.empreintes_lues.get(id(cmd)) or parcours._empreinte(cmd)
         if cmd.step_id in self.empreintes:
             if self.empreintes[cmd.step_id] != empreinte:
                 raise StepIdReutiliseError(cmd.step_id)
@@ -1089,6 +1096,11 @@ def _lignes_de(recorder: Any, colonnes: str, identifiants: Sequence[UUID], suite
             curseur.execute(requete, [list(identifiants)])
             return list(curseur.fetchall())
     return None
+
+
+def empreinte_de_l_etape(cle_maitre: CleMaitre, cmd: EnregistrerEtape) -> str:
+    """The step's keyed fingerprint: a step_id sent again with the same content is a duplicate, with another a reuse."""
+    return cle_maitre.empreinte("etape", _canonique(cmd))
 
 
 def _canonique(cmd: EnregistrerEtape) -> str:

@@ -1,5 +1,5 @@
 """`parcours import` killed with SIGKILL half-way, then run again on the same file: every line ends up recorded
-exactly once, on SQLite and on PostgreSQL."""
+exactly once, on SQLite and on PostgreSQL; the process that read the file ahead does not outlive it."""
 
 from __future__ import annotations
 
@@ -30,6 +30,24 @@ def _recues(parcours) -> list[str]:  # noqa: ANN001
             for notification in parcours.recorder.select_notifications(start=1, limit=10**7, topics=[RECUE])]
 
 
+def _etat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command's name (state, parent pid…), or None once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _enfants(pid: int) -> set[int]:
+    return {int(chemin.name) for chemin in Path("/proc").iterdir()
+            if chemin.name.isdigit() and (etat := _etat(int(chemin.name))) is not None and int(etat[1]) == pid}
+
+
+def _vivant(pid: int) -> bool:
+    etat = _etat(pid)
+    return etat is not None and etat[0] != "Z"
+
+
 def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once(reglages: Reglages, tmp_path: Path) -> None:
     parcours = construire_parcours(reglages)
     enregistrer_operateurs_demo(parcours)
@@ -44,8 +62,14 @@ def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once
     limite = time.monotonic() + 120
     while len(_recues(parcours)) < 300 and processus.poll() is None and time.monotonic() < limite:
         time.sleep(0.02)
+    enfants = _enfants(processus.pid)  # the process reading the file ahead (the file holds > 2,000 lines)
     processus.send_signal(signal.SIGKILL)
     processus.wait()
+    assert enfants
+    limite = time.monotonic() + 20
+    while any(map(_vivant, enfants)) and time.monotonic() < limite:
+        time.sleep(0.05)
+    assert not any(map(_vivant, enfants)), "the reading process outlived the import"
     assert processus.returncode == -signal.SIGKILL, processus.stderr.read().decode() if processus.stderr else ""
     processus.stderr.close()
     avant = _recues(parcours)

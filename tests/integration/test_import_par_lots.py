@@ -4,7 +4,10 @@ it records exactly what the step-by-step path records."""
 from __future__ import annotations
 
 import gc
+import json
+import os
 from collections.abc import Iterator
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,13 +20,20 @@ from parcours.erreurs import PersonneEffaceeError, PersonneInconnueError, StepId
 from projections import tables as t
 from projections.identites import SCELLE
 from projections.runner import rattraper
-from tests.conftest import BASES, Magasins
+from tests.conftest import BASES, Magasins, enregistrer_operateurs
 from tests.integration.test_journal import lignes
 from tests.etapes import enregistrement, positionnement, titre
 from web.config import Reglages, Services, construire_parcours, construire_services
-from web.demo.chargement import enregistrer_operateurs_demo
+from web.demo.chargement import enregistrer_operateurs_demo, lignes_de_la_demo
 from web.demo.generateur import generer_etapes
-from web.saisie.importation import LigneBrute, importer
+from web.saisie.importation import (
+    LectureInterrompueError,
+    LigneBrute,
+    importer,
+    importer_a_part,
+    lignes_de,
+    lignes_du_fichier,
+)
 from web.saisie.schemas import lire_etape
 
 INSTANT = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -41,7 +51,7 @@ def _en_un_lot(parcours, monkeypatch: pytest.MonkeyPatch, etapes: list[dict[str,
     store's unique keys and be replayed step by step, calling `enregistrer_lot` again for each step."""
     appels = []
     lot = type(parcours).enregistrer_lot
-    monkeypatch.setattr(type(parcours), "enregistrer_lot", lambda self, commandes: appels.append(1) or lot(self, commandes))
+    monkeypatch.setattr(type(parcours), "enregistrer_lot", lambda self, commandes, empreintes=None: appels.append(1) or lot(self, commandes, empreintes))
     resultats = parcours.enregistrer_lot([lire_etape(brut) for brut in etapes])
     assert len(appels) == 1
     return resultats
@@ -85,6 +95,90 @@ def test_a_batched_import_projects_exactly_what_the_step_by_step_path_projects(d
     par_lots, un_a_un = lus
     assert sum(map(len, par_lots.values())) > len(lignes)
     assert par_lots == un_a_un
+
+
+def test_an_import_read_in_a_second_process_projects_exactly_what_the_step_by_step_path_projects(
+    deux_magasins: tuple[Reglages, Reglages],
+) -> None:
+    lus, rapports = [], []
+    for reglages, a_part in zip(deux_magasins, (True, False)):
+        services = construire_services(reglages)
+        enregistrer_operateurs_demo(services.parcours)
+        source = partial(lignes_de_la_demo, 40, 5, INSTANT)
+        rapport = (importer_a_part(services.parcours, source, taille_lot=200) if a_part
+                   else importer(services.parcours, source(), taille_lot=1))
+        rapports.append((rapport.lues, rapport.acceptees, rapport.rejets))
+        rattraper(services.parcours, services.lectures)
+        lus.append(_modeles_de_lecture(services))
+        services.fermer()
+    assert rapports[0] == rapports[1] and rapports[0][1] > 500 and rapports[0][2] == []
+    assert lus[0] == lus[1]
+
+
+def _fichier_mele(dossier: Path) -> Path:
+    """Lines of every fate: accepted, sent twice, a step_id reused with another content, refused by a rule, by the
+    schema (one field, several fields), bad JSON, bad UTF-8, an action's own step."""
+    numero = "1000000071"
+    personne = enregistrement(numero, nom="Amiri")
+    etapes_ = [personne, titre(numero), dict(titre(numero), occurred_on="2023-12-31")]
+    etapes_[2]["step_id"] = etapes_[1]["step_id"]
+    etapes_ += [etapes_[1], positionnement("1000000079"), dict(positionnement(numero), occurred_on="2024-02-31"),
+                {"type": "titre_sejour"}, positionnement(numero)]
+    lignes_ = [json.dumps(e, ensure_ascii=False).encode() for e in etapes_]
+    lignes_[3:3] = [b'{"type": "titre_sejour", ', b"\xff\xfe{}", b"", b"[1, 2]"]
+    fichier = dossier / "mele.jsonl"
+    fichier.write_bytes(b"\n".join(lignes_) + b"\n")
+    return fichier
+
+
+def test_an_import_read_in_a_second_process_reports_each_line_as_the_import_in_one_process(
+    deux_magasins: tuple[Reglages, Reglages], tmp_path: Path,
+) -> None:
+    fichier = _fichier_mele(tmp_path)
+    rapports = []
+    for reglages, a_part in zip(deux_magasins, (True, False)):
+        parcours = construire_parcours(reglages)
+        enregistrer_operateurs(parcours)
+        if a_part:
+            rapport = importer_a_part(parcours, partial(lignes_du_fichier, str(fichier)), taille_lot=3)
+        else:
+            with fichier.open("rb") as flux:
+                rapport = importer(parcours, lignes_de(flux), taille_lot=3)
+        rapports.append(rapport.en_dict())
+        parcours.close()
+    a_part, en_un = rapports
+    assert a_part == en_un
+    assert (en_un["lues"], en_un["acceptees"], en_un["doublons"]) == (11, 3, 1)
+    assert [r["ligne"] for r in en_un["rejets"]] == [3, 4, 5, 7, 9, 10, 11]
+    assert en_un["rejets"][0]["type"] == "titre_sejour_delivre" and en_un["rejets"][-1]["champ"] is None  # several fields
+
+
+def _lignes_puis_panne(panne: str) -> Iterator[LigneBrute]:
+    """Demo lines, then the reading process fails: by an exception, or by dying without a word."""
+    yield from lignes_de_la_demo(20, 3, INSTANT)
+    if panne == "exception":
+        raise OSError("disque illisible")
+    os._exit(3)
+
+
+@pytest.mark.parametrize("panne, raison", [("exception", "OSError: disque illisible"), ("arret", "code 3")])
+def test_an_import_whose_reading_process_fails_stops_with_the_reason_and_keeps_the_batches_recorded(
+    parcours, panne: str, raison: str,  # noqa: ANN001
+) -> None:
+    enregistrer_operateurs_demo(parcours)
+    lignes_demo = sum(1 for _ in lignes_de_la_demo(20, 3, INSTANT))
+
+    with pytest.raises(LectureInterrompueError, match=raison) as erreur:
+        importer_a_part(parcours, partial(_lignes_puis_panne, panne), taille_lot=100)
+
+    recues = len(parcours.recorder.select_notifications(start=1, limit=10**6, topics=["parcours.etape_recue.recue"]))
+    # Whole batches only; a process dying without a word may lose the batches it had not handed over yet.
+    assert recues % 100 == 0 and 0 < recues <= lignes_demo // 100 * 100
+    if panne == "exception":
+        assert recues == lignes_demo // 100 * 100
+    assert "les lignes précédentes sont enregistrées" in str(erreur.value)
+    rapport = importer(parcours, lignes_de_la_demo(20, 3, INSTANT))
+    assert (rapport.doublons, rapport.acceptees, rapport.rejets) == (recues, lignes_demo - recues, [])
 
 
 def test_a_batch_finds_what_earlier_batches_recorded_and_refuses_what_they_took(parcours, monkeypatch) -> None:  # noqa: ANN001
@@ -153,9 +247,9 @@ def test_an_import_records_each_batch_with_the_collector_paused_and_leaves_it_ru
     enregistrer_lot = parcours.enregistrer_lot
     vu_pendant: list[bool] = []
 
-    def enregistrer_en_observant(commandes):  # noqa: ANN001, ANN202
+    def enregistrer_en_observant(commandes, empreintes=None):  # noqa: ANN001, ANN202
         vu_pendant.append(gc.isenabled())
-        return enregistrer_lot(commandes)
+        return enregistrer_lot(commandes, empreintes)
 
     monkeypatch.setattr(parcours, "enregistrer_lot", enregistrer_en_observant)
     rapport = importer(parcours, [LigneBrute(1, enregistrement("2000000001"))], taille_lot=1)

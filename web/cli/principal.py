@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from uuid import UUID
 import sys
-from collections.abc import Iterator
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,14 @@ from parcours.vocabulaire import ALIAS_TYPE_OPERATEUR, TypeOperateur
 from projections.indicateurs import PROGRAMMES, PUBLICS
 from web.cli.commun import rattraper_avec_progression, reglages_de_l_environnement, services_de_l_environnement
 from web.config import Reglages, Services
-from web.saisie.importation import LigneBrute, RapportImport, importer, lignes_de
+from web.saisie.importation import (
+    LIGNES_POUR_LIRE_A_PART,
+    RapportImport,
+    importer,
+    importer_a_part,
+    lignes_de,
+    lignes_du_fichier,
+)
 
 TYPES_OPERATEUR = [*TypeOperateur.valeurs(), *ALIAS_TYPE_OPERATEUR]
 
@@ -54,7 +61,7 @@ def import_(fichier: str, strict: bool, format_: str) -> None:
     services = services_de_l_environnement()
     try:
         with texte:
-            rapport = _importer_avec_progression(services.parcours, lignes_de(texte), total, strict)
+            rapport = _importer_avec_progression(services.parcours, fichier, texte, total, strict)
     finally:
         rattraper_avec_progression(services)
     if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):
@@ -75,9 +82,7 @@ def _ouvrir(fichier: str) -> tuple[Any, int | None]:
     return chemin.open("rb"), total
 
 
-def _importer_avec_progression(
-    parcours: Any, lignes: Iterator[LigneBrute], total: int | None, strict: bool
-) -> RapportImport:
+def _importer_avec_progression(parcours: Any, fichier: str, texte: Any, total: int | None, strict: bool) -> RapportImport:
     terminal = sys.stderr.isatty()
     barre = (
         click.progressbar(length=total, label="Import", file=sys.stderr, show_pos=True)
@@ -85,8 +90,12 @@ def _importer_avec_progression(
         else nullcontext()
     )
     with barre as progression:
-        avancer = (lambda: progression.update(1)) if progression is not None else None
-        return importer(parcours, lignes, strict=strict, apres_chaque_ligne=avancer)
+        avancer = (lambda _: progression.update(1)) if progression is not None else None
+        # A large file is read and checked in a second process while this one records; not with --strict,
+        # which records one line at a time up to the first rejection.
+        if fichier != "-" and not strict and (total or 0) >= LIGNES_POUR_LIRE_A_PART:
+            return importer_a_part(parcours, partial(lignes_du_fichier, fichier), apres_chaque_ligne=avancer)
+        return importer(parcours, lignes_de(texte), strict=strict, apres_chaque_ligne=avancer)
 
 
 def _afficher(rapport: RapportImport, format_: str) -> None:
