@@ -141,6 +141,9 @@ def test_an_import_read_in_a_second_process_reports_each_line_as_the_import_in_o
         enregistrer_operateurs(parcours)
         if a_part:
             rapport = importer_a_part(parcours, partial(lignes_du_fichier, str(fichier)), taille_lot=3)
+            with fichier.open("rb") as flux:  # the fingerprints and receipts of the other process are this one's
+                encore = importer(parcours, lignes_de(flux))
+            assert (encore.acceptees, encore.doublons) == (0, 4)
         else:
             with fichier.open("rb") as flux:
                 rapport = importer(parcours, lignes_de(flux), taille_lot=3)
