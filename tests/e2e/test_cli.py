@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tests.scenario import NUMERO_AMINA, OPERATEURS, etape, scenario
+from web.cli import principal
 from web.cli.principal import main
+from web.saisie.importation import LigneBrute, importer_a_part, lignes_du_fichier
 from web.config import Reglages, construire_services
 
 
@@ -55,6 +58,44 @@ def test_reimporting_reports_duplicates_and_records_nothing(parcours_cli, enviro
     rapport = json.loads(resultat.output)
     assert resultat.exit_code == 0
     assert (rapport["acceptees"], rapport["doublons"], rapport["rejetees"]) == (0, len(scenario()), 0)
+
+
+def test_a_large_file_is_read_in_a_second_process_and_reported_line_for_line(
+    parcours_cli, environnement: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    etapes = scenario()
+    fichier = ecrire(environnement / "etapes.jsonl", [*etapes, {"type": "inconnu"}, etapes[0]])
+    a_part = []
+    monkeypatch.setattr(principal, "LIGNES_POUR_LIRE_A_PART", 10)
+    monkeypatch.setattr(principal, "importer_a_part", lambda *args, **kwargs: a_part.append(1) or importer_a_part(*args, **kwargs))
+
+    resultat = parcours_cli("import", str(fichier), "--format", "json")
+
+    assert a_part == [1] and resultat.exit_code == 1, resultat.output
+    rapport = json.loads(resultat.output)
+    assert (rapport["lues"], rapport["acceptees"], rapport["doublons"]) == (len(etapes) + 2, len(etapes), 1)
+    assert [r["ligne"] for r in rapport["rejets"]] == [len(etapes) + 1]
+
+
+def lignes_puis_panne(chemin: str) -> Iterator[LigneBrute]:
+    """The file's lines, then the disk fails (run in the process that reads the lines)."""
+    yield from lignes_du_fichier(chemin)
+    raise OSError("erreur d'entrée-sortie")
+
+
+def test_an_import_whose_reading_fails_reports_what_was_done_and_why_and_exits_2(
+    parcours_cli, environnement: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fichier = ecrire(environnement / "etapes.jsonl", scenario())
+    monkeypatch.setattr(principal, "LIGNES_POUR_LIRE_A_PART", 10)
+    monkeypatch.setattr(principal, "lignes_du_fichier", lignes_puis_panne)
+
+    resultat = parcours_cli("import", str(fichier))
+
+    assert resultat.exit_code == 2
+    assert f"Lignes lues : {len(scenario())}" in resultat.output
+    assert f"Import interrompu après {len(scenario())} lignes traitées" in resultat.output
+    assert "OSError: erreur d'entrée-sortie" in resultat.output
 
 
 def test_rejected_lines_are_reported_with_line_type_field_and_french_reason_and_exit_1(parcours_cli, environnement: Path) -> None:

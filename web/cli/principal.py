@@ -24,6 +24,7 @@ from web.cli.commun import rattraper_avec_progression, reglages_de_l_environneme
 from web.config import Reglages, Services
 from web.saisie.importation import (
     LIGNES_POUR_LIRE_A_PART,
+    LectureInterrompueError,
     RapportImport,
     importer,
     importer_a_part,
@@ -62,6 +63,10 @@ def import_(fichier: str, strict: bool, format_: str) -> None:
     try:
         with texte:
             rapport = _importer_avec_progression(services.parcours, fichier, texte, total, strict)
+    except LectureInterrompueError as erreur:
+        _afficher(erreur.rapport, format_)
+        click.echo(str(erreur), err=True)
+        sys.exit(2)
     finally:
         rattraper_avec_progression(services)
     if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):

@@ -194,15 +194,12 @@ def importer_a_part(
             except queue.Empty:
                 if not lecteur.is_alive():
                     raise LectureInterrompueError(
-                        f"le processus qui lit les lignes s'est arrêté (code {lecteur.exitcode}) après la ligne "
-                        f"{rapport.lues} : les lignes précédentes sont enregistrées.") from None
+                        f"le processus qui lit les lignes s'est arrêté (code {lecteur.exitcode})", rapport) from None
                 continue
             if lues is None:
                 return rapport
             if isinstance(lues, str):
-                raise LectureInterrompueError(
-                    f"lecture des lignes impossible après la ligne {rapport.lues} (les lignes précédentes sont "
-                    f"enregistrées) :\n{lues}")
+                raise LectureInterrompueError(f"lecture des lignes impossible :\n{lues}", rapport)
             _enregistrer_lues(parcours, lues, rapport, apres_chaque_ligne)
     finally:
         if lecteur.is_alive():
@@ -212,22 +209,37 @@ def importer_a_part(
 
 
 class LectureInterrompueError(RuntimeError):
-    """The process reading the lines of `importer_a_part` failed: the import stops there."""
+    """The process reading the lines of `importer_a_part` failed: the import stops there, with the report of the
+    lines handled before (recorded, duplicates or rejected; run again, the recorded ones come back as duplicates)."""
+
+    def __init__(self, raison: str, rapport: RapportImport) -> None:
+        super().__init__(f"Import interrompu après {rapport.lues} lignes traitées (elles restent enregistrées ou "
+                         f"rejetées comme dit le rapport ; relancé, l'import les retrouve en doublons) : {raison}")
+        self.rapport = rapport
 
 
 def _lire_a_part(source: Callable[[], Iterable[LigneBrute]], taille_lot: int, cle_maitre: str, file: Any, parent: int) -> None:
-    """The reading process of `importer_a_part`: batches of checked lines, then None (or the failure's text)."""
+    """The reading process of `importer_a_part`: batches of checked lines, then None, or the failure's text after
+    the lines read before it."""
     empreintes = CleMaitre(cle_maitre)
+    panne: list[str] = []
+
+    def lignes() -> Iterator[LigneBrute]:
+        try:
+            yield from source()
+        except Exception:  # noqa: BLE001 -- reported to the importing process once the lines read are handed over
+            panne.append(traceback.format_exc(limit=-3))
+
     try:
         lot: list[LigneBrute] = []
-        for ligne in source():
+        for ligne in lignes():
             lot.append(ligne)
             if len(lot) >= taille_lot:
                 _deposer(file, lire_lot(lot, empreintes), parent)
                 lot = []
         if lot:
             _deposer(file, lire_lot(lot, empreintes), parent)
-        _deposer(file, None, parent)
+        _deposer(file, panne[0] if panne else None, parent)
     except Exception:  # noqa: BLE001 -- every failure goes back to the importing process, which reports it
         _deposer(file, traceback.format_exc(limit=-3), parent)
 
