@@ -10,6 +10,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,28 +49,38 @@ def _vivant(pid: int) -> bool:
     return etat is not None and etat[0] != "Z"
 
 
-def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once(reglages: Reglages, tmp_path: Path) -> None:
+def _importer_en_fond(reglages: Reglages, dossier: Path, **options: Any) -> tuple[Any, Path, int, subprocess.Popen]:
+    """`parcours import` of 400 demo people started in another process, once its first 300 steps are recorded."""
     parcours = construire_parcours(reglages)
     enregistrer_operateurs_demo(parcours)
-    fichier = tmp_path / "demo.jsonl"
+    fichier = dossier / "demo.jsonl"
     with fichier.open("w", encoding="utf-8") as sortie:
         lignes = ecrire_jsonl(sortie, 400, 8, instant=INSTANT)
     environnement = {**os.environ, "PYTHONPATH": str(RACINE), "PARCOURS_DATA_DIR": str(reglages.dossier_donnees),
                      "PARCOURS_DATABASE_URL": reglages.url_base or "", "PARCOURS_MASTER_KEY": reglages.cle_maitre,
                      "PARCOURS_SECRET_KEY": "secret-de-test"}
     processus = subprocess.Popen([sys.executable, "-c", "from web.cli.principal import main; main()", "import", str(fichier)],
-                                 cwd=RACINE, env=environnement, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 cwd=RACINE, env=environnement, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)
     limite = time.monotonic() + 120
     while len(_recues(parcours)) < 300 and processus.poll() is None and time.monotonic() < limite:
         time.sleep(0.02)
+    return parcours, fichier, lignes, processus
+
+
+def _attendre_la_fin(pids: set[int]) -> bool:
+    limite = time.monotonic() + 20
+    while any(map(_vivant, pids)) and time.monotonic() < limite:
+        time.sleep(0.05)
+    return not any(map(_vivant, pids))
+
+
+def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once(reglages: Reglages, tmp_path: Path) -> None:
+    parcours, fichier, lignes, processus = _importer_en_fond(reglages, tmp_path)
     enfants = _enfants(processus.pid)  # the process reading the file ahead (the file holds > 2,000 lines)
     processus.send_signal(signal.SIGKILL)
     processus.wait()
     assert enfants
-    limite = time.monotonic() + 20
-    while any(map(_vivant, enfants)) and time.monotonic() < limite:
-        time.sleep(0.05)
-    assert not any(map(_vivant, enfants)), "the reading process outlived the import"
+    assert _attendre_la_fin(enfants), "the reading process outlived the import"
     assert processus.returncode == -signal.SIGKILL, processus.stderr.read().decode() if processus.stderr else ""
     processus.stderr.close()
     avant = _recues(parcours)
@@ -82,4 +93,21 @@ def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once
     assert (rapport.doublons, rapport.acceptees) == (len(avant), lignes - len(avant))
     recues = _recues(parcours)
     assert len(recues) == len(set(recues)) == lignes
+    parcours.close()
+
+
+def test_ctrl_c_stops_the_import_and_its_reading_process_with_no_traceback(reglages: Reglages, tmp_path: Path) -> None:
+    parcours, _, lignes, processus = _importer_en_fond(reglages, tmp_path, start_new_session=True)
+    enfants = _enfants(processus.pid)
+    assert enfants and processus.poll() is None
+
+    os.killpg(processus.pid, signal.SIGINT)  # what a terminal sends the whole foreground group
+    processus.wait(timeout=60)
+
+    erreurs = processus.stderr.read().decode() if processus.stderr else ""
+    processus.stderr.close()
+    assert processus.returncode == 130 and "Traceback" not in erreurs, erreurs
+    assert "Import interrompu (Ctrl-C) : les lots déjà enregistrés le restent" in erreurs
+    assert _attendre_la_fin(enfants), "the reading process outlived the import"
+    assert 300 <= len(set(_recues(parcours))) < lignes
     parcours.close()

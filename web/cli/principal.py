@@ -67,6 +67,10 @@ def import_(fichier: str, strict: bool, format_: str) -> None:
         _afficher(erreur.rapport, format_)
         click.echo(str(erreur), err=True)
         sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("Import interrompu (Ctrl-C) : les lots déjà enregistrés le restent ; relancé, l'import les retrouve "
+                   "en doublons et enregistre le reste.", err=True)
+        sys.exit(130)
     finally:
         rattraper_avec_progression(services)
     if rapport.lues and len(rapport.rejets) == rapport.lues and all(r.raison.startswith("ligne illisible") for r in rapport.rejets):

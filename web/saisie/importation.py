@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import queue
 import random
+import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -221,6 +222,8 @@ class LectureInterrompueError(RuntimeError):
 def _lire_a_part(source: Callable[[], Iterable[LigneBrute]], taille_lot: int, cle_maitre: str, file: Any, parent: int) -> None:
     """The reading process of `importer_a_part`: batches of checked lines, then None, or the failure's text after
     the lines read before it."""
+    # Ctrl-C in a terminal reaches both processes: the importing one stops and ends this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     empreintes = CleMaitre(cle_maitre)
     panne: list[str] = []
 
