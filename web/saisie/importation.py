@@ -177,8 +177,9 @@ def importer_a_part(
     receipt id) in a second process while this one applies the rules to the previous batch and records it.
 
     `source` must be picklable (a module-level function, or a `functools.partial` of one): it runs in the
-    other process. The report is the same, line for line; a failure of the reading process stops the import
-    with its reason, after the batches already recorded (run again, they come back as duplicates)."""
+    other process. The report is the same, line for line. If the reading process fails, the lines it read before
+    are handled, then `LectureInterrompueError` says why, with their report (run again, the recorded ones come
+    back as duplicates)."""
     contexte = multiprocessing.get_context("spawn")
     file = contexte.Queue(maxsize=LOTS_D_AVANCE)
     lecteur = contexte.Process(target=_lire_a_part, args=(source, taille_lot, parcours.cle_maitre.base64, file, os.getpid()),
@@ -188,10 +189,7 @@ def importer_a_part(
     try:
         while True:
             try:
-                # Paused collector: unpickling a batch makes thousands of objects, and each collection their
-                # allocations trigger would walk the whole heap (13 % of an import of 10,000 people).
-                with ramasse_miettes.en_pause():
-                    lues = file.get(timeout=1)
+                lues = file.get(timeout=1)
             except queue.Empty:
                 if not lecteur.is_alive():
                     raise LectureInterrompueError(
@@ -266,7 +264,8 @@ def lire_lot(lot: Sequence[LigneBrute], empreintes: CleMaitre | None = None) -> 
             try:
                 type_etape, commande = _commande(ligne)
             except EtapeRejeteeError as erreur:
-                lues.append(LigneLue(ligne.numero, _type_de(ligne.contenu), rejet=_rejet(ligne, erreur)))
+                rejet = _rejet(ligne, erreur)
+                lues.append(LigneLue(ligne.numero, rejet.type, rejet=rejet))
                 continue
             if empreintes is None:
                 lues.append(LigneLue(ligne.numero, type_etape, commande))
