@@ -400,18 +400,38 @@ def _entretiens_en_retard(connexion: sa.Connection, operateur: str, aujourdhui: 
         .where(attente.c.type == TypeEtape.CIR_SIGNE.value, attente.c.operateur == operateur)
         .cte("sans_entretien")
     )
-    # Per CIR (correlated, not grouped: SQLite would then walk the whole fact table in step_id order).
-    de_ce_cir = prescriptions.c.cir == sans_entretien.c.step_id
+    # Per CIR, its prescriptions (counted), those not ended, and their last end. The same figures by the plan each
+    # database runs best: correlated sub-queries on SQLite (grouped, it walks the whole fact table in step_id
+    # order: 1.3 s at 100,000 people against 0.06), grouped from the CIRs without an interview on PostgreSQL
+    # (correlated, three index probes per CIR: 109 ms against 49).
     avec_fins = prescriptions.outerjoin(fins, fins.c.prescription == prescriptions.c.step_id)
-    par_cir = (
-        sa.select(sans_entretien.c.parcours_id, sans_entretien.c.occurred_on,
-                  sa.select(sa.func.count()).select_from(prescriptions).where(de_ce_cir).scalar_subquery().label("prescrites"),
-                  sa.select(sa.func.count()).select_from(avec_fins).where(de_ce_cir, fins.c.step_id.is_(None))
-                  .scalar_subquery().label("en_cours"),
-                  sa.select(sa.func.max(fins.c.occurred_on)).select_from(avec_fins).where(de_ce_cir)
-                  .scalar_subquery().label("derniere_fin"))
-        .subquery("par_cir")
-    )
+    if connexion.dialect.name == "postgresql":
+        groupes = (
+            sa.select(prescriptions.c.cir, sa.func.count().label("prescrites"),
+                      sa.func.count().filter(fins.c.step_id.is_(None)).label("en_cours"),
+                      sa.func.max(fins.c.occurred_on).label("derniere_fin"))
+            .select_from(sans_entretien.join(avec_fins, prescriptions.c.cir == sans_entretien.c.step_id))
+            .group_by(prescriptions.c.cir)
+            .subquery("groupes")
+        )
+        par_cir = (
+            sa.select(sans_entretien.c.parcours_id, sans_entretien.c.occurred_on,
+                      sa.func.coalesce(groupes.c.prescrites, 0).label("prescrites"),
+                      sa.func.coalesce(groupes.c.en_cours, 0).label("en_cours"), groupes.c.derniere_fin)
+            .select_from(sans_entretien.outerjoin(groupes, groupes.c.cir == sans_entretien.c.step_id))
+            .subquery("par_cir")
+        )
+    else:
+        de_ce_cir = prescriptions.c.cir == sans_entretien.c.step_id
+        par_cir = (
+            sa.select(sans_entretien.c.parcours_id, sans_entretien.c.occurred_on,
+                      sa.select(sa.func.count()).select_from(prescriptions).where(de_ce_cir).scalar_subquery().label("prescrites"),
+                      sa.select(sa.func.count()).select_from(avec_fins).where(de_ce_cir, fins.c.step_id.is_(None))
+                      .scalar_subquery().label("en_cours"),
+                      sa.select(sa.func.max(fins.c.occurred_on)).select_from(avec_fins).where(de_ce_cir)
+                      .scalar_subquery().label("derniere_fin"))
+            .subquery("par_cir")
+        )
     # The database keeps the CIRs whose interview may be late (`d <= add_months(today, -k)` holds whenever
     # `today > add_months(d, k)`, month ends included); the exact due date is computed below.
     lignes = connexion.execute(

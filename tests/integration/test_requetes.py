@@ -167,6 +167,25 @@ def test_a_late_interview_is_listed_from_the_day_after_its_due_date_month_ends_i
     assert eva not in en_retard(date(2024, 2, 28)) and en_retard(date(2024, 2, 29))[eva] == date(2024, 2, 28)
 
 
+def test_an_interview_is_not_due_while_a_language_training_runs_and_is_due_three_months_after_it_ends(services) -> None:
+    numero = "7508888890"
+    debut = [etapes.enregistrement(numero, jour="2023-01-10"), etapes.titre(numero, jour="2023-01-10"),
+             etapes.cir(numero, jour="2023-01-10"), etapes.positionnement(numero, jour="2023-01-10"),
+             etapes.prescription(numero, jour="2023-01-10")]
+    assert importer(services.parcours, [LigneBrute(n, e) for n, e in enumerate(debut, start=1)]).rejets == []
+    services.rattraper()
+    fanny = str(services.parcours.trouver_par_numero(numero))
+
+    def en_retard(jour: date) -> dict[str, date]:
+        return {e["parcours_id"]: e["echeance"] for e in listes(services, "ofii-dt-paris", jour)["entretiens_fin_cir_en_retard"]}
+
+    assert fanny not in en_retard(date(2024, 6, 1))  # more than a year after the CIR, but the training runs
+    fin = etapes.fin_formation(numero, jour="2024-06-15")
+    assert importer(services.parcours, [LigneBrute(1, fin)]).rejets == []
+    services.rattraper()
+    assert fanny not in en_retard(date(2024, 9, 15)) and en_retard(date(2024, 9, 16))[fanny] == date(2024, 9, 15)
+
+
 def test_residence_permits_ending_within_60_days_are_listed_for_the_operators_involved(services) -> None:
     chantal = _personne_c(services)
     assert listes(services, "ofii-dt-paris", date(2024, 10, 1))["titres_expirant"] == []
