@@ -49,7 +49,13 @@ def _vivant(pid: int) -> bool:
     return etat is not None and etat[0] != "Z"
 
 
-def _importer_en_fond(reglages: Reglages, dossier: Path, **options: Any) -> tuple[Any, Path, int, subprocess.Popen]:
+LANCER = "from web.cli.principal import main; main()"
+LANCER_COMME_UN_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); " + LANCER
+"""Ctrl-C raises KeyboardInterrupt, as in a terminal, even when the tests run in the background (where a shell
+starts its jobs with SIGINT ignored, and a child inherits that)."""
+
+
+def _importer_en_fond(reglages: Reglages, dossier: Path, lancer: str = LANCER, **options: Any) -> tuple[Any, Path, int, subprocess.Popen]:
     """`parcours import` of 400 demo people started in another process, once its first 300 steps are recorded."""
     parcours = construire_parcours(reglages)
     enregistrer_operateurs_demo(parcours)
@@ -59,7 +65,7 @@ def _importer_en_fond(reglages: Reglages, dossier: Path, **options: Any) -> tupl
     environnement = {**os.environ, "PYTHONPATH": str(RACINE), "PARCOURS_DATA_DIR": str(reglages.dossier_donnees),
                      "PARCOURS_DATABASE_URL": reglages.url_base or "", "PARCOURS_MASTER_KEY": reglages.cle_maitre,
                      "PARCOURS_SECRET_KEY": "secret-de-test"}
-    processus = subprocess.Popen([sys.executable, "-c", "from web.cli.principal import main; main()", "import", str(fichier)],
+    processus = subprocess.Popen([sys.executable, "-c", lancer, "import", str(fichier)],
                                  cwd=RACINE, env=environnement, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)
     limite = time.monotonic() + 120
     while len(_recues(parcours)) < 300 and processus.poll() is None and time.monotonic() < limite:
@@ -97,7 +103,7 @@ def test_an_import_killed_half_way_and_run_again_records_every_line_exactly_once
 
 
 def test_ctrl_c_stops_the_import_and_its_reading_process_with_no_traceback(reglages: Reglages, tmp_path: Path) -> None:
-    parcours, _, lignes, processus = _importer_en_fond(reglages, tmp_path, start_new_session=True)
+    parcours, _, lignes, processus = _importer_en_fond(reglages, tmp_path, LANCER_COMME_UN_TERMINAL, start_new_session=True)
     enfants = _enfants(processus.pid)
     assert enfants and processus.poll() is None
 
