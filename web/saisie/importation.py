@@ -154,17 +154,23 @@ def importer(
 ) -> RapportImport:
     """Record the lines by batches of one transaction; with `strict`, one by one up to the first rejection."""
     rapport = RapportImport()
+    for lot in _par_lots(lignes, 1 if strict else taille_lot):
+        _enregistrer_lues(parcours, lire_lot(lot), rapport, apres_chaque_ligne)
+        if strict and rapport.rejets:
+            rapport.arrete_a = rapport.rejets[0].ligne
+            break
+    return rapport
+
+
+def _par_lots(lignes: Iterable[LigneBrute], taille_lot: int) -> Iterator[list[LigneBrute]]:
     lot: list[LigneBrute] = []
     for ligne in lignes:
         lot.append(ligne)
-        if strict or len(lot) >= taille_lot:
-            _enregistrer_lues(parcours, lire_lot(lot), rapport, apres_chaque_ligne)
+        if len(lot) >= taille_lot:
+            yield lot
             lot = []
-            if strict and rapport.rejets:
-                rapport.arrete_a = rapport.rejets[0].ligne
-                return rapport
-    _enregistrer_lues(parcours, lire_lot(lot), rapport, apres_chaque_ligne)
-    return rapport
+    if lot:
+        yield lot
 
 
 def importer_a_part(
@@ -232,13 +238,7 @@ def _lire_a_part(source: Callable[[], Iterable[LigneBrute]], taille_lot: int, cl
             panne.append(traceback.format_exc(limit=-3))
 
     try:
-        lot: list[LigneBrute] = []
-        for ligne in lignes():
-            lot.append(ligne)
-            if len(lot) >= taille_lot:
-                _deposer(file, lire_lot(lot, empreintes), parent)
-                lot = []
-        if lot:
+        for lot in _par_lots(lignes(), taille_lot):
             _deposer(file, lire_lot(lot, empreintes), parent)
         _deposer(file, panne[0] if panne else None, parent)
     except Exception:  # noqa: BLE001 -- every failure goes back to the importing process, which reports it
@@ -264,8 +264,8 @@ def lire_lot(lot: Sequence[LigneBrute], empreintes: CleMaitre | None = None) -> 
             try:
                 type_etape, commande = _commande(ligne)
             except EtapeRejeteeError as erreur:
-                rejet = _rejet(ligne, erreur)
-                lues.append(LigneLue(ligne.numero, rejet.type, rejet=rejet))
+                lue = LigneLue(ligne.numero, _type_de(ligne.contenu))
+                lues.append(replace(lue, rejet=_rejet_de(lue, erreur)))
                 continue
             if empreintes is None:
                 lues.append(LigneLue(ligne.numero, type_etape, commande))
@@ -360,10 +360,6 @@ def _type_de(contenu: str | dict[str, Any]) -> str | None:
             return None
     type_etape = contenu.get("type") if isinstance(contenu, dict) else None
     return type_etape if isinstance(type_etape, str) else None
-
-
-def _rejet(ligne: LigneBrute, erreur: EtapeRejeteeError) -> Rejet:
-    return _rejet_de(LigneLue(ligne.numero, _type_de(ligne.contenu)), erreur)
 
 
 def _rejet_de(lue: LigneLue, erreur: EtapeRejeteeError) -> Rejet:
