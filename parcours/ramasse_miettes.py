@@ -10,8 +10,12 @@ standard library.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+LOTS_ENTRE_COLLECTES = 100
+"""Batches between two collections of `en_pause_par_lots`: at 500 lines each, one collection (0.2 to 0.5 s, the
+whole heap) every 50,000 lines of an import."""
 
 
 @contextmanager
@@ -26,3 +30,25 @@ def en_pause() -> Iterator[None]:
     finally:
         if actif:
             gc.enable()
+
+
+@contextmanager
+def en_pause_par_lots(lots: int = LOTS_ENTRE_COLLECTES) -> Iterator[Callable[[], None]]:
+    """The collector paused for a long run of batches (an import), collecting the whole heap once every `lots`
+    batches: call the function it gives at the end of each batch.
+
+    Paused batch by batch only, an import of 10,000 people still spent 8.8 of its 45.8 s in the collector, 6.8 s
+    of them in 31 full collections: the objects each batch builds (the lines it receives, the people it reads)
+    keep triggering collections between batches, and each full one walks every live object (up to half a
+    million). Almost nothing an import builds is cyclic (8,000 objects per 20,000 lines, none of them ours):
+    counting references frees it, and the collections kept here bound what the rest could hold."""
+    fins = 0
+
+    def lot_fini() -> None:
+        nonlocal fins
+        fins += 1
+        if fins % lots == 0:
+            gc.collect()
+
+    with en_pause():
+        yield lot_fini
