@@ -381,9 +381,17 @@ def reconstruire(
         remettre_a_zero(connexion, projection)
         for index in _INDEX_SUPPRIMES_PENDANT_LA_RECONSTRUCTION:
             index.drop(connexion, checkfirst=True)
-    with engine.connect() as ecriture, _reglages_de_reconstruction(ecriture):
+    # The collector paused across the batches, not batch by batch: between two, reading the next 50,000 events
+    # triggered full collections (0.75 of the 17.5 s of a rebuild at 10,000 people), for a few hundred cyclic objects.
+    with engine.connect() as ecriture, _reglages_de_reconstruction(ecriture), ramasse_miettes.en_pause_par_lots() as lot_fini:
+
+        def lot_applique(evenements: int) -> None:
+            lot_fini()
+            if progression is not None:
+                progression(evenements)
+
         try:
-            appliques = _rattraper(parcours, engine, projection, taille_lot, progression, None, ecriture=ecriture)[0]
+            appliques = _rattraper(parcours, engine, projection, taille_lot, lot_applique, None, ecriture=ecriture)[0]
         finally:
             assurer_index(ecriture)
     rafraichir_statistiques(engine)  # the whole read models are new: exact statistics
