@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 LOTS_ENTRE_COLLECTES = 100
-"""Batches between two collections of `en_pause_par_lots`: at 500 lines each, one collection every 50,000 lines of
+"""Batches between two collections of `en_pause_par_lots`: at 1,000 lines each, one collection every 100,000 lines of
 an import, of the young generations (0.07 s at 10,000 people, 0.19 s at 100,000), or of the whole heap one time in
 ten (0.5 s)."""
 

@@ -30,9 +30,11 @@ from parcours.index import EtapeRecue, retenir_id_d_etape_recue
 from web.saisie.schemas import EtapeInvalideError, lire_etape
 
 TENTATIVES_SUR_CONFLIT = 10
-TAILLE_LOT = 500
+TAILLE_LOT = 1000
 """Lines per transaction. Each batch pays a commit, a look-ahead of the people and step ids it names and the key
-preparation: 500 lines import 3,000 people 10 % faster than 200, and hold the store's write lock ≈ 150 ms."""
+preparation. 1,000 lines import 10,000 people 4 % faster than 500 (36.3 against 37.9 s, mean of four runs in
+alternation) and 10 % faster than 200 at 3,000 people; the store's write lock is held for the batch's save only
+(73 ms median, 115 ms at most, at 10,000 people), not while its rules are applied."""
 LOTS_D_AVANCE = 4
 """Batches the reading process of `importer_a_part` may check ahead of the recording (bounded memory)."""
 LIGNES_POUR_LIRE_A_PART = 2_000
