@@ -22,7 +22,7 @@ import threading
 from abc import ABC, abstractmethod
 from base64 import b64decode, b64encode
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -317,9 +317,15 @@ class Trousseau(ABC):
         return chiffreurs
 
     def charger(self, personne_ids: Iterable[UUID]) -> None:
-        """Open the keys of several people with one read (a page of names), for the next `chiffreur` calls."""
+        """Open the keys of several people with one read (a page of names), for the next `chiffreur` calls; those
+        already open are kept as recently used, so that opening the others does not push them out."""
+        manquants = []
         with self._verrou:
-            manquants = [p for p in set(personne_ids) if p not in self._cache]
+            for personne_id in set(personne_ids):
+                if personne_id in self._cache:
+                    self._cache.move_to_end(personne_id)
+                else:
+                    manquants.append(personne_id)
         if not manquants:
             return
         cles = self.epoques.cles()
@@ -602,6 +608,10 @@ class DonneesEffacees:
         raise DonneesEffaceesError(self.originator_id)
 
 
+CLES_PAR_LECTURE = 1000
+"""Events whose people's keys `MapperParPersonne.to_domain_events` reads together: fewer than the key cache holds."""
+
+
 class MapperParPersonne(Mapper[UUID]):
     """Encrypts person events with the person's key; other events (indexes, operators) stay plain."""
 
@@ -621,6 +631,17 @@ class MapperParPersonne(Mapper[UUID]):
             topic=stored.topic,
             state=chiffreur.encrypt(stored.state),
         )
+
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
+        """`to_domain_event` of each, the keys of the people they name read with one statement per
+        `CLES_PAR_LECTURE` events: late in a log, a rebuild meets people whose keys left the cache long ago (the
+        year of the funded actions), and each was a query of its own, a round trip on PostgreSQL."""
+        evenements = []
+        for debut in range(0, len(stored_events), CLES_PAR_LECTURE):
+            morceau = stored_events[debut:debut + CLES_PAR_LECTURE]
+            self.trousseau.charger(_uuid(s.originator_id) for s in morceau if s.topic.startswith(PREFIXE_TOPIC))
+            evenements.extend(self.to_domain_event(s) for s in morceau)
+        return evenements
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         if not stored_event.topic.startswith(PREFIXE_TOPIC):

@@ -221,7 +221,8 @@ def _rattraper(
                     if notifications and isoler:
                         _appliquer_un_par_un(connexion, parcours, projection, notifications)
                     elif notifications:
-                        projection.appliquer(connexion, [(n.id, parcours.mapper.to_domain_event(n)) for n in notifications])
+                        evenements = parcours.mapper.to_domain_events(notifications)
+                        projection.appliquer(connexion, [(n.id, e) for n, e in zip(notifications, evenements)])
         except _PositionDejaAvancee:
             continue
         except ERREURS_D_UN_EVENEMENT as erreur:
