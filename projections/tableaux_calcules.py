@@ -69,8 +69,8 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
     """The dashboard of `demande`: the kept one when it is current, or long to count and stale by less than
     `fraicheur`; else (or `recalculer`) counted now and kept."""
     with engine.connect() as connexion:
-        operateurs = _types_des_operateurs(connexion)
-        cle = _cle(demande, operateurs)
+        operateurs = types_des_operateurs(connexion)
+        cle = cle_de_la_demande(demande, operateurs)
         position = position_du_cliche(connexion, demande)
         effacements = _effacements(connexion)
         ligne = _ligne(connexion, cle)
@@ -82,7 +82,7 @@ def tableau_de_bord_calcule(engine: sa.Engine, demande: Demande, maintenant: dat
         if demande.position is not None and not recalculer:
             # The page's spreadsheets name the position the page showed: the page's own row, if it saw exactly that
             # position and no erasure came after it (a report reproduced before an erasure says so), is the same.
-            courante = _ligne(connexion, _cle(replace(demande, position=None), operateurs))
+            courante = _ligne(connexion, cle_de_la_demande(replace(demande, position=None), operateurs))
             if (courante is not None and courante["position"] == position and courante["effacements"] == effacements
                     and not _effacees_apres(connexion, position)):
                 return _servi(courante, 0)
@@ -98,8 +98,8 @@ def precalculer(engine: sa.Engine, demandes: Iterable[Demande], maintenant: date
     """Count each request now and keep it (the scheduler's job): the page then serves them at once."""
     a_compter = list(demandes)
     with engine.connect() as connexion:
-        operateurs = _types_des_operateurs(connexion)
-    cles = [_cle(demande, operateurs) for demande in a_compter]
+        operateurs = types_des_operateurs(connexion)
+    cles = [cle_de_la_demande(demande, operateurs) for demande in a_compter]
     return [_compter_et_garder(engine, demande, cle, maintenant) for demande, cle in zip(a_compter, cles)]
 
 
@@ -116,18 +116,15 @@ def demandes_du_tableau(connexion: sa.Connection, du: date, au: date) -> list[De
     return [Demande(du, au), *(Demande(du, au, departements=(code,)) for code in departements)]
 
 
-def cle_de_la_demande(connexion: sa.Connection, demande: Demande) -> str:
-    """What the figures depend on besides the snapshot: the request, the lasting-job threshold, the counting code, and
-    each operator's type (the orientations are counted by the receiver's type, and an operator is not a step)."""
-    return _cle(demande, _types_des_operateurs(connexion))
-
-
-def _types_des_operateurs(connexion: sa.Connection) -> list[list[str]]:
-    """Each operator's slug and type, read once for every key a call computes."""
+def types_des_operateurs(connexion: sa.Connection) -> list[list[str]]:
+    """Each operator's slug and type, read once for every key a call computes (`cle_de_la_demande`)."""
     return [list(ligne) for ligne in connexion.execute(sa.select(t.operateur.c.slug, t.operateur.c.type).order_by(t.operateur.c.slug))]
 
 
-def _cle(demande: Demande, operateurs: list[list[str]]) -> str:
+def cle_de_la_demande(demande: Demande, operateurs: list[list[str]]) -> str:
+    """What the figures depend on besides the snapshot: the request, the lasting-job threshold, the counting code, and
+    each operator's type (`types_des_operateurs`: the orientations are counted by the receiver's type, and an operator
+    is not a step)."""
     texte = json.dumps({"demande": _encoder(asdict(demande)), "strict": emploi_durable_strict(), "code": empreinte_du_code(),
                         "operateurs": operateurs}, sort_keys=True)
     return hashlib.sha256(texte.encode()).hexdigest()

@@ -141,7 +141,7 @@ def test_a_count_of_an_older_snapshot_finishing_last_does_not_replace_the_newer_
     _une_etape_de_plus(services)
     tableau_de_bord_calcule(services.lectures, ANNEE_2024, MIDI, DIX_MINUTES)  # the newer snapshot, kept first
     with services.lectures.connect() as connexion:
-        cle = tableaux_calcules.cle_de_la_demande(connexion, ANNEE_2024)
+        cle = tableaux_calcules.cle_de_la_demande(ANNEE_2024, tableaux_calcules.types_des_operateurs(connexion))
     plus_ancien = {"cle": cle, "position": position, "effacements": 0, "calcule_le": MIDI, "duree_s": 9.0, "contenu": "{}"}
     with services.lectures.begin() as connexion:
         connexion.execute(tableaux_calcules._remplacer(connexion).values(**plus_ancien))
@@ -188,7 +188,7 @@ def test_a_kept_dashboard_not_counted_for_a_month_is_removed_at_the_next_count(s
     femmes = Demande(date(2024, 1, 1), date(2024, 12, 31), public="femmes")
     tableau_de_bord_calcule(services.lectures, femmes, MIDI + timedelta(days=31, seconds=1), DIX_MINUTES)
     with services.lectures.connect() as connexion:
-        cles = sorted(tableaux_calcules.cle_de_la_demande(connexion, d) for d in (paris, femmes))
+        cles = sorted(tableaux_calcules.cle_de_la_demande(d, tableaux_calcules.types_des_operateurs(connexion)) for d in (paris, femmes))
     assert sorted(ligne["cle"] for ligne in _lignes(services)) == cles
 
 
